@@ -1,0 +1,600 @@
+//! Operations: one module per group with its handle type, a request builder per
+//! operation, and multi-status response enums.
+
+use super::models::check_call;
+use super::{code, doc, doc_more, ident, ty, Place};
+use crate::ir::{BodyMedia, Group, Operation, Pagination, Param, ParamLocation, ResponseKind, StatusMatch, Success, Ty, TypeDef, TypeKind};
+use proc_macro2::{Literal, TokenStream};
+use quote::{format_ident, quote};
+use std::collections::BTreeMap;
+
+/// Lookup of named types, for decisions that depend on what a name stands for.
+pub(crate) type Types<'a> = BTreeMap<&'a str, &'a TypeDef>;
+
+/// How a caller hands a value to a builder.
+enum Arg {
+    /// `impl TryInto<T>`: validated newtypes; a failure is reported by `send`.
+    Validated,
+    /// `impl Into<T>`.
+    Into,
+}
+
+fn arg_kind(t: &Ty, types: &Types<'_>) -> Arg {
+    match t {
+        Ty::Named(n) => match types.get(n.as_str()).map(|d| &d.kind) {
+            Some(TypeKind::Newtype { .. }) => Arg::Validated,
+            Some(TypeKind::Alias { target }) => arg_kind(target, types),
+            _ => Arg::Into,
+        },
+        _ => Arg::Into,
+    }
+}
+
+/// The body of `apis/<group>.rs`.
+pub(crate) fn emit_group(group: &Group, types: &Types<'_>) -> TokenStream {
+    let handle = ident(&group.type_name);
+    let fallback = format!("Operations tagged `{}`.", group.api_name);
+    let handle_doc = doc(group.doc.as_deref(), &fallback);
+    let methods = group.operations.iter().map(|op| emit_method(op, group, types));
+    let builders = group.operations.iter().map(|op| emit_builder(op, group, types));
+    quote! {
+        use crate::models;
+        use crate::runtime::{Error, Request};
+        use crate::Client;
+
+        #handle_doc
+        #[derive(Debug, Clone, Copy)]
+        pub struct #handle<'a> {
+            client: &'a Client,
+        }
+
+        impl<'a> #handle<'a> {
+            pub(crate) fn new(client: &'a Client) -> Self {
+                Self { client }
+            }
+            #(#methods)*
+        }
+
+        #(#builders)*
+    }
+}
+
+fn positional(op: &Operation) -> impl Iterator<Item = &Param> {
+    op.params.iter().filter(|p| p.required)
+}
+
+fn stored_ty(p: &Param, types: &Types<'_>) -> TokenStream {
+    let t = ty(&p.ty, Place::Elsewhere);
+    let inner = match arg_kind(&p.ty, types) {
+        Arg::Validated => quote!(Result<#t, String>),
+        Arg::Into => t,
+    };
+    if p.required {
+        inner
+    } else {
+        quote!(Option<#inner>)
+    }
+}
+
+fn arg_ty(t: &Ty, types: &Types<'_>) -> TokenStream {
+    let tt = ty(t, Place::Elsewhere);
+    match arg_kind(t, types) {
+        Arg::Validated => quote!(impl TryInto<#tt, Error: std::fmt::Display>),
+        Arg::Into => quote!(impl Into<#tt>),
+    }
+}
+
+fn arg_conv(t: &Ty, types: &Types<'_>, value: TokenStream) -> TokenStream {
+    match arg_kind(t, types) {
+        Arg::Validated => quote!(#value.try_into().map_err(|e| e.to_string())),
+        Arg::Into => quote!(#value.into()),
+    }
+}
+
+fn param_doc(p: &Param) -> Vec<String> {
+    let mut lines = Vec::new();
+    let place = match p.location {
+        ParamLocation::Path => "path",
+        ParamLocation::Query => "query",
+        ParamLocation::Header => "header",
+        ParamLocation::Cookie => "cookie",
+    };
+    let mut line = format!("- {} ({place} {})", code(&p.name.replace("r#", "")), code(&p.api_name));
+    if let Some(d) = &p.doc {
+        let text = crate::docs::doc_lines(d).join(" ");
+        line.push_str(": ");
+        line.push_str(&text);
+    }
+    lines.push(line);
+    lines
+}
+
+fn emit_method(op: &Operation, _group: &Group, types: &Types<'_>) -> TokenStream {
+    let name = ident(&op.name);
+    let builder = ident(&op.builder);
+    let mut docs = doc(op.doc.as_deref(), &format!("Calls `{}`.", op.api_name));
+    let mut extra = vec![format!("`{} {}` ({})", op.method, op.path, code(&op.api_name))];
+    let required: Vec<&Param> = positional(op).collect();
+    let body_required = op.body.as_ref().is_some_and(|b| b.required);
+    if !required.is_empty() || body_required {
+        extra.push(String::new());
+        extra.push("Arguments:".to_string());
+        for p in &required {
+            extra.extend(param_doc(p));
+        }
+        if let Some(b) = op.body.as_ref().filter(|b| b.required) {
+            extra.push(format!("- `body` ({}){}", b.content_type, b.doc.as_ref().map(|d| format!(": {}", crate::docs::doc_lines(d).join(" "))).unwrap_or_default()));
+        }
+    }
+    extra.push(String::new());
+    extra.push(format!("Optional parameters are set on the returned [`{}`]; `.send().await` performs the request.", op.builder));
+    docs.extend(doc_more(&extra));
+    let deprecated = if op.deprecated { quote!(#[deprecated]) } else { quote!() };
+    let mut args = Vec::new();
+    let mut inits = Vec::new();
+    for p in &op.params {
+        let id = ident(&p.name);
+        if p.required {
+            let at = arg_ty(&p.ty, types);
+            args.push(quote!(#id: #at));
+            let conv = arg_conv(&p.ty, types, quote!(#id));
+            inits.push(quote!(#id: #conv));
+        } else {
+            inits.push(quote!(#id: None));
+        }
+    }
+    if let Some(b) = &op.body {
+        let bt = ty(&b.ty, Place::Elsewhere);
+        if b.required {
+            args.push(quote!(body: impl Into<#bt>));
+            inits.push(quote!(body: body.into()));
+        } else {
+            inits.push(quote!(body: None));
+        }
+    }
+    quote! {
+        #docs
+        #deprecated
+        pub fn #name(&self, #(#args),*) -> #builder<'a> {
+            #builder {
+                client: self.client,
+                #(#inits,)*
+            }
+        }
+    }
+}
+
+fn success_ty(op: &Operation) -> TokenStream {
+    match &op.success {
+        Success::Single { kind, .. } => ty(&kind.ty(), Place::Elsewhere),
+        Success::Multi { name, .. } => {
+            let id = ident(name);
+            quote!(#id)
+        }
+    }
+}
+
+fn decode(kind: &ResponseKind) -> TokenStream {
+    match kind {
+        ResponseKind::Json(_) => quote!(response.json()),
+        ResponseKind::Text => quote!(response.text()),
+        ResponseKind::TextLines => quote!(response.text_lines()),
+        ResponseKind::TextParsed(_) => quote!(response.parse_text()),
+        ResponseKind::Bytes => quote!(Ok(response.into_bytes())),
+        ResponseKind::Empty => quote!(response.empty()),
+        ResponseKind::Redirect => quote!(response.redirect_location()),
+    }
+}
+
+fn status_pattern(s: StatusMatch) -> TokenStream {
+    match s {
+        StatusMatch::Code(n) => {
+            let l = Literal::u16_unsuffixed(n);
+            quote!(#l)
+        }
+        StatusMatch::Range(n) => {
+            let lo = Literal::u16_unsuffixed(n * 100);
+            let hi = Literal::u16_unsuffixed(n * 100 + 99);
+            quote!(#lo..=#hi)
+        }
+        StatusMatch::Default => quote!(_),
+    }
+}
+
+/// Specific codes first, then ranges, then the catch-all.
+fn status_rank(s: &StatusMatch) -> (u8, u16) {
+    match s {
+        StatusMatch::Code(n) => (0, *n),
+        StatusMatch::Range(n) => (1, *n),
+        StatusMatch::Default => (2, 0),
+    }
+}
+
+fn emit_builder(op: &Operation, group: &Group, types: &Types<'_>) -> TokenStream {
+    let builder = ident(&op.builder);
+    let method_name = &op.name;
+    let bdoc = format!(" Request builder for [`{}::{}`].", group.type_name, method_name.trim_start_matches("r#"));
+    let mut fields = vec![quote!(client: &'a Client)];
+    let mut setters = Vec::new();
+    for p in &op.params {
+        let id = ident(&p.name);
+        let st = stored_ty(p, types);
+        fields.push(quote!(#id: #st));
+        if !p.required {
+            let at = arg_ty(&p.ty, types);
+            let conv = arg_conv(&p.ty, types, quote!(value));
+            let fallback = format!("Sets the {} parameter {}.", match p.location {
+                ParamLocation::Query => "query",
+                ParamLocation::Header => "header",
+                ParamLocation::Cookie => "cookie",
+                ParamLocation::Path => "path",
+            }, code(&p.api_name));
+            let mut d = doc(p.doc.as_deref(), &fallback);
+            let mut more = vec![format!("Wire name: {}.", code(&p.api_name))];
+            if let Some(def) = &p.default {
+                more.push(format!("When not set, the server uses its default, `{def}`."));
+            }
+            d.extend(doc_more(&more));
+            let dep = if p.deprecated { quote!(#[deprecated]) } else { quote!() };
+            setters.push(quote! {
+                #d
+                #dep
+                pub fn #id(mut self, value: #at) -> Self {
+                    self.#id = Some(#conv);
+                    self
+                }
+            });
+        }
+    }
+    if let Some(b) = &op.body {
+        let bt = ty(&b.ty, Place::Elsewhere);
+        if b.required {
+            fields.push(quote!(body: #bt));
+        } else {
+            fields.push(quote!(body: Option<#bt>));
+            let d = doc(b.doc.as_deref(), "Sets the request body.");
+            setters.push(quote! {
+                #d
+                pub fn body(mut self, value: impl Into<#bt>) -> Self {
+                    self.body = Some(value.into());
+                    self
+                }
+            });
+        }
+    }
+    let send = emit_send(op, types);
+    let stream = op.pagination.as_ref().map(|p| emit_stream(op, p));
+    let multi = match &op.success {
+        Success::Multi { name, variants } => {
+            let id = ident(name);
+            let items = variants.iter().map(|v| {
+                let vid = ident(&v.name);
+                let status = match v.status {
+                    StatusMatch::Code(n) => n.to_string(),
+                    StatusMatch::Range(n) => format!("{n}XX"),
+                    StatusMatch::Default => "default".to_string(),
+                };
+                let d = format!(" Status {status}{}", v.doc.as_ref().map(|d| format!(": {}", crate::docs::doc_lines(d).join(" "))).unwrap_or_default());
+                match v.kind.ty() {
+                    Ty::Unit => quote!(#[doc = #d] #vid,),
+                    t => {
+                        let t = ty(&t, Place::Elsewhere);
+                        quote!(#[doc = #d] #vid(#t),)
+                    }
+                }
+            });
+            let edoc = format!(" Successful responses of [`{}::{}`].", group.type_name, method_name.trim_start_matches("r#"));
+            Some(quote! {
+                #[doc = #edoc]
+                #[derive(Debug, Clone, PartialEq)]
+                pub enum #id {
+                    #(#items)*
+                }
+            })
+        }
+        Success::Single { .. } => None,
+    };
+    quote! {
+        #[doc = #bdoc]
+        #[derive(Debug, Clone)]
+        #[must_use = "a request does nothing until it is sent with `.send().await`"]
+        pub struct #builder<'a> {
+            #(#fields,)*
+        }
+
+        impl<'a> #builder<'a> {
+            #(#setters)*
+            #send
+            #stream
+        }
+
+        #multi
+    }
+}
+
+fn emit_send(op: &Operation, types: &Types<'_>) -> TokenStream {
+    let ok = success_ty(op);
+    let err = ty(&op.error_ty, Place::Elsewhere);
+    let mut prelude = Vec::new();
+    let mut wire = Vec::new();
+    let mut cookies = Vec::new();
+    // Take every parameter out of the builder, validating as we go, so nothing is sent
+    // when any argument is bad.
+    for p in &op.params {
+        let id = ident(&p.name);
+        let api = &p.api_name;
+        match (arg_kind(&p.ty, types), p.required) {
+            (Arg::Validated, true) => prelude.push(quote!(let #id = self.#id.map_err(|reason| Error::InvalidArgument { name: #api, reason })?;)),
+            (Arg::Validated, false) => prelude.push(quote!(let #id = self.#id.transpose().map_err(|reason| Error::InvalidArgument { name: #api, reason })?;)),
+            (Arg::Into, _) => prelude.push(quote!(let #id = self.#id;)),
+        }
+        if !p.constraints.is_empty() {
+            let value_ref = if p.ty == Ty::String { quote!(value) } else { quote!(*value) };
+            let check = check_call(&p.ty, &p.constraints, value_ref);
+            if p.required {
+                prelude.push(quote! {
+                    {
+                        let value = &#id;
+                        #check.map_err(|reason| Error::InvalidArgument { name: #api, reason })?;
+                    }
+                });
+            } else {
+                prelude.push(quote! {
+                    if let Some(value) = &#id {
+                        #check.map_err(|reason| Error::InvalidArgument { name: #api, reason })?;
+                    }
+                });
+            }
+        }
+        let is_array = matches!(p.ty, Ty::Vec(_));
+        let explode = p.explode;
+        match p.location {
+            ParamLocation::Path => {}
+            ParamLocation::Query => wire.push(match (is_array, p.required) {
+                (true, true) => quote!(request.query_array(#api, &#id, #explode);),
+                (true, false) => quote!(if let Some(values) = &#id { request.query_array(#api, values, #explode); }),
+                (false, true) => quote!(request.query(#api, #id);),
+                (false, false) => quote!(request.query_opt(#api, #id.as_ref());),
+            }),
+            ParamLocation::Header => wire.push(match (is_array, p.required) {
+                (true, true) => quote!(request.header(#api, crate::runtime::join_comma(&#id));),
+                (true, false) => quote!(if let Some(values) = &#id { request.header(#api, crate::runtime::join_comma(values)); }),
+                (false, true) => quote!(request.header(#api, #id);),
+                (false, false) => quote!(if let Some(value) = &#id { request.header(#api, value); }),
+            }),
+            ParamLocation::Cookie => cookies.push(match (is_array, p.required) {
+                (true, true) => quote!(cookies.push(format!("{}={}", #api, crate::runtime::join_comma(&#id)));),
+                (true, false) => quote!(if let Some(values) = &#id { cookies.push(format!("{}={}", #api, crate::runtime::join_comma(values))); }),
+                (false, true) => quote!(cookies.push(format!("{}={}", #api, #id));),
+                (false, false) => quote!(if let Some(value) = &#id { cookies.push(format!("{}={}", #api, value)); }),
+            }),
+        }
+    }
+    if !cookies.is_empty() {
+        wire.push(quote! {
+            let mut cookies: Vec<String> = Vec::new();
+            #(#cookies)*
+            if !cookies.is_empty() {
+                request.header("Cookie", cookies.join("; "));
+            }
+        });
+    }
+    // The path: literal pieces with encoded parameters between them, bound to locals first
+    // so the format string names them.
+    let mut fmt = String::new();
+    let mut segments = Vec::new();
+    let mut rest = op.path.as_str();
+    while let Some(start) = rest.find('{') {
+        let Some(end) = rest[start..].find('}') else { break };
+        fmt.push_str(&rest[..start].replace('{', "{{").replace('}', "}}"));
+        let pname = &rest[start + 1..start + end];
+        if let Some(p) = op.params.iter().find(|p| p.location == ParamLocation::Path && p.api_name == pname) {
+            let id = ident(&p.name);
+            let local = format!("{}_segment", p.name.trim_start_matches("r#"));
+            fmt.push('{');
+            fmt.push_str(&local);
+            fmt.push('}');
+            let local = ident(&local);
+            let text = path_text(&p.ty, types, quote!(#id));
+            segments.push(quote!(let #local = crate::runtime::encode_path_segment(#text);));
+        }
+        rest = &rest[start + end + 1..];
+    }
+    fmt.push_str(&rest.replace('{', "{{").replace('}', "}}"));
+    let path_expr = if segments.is_empty() { quote!(#fmt.to_string()) } else { quote!(format!(#fmt)) };
+    prelude.extend(segments);
+    let method = format_ident!("{}", op.method);
+    let body = op.body.as_ref().map(|b| {
+        let set = |v: TokenStream| match b.media {
+            BodyMedia::Json => quote!(request.json_body(&#v).map_err(Error::into_typed)?;),
+            BodyMedia::Text => quote!(request.text_body(#v);),
+            BodyMedia::Form => quote!(request.form_body(crate::runtime::form_pairs(&#v).map_err(Error::into_typed)?);),
+            BodyMedia::Bytes => {
+                let ct = &b.content_type;
+                quote!(request.bytes_body(#v, #ct);)
+            }
+        };
+        if b.required {
+            set(quote!(self.body))
+        } else {
+            let s = set(quote!(body));
+            quote!(if let Some(body) = self.body { #s })
+        }
+    });
+    let security = if op.security.is_empty() {
+        quote!()
+    } else {
+        let alts = op.security.iter().map(|alt| quote!(&[#(#alt),*]));
+        quote!(request.security(&[#(#alts),*]);)
+    };
+    let accept = if op.accept.is_empty() {
+        quote!()
+    } else {
+        let a = op.accept.join(", ");
+        quote!(request.accept(#a);)
+    };
+    // Response arms.
+    let mut arms: Vec<(StatusMatch, TokenStream)> = Vec::new();
+    match &op.success {
+        Success::Single { statuses, kind } => {
+            let d = decode(kind);
+            let mut statuses = statuses.clone();
+            statuses.sort_by_key(status_rank);
+            let pats: Vec<TokenStream> = statuses.iter().map(|s| if *s == StatusMatch::Default { quote!(200..=299) } else { status_pattern(*s) }).collect();
+            let first = statuses.first().copied().unwrap_or(StatusMatch::Code(200));
+            arms.push((first, quote!(#(#pats)|* => #d,)));
+        }
+        Success::Multi { name, variants } => {
+            let e = ident(name);
+            for v in variants {
+                let vid = ident(&v.name);
+                let d = decode(&v.kind);
+                let pat = if v.status == StatusMatch::Default { quote!(200..=299) } else { status_pattern(v.status) };
+                let body = if v.kind.ty() == Ty::Unit { quote!(#d.map(|()| #e::#vid)) } else { quote!(#d.map(#e::#vid)) };
+                arms.push((v.status, quote!(#pat => #body,)));
+            }
+        }
+    }
+    let mut has_default_error = false;
+    let mut with_body = Vec::new();
+    let mut without_body = Vec::new();
+    for e in &op.errors {
+        if e.status == StatusMatch::Default {
+            has_default_error = true;
+            continue;
+        }
+        if e.has_body || op.error_ty == Ty::Unit {
+            with_body.push(e.status);
+        } else {
+            without_body.push(e.status);
+        }
+    }
+    let error_call = if op.error_ty == Ty::Unit { quote!(response.api_error_empty()) } else { quote!(response.api_error()) };
+    with_body.sort_by_key(status_rank);
+    if !with_body.is_empty() {
+        let pats = with_body.iter().map(|s| status_pattern(*s));
+        arms.push((with_body[0], quote!(#(#pats)|* => Err(#error_call),)));
+    }
+    without_body.sort_by_key(status_rank);
+    if !without_body.is_empty() {
+        // A documented error without the body type the others share: report its status and
+        // body text rather than inventing a typed body.
+        let pats = without_body.iter().map(|s| status_pattern(*s));
+        arms.push((without_body[0], quote!(#(#pats)|* => Err(response.unexpected()),)));
+    }
+    arms.sort_by_key(|(s, _)| status_rank(s));
+    let arms = arms.into_iter().map(|(_, t)| t);
+    let fallback = if has_default_error { quote!(_ => Err(#error_call),) } else { quote!(_ => Err(response.unexpected()),) };
+    let mut send_doc = vec![" Sends the request and decodes the response.".to_string()];
+    let statuses: Vec<String> = op
+        .errors
+        .iter()
+        .map(|e| match e.status {
+            StatusMatch::Code(n) => n.to_string(),
+            StatusMatch::Range(n) => format!("{n}XX"),
+            StatusMatch::Default => "any other status".to_string(),
+        })
+        .collect();
+    if !statuses.is_empty() {
+        send_doc.push(String::new());
+        send_doc.push(format!(" Documented error statuses ({}) come back as [`Error::Api`].", statuses.join(", ")));
+    }
+    let send_doc = send_doc.iter().map(|l| quote!(#[doc = #l]));
+    let mut_kw = if wire.is_empty() && body.is_none() && security.is_empty() && accept.is_empty() { quote!() } else { quote!(mut) };
+    quote! {
+        #(#send_doc)*
+        pub async fn send(self) -> Result<#ok, Error<#err>> {
+            #(#prelude)*
+            let #mut_kw request = Request::new(reqwest::Method::#method, #path_expr);
+            #(#wire)*
+            #body
+            #security
+            #accept
+            let response = self.client.execute(request).await.map_err(Error::into_typed)?;
+            match response.status().as_u16() {
+                #(#arms)*
+                #fallback
+            }
+        }
+    }
+}
+
+/// A `&str` view of a path parameter: borrowed where the type has one, formatted otherwise.
+fn path_text(t: &Ty, types: &Types<'_>, value: TokenStream) -> TokenStream {
+    match t {
+        Ty::String => quote!(&#value),
+        Ty::Named(n) => match types.get(n.as_str()).map(|d| &d.kind) {
+            Some(TypeKind::StringEnum { .. }) => quote!(#value.as_str()),
+            Some(TypeKind::Newtype { inner: Ty::String, .. }) => quote!(#value.as_str()),
+            Some(TypeKind::Alias { target }) => path_text(target, types, value),
+            _ => quote!(&#value.to_string()),
+        },
+        _ => quote!(&#value.to_string()),
+    }
+}
+
+fn emit_stream(op: &Operation, p: &Pagination) -> TokenStream {
+    let err = ty(&op.error_ty, Place::Elsewhere);
+    match p {
+        Pagination::Offset { limit, offset, item, offset_ty } => {
+            let limit_ty = op.params.iter().find(|p| &p.name == limit).map(|p| p.ty.clone()).unwrap_or(Ty::Float { bits: 64 });
+            let limit_f64 = match limit_ty {
+                Ty::Float { bits: 64 } => quote!(limit),
+                Ty::Int { bits: 64 } => quote!(limit as f64),
+                _ => quote!(f64::from(limit)),
+            };
+            let item = ty(item, Place::Elsewhere);
+            let limit = ident(limit);
+            let offset = ident(offset);
+            let ot = ty(offset_ty, Place::Elsewhere);
+            quote! {
+                /// Walks every page lazily, starting at the offset set on this builder (or 0),
+                /// and yields the items one by one. A page shorter than the page size, or an
+                /// empty page, ends the walk; the first error ends it too.
+                pub fn stream(self) -> crate::runtime::ItemStream<'a, #item, #err> {
+                    crate::runtime::paginate(self, |builder| async move {
+                        let start: #ot = builder.#offset.unwrap_or_default();
+                        let limit = builder.#limit;
+                        let page = builder.clone().send().await?;
+                        let count = page.len();
+                        let full = match limit {
+                            Some(limit) => count as f64 >= #limit_f64,
+                            None => true,
+                        };
+                        let next = if count > 0 && full { Some(Self { #offset: Some(start + count as #ot), ..builder }) } else { None };
+                        Ok((page, next))
+                    })
+                }
+            }
+        }
+        Pagination::Cursor { cursor_param, cursor_field, has_more_field, items_field, cursor_optional, has_more_optional, items_optional, item } => {
+            let item = ty(item, Place::Elsewhere);
+            let cp = ident(cursor_param);
+            let cf = ident(cursor_field);
+            let hf = ident(has_more_field);
+            let itf = ident(items_field);
+            let items = if *items_optional { quote!(page.#itf.unwrap_or_default()) } else { quote!(page.#itf) };
+            let has_more = if *has_more_optional { quote!(page.#hf.unwrap_or(false)) } else { quote!(page.#hf) };
+            let cursor = if *cursor_optional { quote!(page.#cf) } else { quote!(Some(page.#cf)) };
+            quote! {
+                /// Walks every page lazily, following the cursor the server returns while it
+                /// says there is more, and yields the items one by one. The first error ends
+                /// the walk.
+                pub fn stream(self) -> crate::runtime::ItemStream<'a, #item, #err> {
+                    crate::runtime::paginate(self, |builder| async move {
+                        let page = builder.clone().send().await?;
+                        let has_more = #has_more;
+                        let cursor = #cursor;
+                        let items = #items;
+                        let next = if has_more {
+                            cursor.filter(|c| !c.is_empty()).map(|c| Self { #cp: Some(c), ..builder })
+                        } else {
+                            None
+                        };
+                        Ok((items, next))
+                    })
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,99 @@
+//! Emit: IR to Rust tokens and crate files. Reads the IR only; cannot fail on a valid IR.
+
+mod apis;
+pub mod krate;
+mod models;
+
+pub use krate::emit_crate;
+pub use krate as krate_file;
+
+use crate::ir::Ty;
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::{format_ident, quote};
+
+/// Where a type is written from, which decides how model names are qualified.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Place {
+    /// Inside `models.rs`.
+    Models,
+    /// Anywhere else in the crate: model names go through `models::`.
+    Elsewhere,
+}
+
+/// An identifier, raw when written `r#...`.
+pub(crate) fn ident(name: &str) -> Ident {
+    match name.strip_prefix("r#") {
+        Some(raw) => Ident::new_raw(raw, Span::call_site()),
+        None => format_ident!("{}", name),
+    }
+}
+
+/// The tokens of a use-site type.
+pub(crate) fn ty(t: &Ty, place: Place) -> TokenStream {
+    match t {
+        Ty::Bool => quote!(bool),
+        Ty::Int { bits: 32 } => quote!(i32),
+        Ty::Int { .. } => quote!(i64),
+        Ty::Float { bits: 32 } => quote!(f32),
+        Ty::Float { .. } => quote!(f64),
+        Ty::String => quote!(String),
+        Ty::Bytes => quote!(Vec<u8>),
+        Ty::Json => quote!(serde_json::Value),
+        Ty::Vec(inner) => {
+            let inner = ty(inner, place);
+            quote!(Vec<#inner>)
+        }
+        Ty::Map(inner) => {
+            let inner = ty(inner, place);
+            quote!(std::collections::BTreeMap<String, #inner>)
+        }
+        Ty::Option(inner) => {
+            let inner = ty(inner, place);
+            quote!(Option<#inner>)
+        }
+        Ty::Boxed(inner) => {
+            let inner = ty(inner, place);
+            quote!(Box<#inner>)
+        }
+        Ty::Named(n) if n.starts_with("::") => {
+            let path: syn::Path = syn::parse_str(n.trim_start_matches("::")).unwrap_or_else(|_| syn::parse_quote!(serde_json::Value));
+            quote!(#path)
+        }
+        Ty::Named(n) => {
+            let id = ident(n);
+            match place {
+                Place::Models => quote!(#id),
+                Place::Elsewhere => quote!(models::#id),
+            }
+        }
+        Ty::Unit => quote!(()),
+    }
+}
+
+/// `#[doc = "..."]` attributes for `text`, or for `fallback` when the document says nothing.
+pub(crate) fn doc(text: Option<&str>, fallback: &str) -> TokenStream {
+    let text = text.filter(|t| !t.trim().is_empty()).unwrap_or(fallback);
+    let lines = crate::docs::doc_lines(text);
+    let attrs = lines.iter().map(|l| {
+        let l = if l.is_empty() { String::new() } else { format!(" {l}") };
+        quote!(#[doc = #l])
+    });
+    quote!(#(#attrs)*)
+}
+
+/// Doc lines appended after a blank doc line.
+pub(crate) fn doc_more(lines: &[String]) -> TokenStream {
+    if lines.is_empty() {
+        return quote!();
+    }
+    let attrs = lines.iter().map(|l| {
+        let l = format!(" {l}");
+        quote!(#[doc = #l])
+    });
+    quote!(#[doc = ""] #(#attrs)*)
+}
+
+/// A Rust string literal's text form of `s`, for use inside backticks in docs.
+pub(crate) fn code(s: &str) -> String {
+    format!("`{}`", s.replace('`', "'"))
+}

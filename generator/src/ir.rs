@@ -1,0 +1,478 @@
+//! IR: the plain-data model of an API that lowering builds and emission reads. References
+//! are resolved, Rust names are chosen, and API names are kept beside them. No tokens.
+
+use serde::Serialize;
+
+/// A whole API, ready to emit.
+#[derive(Debug, Clone, Serialize)]
+pub struct Api {
+    /// `info.title`.
+    pub title: String,
+    /// `info.version`.
+    pub version: String,
+    /// `info.description`.
+    pub description: Option<String>,
+    /// Server URLs in document order; the first is the default base URL.
+    pub servers: Vec<String>,
+    /// Named types, sorted by Rust name.
+    pub types: Vec<TypeDef>,
+    /// Security schemes, sorted by API name.
+    pub security_schemes: Vec<SecurityScheme>,
+    /// Operation groups (one per tag), sorted by Rust name; each holds its operations.
+    pub groups: Vec<Group>,
+}
+
+/// A use-site type.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum Ty {
+    /// `bool`.
+    Bool,
+    /// `i32` or `i64`.
+    Int {
+        /// 32 or 64.
+        bits: u8,
+    },
+    /// `f32` or `f64`.
+    Float {
+        /// 32 or 64.
+        bits: u8,
+    },
+    /// `String`.
+    String,
+    /// Raw bytes (`Vec<u8>`), for binary bodies.
+    Bytes,
+    /// Any JSON value.
+    Json,
+    /// `Vec<T>`.
+    Vec(Box<Ty>),
+    /// `BTreeMap<String, T>`.
+    Map(Box<Ty>),
+    /// `Option<T>`, for nullable values.
+    Option(Box<Ty>),
+    /// `Box<T>`, to break recursion.
+    Boxed(Box<Ty>),
+    /// A named type, by its Rust name.
+    Named(String),
+    /// `()`: no value.
+    Unit,
+}
+
+/// A named type.
+#[derive(Debug, Clone, Serialize)]
+pub struct TypeDef {
+    /// The Rust name.
+    pub name: String,
+    /// The API name: the schema name, or the place it was found for inline schemas.
+    pub api_name: String,
+    /// JSON pointer to the schema.
+    pub pointer: String,
+    /// The schema's description.
+    pub doc: Option<String>,
+    /// Whether the schema is deprecated.
+    pub deprecated: bool,
+    /// What kind of type.
+    pub kind: TypeKind,
+}
+
+/// The shapes a named type can take.
+#[derive(Debug, Clone, Serialize)]
+pub enum TypeKind {
+    /// A struct with named fields.
+    Struct {
+        /// Fields in document order.
+        fields: Vec<Field>,
+        /// Extra properties beside the declared ones, if allowed, with their value type.
+        additional: Option<Ty>,
+    },
+    /// A string enum that keeps unknown values.
+    StringEnum {
+        /// Known values in document order.
+        values: Vec<EnumValue>,
+        /// The API value of the default, if the schema has one.
+        default: Option<String>,
+    },
+    /// An integer enum: a newtype over `i64` with a constant per known value, so unknown
+    /// values still decode.
+    IntEnum {
+        /// Known values with their constant names.
+        values: Vec<(String, i64)>,
+    },
+    /// A newtype over a primitive that checks constraints on construction and decoding.
+    Newtype {
+        /// The wrapped type.
+        inner: Ty,
+        /// The checks.
+        constraints: Constraints,
+    },
+    /// `pub type Name = Target;`.
+    Alias {
+        /// The aliased type.
+        target: Ty,
+    },
+    /// A union selected by a discriminator property.
+    Tagged {
+        /// The JSON property that holds the tag.
+        property: String,
+        /// Variants in document order.
+        variants: Vec<TaggedVariant>,
+    },
+    /// A union tried in order (`oneOf`/`anyOf` without discriminator).
+    Untagged {
+        /// Variants in document order.
+        variants: Vec<UntaggedVariant>,
+    },
+}
+
+/// A struct field.
+#[derive(Debug, Clone, Serialize)]
+pub struct Field {
+    /// The Rust identifier (may be raw, like `r#type`).
+    pub name: String,
+    /// The JSON property name.
+    pub api_name: String,
+    /// The field type, already `Option` where the property is optional or nullable.
+    pub ty: Ty,
+    /// Whether the property is in `required`.
+    pub required: bool,
+    /// Whether the property is nullable.
+    pub nullable: bool,
+    /// Description.
+    pub doc: Option<String>,
+    /// The schema default, as JSON text.
+    pub default: Option<String>,
+    /// readOnly / writeOnly.
+    pub read_only: bool,
+    /// writeOnly.
+    pub write_only: bool,
+    /// Deprecated.
+    pub deprecated: bool,
+}
+
+/// A value of a string enum.
+#[derive(Debug, Clone, Serialize)]
+pub struct EnumValue {
+    /// The Rust variant name.
+    pub name: String,
+    /// The wire value.
+    pub api_name: String,
+}
+
+/// A variant of a discriminated union.
+#[derive(Debug, Clone, Serialize)]
+pub struct TaggedVariant {
+    /// The Rust variant name.
+    pub name: String,
+    /// The discriminator values that select it (the first is written when serializing).
+    pub tags: Vec<String>,
+    /// The payload type.
+    pub ty: Ty,
+}
+
+/// A variant of an untagged union.
+#[derive(Debug, Clone, Serialize)]
+pub struct UntaggedVariant {
+    /// The Rust variant name.
+    pub name: String,
+    /// The payload type.
+    pub ty: Ty,
+}
+
+/// Checks on a constrained value.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Constraints {
+    /// Regular expression (ECMA-262 dialect, as written in the document).
+    pub pattern: Option<String>,
+    /// Minimum length in characters.
+    pub min_length: Option<u64>,
+    /// Maximum length in characters.
+    pub max_length: Option<u64>,
+    /// Lower bound.
+    pub minimum: Option<f64>,
+    /// Upper bound.
+    pub maximum: Option<f64>,
+    /// Whether the lower bound is excluded.
+    pub exclusive_minimum: bool,
+    /// Whether the upper bound is excluded.
+    pub exclusive_maximum: bool,
+    /// The value must be a multiple of this.
+    pub multiple_of: Option<f64>,
+    /// Minimum number of array items.
+    pub min_items: Option<u64>,
+    /// Maximum number of array items.
+    pub max_items: Option<u64>,
+}
+
+impl Constraints {
+    /// Whether no check applies.
+    pub fn is_empty(&self) -> bool {
+        *self == Constraints::default()
+    }
+}
+
+/// A security scheme.
+#[derive(Debug, Clone, Serialize)]
+pub struct SecurityScheme {
+    /// The name under `components.securitySchemes`.
+    pub api_name: String,
+    /// The snake_case name of the client builder method that sets its credential.
+    pub setter: String,
+    /// How the credential travels.
+    pub kind: SchemeKind,
+    /// Description.
+    pub doc: Option<String>,
+}
+
+/// How a credential travels.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum SchemeKind {
+    /// An API key in a query parameter.
+    ApiKeyQuery(String),
+    /// An API key in a header.
+    ApiKeyHeader(String),
+    /// An API key in a cookie.
+    ApiKeyCookie(String),
+    /// `Authorization: Bearer <token>` (also used for OAuth2 and OpenID Connect access tokens).
+    Bearer,
+    /// `Authorization: Basic <base64(user:password)>`.
+    Basic,
+}
+
+/// Operations under one tag.
+#[derive(Debug, Clone, Serialize)]
+pub struct Group {
+    /// The tag as written.
+    pub api_name: String,
+    /// The module and accessor name (`tags`).
+    pub module: String,
+    /// The handle type name (`TagsApi`).
+    pub type_name: String,
+    /// The tag description.
+    pub doc: Option<String>,
+    /// Operations in document order.
+    pub operations: Vec<Operation>,
+}
+
+/// One HTTP operation.
+#[derive(Debug, Clone, Serialize)]
+pub struct Operation {
+    /// The method name (`get_tags_by_dataset_id`).
+    pub name: String,
+    /// The operationId, or the name derived from method and path.
+    pub api_name: String,
+    /// The request builder type name (`GetTagsByDatasetId`).
+    pub builder: String,
+    /// JSON pointer to the operation.
+    pub pointer: String,
+    /// Upper-case HTTP method.
+    pub method: String,
+    /// The path template as written.
+    pub path: String,
+    /// Summary and description, joined.
+    pub doc: Option<String>,
+    /// Deprecated.
+    pub deprecated: bool,
+    /// Parameters: path parameters in path order, then the rest in document order.
+    pub params: Vec<Param>,
+    /// The request body.
+    pub body: Option<Body>,
+    /// What success looks like.
+    pub success: Success,
+    /// Documented error responses.
+    pub errors: Vec<ErrorResponse>,
+    /// The error body type (`Unit` when errors carry none we decode).
+    pub error_ty: Ty,
+    /// Alternatives of security requirements (scheme API names); empty means no auth.
+    pub security: Vec<Vec<String>>,
+    /// Paging, if the document declares it.
+    pub pagination: Option<Pagination>,
+    /// Media types the client accepts, for the `Accept` header.
+    pub accept: Vec<String>,
+}
+
+/// Where a parameter goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum ParamLocation {
+    /// In the path.
+    Path,
+    /// In the query string.
+    Query,
+    /// A request header.
+    Header,
+    /// A cookie.
+    Cookie,
+}
+
+/// An operation parameter.
+#[derive(Debug, Clone, Serialize)]
+pub struct Param {
+    /// The Rust identifier.
+    pub name: String,
+    /// The wire name.
+    pub api_name: String,
+    /// Where it goes.
+    pub location: ParamLocation,
+    /// Its type (never `Option`: optional ones are `Option` in the builder).
+    pub ty: Ty,
+    /// Whether it must be given.
+    pub required: bool,
+    /// Checks applied before sending, for inline constrained schemas.
+    pub constraints: Constraints,
+    /// For arrays in the query: repeat the key (`explode`) or join with commas.
+    pub explode: bool,
+    /// Description.
+    pub doc: Option<String>,
+    /// The server-side default, as JSON text (documented, not sent).
+    pub default: Option<String>,
+    /// Deprecated.
+    pub deprecated: bool,
+}
+
+/// A request body.
+#[derive(Debug, Clone, Serialize)]
+pub struct Body {
+    /// How it is encoded.
+    pub media: BodyMedia,
+    /// The content type header value.
+    pub content_type: String,
+    /// Its type.
+    pub ty: Ty,
+    /// Whether it must be given.
+    pub required: bool,
+    /// Description.
+    pub doc: Option<String>,
+}
+
+/// How a body is encoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum BodyMedia {
+    /// JSON (`application/json` or `+json`).
+    Json,
+    /// Plain text.
+    Text,
+    /// `application/x-www-form-urlencoded` of a flat object.
+    Form,
+    /// Raw bytes.
+    Bytes,
+}
+
+/// The decoded success result of an operation.
+#[derive(Debug, Clone, Serialize)]
+pub enum Success {
+    /// One response shape for every success status.
+    Single {
+        /// Statuses that mean success.
+        statuses: Vec<StatusMatch>,
+        /// How to read it.
+        kind: ResponseKind,
+    },
+    /// Several statuses with different shapes: an enum named `name`.
+    Multi {
+        /// The enum's Rust name.
+        name: String,
+        /// Variants in status order.
+        variants: Vec<SuccessVariant>,
+    },
+}
+
+/// One variant of a multi-status success enum.
+#[derive(Debug, Clone, Serialize)]
+pub struct SuccessVariant {
+    /// The variant name (`Ok`, `Created`, `Status299`).
+    pub name: String,
+    /// The statuses it stands for.
+    pub status: StatusMatch,
+    /// How to read it.
+    pub kind: ResponseKind,
+    /// The response description.
+    pub doc: Option<String>,
+}
+
+/// A documented error response.
+#[derive(Debug, Clone, Serialize)]
+pub struct ErrorResponse {
+    /// Which statuses.
+    pub status: StatusMatch,
+    /// Whether a typed body is decoded (`false`: the body is ignored).
+    pub has_body: bool,
+    /// The response description.
+    pub doc: Option<String>,
+}
+
+/// Which statuses a response covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub enum StatusMatch {
+    /// One status code.
+    Code(u16),
+    /// A class such as `2XX` (the digit).
+    Range(u16),
+    /// Any status not listed otherwise.
+    Default,
+}
+
+/// How a response body is read.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum ResponseKind {
+    /// JSON decoded into the type.
+    Json(Ty),
+    /// `text/plain`: a string.
+    Text,
+    /// `text/plain` with an array schema: one item per line.
+    TextLines,
+    /// `text/plain` parsed into a scalar (numbers, booleans, string newtypes).
+    TextParsed(Ty),
+    /// Raw bytes.
+    Bytes,
+    /// No body.
+    Empty,
+    /// A redirect: the `Location` target.
+    Redirect,
+}
+
+impl ResponseKind {
+    /// The Rust type this yields.
+    pub fn ty(&self) -> Ty {
+        match self {
+            ResponseKind::Json(t) | ResponseKind::TextParsed(t) => t.clone(),
+            ResponseKind::Text => Ty::String,
+            ResponseKind::TextLines => Ty::Vec(Box::new(Ty::String)),
+            ResponseKind::Bytes => Ty::Bytes,
+            ResponseKind::Empty => Ty::Unit,
+            ResponseKind::Redirect => Ty::Named("::reqwest::Url".to_string()),
+        }
+    }
+}
+
+/// How an operation pages, from the `x-pagination` extension.
+#[derive(Debug, Clone, Serialize)]
+pub enum Pagination {
+    /// `limit`/`offset` query parameters; the response is an array of items.
+    Offset {
+        /// Rust name of the page size parameter.
+        limit: String,
+        /// Rust name of the offset parameter.
+        offset: String,
+        /// The item type.
+        item: Ty,
+        /// Type of the offset parameter.
+        offset_ty: Ty,
+    },
+    /// A cursor query parameter; the response holds items, a next cursor and a has-more flag.
+    Cursor {
+        /// Rust name of the cursor parameter.
+        cursor_param: String,
+        /// Rust field name of the next cursor in the response.
+        cursor_field: String,
+        /// Rust field name of the has-more flag.
+        has_more_field: String,
+        /// Rust field name of the items.
+        items_field: String,
+        /// Whether those response fields are `Option`s.
+        cursor_optional: bool,
+        /// Whether `has_more` is an `Option`.
+        has_more_optional: bool,
+        /// Whether `items` is an `Option`.
+        items_optional: bool,
+        /// The item type.
+        item: Ty,
+    },
+}

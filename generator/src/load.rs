@@ -1,0 +1,183 @@
+//! Load: document text (YAML or JSON) into an `openapiv3::OpenAPI`, refusing what is not
+//! OpenAPI 3.0 with a diagnostic that says what the document is.
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+
+/// A parsed document: the typed model and the raw JSON tree it came from. The raw tree
+/// answers questions the typed model cannot, such as vendor extensions on nested objects.
+pub struct Loaded {
+    /// The typed OpenAPI 3.0 model.
+    pub api: openapiv3::OpenAPI,
+    /// The same document as plain JSON.
+    pub raw: serde_json::Value,
+}
+
+/// Parses `text` as an OpenAPI 3.0.x document.
+pub fn load(text: &str) -> Result<Loaded, Diagnostics> {
+    let mut diags = Diagnostics::default();
+    let raw = match parse_tree(text) {
+        Ok(raw) => raw,
+        Err(d) => {
+            diags.push(d);
+            return Err(diags);
+        }
+    };
+    if let Err(d) = check_version(&raw) {
+        diags.push(d);
+        return Err(diags);
+    }
+    reject_external_refs(&raw, "#", &mut diags);
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    match serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&raw) {
+        Ok(api) => Ok(Loaded { api, raw }),
+        Err(err) => {
+            let pointer = path_to_pointer(err.path());
+            diags.error(pointer, format!("not a valid OpenAPI 3.0 document: {}", lowercase_first(&err.inner().to_string())));
+            Err(diags)
+        }
+    }
+}
+
+/// Reads YAML or JSON into a JSON tree. JSON goes through serde_json, which is much faster
+/// than the YAML parser on large documents.
+fn parse_tree(text: &str) -> Result<serde_json::Value, Diagnostic> {
+    let trimmed = text.trim_start_matches('\u{feff}').trim_start();
+    if trimmed.starts_with('{') {
+        return serde_json::from_str(trimmed).map_err(|e| {
+            Diagnostic::error("#", format!("not valid JSON: {} at line {} column {}", e_kind(&e), e.line(), e.column()))
+        });
+    }
+    let value: serde_yaml::Value = serde_yaml::from_str(trimmed).map_err(|e| {
+        let place = e.location().map(|l| format!(" at line {} column {}", l.line(), l.column())).unwrap_or_default();
+        let msg = e.to_string();
+        let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
+        Diagnostic::error("#", format!("not valid YAML: {}{place}", lowercase_first(&msg)))
+    })?;
+    yaml_to_json(value, "#")
+}
+
+fn e_kind(e: &serde_json::Error) -> String {
+    let msg = e.to_string();
+    lowercase_first(msg.split(" at line ").next().unwrap_or(&msg))
+}
+
+/// Converts YAML to JSON, turning non-string keys into strings (status codes are often
+/// written as bare integers) and refusing what JSON cannot hold.
+fn yaml_to_json(value: serde_yaml::Value, at: &str) -> Result<serde_json::Value, Diagnostic> {
+    use serde_json::Value as J;
+    use serde_yaml::Value as Y;
+    Ok(match value {
+        Y::Null => J::Null,
+        Y::Bool(b) => J::Bool(b),
+        Y::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                J::from(i)
+            } else if let Some(u) = n.as_u64() {
+                J::from(u)
+            } else {
+                let f = n.as_f64().unwrap_or(f64::NAN);
+                serde_json::Number::from_f64(f)
+                    .map(J::Number)
+                    .ok_or_else(|| Diagnostic::error(at, "a number that JSON cannot represent (NaN or infinity)"))?
+            }
+        }
+        Y::String(s) => J::String(s),
+        Y::Sequence(items) => {
+            let mut out = Vec::with_capacity(items.len());
+            for (i, item) in items.into_iter().enumerate() {
+                out.push(yaml_to_json(item, &crate::diagnostics::child(at, &i.to_string()))?);
+            }
+            J::Array(out)
+        }
+        Y::Mapping(map) => {
+            let mut out = serde_json::Map::with_capacity(map.len());
+            for (k, v) in map {
+                let key = match k {
+                    Y::String(s) => s,
+                    Y::Number(n) => n.to_string(),
+                    Y::Bool(b) => b.to_string(),
+                    Y::Null => "null".to_string(),
+                    _ => return Err(Diagnostic::error(at, "a mapping key that is not a string")),
+                };
+                let child = crate::diagnostics::child(at, &key);
+                let value = yaml_to_json(v, &child)?;
+                out.insert(key, value);
+            }
+            J::Object(out)
+        }
+        Y::Tagged(tagged) => yaml_to_json(tagged.value, at)?,
+    })
+}
+
+/// Says what a document is when it is not OpenAPI 3.0.
+fn check_version(raw: &serde_json::Value) -> Result<(), Diagnostic> {
+    let Some(obj) = raw.as_object() else {
+        return Err(Diagnostic::error("#", "not an API description: the document is not an object"));
+    };
+    if let Some(v) = obj.get("swagger") {
+        let v = v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string());
+        return Err(Diagnostic::error(
+            "#/swagger",
+            format!("this is a Swagger {v} document; only OpenAPI 3.0.x is supported (convert it first, for example with swagger2openapi)"),
+        ));
+    }
+    match obj.get("openapi") {
+        None => Err(Diagnostic::error("#", "not an API description: there is no `openapi` version field")),
+        Some(serde_json::Value::String(v)) if v.starts_with("3.0") => Ok(()),
+        Some(serde_json::Value::String(v)) if v.starts_with("3.1") => Err(Diagnostic::error(
+            "#/openapi",
+            format!("this is an OpenAPI {v} document; only OpenAPI 3.0.x is supported for now"),
+        )),
+        Some(v) => Err(Diagnostic::error("#/openapi", format!("unsupported OpenAPI version {v}; only 3.0.x is supported"))),
+    }
+}
+
+/// External references would need files or network access; name each one.
+fn reject_external_refs(value: &serde_json::Value, at: &str, diags: &mut Diagnostics) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (k, v) in map {
+                let child = crate::diagnostics::child(at, k);
+                if k == "$ref" {
+                    if let Some(r) = v.as_str() {
+                        if !r.starts_with('#') {
+                            diags.error(child, format!("external reference `{r}` is not supported; bundle the document into one file first"));
+                        }
+                    }
+                } else {
+                    reject_external_refs(v, &child, diags);
+                }
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                reject_external_refs(v, &crate::diagnostics::child(at, &i.to_string()), diags);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut out = String::from("#");
+    for seg in path.iter() {
+        match seg {
+            Segment::Seq { index } => out = crate::diagnostics::child(&out, &index.to_string()),
+            Segment::Map { key } => out = crate::diagnostics::child(&out, key),
+            Segment::Enum { variant } => out = crate::diagnostics::child(&out, variant),
+            Segment::Unknown => {}
+        }
+    }
+    out
+}
+
+pub(crate) fn lowercase_first(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) => c.to_lowercase().chain(chars).collect::<String>().trim_end_matches('.').to_string(),
+        None => String::new(),
+    }
+}

@@ -1,0 +1,131 @@
+//! Lower: an `openapiv3::OpenAPI` into the IR. Resolves references, chooses every Rust
+//! name once, and gathers diagnostics instead of stopping at the first problem.
+
+mod operations;
+mod schemas;
+
+use crate::diagnostics::{child, Diagnostics};
+use crate::ir::{Api, TypeDef};
+use crate::naming::Scope;
+use openapiv3::OpenAPI;
+use std::collections::BTreeMap;
+
+/// Lowers a loaded document. Warnings ride along with the IR; errors replace it.
+pub fn lower(api: &OpenAPI) -> (Option<Api>, Diagnostics) {
+    let mut cx = Lowerer::new(api);
+    cx.lower_components();
+    let security_schemes = cx.lower_security_schemes();
+    let groups = cx.lower_operations(&security_schemes);
+    cx.box_recursive_fields();
+    let Lowerer { types, diags, .. } = cx;
+    if diags.has_errors() {
+        return (None, diags);
+    }
+    let mut types: Vec<TypeDef> = types.into_values().collect();
+    types.sort_by(|a, b| a.name.cmp(&b.name));
+    let ir = Api {
+        title: api.info.title.clone(),
+        version: api.info.version.clone(),
+        description: api.info.description.clone(),
+        servers: api.servers.iter().map(|s| s.url.clone()).collect(),
+        types,
+        security_schemes,
+        groups,
+    };
+    (Some(ir), diags)
+}
+
+/// State shared by the lowering passes.
+pub(crate) struct Lowerer<'a> {
+    pub(crate) api: &'a OpenAPI,
+    pub(crate) diags: Diagnostics,
+    /// Named types by Rust name.
+    pub(crate) types: BTreeMap<String, TypeDef>,
+    /// Rust type names in use.
+    pub(crate) type_scope: Scope,
+    /// Component schema name to Rust name.
+    pub(crate) component_names: BTreeMap<String, String>,
+    /// Inline schemas already lowered, by pointer, so a schema reached twice (through
+    /// `allOf`, say) is one type.
+    pub(crate) inline_cache: BTreeMap<String, crate::ir::Ty>,
+}
+
+impl<'a> Lowerer<'a> {
+    fn new(api: &'a OpenAPI) -> Self {
+        Lowerer {
+            api,
+            diags: Diagnostics::default(),
+            types: BTreeMap::new(),
+            type_scope: Scope::default(),
+            component_names: BTreeMap::new(),
+            inline_cache: BTreeMap::new(),
+        }
+    }
+
+    fn lower_security_schemes(&mut self) -> Vec<crate::ir::SecurityScheme> {
+        use crate::ir::SchemeKind;
+        use openapiv3::{APIKeyLocation, ReferenceOr, SecurityScheme as S};
+        let mut out = Vec::new();
+        let Some(components) = &self.api.components else { return out };
+        let mut setters = Scope::with_reserved(["base_url", "build", "connect_timeout", "timeout", "retry_policy", "user_agent", "credential", "basic_credential", "new"]);
+        let mut names: Vec<&String> = components.security_schemes.keys().collect();
+        names.sort();
+        for name in names {
+            let at = crate::diagnostics::pointer(&["components", "securitySchemes", name]);
+            let scheme = match &components.security_schemes[name] {
+                ReferenceOr::Item(s) => s,
+                ReferenceOr::Reference { .. } => {
+                    self.diags.error(at, "a `$ref` security scheme is not supported; define it inline");
+                    continue;
+                }
+            };
+            let (kind, doc) = match scheme {
+                S::APIKey { location, name: param, description, .. } => (
+                    match location {
+                        APIKeyLocation::Query => SchemeKind::ApiKeyQuery(param.clone()),
+                        APIKeyLocation::Header => SchemeKind::ApiKeyHeader(param.clone()),
+                        APIKeyLocation::Cookie => SchemeKind::ApiKeyCookie(param.clone()),
+                    },
+                    description.clone(),
+                ),
+                S::HTTP { scheme, description, .. } => match scheme.to_ascii_lowercase().as_str() {
+                    "bearer" => (SchemeKind::Bearer, description.clone()),
+                    "basic" => (SchemeKind::Basic, description.clone()),
+                    other => {
+                        self.diags.warning(child(&at, "scheme"), format!("http scheme `{other}` is not supported; operations that need only it can be called without credentials"));
+                        continue;
+                    }
+                },
+                // OAuth2 and OpenID Connect end in a bearer access token; obtaining the token
+                // is the caller's business.
+                S::OAuth2 { description, .. } | S::OpenIDConnect { description, .. } => (SchemeKind::Bearer, description.clone()),
+            };
+            let setter = setters.claim(&crate::naming::snake(name, "scheme"));
+            out.push(crate::ir::SecurityScheme { api_name: name.clone(), setter: crate::naming::escape_keyword(setter), kind, doc });
+        }
+        out
+    }
+}
+
+/// Decodes one JSON pointer token (`~1` is `/`, `~0` is `~`) and URI percent-escapes.
+pub(crate) fn unescape_token(token: &str) -> String {
+    let replaced = token.replace("~1", "/").replace("~0", "~");
+    if !replaced.contains('%') {
+        return replaced;
+    }
+    let bytes = replaced.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() + 0 && i + 2 <= bytes.len() - 1 {
+            if let Ok(b) = u8::from_str_radix(&replaced[i + 1..i + 3], 16) {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or(replaced)
+}

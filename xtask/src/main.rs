@@ -1,0 +1,172 @@
+//! Project tasks: `cargo xtask regenerate [--check]`, `cargo xtask generate --spec PATH
+//! --out DIR [--name CRATE]`, `cargo xtask test`. Thin: reads files, calls the generator
+//! library, writes files, reports with context.
+
+use openapi_rs_gen::{generate, Options};
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+const USAGE: &str = "usage:
+  cargo xtask regenerate [--check]     spec/lightly.yaml -> generated-client/
+  cargo xtask generate --spec PATH --out DIR [--name CRATE]
+  cargo xtask test                     install test tools, then run every test";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("regenerate") => regenerate(&args[1..]),
+        Some("generate") => generate_cmd(&args[1..]),
+        Some("test") => test(&args[1..]),
+        _ => Err(USAGE.to_string()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."))
+}
+
+/// The options that produce the checked-in Lightly client; the freshness test uses the same.
+pub fn lightly_options() -> Options {
+    Options {
+        crate_name: "lightly-client".to_string(),
+        crate_version: "0.1.0".to_string(),
+        spec_label: "spec/lightly.yaml".to_string(),
+        command: "cargo xtask regenerate".to_string(),
+        standalone: false,
+    }
+}
+
+fn regenerate(args: &[String]) -> Result<(), String> {
+    let check = match args {
+        [] => false,
+        [flag] if flag == "--check" => true,
+        _ => return Err(USAGE.to_string()),
+    };
+    let root = root();
+    let spec = root.join("spec/lightly.yaml");
+    let text = std::fs::read_to_string(&spec).map_err(|e| format!("cannot read {}: {e}", spec.display()))?;
+    let generated = generate(&text, &lightly_options()).map_err(|d| format!("spec/lightly.yaml has problems:\n{d}"))?;
+    for w in generated.warnings.iter() {
+        eprintln!("spec/lightly.yaml: {w}");
+    }
+    let out = root.join("generated-client");
+    if check {
+        let staleness = generated.output.compare(&out).map_err(|e| format!("cannot read {}: {e}", out.display()))?;
+        if !staleness.is_fresh() {
+            return Err(format!("generated-client/ is out of date:\n{staleness}run `cargo xtask regenerate` and commit the result"));
+        }
+        eprintln!("generated-client/ is up to date ({} files)", generated.output.files.len());
+    } else {
+        generated.output.write(&out).map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+        eprintln!("wrote {} files to generated-client/", generated.output.files.len());
+    }
+    Ok(())
+}
+
+fn generate_cmd(args: &[String]) -> Result<(), String> {
+    let mut spec = None;
+    let mut out = None;
+    let mut name = None;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--spec" => spec = it.next().cloned(),
+            "--out" => out = it.next().cloned(),
+            "--name" => name = it.next().cloned(),
+            _ => return Err(USAGE.to_string()),
+        }
+    }
+    let (Some(spec), Some(out)) = (spec, out) else { return Err(USAGE.to_string()) };
+    let text = std::fs::read_to_string(&spec).map_err(|e| format!("cannot read {spec}: {e}"))?;
+    let file_name = Path::new(&spec).file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_else(|| spec.clone());
+    let crate_name = name.unwrap_or_else(|| {
+        let stem = Path::new(&spec).file_stem().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
+        let cleaned: String = stem.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
+        format!("{}-client", cleaned.trim_matches('-'))
+    });
+    let options = Options { crate_name, crate_version: "0.1.0".to_string(), spec_label: file_name, command: "cargo xtask generate".to_string(), standalone: true };
+    let generated = generate(&text, &options).map_err(|d| format!("{spec}: cannot generate a client:\n{d}"))?;
+    for w in generated.warnings.iter() {
+        eprintln!("{spec}: {w}");
+    }
+    // Write into a sibling temporary directory first so a failure leaves nothing half-done.
+    let out_path = PathBuf::from(&out);
+    let tmp = out_path.with_extension("xtask-tmp");
+    let _ = std::fs::remove_dir_all(&tmp);
+    generated.output.write(&tmp).map_err(|e| format!("cannot write {}: {e}", tmp.display()))?;
+    if out_path.exists() {
+        std::fs::remove_dir_all(&out_path).map_err(|e| format!("cannot replace {out}: {e}"))?;
+    }
+    std::fs::rename(&tmp, &out_path).map_err(|e| format!("cannot move output into {out}: {e}"))?;
+    eprintln!("wrote {} files to {out}", generated.output.files.len());
+    Ok(())
+}
+
+/// Installs what the tests need into `target/tools/` (idempotent), then runs the tests.
+fn test(args: &[String]) -> Result<(), String> {
+    let root = root();
+    let tools = root.join("target/tools");
+    install_tools(&root, &tools)?;
+    let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string()))
+        .current_dir(&root)
+        .args(["test", "--workspace", "--all-targets"])
+        .args(args)
+        .env("OPENAPI_RS_GEN_TOOLS", &tools)
+        .status()
+        .map_err(|e| format!("cannot run cargo test: {e}"))?;
+    if !status.success() {
+        return Err("tests failed".to_string());
+    }
+    Ok(())
+}
+
+fn run(cmd: &mut Command, what: &str) -> Result<(), String> {
+    let status = cmd.status().map_err(|e| format!("{what}: cannot start: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{what}: failed with {status}"))
+    }
+}
+
+fn install_tools(root: &Path, tools: &Path) -> Result<(), String> {
+    std::fs::create_dir_all(tools).map_err(|e| format!("cannot create {}: {e}", tools.display()))?;
+    // The OpenAPI validator, from PyPI, pinned in tools/requirements.txt.
+    let venv = tools.join("venv");
+    let requirements = root.join("tools/requirements.txt");
+    let stamp = venv.join(".installed");
+    let wanted = std::fs::read_to_string(&requirements).map_err(|e| format!("cannot read {}: {e}", requirements.display()))?;
+    if std::fs::read_to_string(&stamp).ok().as_deref() != Some(wanted.as_str()) {
+        eprintln!("installing Python test tools into {}", venv.display());
+        run(Command::new("python3").args(["-m", "venv"]).arg(&venv), "python3 -m venv")?;
+        run(Command::new(venv.join("bin/pip")).args(["install", "--quiet", "--disable-pip-version-check", "-r"]).arg(&requirements), "pip install")?;
+        std::fs::write(&stamp, &wanted).map_err(|e| e.to_string())?;
+    }
+    // Node tools (the Prism mock server), from npm, pinned by tools/package.json.
+    let package = root.join("tools/package.json");
+    if package.exists() {
+        let node_dir = tools.join("node");
+        std::fs::create_dir_all(&node_dir).map_err(|e| e.to_string())?;
+        let wanted = std::fs::read_to_string(&package).map_err(|e| e.to_string())?;
+        let stamp = node_dir.join(".installed");
+        if std::fs::read_to_string(&stamp).ok().as_deref() != Some(wanted.as_str()) {
+            eprintln!("installing Node test tools into {}", node_dir.display());
+            std::fs::copy(&package, node_dir.join("package.json")).map_err(|e| e.to_string())?;
+            let lock = root.join("tools/package-lock.json");
+            if lock.exists() {
+                std::fs::copy(&lock, node_dir.join("package-lock.json")).map_err(|e| e.to_string())?;
+            }
+            let verb = if lock.exists() { "ci" } else { "install" };
+            run(Command::new("npm").current_dir(&node_dir).args([verb, "--no-audit", "--no-fund", "--loglevel=error"]), "npm install")?;
+            std::fs::write(&stamp, &wanted).map_err(|e| e.to_string())?;
+        }
+    }
+    Ok(())
+}

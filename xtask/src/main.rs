@@ -3,6 +3,7 @@
 //! library, writes files, reports with context.
 
 use openapi_rs_gen::{generate, Options};
+use xtask::root;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
@@ -28,21 +29,6 @@ fn main() -> ExitCode {
     }
 }
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."))
-}
-
-/// The options that produce the checked-in Lightly client; the freshness test uses the same.
-pub fn lightly_options() -> Options {
-    Options {
-        crate_name: "lightly-client".to_string(),
-        crate_version: "0.1.0".to_string(),
-        spec_label: "spec/lightly.yaml".to_string(),
-        command: "cargo xtask regenerate".to_string(),
-        standalone: false,
-    }
-}
-
 fn regenerate(args: &[String]) -> Result<(), String> {
     let check = match args {
         [] => false,
@@ -50,18 +36,13 @@ fn regenerate(args: &[String]) -> Result<(), String> {
         _ => return Err(USAGE.to_string()),
     };
     let root = root();
-    let spec = root.join("spec/lightly.yaml");
-    let text = std::fs::read_to_string(&spec).map_err(|e| format!("cannot read {}: {e}", spec.display()))?;
-    let generated = generate(&text, &lightly_options()).map_err(|d| format!("spec/lightly.yaml has problems:\n{d}"))?;
+    let generated = xtask::generate_lightly()?;
     for w in generated.warnings.iter() {
         eprintln!("spec/lightly.yaml: {w}");
     }
     let out = root.join("generated-client");
     if check {
-        let staleness = generated.output.compare(&out).map_err(|e| format!("cannot read {}: {e}", out.display()))?;
-        if !staleness.is_fresh() {
-            return Err(format!("generated-client/ is out of date:\n{staleness}run `cargo xtask regenerate` and commit the result"));
-        }
+        xtask::check_fresh()?;
         eprintln!("generated-client/ is up to date ({} files)", generated.output.files.len());
     } else {
         generated.output.write(&out).map_err(|e| format!("cannot write {}: {e}", out.display()))?;

@@ -37,8 +37,9 @@ pub(crate) fn emit_group(group: &Group, types: &Types<'_>) -> TokenStream {
     let handle_doc = doc(group.doc.as_deref(), &fallback);
     let methods = group.operations.iter().map(|op| emit_method(op, group, types));
     let builders = group.operations.iter().map(|op| emit_builder(op, group, types));
+    let models_import = if group_uses_models(group) { quote!(use crate::models;) } else { quote!() };
     quote! {
-        use crate::models;
+        #models_import
         use crate::runtime::{Error, Request};
         use crate::Client;
 
@@ -57,6 +58,27 @@ pub(crate) fn emit_group(group: &Group, types: &Types<'_>) -> TokenStream {
 
         #(#builders)*
     }
+}
+
+fn names_model(t: &Ty) -> bool {
+    match t {
+        Ty::Named(n) => !n.starts_with("::"),
+        Ty::Vec(i) | Ty::Map(i) | Ty::Option(i) | Ty::Boxed(i) => names_model(i),
+        _ => false,
+    }
+}
+
+/// Whether any signature in the group names a model type.
+fn group_uses_models(group: &Group) -> bool {
+    group.operations.iter().any(|op| {
+        op.params.iter().any(|p| names_model(&p.ty))
+            || op.body.as_ref().is_some_and(|b| names_model(&b.ty))
+            || names_model(&op.error_ty)
+            || match &op.success {
+                Success::Single { kind, .. } => names_model(&kind.ty()),
+                Success::Multi { variants, .. } => variants.iter().any(|v| names_model(&v.kind.ty())),
+            }
+    })
 }
 
 fn positional(op: &Operation) -> impl Iterator<Item = &Param> {

@@ -262,7 +262,8 @@ pub(crate) fn check_call(inner: &Ty, constraints: &Constraints, value: TokenStre
             let min = opt_f64(constraints.minimum);
             let max = opt_f64(constraints.maximum);
             let mult = opt_f64(constraints.multiple_of);
-            quote!(crate::runtime::check_number(f64::from(#value), #min, #max, #exmin, #exmax, #mult))
+            let as_f64 = if *inner == (Ty::Float { bits: 64 }) { value } else { quote!(f64::from(#value)) };
+            quote!(crate::runtime::check_number(#as_f64, #min, #max, #exmin, #exmax, #mult))
         }
         Ty::Vec(_) => {
             let min = opt_u64(constraints.min_items);

@@ -1,0 +1,1 @@
+//! Placeholder: the Prism contract test is being written.

@@ -1,0 +1,1 @@
+//! Placeholder: the wire tests are being written.

@@ -482,10 +482,8 @@ impl<'de> Deserialize<'de> for ApiErrorCode {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ApiErrorResponse {
     /// The `code` property.
-    #[serde(rename = "code")]
     pub code: ApiErrorCode,
     /// The `message` property.
-    #[serde(rename = "message")]
     pub message: String,
 }
 /// The `AsyncTaskData` schema.
@@ -640,7 +638,6 @@ impl<'de> Deserialize<'de> for CategoryName {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CreateEntityResponse {
     /// The `id` property.
-    #[serde(rename = "id")]
     pub id: MongoObjectId,
 }
 /// The `CropData` schema.
@@ -825,10 +822,8 @@ impl<'de> Deserialize<'de> for DatasourceConfig {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DatasourceConfigAzure {
     /// The `purpose` property.
-    #[serde(rename = "purpose")]
     pub purpose: DatasourcePurpose,
     /// The `type` property.
-    #[serde(rename = "type")]
     pub r#type: String,
     /// path includes the bucket name and the path within the bucket where you have stored your information
     #[serde(rename = "fullPath")]
@@ -984,10 +979,8 @@ impl<'de> Deserialize<'de> for DatasourceConfigAzureAccountName {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DatasourceConfigBase {
     /// The `purpose` property.
-    #[serde(rename = "purpose")]
     pub purpose: DatasourcePurpose,
     /// The `type` property.
-    #[serde(rename = "type")]
     pub r#type: String,
     /// path includes the bucket name and the path within the bucket where you have stored your information
     #[serde(rename = "fullPath")]
@@ -1003,10 +996,8 @@ pub struct DatasourceConfigBase {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DatasourceConfigGcs {
     /// The `purpose` property.
-    #[serde(rename = "purpose")]
     pub purpose: DatasourcePurpose,
     /// The `type` property.
-    #[serde(rename = "type")]
     pub r#type: String,
     /// path includes the bucket name and the path within the bucket where you have stored your information
     #[serde(rename = "fullPath")]
@@ -1099,10 +1090,8 @@ pub type DatasourceConfigLocal = DatasourceConfigBase;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DatasourceConfigS3 {
     /// The `purpose` property.
-    #[serde(rename = "purpose")]
     pub purpose: DatasourcePurpose,
     /// The `type` property.
-    #[serde(rename = "type")]
     pub r#type: String,
     /// path includes the bucket name and the path within the bucket where you have stored your information
     #[serde(rename = "fullPath")]
@@ -1127,10 +1116,8 @@ pub struct DatasourceConfigS3 {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DatasourceConfigS3DelegatedAccess {
     /// The `purpose` property.
-    #[serde(rename = "purpose")]
     pub purpose: DatasourcePurpose,
     /// The `type` property.
-    #[serde(rename = "type")]
     pub r#type: String,
     /// path includes the bucket name and the path within the bucket where you have stored your information
     #[serde(rename = "fullPath")]
@@ -1553,10 +1540,8 @@ pub struct DatasourceRawSamplesData {
     #[serde(rename = "hasMore")]
     pub has_more: bool,
     /// A cursor that indicates the current position in the list. Must be passed to future requests to continue reading from the same list.
-    #[serde(rename = "cursor")]
     pub cursor: String,
     /// Array containing the sample objects
-    #[serde(rename = "data")]
     pub data: Vec<DatasourceRawSamplesDataRow>,
 }
 /// Filename and corresponding read url for a sample in the datasource
@@ -1779,11 +1764,9 @@ impl<'de> Deserialize<'de> for ImageType {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct InitialTagCreateRequest {
     /// The `name` property.
-    #[serde(rename = "name")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<TagName>,
     /// The `creator` property.
-    #[serde(rename = "creator")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creator: Option<TagCreator>,
     /// The `imgType` property.
@@ -1810,10 +1793,8 @@ pub type LabelBoxDataRows = Vec<LabelBoxDataRow>;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LabelStudioTask {
     /// The task_id for importing into LabelStudio.
-    #[serde(rename = "id")]
     pub id: i64,
     /// The `data` property.
-    #[serde(rename = "data")]
     pub data: LabelStudioTaskData,
 }
 /// The `LabelStudioTaskData` schema.
@@ -1822,7 +1803,6 @@ pub struct LabelStudioTask {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LabelStudioTaskData {
     /// The `image` property.
-    #[serde(rename = "image")]
     pub image: RedirectedReadUrl,
     /// The original fileName of the sample. This is unique within a dataset
     #[serde(rename = "lightlyFileName")]
@@ -2083,7 +2063,6 @@ impl<'de> Deserialize<'de> for PredictionSingleton {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PredictionSingletonBase {
     /// The `type` property.
-    #[serde(rename = "type")]
     pub r#type: String,
     /// The `taskName` property.
     #[serde(rename = "taskName")]
@@ -2100,7 +2079,6 @@ pub struct PredictionSingletonBase {
     #[serde(rename = "categoryId")]
     pub category_id: CategoryId,
     /// The `score` property.
-    #[serde(rename = "score")]
     pub score: Score,
 }
 /// The `PredictionSingletonClassification` schema.
@@ -2109,7 +2087,6 @@ pub struct PredictionSingletonBase {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PredictionSingletonClassification {
     /// The `type` property.
-    #[serde(rename = "type")]
     pub r#type: String,
     /// The `taskName` property.
     #[serde(rename = "taskName")]
@@ -2126,10 +2103,8 @@ pub struct PredictionSingletonClassification {
     #[serde(rename = "categoryId")]
     pub category_id: CategoryId,
     /// The `score` property.
-    #[serde(rename = "score")]
     pub score: Score,
     /// The `probabilities` property.
-    #[serde(rename = "probabilities")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub probabilities: Option<Probabilities>,
 }
@@ -2139,7 +2114,6 @@ pub struct PredictionSingletonClassification {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PredictionSingletonInstanceSegmentation {
     /// The `type` property.
-    #[serde(rename = "type")]
     pub r#type: String,
     /// The `taskName` property.
     #[serde(rename = "taskName")]
@@ -2156,10 +2130,8 @@ pub struct PredictionSingletonInstanceSegmentation {
     #[serde(rename = "categoryId")]
     pub category_id: CategoryId,
     /// The `score` property.
-    #[serde(rename = "score")]
     pub score: Score,
     /// Run Length Encoding (RLE) as outlined by the coco format <https://cocodataset.org/#format-results>
-    #[serde(rename = "segmentation")]
     pub segmentation: String,
 }
 /// The `PredictionSingletonKeypointDetection` schema.
@@ -2168,7 +2140,6 @@ pub struct PredictionSingletonInstanceSegmentation {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PredictionSingletonKeypointDetection {
     /// The `type` property.
-    #[serde(rename = "type")]
     pub r#type: String,
     /// The `taskName` property.
     #[serde(rename = "taskName")]
@@ -2185,13 +2156,10 @@ pub struct PredictionSingletonKeypointDetection {
     #[serde(rename = "categoryId")]
     pub category_id: CategoryId,
     /// The `score` property.
-    #[serde(rename = "score")]
     pub score: Score,
     /// \[x1, y2, v1, ..., xk, yk, vk\] as outlined by the coco format <https://cocodataset.org/#format-results>
-    #[serde(rename = "keypoints")]
     pub keypoints: Vec<PredictionSingletonKeypointDetectionKeypointsItem>,
     /// The `probabilities` property.
-    #[serde(rename = "probabilities")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub probabilities: Option<Probabilities>,
 }
@@ -2266,7 +2234,6 @@ impl<'de> Deserialize<'de> for PredictionSingletonKeypointDetectionKeypointsItem
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PredictionSingletonObjectDetection {
     /// The `type` property.
-    #[serde(rename = "type")]
     pub r#type: String,
     /// The `taskName` property.
     #[serde(rename = "taskName")]
@@ -2283,13 +2250,10 @@ pub struct PredictionSingletonObjectDetection {
     #[serde(rename = "categoryId")]
     pub category_id: CategoryId,
     /// The `score` property.
-    #[serde(rename = "score")]
     pub score: Score,
     /// The bbox of where a prediction task yielded a finding. \[x, y, width, height\]
-    #[serde(rename = "bbox")]
     pub bbox: PredictionSingletonObjectDetectionBbox,
     /// The `probabilities` property.
-    #[serde(rename = "probabilities")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub probabilities: Option<Probabilities>,
 }
@@ -2423,13 +2387,10 @@ pub type PredictionSingletons = Vec<PredictionSingleton>;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PredictionTaskSchema {
     /// The `name` property.
-    #[serde(rename = "name")]
     pub name: TaskName,
     /// The `type` property.
-    #[serde(rename = "type")]
     pub r#type: TaskType,
     /// An array of the categories that exist for this prediction task. The id needs to be unique
-    #[serde(rename = "categories")]
     pub categories: Vec<PredictionTaskSchemaCategory>,
 }
 /// The link between the categoryId and the name that should be used
@@ -2438,11 +2399,9 @@ pub struct PredictionTaskSchema {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PredictionTaskSchemaCategory {
     /// The `id` property.
-    #[serde(rename = "id")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<CategoryId>,
     /// The `name` property.
-    #[serde(rename = "name")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<CategoryName>,
 }
@@ -2708,7 +2667,6 @@ pub struct SampleCreateRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thumb_name: Option<String>,
     /// The `exif` property.
-    #[serde(rename = "exif")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exif: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// The `metaData` property.
@@ -2734,10 +2692,8 @@ pub struct SampleCreateRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SampleData {
     /// The `id` property.
-    #[serde(rename = "id")]
     pub id: MongoObjectId,
     /// The `type` property.
-    #[serde(rename = "type")]
     pub r#type: SampleType,
     /// The `datasetId` property.
     #[serde(rename = "datasetId")]
@@ -2751,11 +2707,9 @@ pub struct SampleData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thumb_name: Option<String>,
     /// The `exif` property.
-    #[serde(rename = "exif")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exif: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// The `index` property.
-    #[serde(rename = "index")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub index: Option<i64>,
     /// The `createdAt` property.
@@ -2789,10 +2743,8 @@ pub struct SampleData {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SampleDataModes {
     /// The `id` property.
-    #[serde(rename = "id")]
     pub id: MongoObjectId,
     /// The `type` property.
-    #[serde(rename = "type")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<SampleType>,
     /// The `datasetId` property.
@@ -2808,11 +2760,9 @@ pub struct SampleDataModes {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thumb_name: Option<String>,
     /// The `exif` property.
-    #[serde(rename = "exif")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exif: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// The `index` property.
-    #[serde(rename = "index")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub index: Option<i64>,
     /// The `createdAt` property.
@@ -2846,15 +2796,12 @@ pub struct SampleDataModes {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct SampleMetaData {
     /// The `custom` property.
-    #[serde(rename = "custom")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// The `dynamic` property.
-    #[serde(rename = "dynamic")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dynamic: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// The `sharpness` property.
-    #[serde(rename = "sharpness")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sharpness: Option<f64>,
     /// The `sizeInBytes` property.
@@ -2862,19 +2809,15 @@ pub struct SampleMetaData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size_in_bytes: Option<i64>,
     /// The `snr` property.
-    #[serde(rename = "snr")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub snr: Option<f64>,
     /// The `mean` property.
-    #[serde(rename = "mean")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mean: Option<Vec<f64>>,
     /// The `shape` property.
-    #[serde(rename = "shape")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shape: Option<Vec<i64>>,
     /// The `std` property.
-    #[serde(rename = "std")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub std: Option<Vec<f64>>,
     /// The `sumOfSquares` property.
@@ -3038,7 +2981,6 @@ pub struct SampleUpdateRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thumb_name: Option<String>,
     /// The `exif` property.
-    #[serde(rename = "exif")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exif: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// The `metaData` property.
@@ -3056,10 +2998,8 @@ pub struct SampleUpdateRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SampleWriteUrls {
     /// The `full` property.
-    #[serde(rename = "full")]
     pub full: String,
     /// The `thumb` property.
-    #[serde(rename = "thumb")]
     pub thumb: String,
 }
 /// The `SamplingConfig` schema.
@@ -3095,10 +3035,8 @@ pub struct SamplingCreateRequest {
     #[serde(rename = "newTagName")]
     pub new_tag_name: TagName,
     /// The `method` property.
-    #[serde(rename = "method")]
     pub method: SamplingMethod,
     /// The `config` property.
-    #[serde(rename = "config")]
     pub config: SamplingConfig,
     /// The `preselectedTagId` property.
     #[serde(rename = "preselectedTagId")]
@@ -3334,14 +3272,12 @@ pub struct TagArithmeticsRequest {
     #[serde(rename = "tagId2")]
     pub tag_id2: MongoObjectId,
     /// The `operation` property.
-    #[serde(rename = "operation")]
     pub operation: TagArithmeticsOperation,
     /// The `newTagName` property.
     #[serde(rename = "newTagName")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub new_tag_name: Option<TagName>,
     /// The `creator` property.
-    #[serde(rename = "creator")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creator: Option<TagCreator>,
 }
@@ -3447,7 +3383,6 @@ pub type TagChangeData = std::collections::BTreeMap<String, serde_json::Value>;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TagCreateRequest {
     /// The `name` property.
-    #[serde(rename = "name")]
     pub name: TagName,
     /// The `prevTagId` property.
     #[serde(rename = "prevTagId")]
@@ -3467,11 +3402,9 @@ pub struct TagCreateRequest {
     #[serde(rename = "totSize")]
     pub tot_size: i64,
     /// The `creator` property.
-    #[serde(rename = "creator")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creator: Option<TagCreator>,
     /// The `changes` property.
-    #[serde(rename = "changes")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub changes: Option<TagChangeData>,
 }
@@ -3577,7 +3510,6 @@ impl Default for TagCreator {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TagData {
     /// The `id` property.
-    #[serde(rename = "id")]
     pub id: MongoObjectId,
     /// The `datasetId` property.
     #[serde(rename = "datasetId")]
@@ -3594,7 +3526,6 @@ pub struct TagData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preselected_tag_id: Option<MongoObjectId>,
     /// The `name` property.
-    #[serde(rename = "name")]
     pub name: TagName,
     /// The `bitMaskData` property.
     #[serde(rename = "bitMaskData")]
@@ -3610,7 +3541,6 @@ pub struct TagData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_modified_at: Option<Timestamp>,
     /// The `changes` property.
-    #[serde(rename = "changes")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub changes: Option<TagChangeData>,
 }
@@ -3771,7 +3701,6 @@ impl<'de> Deserialize<'de> for TagName {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TagUpdateRequest {
     /// The `name` property.
-    #[serde(rename = "name")]
     pub name: TagName,
 }
 /// The `TagUpsizeRequest` schema.

@@ -75,6 +75,12 @@ impl Diagnostics {
         self.0.iter()
     }
 
+    /// Drops repeats of the same problem at the same place, keeping the first.
+    pub fn dedup(&mut self) {
+        let mut seen = std::collections::BTreeSet::new();
+        self.0.retain(|d| seen.insert(d.clone()));
+    }
+
     /// Whether nothing was recorded.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()

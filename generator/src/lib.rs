@@ -56,7 +56,8 @@ pub struct Generated {
 /// Loads and lowers a document into the IR, with warnings.
 pub fn lower_text(spec_text: &str) -> Result<(ir::Api, Diagnostics), Diagnostics> {
     let loaded = load::load(spec_text)?;
-    let (api, diags) = lower::lower(&loaded.api);
+    let (api, mut diags) = lower::lower(&loaded.api);
+    diags.dedup();
     match api {
         Some(api) => Ok((api, diags)),
         None => Err(diags),

@@ -33,8 +33,10 @@ pub fn load(text: &str) -> Result<Loaded, Diagnostics> {
     match serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&raw) {
         Ok(api) => Ok(Loaded { api, raw }),
         Err(err) => {
-            let pointer = path_to_pointer(err.path());
-            diags.error(pointer, format!("not a valid OpenAPI 3.0 document: {}", lowercase_first(&err.inner().to_string())));
+            // Errors inside flattened or untagged parts point too high; find the smallest
+            // part of the document that fails on its own.
+            let (pointer, message) = locate(&raw).unwrap_or_else(|| (path_to_pointer("#", err.path()), err.inner().to_string()));
+            diags.error(pointer, format!("not a valid OpenAPI 3.0 document: {}", explain(&message)));
             Err(diags)
         }
     }
@@ -160,9 +162,78 @@ fn reject_external_refs(value: &serde_json::Value, at: &str, diags: &mut Diagnos
     }
 }
 
-fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
+/// Deserializes `value` as `T`, returning where and why it fails.
+fn check<T: serde::de::DeserializeOwned>(value: &serde_json::Value, at: &str) -> Option<(String, String)> {
+    match serde_path_to_error::deserialize::<_, T>(value) {
+        Ok(_) => None,
+        Err(e) => Some((path_to_pointer(at, e.path()), e.inner().to_string())),
+    }
+}
+
+/// The first failing part among the places where errors are usually made.
+fn locate(raw: &serde_json::Value) -> Option<(String, String)> {
+    use crate::diagnostics::{child, pointer};
+    use openapiv3::{Header, Operation, Parameter, PathItem, ReferenceOr, RequestBody, Response, Schema, SecurityScheme};
+    type Checker = fn(&serde_json::Value, &str) -> Option<(String, String)>;
+    let sections: [(&str, Checker); 6] = [
+        ("schemas", check::<ReferenceOr<Schema>>),
+        ("parameters", check::<ReferenceOr<Parameter>>),
+        ("responses", check::<ReferenceOr<Response>>),
+        ("requestBodies", check::<ReferenceOr<RequestBody>>),
+        ("securitySchemes", check::<ReferenceOr<SecurityScheme>>),
+        ("headers", check::<ReferenceOr<Header>>),
+    ];
+    for (section, checker) in sections {
+        if let Some(map) = raw.pointer(&format!("/components/{section}")).and_then(|v| v.as_object()) {
+            for (name, v) in map {
+                if let Some(found) = checker(v, &pointer(&["components", section, name])) {
+                    return Some(found);
+                }
+            }
+        }
+    }
+    let paths = raw.get("paths").and_then(|v| v.as_object())?;
+    for (path, item) in paths {
+        let item_at = pointer(&["paths", path]);
+        let params = |v: &serde_json::Value, at: &str| -> Option<(String, String)> {
+            let list = v.get("parameters")?.as_array()?;
+            list.iter().enumerate().find_map(|(i, p)| check::<ReferenceOr<Parameter>>(p, &child(&child(at, "parameters"), &i.to_string())))
+        };
+        if let Some(found) = params(item, &item_at) {
+            return Some(found);
+        }
+        for method in ["get", "put", "post", "delete", "options", "head", "patch", "trace"] {
+            let Some(op) = item.get(method) else { continue };
+            let op_at = child(&item_at, method);
+            if let Some(found) = params(op, &op_at) {
+                return Some(found);
+            }
+            if let Some(rb) = op.get("requestBody") {
+                if let Some(found) = check::<ReferenceOr<RequestBody>>(rb, &child(&op_at, "requestBody")) {
+                    return Some(found);
+                }
+            }
+            if let Some(responses) = op.get("responses").and_then(|v| v.as_object()) {
+                for (code, r) in responses {
+                    if let Some(found) = check::<ReferenceOr<Response>>(r, &child(&child(&op_at, "responses"), code)) {
+                        return Some(found);
+                    }
+                }
+            }
+            if let Some(found) = check::<Operation>(op, &op_at) {
+                return Some(found);
+            }
+        }
+        if let Some(found) = check::<ReferenceOr<PathItem>>(item, &item_at) {
+            return Some(found);
+        }
+    }
+    None
+}
+
+fn path_to_pointer(base: &str, path: &serde_path_to_error::Path) -> String {
     use serde_path_to_error::Segment;
-    let mut out = String::from("#");
+    let mut out = base.to_string();
     for seg in path.iter() {
         match seg {
             Segment::Seq { index } => out = crate::diagnostics::child(&out, &index.to_string()),
@@ -172,6 +243,17 @@ fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
         }
     }
     out
+}
+
+/// Says serde's messages about openapiv3's types in the document's terms.
+fn explain(message: &str) -> String {
+    if message.contains("ParameterSchemaOrContent") {
+        return "a parameter needs either `schema` or `content`".to_string();
+    }
+    if message.contains("missing field `in`") {
+        return "a parameter needs `in` (path, query, header or cookie)".to_string();
+    }
+    lowercase_first(message)
 }
 
 pub(crate) fn lowercase_first(s: &str) -> String {

@@ -85,10 +85,11 @@ fn emit_struct(name: &proc_macro2::Ident, docs: TokenStream, deprecated: TokenSt
             quote!()
         };
         let dep = if f.deprecated { quote!(#[deprecated]) } else { quote!() };
+        let rename = if f.name.trim_start_matches("r#") == api { quote!() } else { quote!(#[serde(rename = #api)]) };
         quote! {
             #d
             #dep
-            #[serde(rename = #api)]
+            #rename
             #skip
             pub #id: #t,
         }

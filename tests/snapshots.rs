@@ -18,7 +18,11 @@ fn fixture_options(name: &str) -> Options {
 #[test]
 fn lightly_client_files() {
     let generated = xtask::generate_lightly().expect("generates");
-    assert!(generated.warnings.is_empty(), "warnings:\n{}", generated.warnings);
+    assert!(
+        generated.warnings.is_empty(),
+        "warnings:\n{}",
+        generated.warnings
+    );
     let names: Vec<&String> = generated.output.files.keys().collect();
     insta::assert_yaml_snapshot!("lightly__file_list", names);
     for (path, text) in &generated.output.files {
@@ -80,9 +84,55 @@ fn broken_documents_give_diagnostics() {
         };
         assert!(!diags.is_empty(), "{name}: expected diagnostics, got none");
         for d in diags.iter() {
-            assert!(d.pointer.starts_with('#'), "{name}: pointer {} is not a JSON pointer", d.pointer);
-            assert!(!d.message.ends_with('.'), "{name}: message ends with a period: {}", d.message);
+            assert!(
+                d.pointer.starts_with('#'),
+                "{name}: pointer {} is not a JSON pointer",
+                d.pointer
+            );
+            assert!(
+                !d.message.ends_with('.'),
+                "{name}: message ends with a period: {}",
+                d.message
+            );
         }
         insta::assert_snapshot!(format!("diagnostics__{name}"), diags.to_string());
     });
+}
+
+/// Every file in `tests/snapshots/` belongs to an assertion above, so a renamed fixture or
+/// output file cannot leave a stale snapshot behind.
+#[test]
+fn no_unreferenced_snapshots() {
+    let root = lightly_codegen_tests::root();
+    let generated = xtask::generate_lightly().expect("generates");
+    let mut expected = std::collections::BTreeSet::new();
+    expected.insert("snapshots__lightly__file_list.snap".to_string());
+    for path in generated.output.files.keys() {
+        expected.insert(format!(
+            "snapshots__lightly__{}.snap",
+            path.replace('/', "__")
+        ));
+    }
+    for entry in std::fs::read_dir(root.join("tests/fixtures/ok")).unwrap() {
+        let path = entry.unwrap().path();
+        let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
+        let file = path.file_name().unwrap().to_string_lossy().into_owned();
+        expected.insert(format!("snapshots__ir__{stem}@{file}.snap"));
+        expected.insert(format!("snapshots__output__{stem}@{file}.snap"));
+    }
+    for entry in std::fs::read_dir(root.join("tests/fixtures/invalid")).unwrap() {
+        let file = entry.unwrap().file_name().to_string_lossy().into_owned();
+        expected.insert(format!("snapshots__diagnostics__{file}@{file}.snap"));
+    }
+    let mut unreferenced = Vec::new();
+    for entry in std::fs::read_dir(root.join("tests/snapshots")).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        if name.ends_with(".snap") && !expected.contains(&name) {
+            unreferenced.push(name);
+        }
+    }
+    assert!(
+        unreferenced.is_empty(),
+        "unreferenced snapshots (delete them): {unreferenced:?}"
+    );
 }

@@ -5,13 +5,17 @@ use lightly_codegen_tests::{root, tool};
 use std::collections::BTreeSet;
 
 fn spec_text() -> String {
-    std::fs::read_to_string(root().join("spec/lightly.yaml")).expect("spec/lightly.yaml is readable")
+    std::fs::read_to_string(root().join("spec/lightly.yaml"))
+        .expect("spec/lightly.yaml is readable")
 }
 
 #[test]
 fn validates_with_openapi_spec_validator() {
     let validator = tool("venv/bin/openapi-spec-validator");
-    let output = std::process::Command::new(validator).arg(root().join("spec/lightly.yaml")).output().expect("validator runs");
+    let output = std::process::Command::new(validator)
+        .arg(root().join("spec/lightly.yaml"))
+        .output()
+        .expect("validator runs");
     assert!(
         output.status.success(),
         "openapi-spec-validator rejected spec/lightly.yaml:\n{}{}",
@@ -26,13 +30,24 @@ fn has_the_34_documented_operations_with_unique_ids() {
     let mut ids = BTreeSet::new();
     let mut per_tag = std::collections::BTreeMap::<String, usize>::new();
     for (_, _, op) in loaded.api.operations() {
-        let id = op.operation_id.clone().expect("every operation has an operationId");
+        let id = op
+            .operation_id
+            .clone()
+            .expect("every operation has an operationId");
         assert!(ids.insert(id.clone()), "operationId {id} is used twice");
         *per_tag.entry(op.tags[0].clone()).or_default() += 1;
     }
     assert_eq!(ids.len(), 34);
-    let expected: std::collections::BTreeMap<String, usize> =
-        [("datasources", 6), ("predictions", 6), ("samples", 9), ("samplings", 1), ("tags", 12)].into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+    let expected: std::collections::BTreeMap<String, usize> = [
+        ("datasources", 6),
+        ("predictions", 6),
+        ("samples", 9),
+        ("samplings", 1),
+        ("tags", 12),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
     assert_eq!(per_tag, expected);
 }
 
@@ -41,10 +56,19 @@ fn every_reference_resolves() {
     let raw: serde_json::Value = serde_yaml::from_str(&spec_text()).expect("yaml");
     let mut refs = Vec::new();
     collect_refs(&raw, &mut refs);
-    assert!(refs.len() > 100, "expected many references, found {}", refs.len());
+    assert!(
+        refs.len() > 100,
+        "expected many references, found {}",
+        refs.len()
+    );
     for r in refs {
-        let pointer = r.strip_prefix('#').unwrap_or_else(|| panic!("external reference {r}"));
-        assert!(raw.pointer(pointer).is_some(), "reference {r} does not resolve");
+        let pointer = r
+            .strip_prefix('#')
+            .unwrap_or_else(|| panic!("external reference {r}"));
+        assert!(
+            raw.pointer(pointer).is_some(),
+            "reference {r} does not resolve"
+        );
     }
     // And the generator lowers the whole document without a diagnostic.
     let (_, warnings) = openapi_rs_gen::lower_text(&spec_text()).expect("lowers");

@@ -26,12 +26,20 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// An error at `pointer`.
     pub fn error(pointer: impl Into<String>, message: impl Into<String>) -> Self {
-        Diagnostic { severity: Severity::Error, pointer: pointer.into(), message: message.into() }
+        Diagnostic {
+            severity: Severity::Error,
+            pointer: pointer.into(),
+            message: message.into(),
+        }
     }
 
     /// A warning at `pointer`.
     pub fn warning(pointer: impl Into<String>, message: impl Into<String>) -> Self {
-        Diagnostic { severity: Severity::Warning, pointer: pointer.into(), message: message.into() }
+        Diagnostic {
+            severity: Severity::Warning,
+            pointer: pointer.into(),
+            message: message.into(),
+        }
     }
 }
 
@@ -133,7 +141,10 @@ mod tests {
 
     #[test]
     fn pointers_escape_slashes_and_tildes() {
-        assert_eq!(pointer(&["paths", "/v1/a~b", "get"]), "#/paths/~1v1~1a~0b/get");
+        assert_eq!(
+            pointer(&["paths", "/v1/a~b", "get"]),
+            "#/paths/~1v1~1a~0b/get"
+        );
         assert_eq!(child("#/paths", "/x"), "#/paths/~1x");
     }
 }

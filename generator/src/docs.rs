@@ -11,7 +11,11 @@ pub fn doc_lines(text: &str) -> Vec<String> {
         let line = raw.trim_end();
         let trimmed = line.trim_start();
         if trimmed.starts_with("```") {
-            out.push(if in_fence { "```".to_string() } else { "```text".to_string() });
+            out.push(if in_fence {
+                "```".to_string()
+            } else {
+                "```text".to_string()
+            });
             in_fence = !in_fence;
             continue;
         }
@@ -37,7 +41,9 @@ fn escape_line(line: &str) -> String {
             let before = before.strip_suffix('<').unwrap_or(before);
             out.push_str(&escape_plain(before));
             let url_len = rest[pos..]
-                .find(|c: char| c.is_whitespace() || c == '>' || c == '<' || c == '"' || c == '`' || c == ')')
+                .find(|c: char| {
+                    c.is_whitespace() || c == '>' || c == '<' || c == '"' || c == '`' || c == ')'
+                })
                 .unwrap_or(rest.len() - pos);
             let mut url = &rest[pos..pos + url_len];
             // Sentence punctuation after a URL is not part of it.
@@ -58,7 +64,10 @@ fn escape_line(line: &str) -> String {
 }
 
 fn find_url(s: &str) -> Option<usize> {
-    ["https://", "http://"].iter().filter_map(|p| s.find(p)).min()
+    ["https://", "http://"]
+        .iter()
+        .filter_map(|p| s.find(p))
+        .min()
 }
 
 fn escape_plain(s: &str) -> String {
@@ -89,10 +98,19 @@ mod tests {
     fn urls_brackets_and_indentation() {
         assert_eq!(
             doc_lines("See https://docs.aws.amazon.com/x.html. Or [this]\n    indented"),
-            vec!["See <https://docs.aws.amazon.com/x.html>. Or \\[this\\]", "indented"]
+            vec![
+                "See <https://docs.aws.amazon.com/x.html>. Or \\[this\\]",
+                "indented"
+            ]
         );
-        assert_eq!(doc_lines("```\nlet x = 1;\n```"), vec!["```text", "let x = 1;", "```"]);
+        assert_eq!(
+            doc_lines("```\nlet x = 1;\n```"),
+            vec!["```text", "let x = 1;", "```"]
+        );
         assert_eq!(doc_lines("a <b> `[c]`"), vec!["a &lt;b&gt; `[c]`"]);
-        assert_eq!(doc_lines("see <https://x.y/z>."), vec!["see <https://x.y/z>."]);
+        assert_eq!(
+            doc_lines("see <https://x.y/z>."),
+            vec!["see <https://x.y/z>."]
+        );
     }
 }

@@ -71,11 +71,12 @@ pub fn generate(spec_text: &str, options: &Options) -> Result<Generated, Diagnos
     for (path, content) in emit::emit_crate(&api, options) {
         let text = match content {
             emit::krate_file::FileContent::Text(t) => t,
-            emit::krate_file::FileContent::Rust(tokens) => render::render_rust(&path, tokens).map_err(|e| {
-                let mut d = Diagnostics::default();
-                d.error("#", e);
-                d
-            })?,
+            emit::krate_file::FileContent::Rust(tokens) => render::render_rust(&path, tokens)
+                .map_err(|e| {
+                    let mut d = Diagnostics::default();
+                    d.error("#", e);
+                    d
+                })?,
         };
         output.files.insert(path, text);
     }

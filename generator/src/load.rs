@@ -35,8 +35,12 @@ pub fn load(text: &str) -> Result<Loaded, Diagnostics> {
         Err(err) => {
             // Errors inside flattened or untagged parts point too high; find the smallest
             // part of the document that fails on its own.
-            let (pointer, message) = locate(&raw).unwrap_or_else(|| (path_to_pointer("#", err.path()), err.inner().to_string()));
-            diags.error(pointer, format!("not a valid OpenAPI 3.0 document: {}", explain(&message)));
+            let (pointer, message) = locate(&raw)
+                .unwrap_or_else(|| (path_to_pointer("#", err.path()), err.inner().to_string()));
+            diags.error(
+                pointer,
+                format!("not a valid OpenAPI 3.0 document: {}", explain(&message)),
+            );
             Err(diags)
         }
     }
@@ -48,14 +52,28 @@ fn parse_tree(text: &str) -> Result<serde_json::Value, Diagnostic> {
     let trimmed = text.trim_start_matches('\u{feff}').trim_start();
     if trimmed.starts_with('{') {
         return serde_json::from_str(trimmed).map_err(|e| {
-            Diagnostic::error("#", format!("not valid JSON: {} at line {} column {}", e_kind(&e), e.line(), e.column()))
+            Diagnostic::error(
+                "#",
+                format!(
+                    "not valid JSON: {} at line {} column {}",
+                    e_kind(&e),
+                    e.line(),
+                    e.column()
+                ),
+            )
         });
     }
     let value: serde_yaml::Value = serde_yaml::from_str(trimmed).map_err(|e| {
-        let place = e.location().map(|l| format!(" at line {} column {}", l.line(), l.column())).unwrap_or_default();
+        let place = e
+            .location()
+            .map(|l| format!(" at line {} column {}", l.line(), l.column()))
+            .unwrap_or_default();
         let msg = e.to_string();
         let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
-        Diagnostic::error("#", format!("not valid YAML: {}{place}", lowercase_first(&msg)))
+        Diagnostic::error(
+            "#",
+            format!("not valid YAML: {}{place}", lowercase_first(&msg)),
+        )
     })?;
     yaml_to_json(value, "#")
 }
@@ -82,14 +100,22 @@ fn yaml_to_json(value: serde_yaml::Value, at: &str) -> Result<serde_json::Value,
                 let f = n.as_f64().unwrap_or(f64::NAN);
                 serde_json::Number::from_f64(f)
                     .map(J::Number)
-                    .ok_or_else(|| Diagnostic::error(at, "a number that JSON cannot represent (NaN or infinity)"))?
+                    .ok_or_else(|| {
+                        Diagnostic::error(
+                            at,
+                            "a number that JSON cannot represent (NaN or infinity)",
+                        )
+                    })?
             }
         }
         Y::String(s) => J::String(s),
         Y::Sequence(items) => {
             let mut out = Vec::with_capacity(items.len());
             for (i, item) in items.into_iter().enumerate() {
-                out.push(yaml_to_json(item, &crate::diagnostics::child(at, &i.to_string()))?);
+                out.push(yaml_to_json(
+                    item,
+                    &crate::diagnostics::child(at, &i.to_string()),
+                )?);
             }
             J::Array(out)
         }
@@ -116,23 +142,35 @@ fn yaml_to_json(value: serde_yaml::Value, at: &str) -> Result<serde_json::Value,
 /// Says what a document is when it is not OpenAPI 3.0.
 fn check_version(raw: &serde_json::Value) -> Result<(), Diagnostic> {
     let Some(obj) = raw.as_object() else {
-        return Err(Diagnostic::error("#", "not an API description: the document is not an object"));
+        return Err(Diagnostic::error(
+            "#",
+            "not an API description: the document is not an object",
+        ));
     };
     if let Some(v) = obj.get("swagger") {
-        let v = v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string());
+        let v = v
+            .as_str()
+            .map(str::to_string)
+            .unwrap_or_else(|| v.to_string());
         return Err(Diagnostic::error(
             "#/swagger",
             format!("this is a Swagger {v} document; only OpenAPI 3.0.x is supported (convert it first, for example with swagger2openapi)"),
         ));
     }
     match obj.get("openapi") {
-        None => Err(Diagnostic::error("#", "not an API description: there is no `openapi` version field")),
+        None => Err(Diagnostic::error(
+            "#",
+            "not an API description: there is no `openapi` version field",
+        )),
         Some(serde_json::Value::String(v)) if v.starts_with("3.0") => Ok(()),
         Some(serde_json::Value::String(v)) if v.starts_with("3.1") => Err(Diagnostic::error(
             "#/openapi",
             format!("this is an OpenAPI {v} document; only OpenAPI 3.0.x is supported for now"),
         )),
-        Some(v) => Err(Diagnostic::error("#/openapi", format!("unsupported OpenAPI version {v}; only 3.0.x is supported"))),
+        Some(v) => Err(Diagnostic::error(
+            "#/openapi",
+            format!("unsupported OpenAPI version {v}; only 3.0.x is supported"),
+        )),
     }
 }
 
@@ -163,7 +201,10 @@ fn reject_external_refs(value: &serde_json::Value, at: &str, diags: &mut Diagnos
 }
 
 /// Deserializes `value` as `T`, returning where and why it fails.
-fn check<T: serde::de::DeserializeOwned>(value: &serde_json::Value, at: &str) -> Option<(String, String)> {
+fn check<T: serde::de::DeserializeOwned>(
+    value: &serde_json::Value,
+    at: &str,
+) -> Option<(String, String)> {
     match serde_path_to_error::deserialize::<_, T>(value) {
         Ok(_) => None,
         Err(e) => Some((path_to_pointer(at, e.path()), e.inner().to_string())),
@@ -173,7 +214,10 @@ fn check<T: serde::de::DeserializeOwned>(value: &serde_json::Value, at: &str) ->
 /// The first failing part among the places where errors are usually made.
 fn locate(raw: &serde_json::Value) -> Option<(String, String)> {
     use crate::diagnostics::{child, pointer};
-    use openapiv3::{Header, Operation, Parameter, PathItem, ReferenceOr, RequestBody, Response, Schema, SecurityScheme};
+    use openapiv3::{
+        Header, Operation, Parameter, PathItem, ReferenceOr, RequestBody, Response, Schema,
+        SecurityScheme,
+    };
     type Checker = fn(&serde_json::Value, &str) -> Option<(String, String)>;
     let sections: [(&str, Checker); 6] = [
         ("schemas", check::<ReferenceOr<Schema>>),
@@ -184,7 +228,10 @@ fn locate(raw: &serde_json::Value) -> Option<(String, String)> {
         ("headers", check::<ReferenceOr<Header>>),
     ];
     for (section, checker) in sections {
-        if let Some(map) = raw.pointer(&format!("/components/{section}")).and_then(|v| v.as_object()) {
+        if let Some(map) = raw
+            .pointer(&format!("/components/{section}"))
+            .and_then(|v| v.as_object())
+        {
             for (name, v) in map {
                 if let Some(found) = checker(v, &pointer(&["components", section, name])) {
                     return Some(found);
@@ -197,25 +244,33 @@ fn locate(raw: &serde_json::Value) -> Option<(String, String)> {
         let item_at = pointer(&["paths", path]);
         let params = |v: &serde_json::Value, at: &str| -> Option<(String, String)> {
             let list = v.get("parameters")?.as_array()?;
-            list.iter().enumerate().find_map(|(i, p)| check::<ReferenceOr<Parameter>>(p, &child(&child(at, "parameters"), &i.to_string())))
+            list.iter().enumerate().find_map(|(i, p)| {
+                check::<ReferenceOr<Parameter>>(p, &child(&child(at, "parameters"), &i.to_string()))
+            })
         };
         if let Some(found) = params(item, &item_at) {
             return Some(found);
         }
-        for method in ["get", "put", "post", "delete", "options", "head", "patch", "trace"] {
+        for method in [
+            "get", "put", "post", "delete", "options", "head", "patch", "trace",
+        ] {
             let Some(op) = item.get(method) else { continue };
             let op_at = child(&item_at, method);
             if let Some(found) = params(op, &op_at) {
                 return Some(found);
             }
             if let Some(rb) = op.get("requestBody") {
-                if let Some(found) = check::<ReferenceOr<RequestBody>>(rb, &child(&op_at, "requestBody")) {
+                if let Some(found) =
+                    check::<ReferenceOr<RequestBody>>(rb, &child(&op_at, "requestBody"))
+                {
                     return Some(found);
                 }
             }
             if let Some(responses) = op.get("responses").and_then(|v| v.as_object()) {
                 for (code, r) in responses {
-                    if let Some(found) = check::<ReferenceOr<Response>>(r, &child(&child(&op_at, "responses"), code)) {
+                    if let Some(found) =
+                        check::<ReferenceOr<Response>>(r, &child(&child(&op_at, "responses"), code))
+                    {
                         return Some(found);
                     }
                 }
@@ -259,7 +314,12 @@ fn explain(message: &str) -> String {
 pub(crate) fn lowercase_first(s: &str) -> String {
     let mut chars = s.chars();
     match chars.next() {
-        Some(c) => c.to_lowercase().chain(chars).collect::<String>().trim_end_matches('.').to_string(),
+        Some(c) => c
+            .to_lowercase()
+            .chain(chars)
+            .collect::<String>()
+            .trim_end_matches('.')
+            .to_string(),
         None => String::new(),
     }
 }

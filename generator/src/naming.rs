@@ -6,11 +6,11 @@ use std::collections::BTreeSet;
 
 /// Words Rust reserves. Most can be written raw (`r#type`); the rest need a suffix.
 const KEYWORDS: &[&str] = &[
-    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate", "do", "dyn",
-    "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "macro",
-    "match", "mod", "move", "mut", "override", "priv", "pub", "ref", "return", "self", "Self", "static",
-    "struct", "super", "trait", "true", "try", "type", "typeof", "union", "unsafe", "unsized", "use",
-    "virtual", "where", "while", "yield",
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
+    "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
+    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
+    "return", "self", "Self", "static", "struct", "super", "trait", "true", "try", "type",
+    "typeof", "union", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
 ];
 
 /// Keywords that cannot be raw identifiers.
@@ -19,18 +19,68 @@ const NOT_RAW: &[&str] = &["crate", "self", "Self", "super", "_"];
 /// Type names the generated code uses unqualified (prelude, imports, runtime items); a schema
 /// with one of these names gets a suffix so it cannot shadow them.
 const RESERVED_TYPES: &[&str] = &[
-    "Self", "Option", "Some", "None", "Result", "Ok", "Err", "String", "Vec", "Box", "Default", "Clone",
-    "Copy", "Debug", "Display", "Eq", "PartialEq", "Ord", "PartialOrd", "Hash", "Send", "Sync", "Sized",
-    "From", "Into", "TryFrom", "TryInto", "FromStr", "ToString", "Iterator", "AsRef", "Drop", "Fn",
-    "BTreeMap", "Serialize", "Deserialize", "Serializer", "Deserializer", "Value", "Map", "Client",
-    "ClientBuilder", "Error", "Request", "Response", "Method", "Url", "ValidationError", "ItemStream",
-    "Infallible", "Cow", "OnceLock", "Regex", "Formatter",
+    "Self",
+    "Option",
+    "Some",
+    "None",
+    "Result",
+    "Ok",
+    "Err",
+    "String",
+    "Vec",
+    "Box",
+    "Default",
+    "Clone",
+    "Copy",
+    "Debug",
+    "Display",
+    "Eq",
+    "PartialEq",
+    "Ord",
+    "PartialOrd",
+    "Hash",
+    "Send",
+    "Sync",
+    "Sized",
+    "From",
+    "Into",
+    "TryFrom",
+    "TryInto",
+    "FromStr",
+    "ToString",
+    "Iterator",
+    "AsRef",
+    "Drop",
+    "Fn",
+    "BTreeMap",
+    "Serialize",
+    "Deserialize",
+    "Serializer",
+    "Deserializer",
+    "Value",
+    "Map",
+    "Client",
+    "ClientBuilder",
+    "Error",
+    "Request",
+    "Response",
+    "Method",
+    "Url",
+    "ValidationError",
+    "ItemStream",
+    "Infallible",
+    "Cow",
+    "OnceLock",
+    "Regex",
+    "Formatter",
 ];
 
 /// Splits an API name into ASCII word characters, so casing sees word breaks where the
 /// document had punctuation or non-ASCII letters.
 fn ascii_words(name: &str) -> String {
-    name.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect()
+    name.chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect()
 }
 
 /// `UpperCamelCase` for types and variants, never empty, never starting with a digit.
@@ -103,7 +153,9 @@ pub struct Scope {
 impl Scope {
     /// A scope where `reserved` are already taken.
     pub fn with_reserved<'a>(reserved: impl IntoIterator<Item = &'a str>) -> Self {
-        Scope { taken: reserved.into_iter().map(str::to_string).collect() }
+        Scope {
+            taken: reserved.into_iter().map(str::to_string).collect(),
+        }
     }
 
     /// Claims `wanted`, or `wanted2`, `wanted3`, ... when it is taken.
@@ -113,7 +165,16 @@ impl Scope {
         }
         // Raw identifiers take their suffix inside: `r#type` -> `type_2`.
         let base = wanted.strip_prefix("r#").unwrap_or(wanted);
-        let sep = if base.ends_with(|c: char| c.is_ascii_digit()) || base.contains('_') || base.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()) { "_" } else { "" };
+        let sep = if base.ends_with(|c: char| c.is_ascii_digit())
+            || base.contains('_')
+            || base
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        {
+            "_"
+        } else {
+            ""
+        };
         for n in 2.. {
             let candidate = format!("{base}{sep}{n}");
             if self.taken.insert(candidate.clone()) {
@@ -141,7 +202,10 @@ mod tests {
         assert_eq!(type_name("2d-point"), "T2dPoint");
         assert_eq!(field_ident("type"), "r#type");
         assert_eq!(field_ident("self"), "self_");
-        assert_eq!(field_ident("predictionUUIDTimestamp"), "prediction_uuid_timestamp");
+        assert_eq!(
+            field_ident("predictionUUIDTimestamp"),
+            "prediction_uuid_timestamp"
+        );
         assert_eq!(field_ident("1st"), "field_1st");
         assert_eq!(field_ident("größe"), "gr_e");
         assert_eq!(variant_name("S3DelegatedAccess"), "S3DelegatedAccess");

@@ -83,7 +83,9 @@ impl Output {
             if let Some(parent) = target.parent() {
                 std::fs::create_dir_all(parent)?;
             }
-            let unchanged = std::fs::read_to_string(&target).map(|t| t == *text).unwrap_or(false);
+            let unchanged = std::fs::read_to_string(&target)
+                .map(|t| t == *text)
+                .unwrap_or(false);
             if !unchanged {
                 std::fs::write(&target, text)?;
             }
@@ -101,7 +103,11 @@ fn collect(root: &Path, dir: &Path, out: &mut BTreeMap<String, String>) -> std::
     entries.sort_by_key(|e| e.file_name());
     for entry in entries {
         let path = entry.path();
-        let rel = path.strip_prefix(root).unwrap_or(&path).to_string_lossy().replace('\\', "/");
+        let rel = path
+            .strip_prefix(root)
+            .unwrap_or(&path)
+            .to_string_lossy()
+            .replace('\\', "/");
         if entry.file_type()?.is_dir() {
             if dir == root && HAND_WRITTEN_DIRS.contains(&rel.as_str()) {
                 continue;

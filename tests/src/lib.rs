@@ -9,7 +9,9 @@ pub fn root() -> PathBuf {
 
 /// Where `cargo xtask test` installs outside tools (a Python venv, Node packages).
 pub fn tools_dir() -> PathBuf {
-    std::env::var_os("OPENAPI_RS_GEN_TOOLS").map(PathBuf::from).unwrap_or_else(|| root().join("target/tools"))
+    std::env::var_os("OPENAPI_RS_GEN_TOOLS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("target/tools"))
 }
 
 /// The path of an installed tool, or a panic that says how to install it: tests that need

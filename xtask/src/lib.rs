@@ -7,7 +7,10 @@ use std::path::{Path, PathBuf};
 
 /// The workspace root.
 pub fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."))
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
 }
 
 /// The options that produce `generated-client/`.
@@ -24,7 +27,8 @@ pub fn lightly_options() -> Options {
 /// Generates the Lightly client from `spec/lightly.yaml`.
 pub fn generate_lightly() -> Result<Generated, String> {
     let spec = root().join("spec/lightly.yaml");
-    let text = std::fs::read_to_string(&spec).map_err(|e| format!("cannot read {}: {e}", spec.display()))?;
+    let text = std::fs::read_to_string(&spec)
+        .map_err(|e| format!("cannot read {}: {e}", spec.display()))?;
     generate(&text, &lightly_options()).map_err(|d| format!("spec/lightly.yaml has problems:\n{d}"))
 }
 
@@ -33,7 +37,10 @@ pub fn generate_lightly() -> Result<Generated, String> {
 pub fn check_fresh() -> Result<(), String> {
     let generated = generate_lightly()?;
     let out = root().join("generated-client");
-    let staleness = generated.output.compare(&out).map_err(|e| format!("cannot read {}: {e}", out.display()))?;
+    let staleness = generated
+        .output
+        .compare(&out)
+        .map_err(|e| format!("cannot read {}: {e}", out.display()))?;
     if staleness.is_fresh() {
         Ok(())
     } else {

@@ -3,9 +3,9 @@
 //! library, writes files, reports with context.
 
 use openapi_rs_gen::{generate, Options};
-use xtask::root;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
+use xtask::root;
 
 const USAGE: &str = "usage:
   cargo xtask regenerate [--check]     spec/lightly.yaml -> generated-client/
@@ -43,10 +43,19 @@ fn regenerate(args: &[String]) -> Result<(), String> {
     let out = root.join("generated-client");
     if check {
         xtask::check_fresh()?;
-        eprintln!("generated-client/ is up to date ({} files)", generated.output.files.len());
+        eprintln!(
+            "generated-client/ is up to date ({} files)",
+            generated.output.files.len()
+        );
     } else {
-        generated.output.write(&out).map_err(|e| format!("cannot write {}: {e}", out.display()))?;
-        eprintln!("wrote {} files to generated-client/", generated.output.files.len());
+        generated
+            .output
+            .write(&out)
+            .map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+        eprintln!(
+            "wrote {} files to generated-client/",
+            generated.output.files.len()
+        );
     }
     Ok(())
 }
@@ -64,16 +73,40 @@ fn generate_cmd(args: &[String]) -> Result<(), String> {
             _ => return Err(USAGE.to_string()),
         }
     }
-    let (Some(spec), Some(out)) = (spec, out) else { return Err(USAGE.to_string()) };
+    let (Some(spec), Some(out)) = (spec, out) else {
+        return Err(USAGE.to_string());
+    };
     let text = std::fs::read_to_string(&spec).map_err(|e| format!("cannot read {spec}: {e}"))?;
-    let file_name = Path::new(&spec).file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_else(|| spec.clone());
+    let file_name = Path::new(&spec)
+        .file_name()
+        .map(|f| f.to_string_lossy().into_owned())
+        .unwrap_or_else(|| spec.clone());
     let crate_name = name.unwrap_or_else(|| {
-        let stem = Path::new(&spec).file_stem().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
-        let cleaned: String = stem.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
+        let stem = Path::new(&spec)
+            .file_stem()
+            .map(|f| f.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let cleaned: String = stem
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() {
+                    c.to_ascii_lowercase()
+                } else {
+                    '-'
+                }
+            })
+            .collect();
         format!("{}-client", cleaned.trim_matches('-'))
     });
-    let options = Options { crate_name, crate_version: "0.1.0".to_string(), spec_label: file_name, command: "cargo xtask generate".to_string(), standalone: true };
-    let generated = generate(&text, &options).map_err(|d| format!("{spec}: cannot generate a client:\n{d}"))?;
+    let options = Options {
+        crate_name,
+        crate_version: "0.1.0".to_string(),
+        spec_label: file_name,
+        command: "cargo xtask generate".to_string(),
+        standalone: true,
+    };
+    let generated =
+        generate(&text, &options).map_err(|d| format!("{spec}: cannot generate a client:\n{d}"))?;
     for w in generated.warnings.iter() {
         eprintln!("{spec}: {w}");
     }
@@ -81,7 +114,10 @@ fn generate_cmd(args: &[String]) -> Result<(), String> {
     let out_path = PathBuf::from(&out);
     let tmp = out_path.with_extension("xtask-tmp");
     let _ = std::fs::remove_dir_all(&tmp);
-    generated.output.write(&tmp).map_err(|e| format!("cannot write {}: {e}", tmp.display()))?;
+    generated
+        .output
+        .write(&tmp)
+        .map_err(|e| format!("cannot write {}: {e}", tmp.display()))?;
     if out_path.exists() {
         std::fs::remove_dir_all(&out_path).map_err(|e| format!("cannot replace {out}: {e}"))?;
     }
@@ -97,7 +133,7 @@ fn test(args: &[String]) -> Result<(), String> {
     install_tools(&root, &tools)?;
     let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string()))
         .current_dir(&root)
-        .args(["test", "--workspace", "--all-targets"])
+        .args(["test", "--workspace"])
         .args(args)
         .env("OPENAPI_RS_GEN_TOOLS", &tools)
         .status()
@@ -109,7 +145,9 @@ fn test(args: &[String]) -> Result<(), String> {
 }
 
 fn run(cmd: &mut Command, what: &str) -> Result<(), String> {
-    let status = cmd.status().map_err(|e| format!("{what}: cannot start: {e}"))?;
+    let status = cmd
+        .status()
+        .map_err(|e| format!("{what}: cannot start: {e}"))?;
     if status.success() {
         Ok(())
     } else {
@@ -118,16 +156,26 @@ fn run(cmd: &mut Command, what: &str) -> Result<(), String> {
 }
 
 fn install_tools(root: &Path, tools: &Path) -> Result<(), String> {
-    std::fs::create_dir_all(tools).map_err(|e| format!("cannot create {}: {e}", tools.display()))?;
+    std::fs::create_dir_all(tools)
+        .map_err(|e| format!("cannot create {}: {e}", tools.display()))?;
     // The OpenAPI validator, from PyPI, pinned in tools/requirements.txt.
     let venv = tools.join("venv");
     let requirements = root.join("tools/requirements.txt");
     let stamp = venv.join(".installed");
-    let wanted = std::fs::read_to_string(&requirements).map_err(|e| format!("cannot read {}: {e}", requirements.display()))?;
+    let wanted = std::fs::read_to_string(&requirements)
+        .map_err(|e| format!("cannot read {}: {e}", requirements.display()))?;
     if std::fs::read_to_string(&stamp).ok().as_deref() != Some(wanted.as_str()) {
         eprintln!("installing Python test tools into {}", venv.display());
-        run(Command::new("python3").args(["-m", "venv"]).arg(&venv), "python3 -m venv")?;
-        run(Command::new(venv.join("bin/pip")).args(["install", "--quiet", "--disable-pip-version-check", "-r"]).arg(&requirements), "pip install")?;
+        run(
+            Command::new("python3").args(["-m", "venv"]).arg(&venv),
+            "python3 -m venv",
+        )?;
+        run(
+            Command::new(venv.join("bin/pip"))
+                .args(["install", "--quiet", "--disable-pip-version-check", "-r"])
+                .arg(&requirements),
+            "pip install",
+        )?;
         std::fs::write(&stamp, &wanted).map_err(|e| e.to_string())?;
     }
     // Node tools (the Prism mock server), from npm, pinned by tools/package.json.
@@ -142,10 +190,19 @@ fn install_tools(root: &Path, tools: &Path) -> Result<(), String> {
             std::fs::copy(&package, node_dir.join("package.json")).map_err(|e| e.to_string())?;
             let lock = root.join("tools/package-lock.json");
             if lock.exists() {
-                std::fs::copy(&lock, node_dir.join("package-lock.json")).map_err(|e| e.to_string())?;
+                std::fs::copy(&lock, node_dir.join("package-lock.json"))
+                    .map_err(|e| e.to_string())?;
             }
             let verb = if lock.exists() { "ci" } else { "install" };
-            run(Command::new("npm").current_dir(&node_dir).args([verb, "--no-audit", "--no-fund", "--loglevel=error"]), "npm install")?;
+            run(
+                Command::new("npm").current_dir(&node_dir).args([
+                    verb,
+                    "--no-audit",
+                    "--no-fund",
+                    "--loglevel=error",
+                ]),
+                "npm install",
+            )?;
             std::fs::write(&stamp, &wanted).map_err(|e| e.to_string())?;
         }
     }

@@ -3,7 +3,10 @@
 
 use super::models::check_call;
 use super::{code, doc, doc_more, ident, ty, Place};
-use crate::ir::{BodyMedia, Group, Operation, Pagination, Param, ParamLocation, ResponseKind, StatusMatch, Success, Ty, TypeDef, TypeKind};
+use crate::ir::{
+    BodyMedia, Group, Operation, Pagination, Param, ParamLocation, ResponseKind, StatusMatch,
+    Success, Ty, TypeDef, TypeKind,
+};
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 use std::collections::BTreeMap;
@@ -35,9 +38,21 @@ pub(crate) fn emit_group(group: &Group, types: &Types<'_>) -> TokenStream {
     let handle = ident(&group.type_name);
     let fallback = format!("Operations tagged `{}`.", group.api_name);
     let handle_doc = doc(group.doc.as_deref(), &fallback);
-    let methods = group.operations.iter().map(|op| emit_method(op, group, types));
-    let builders = group.operations.iter().map(|op| emit_builder(op, group, types));
-    let models_import = if group_uses_models(group) { quote!(use crate::models;) } else { quote!() };
+    let methods = group
+        .operations
+        .iter()
+        .map(|op| emit_method(op, group, types));
+    let builders = group
+        .operations
+        .iter()
+        .map(|op| emit_builder(op, group, types));
+    let models_import = if group_uses_models(group) {
+        quote!(
+            use crate::models;
+        )
+    } else {
+        quote!()
+    };
     quote! {
         #models_import
         use crate::runtime::{Error, Request};
@@ -76,7 +91,9 @@ fn group_uses_models(group: &Group) -> bool {
             || names_model(&op.error_ty)
             || match &op.success {
                 Success::Single { kind, .. } => names_model(&kind.ty()),
-                Success::Multi { variants, .. } => variants.iter().any(|v| names_model(&v.kind.ty())),
+                Success::Multi { variants, .. } => {
+                    variants.iter().any(|v| names_model(&v.kind.ty()))
+                }
             }
     })
 }
@@ -121,7 +138,11 @@ fn param_doc(p: &Param) -> Vec<String> {
         ParamLocation::Header => "header",
         ParamLocation::Cookie => "cookie",
     };
-    let mut line = format!("- {} ({place} {})", code(&p.name.replace("r#", "")), code(&p.api_name));
+    let mut line = format!(
+        "- {} ({place} {})",
+        code(&p.name.replace("r#", "")),
+        code(&p.api_name)
+    );
     if let Some(d) = &p.doc {
         let text = crate::docs::doc_lines(d).join(" ");
         line.push_str(": ");
@@ -135,7 +156,12 @@ fn emit_method(op: &Operation, _group: &Group, types: &Types<'_>) -> TokenStream
     let name = ident(&op.name);
     let builder = ident(&op.builder);
     let mut docs = doc(op.doc.as_deref(), &format!("Calls `{}`.", op.api_name));
-    let mut extra = vec![format!("`{} {}` ({})", op.method, op.path, code(&op.api_name))];
+    let mut extra = vec![format!(
+        "`{} {}` ({})",
+        op.method,
+        op.path,
+        code(&op.api_name)
+    )];
     let required: Vec<&Param> = positional(op).collect();
     let body_required = op.body.as_ref().is_some_and(|b| b.required);
     if !required.is_empty() || body_required {
@@ -145,13 +171,27 @@ fn emit_method(op: &Operation, _group: &Group, types: &Types<'_>) -> TokenStream
             extra.extend(param_doc(p));
         }
         if let Some(b) = op.body.as_ref().filter(|b| b.required) {
-            extra.push(format!("- `body` ({}){}", b.content_type, b.doc.as_ref().map(|d| format!(": {}", crate::docs::doc_lines(d).join(" "))).unwrap_or_default()));
+            extra.push(format!(
+                "- `body` ({}){}",
+                b.content_type,
+                b.doc
+                    .as_ref()
+                    .map(|d| format!(": {}", crate::docs::doc_lines(d).join(" ")))
+                    .unwrap_or_default()
+            ));
         }
     }
     extra.push(String::new());
-    extra.push(format!("Optional parameters are set on the returned [`{}`]; `.send().await` performs the request.", op.builder));
+    extra.push(format!(
+        "Optional parameters are set on the returned [`{}`]; `.send().await` performs the request.",
+        op.builder
+    ));
     docs.extend(doc_more(&extra));
-    let deprecated = if op.deprecated { quote!(#[deprecated]) } else { quote!() };
+    let deprecated = if op.deprecated {
+        quote!(#[deprecated])
+    } else {
+        quote!()
+    };
     let mut args = Vec::new();
     let mut inits = Vec::new();
     for p in &op.params {
@@ -235,7 +275,11 @@ fn status_rank(s: &StatusMatch) -> (u8, u16) {
 fn emit_builder(op: &Operation, group: &Group, types: &Types<'_>) -> TokenStream {
     let builder = ident(&op.builder);
     let method_name = &op.name;
-    let bdoc = format!(" Request builder for [`{}::{}`].", group.type_name, method_name.trim_start_matches("r#"));
+    let bdoc = format!(
+        " Request builder for [`{}::{}`].",
+        group.type_name,
+        method_name.trim_start_matches("r#")
+    );
     let mut fields = vec![quote!(client: &'a Client)];
     let mut setters = Vec::new();
     for p in &op.params {
@@ -245,19 +289,29 @@ fn emit_builder(op: &Operation, group: &Group, types: &Types<'_>) -> TokenStream
         if !p.required {
             let at = arg_ty(&p.ty, types);
             let conv = arg_conv(&p.ty, types, quote!(value));
-            let fallback = format!("Sets the {} parameter {}.", match p.location {
-                ParamLocation::Query => "query",
-                ParamLocation::Header => "header",
-                ParamLocation::Cookie => "cookie",
-                ParamLocation::Path => "path",
-            }, code(&p.api_name));
+            let fallback = format!(
+                "Sets the {} parameter {}.",
+                match p.location {
+                    ParamLocation::Query => "query",
+                    ParamLocation::Header => "header",
+                    ParamLocation::Cookie => "cookie",
+                    ParamLocation::Path => "path",
+                },
+                code(&p.api_name)
+            );
             let mut d = doc(p.doc.as_deref(), &fallback);
             let mut more = vec![format!("Wire name: {}.", code(&p.api_name))];
             if let Some(def) = &p.default {
-                more.push(format!("When not set, the server uses its default, `{def}`."));
+                more.push(format!(
+                    "When not set, the server uses its default, `{def}`."
+                ));
             }
             d.extend(doc_more(&more));
-            let dep = if p.deprecated { quote!(#[deprecated]) } else { quote!() };
+            let dep = if p.deprecated {
+                quote!(#[deprecated])
+            } else {
+                quote!()
+            };
             setters.push(quote! {
                 #d
                 #dep
@@ -296,7 +350,13 @@ fn emit_builder(op: &Operation, group: &Group, types: &Types<'_>) -> TokenStream
                     StatusMatch::Range(n) => format!("{n}XX"),
                     StatusMatch::Default => "default".to_string(),
                 };
-                let d = format!(" Status {status}{}", v.doc.as_ref().map(|d| format!(": {}", crate::docs::doc_lines(d).join(" "))).unwrap_or_default());
+                let d = format!(
+                    " Status {status}{}",
+                    v.doc
+                        .as_ref()
+                        .map(|d| format!(": {}", crate::docs::doc_lines(d).join(" ")))
+                        .unwrap_or_default()
+                );
                 match v.kind.ty() {
                     Ty::Unit => quote!(#[doc = #d] #vid,),
                     t => {
@@ -305,7 +365,11 @@ fn emit_builder(op: &Operation, group: &Group, types: &Types<'_>) -> TokenStream
                     }
                 }
             });
-            let edoc = format!(" Successful responses of [`{}::{}`].", group.type_name, method_name.trim_start_matches("r#"));
+            let edoc = format!(
+                " Successful responses of [`{}::{}`].",
+                group.type_name,
+                method_name.trim_start_matches("r#")
+            );
             Some(quote! {
                 #[doc = #edoc]
                 #[derive(Debug, Clone, PartialEq)]
@@ -351,7 +415,11 @@ fn emit_send(op: &Operation, types: &Types<'_>) -> TokenStream {
             (Arg::Into, _) => prelude.push(quote!(let #id = self.#id;)),
         }
         if !p.constraints.is_empty() {
-            let value_ref = if p.ty == Ty::String { quote!(value) } else { quote!(*value) };
+            let value_ref = if p.ty == Ty::String {
+                quote!(value)
+            } else {
+                quote!(*value)
+            };
             let check = check_call(&p.ty, &p.constraints, value_ref);
             if p.required {
                 prelude.push(quote! {
@@ -407,10 +475,16 @@ fn emit_send(op: &Operation, types: &Types<'_>) -> TokenStream {
     let mut segments = Vec::new();
     let mut rest = op.path.as_str();
     while let Some(start) = rest.find('{') {
-        let Some(end) = rest[start..].find('}') else { break };
+        let Some(end) = rest[start..].find('}') else {
+            break;
+        };
         fmt.push_str(&rest[..start].replace('{', "{{").replace('}', "}}"));
         let pname = &rest[start + 1..start + end];
-        if let Some(p) = op.params.iter().find(|p| p.location == ParamLocation::Path && p.api_name == pname) {
+        if let Some(p) = op
+            .params
+            .iter()
+            .find(|p| p.location == ParamLocation::Path && p.api_name == pname)
+        {
             let id = ident(&p.name);
             let local = format!("{}_segment", p.name.trim_start_matches("r#"));
             fmt.push('{');
@@ -423,7 +497,11 @@ fn emit_send(op: &Operation, types: &Types<'_>) -> TokenStream {
         rest = &rest[start + end + 1..];
     }
     fmt.push_str(&rest.replace('{', "{{").replace('}', "}}"));
-    let path_expr = if segments.is_empty() { quote!(#fmt.to_string()) } else { quote!(format!(#fmt)) };
+    let path_expr = if segments.is_empty() {
+        quote!(#fmt.to_string())
+    } else {
+        quote!(format!(#fmt))
+    };
     prelude.extend(segments);
     let method = format_ident!("{}", op.method);
     let body = op.body.as_ref().map(|b| {
@@ -462,7 +540,16 @@ fn emit_send(op: &Operation, types: &Types<'_>) -> TokenStream {
             let d = decode(kind);
             let mut statuses = statuses.clone();
             statuses.sort_by_key(status_rank);
-            let pats: Vec<TokenStream> = statuses.iter().map(|s| if *s == StatusMatch::Default { quote!(200..=299) } else { status_pattern(*s) }).collect();
+            let pats: Vec<TokenStream> = statuses
+                .iter()
+                .map(|s| {
+                    if *s == StatusMatch::Default {
+                        quote!(200..=299)
+                    } else {
+                        status_pattern(*s)
+                    }
+                })
+                .collect();
             let first = statuses.first().copied().unwrap_or(StatusMatch::Code(200));
             arms.push((first, quote!(#(#pats)|* => #d,)));
         }
@@ -471,8 +558,16 @@ fn emit_send(op: &Operation, types: &Types<'_>) -> TokenStream {
             for v in variants {
                 let vid = ident(&v.name);
                 let d = decode(&v.kind);
-                let pat = if v.status == StatusMatch::Default { quote!(200..=299) } else { status_pattern(v.status) };
-                let body = if v.kind.ty() == Ty::Unit { quote!(#d.map(|()| #e::#vid)) } else { quote!(#d.map(#e::#vid)) };
+                let pat = if v.status == StatusMatch::Default {
+                    quote!(200..=299)
+                } else {
+                    status_pattern(v.status)
+                };
+                let body = if v.kind.ty() == Ty::Unit {
+                    quote!(#d.map(|()| #e::#vid))
+                } else {
+                    quote!(#d.map(#e::#vid))
+                };
                 arms.push((v.status, quote!(#pat => #body,)));
             }
         }
@@ -491,7 +586,11 @@ fn emit_send(op: &Operation, types: &Types<'_>) -> TokenStream {
             without_body.push(e.status);
         }
     }
-    let error_call = if op.error_ty == Ty::Unit { quote!(response.api_error_empty()) } else { quote!(response.api_error()) };
+    let error_call = if op.error_ty == Ty::Unit {
+        quote!(response.api_error_empty())
+    } else {
+        quote!(response.api_error())
+    };
     with_body.sort_by_key(status_rank);
     if !with_body.is_empty() {
         let pats = with_body.iter().map(|s| status_pattern(*s));
@@ -502,11 +601,18 @@ fn emit_send(op: &Operation, types: &Types<'_>) -> TokenStream {
         // A documented error without the body type the others share: report its status and
         // body text rather than inventing a typed body.
         let pats = without_body.iter().map(|s| status_pattern(*s));
-        arms.push((without_body[0], quote!(#(#pats)|* => Err(response.unexpected()),)));
+        arms.push((
+            without_body[0],
+            quote!(#(#pats)|* => Err(response.unexpected()),),
+        ));
     }
     arms.sort_by_key(|(s, _)| status_rank(s));
     let arms = arms.into_iter().map(|(_, t)| t);
-    let fallback = if has_default_error { quote!(_ => Err(#error_call),) } else { quote!(_ => Err(response.unexpected()),) };
+    let fallback = if has_default_error {
+        quote!(_ => Err(#error_call),)
+    } else {
+        quote!(_ => Err(response.unexpected()),)
+    };
     let mut send_doc = vec![" Sends the request and decodes the response.".to_string()];
     let statuses: Vec<String> = op
         .errors
@@ -519,10 +625,17 @@ fn emit_send(op: &Operation, types: &Types<'_>) -> TokenStream {
         .collect();
     if !statuses.is_empty() {
         send_doc.push(String::new());
-        send_doc.push(format!(" Documented error statuses ({}) come back as [`Error::Api`].", statuses.join(", ")));
+        send_doc.push(format!(
+            " Documented error statuses ({}) come back as [`Error::Api`].",
+            statuses.join(", ")
+        ));
     }
     let send_doc = send_doc.iter().map(|l| quote!(#[doc = #l]));
-    let mut_kw = if wire.is_empty() && body.is_none() && security.is_empty() && accept.is_empty() { quote!() } else { quote!(mut) };
+    let mut_kw = if wire.is_empty() && body.is_none() && security.is_empty() && accept.is_empty() {
+        quote!()
+    } else {
+        quote!(mut)
+    };
     quote! {
         #(#send_doc)*
         pub async fn send(self) -> Result<#ok, Error<#err>> {
@@ -547,7 +660,9 @@ fn path_text(t: &Ty, types: &Types<'_>, value: TokenStream) -> TokenStream {
         Ty::String => quote!(&#value),
         Ty::Named(n) => match types.get(n.as_str()).map(|d| &d.kind) {
             Some(TypeKind::StringEnum { .. }) => quote!(#value.as_str()),
-            Some(TypeKind::Newtype { inner: Ty::String, .. }) => quote!(#value.as_str()),
+            Some(TypeKind::Newtype {
+                inner: Ty::String, ..
+            }) => quote!(#value.as_str()),
             Some(TypeKind::Alias { target }) => path_text(target, types, value),
             _ => quote!(&#value.to_string()),
         },
@@ -558,8 +673,18 @@ fn path_text(t: &Ty, types: &Types<'_>, value: TokenStream) -> TokenStream {
 fn emit_stream(op: &Operation, p: &Pagination) -> TokenStream {
     let err = ty(&op.error_ty, Place::Elsewhere);
     match p {
-        Pagination::Offset { limit, offset, item, offset_ty } => {
-            let limit_ty = op.params.iter().find(|p| &p.name == limit).map(|p| p.ty.clone()).unwrap_or(Ty::Float { bits: 64 });
+        Pagination::Offset {
+            limit,
+            offset,
+            item,
+            offset_ty,
+        } => {
+            let limit_ty = op
+                .params
+                .iter()
+                .find(|p| &p.name == limit)
+                .map(|p| p.ty.clone())
+                .unwrap_or(Ty::Float { bits: 64 });
             let limit_f64 = match limit_ty {
                 Ty::Float { bits: 64 } => quote!(limit),
                 Ty::Int { bits: 64 } => quote!(limit as f64),
@@ -589,15 +714,36 @@ fn emit_stream(op: &Operation, p: &Pagination) -> TokenStream {
                 }
             }
         }
-        Pagination::Cursor { cursor_param, cursor_field, has_more_field, items_field, cursor_optional, has_more_optional, items_optional, item } => {
+        Pagination::Cursor {
+            cursor_param,
+            cursor_field,
+            has_more_field,
+            items_field,
+            cursor_optional,
+            has_more_optional,
+            items_optional,
+            item,
+        } => {
             let item = ty(item, Place::Elsewhere);
             let cp = ident(cursor_param);
             let cf = ident(cursor_field);
             let hf = ident(has_more_field);
             let itf = ident(items_field);
-            let items = if *items_optional { quote!(page.#itf.unwrap_or_default()) } else { quote!(page.#itf) };
-            let has_more = if *has_more_optional { quote!(page.#hf.unwrap_or(false)) } else { quote!(page.#hf) };
-            let cursor = if *cursor_optional { quote!(page.#cf) } else { quote!(Some(page.#cf)) };
+            let items = if *items_optional {
+                quote!(page.#itf.unwrap_or_default())
+            } else {
+                quote!(page.#itf)
+            };
+            let has_more = if *has_more_optional {
+                quote!(page.#hf.unwrap_or(false))
+            } else {
+                quote!(page.#hf)
+            };
+            let cursor = if *cursor_optional {
+                quote!(page.#cf)
+            } else {
+                quote!(Some(page.#cf))
+            };
             quote! {
                 /// Walks every page lazily, following the cursor the server returns while it
                 /// says there is more, and yields the items one by one. The first error ends

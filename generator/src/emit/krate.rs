@@ -29,8 +29,14 @@ pub fn emit_crate(api: &Api, options: &Options) -> Vec<(String, FileContent)> {
     let header_line = format!(" {header}");
     let types: Types<'_> = api.types.iter().map(|t| (t.name.as_str(), t)).collect();
     let mut files = Vec::new();
-    files.push(("Cargo.toml".to_string(), FileContent::Text(cargo_toml(api, options, &header))));
-    files.push(("src/lib.rs".to_string(), FileContent::Rust(lib_rs(api, &header))));
+    files.push((
+        "Cargo.toml".to_string(),
+        FileContent::Text(cargo_toml(api, options, &header)),
+    ));
+    files.push((
+        "src/lib.rs".to_string(),
+        FileContent::Rust(lib_rs(api, &header)),
+    ));
     let models = emit_models(&api.types);
     files.push((
         "src/models.rs".to_string(),
@@ -46,7 +52,15 @@ pub fn emit_crate(api: &Api, options: &Options) -> Vec<(String, FileContent)> {
     ));
     let mods = api.groups.iter().map(|g| {
         let m = ident(&g.module);
-        let d = format!(" {}", crate::docs::doc_lines(g.doc.as_deref().unwrap_or(&format!("Operations tagged `{}`.", g.api_name))).join(" "));
+        let d = format!(
+            " {}",
+            crate::docs::doc_lines(
+                g.doc
+                    .as_deref()
+                    .unwrap_or(&format!("Operations tagged `{}`.", g.api_name))
+            )
+            .join(" ")
+        );
         quote!(#[doc = #d] pub mod #m;)
     });
     files.push((
@@ -71,14 +85,22 @@ pub fn emit_crate(api: &Api, options: &Options) -> Vec<(String, FileContent)> {
             }),
         ));
     }
-    files.push(("src/runtime.rs".to_string(), FileContent::Text(format!("//! {header}\n//!\n{RUNTIME}"))));
+    files.push((
+        "src/runtime.rs".to_string(),
+        FileContent::Text(format!("//! {header}\n//!\n{RUNTIME}")),
+    ));
     files.sort_by(|a, b| a.0.cmp(&b.0));
     files
 }
 
 fn cargo_toml(api: &Api, options: &Options, header: &str) -> String {
-    let description = format!("Typed async client for {} {}", api.title, api.version).replace('"', "'");
-    let workspace = if options.standalone { "\n[workspace]\n" } else { "" };
+    let description =
+        format!("Typed async client for {} {}", api.title, api.version).replace('"', "'");
+    let workspace = if options.standalone {
+        "\n[workspace]\n"
+    } else {
+        ""
+    };
     format!(
         r#"# {header}
 [package]
@@ -120,14 +142,30 @@ fn absolute(url: &str) -> String {
 fn lib_rs(api: &Api, header: &str) -> TokenStream {
     let header_line = format!(" {header}");
     let title = format!(" # {}", api.title);
-    let version = format!(" Generated for version {} of the document.", code(&api.version));
-    let mut desc: Vec<String> = api.description.as_deref().map(crate::docs::doc_lines).unwrap_or_default().into_iter().map(|l| if l.is_empty() { l } else { format!(" {l}") }).collect();
+    let version = format!(
+        " Generated for version {} of the document.",
+        code(&api.version)
+    );
+    let mut desc: Vec<String> = api
+        .description
+        .as_deref()
+        .map(crate::docs::doc_lines)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|l| if l.is_empty() { l } else { format!(" {l}") })
+        .collect();
     if !desc.is_empty() {
         desc.push(String::new());
     }
-    let servers: Vec<String> = if api.servers.is_empty() { vec!["http://localhost".to_string()] } else { api.servers.iter().map(|s| absolute(s)).collect() };
+    let servers: Vec<String> = if api.servers.is_empty() {
+        vec!["http://localhost".to_string()]
+    } else {
+        api.servers.iter().map(|s| absolute(s)).collect()
+    };
     let default = &servers[0];
-    let default_doc = format!(" The base URL used unless [`ClientBuilder::base_url`] says otherwise: <{default}>.");
+    let default_doc = format!(
+        " The base URL used unless [`ClientBuilder::base_url`] says otherwise: <{default}>."
+    );
     let schemes = api.security_schemes.iter().map(|s| {
         let name = &s.api_name;
         let kind = match &s.kind {
@@ -143,13 +181,23 @@ fn lib_rs(api: &Api, header: &str) -> TokenStream {
         let id = ident(&s.setter);
         let name = &s.api_name;
         let how = match &s.kind {
-            SchemeKind::ApiKeyQuery(p) => format!("an API key sent as the query parameter {}", code(p)),
+            SchemeKind::ApiKeyQuery(p) => {
+                format!("an API key sent as the query parameter {}", code(p))
+            }
             SchemeKind::ApiKeyHeader(p) => format!("an API key sent in the header {}", code(p)),
             SchemeKind::ApiKeyCookie(p) => format!("an API key sent as the cookie {}", code(p)),
             SchemeKind::Bearer => "a token sent as `Authorization: Bearer <token>`".to_string(),
-            SchemeKind::Basic => "a user name and password sent as `Authorization: Basic ...`".to_string(),
+            SchemeKind::Basic => {
+                "a user name and password sent as `Authorization: Basic ...`".to_string()
+            }
         };
-        let mut d = doc(Some(&format!("Sets the credential for the {} scheme: {how}.", code(name))), "");
+        let mut d = doc(
+            Some(&format!(
+                "Sets the credential for the {} scheme: {how}.",
+                code(name)
+            )),
+            "",
+        );
         if let Some(sd) = &s.doc {
             d.extend(doc_more(&crate::docs::doc_lines(sd)));
         }
@@ -171,7 +219,10 @@ fn lib_rs(api: &Api, header: &str) -> TokenStream {
     let accessors = api.groups.iter().map(|g| {
         let m = ident(&g.module);
         let t = ident(&g.type_name);
-        let d = doc(g.doc.as_deref(), &format!("Operations tagged `{}`.", g.api_name));
+        let d = doc(
+            g.doc.as_deref(),
+            &format!("Operations tagged `{}`.", g.api_name),
+        );
         quote! {
             #d
             pub fn #m(&self) -> apis::#m::#t<'_> {
@@ -179,18 +230,29 @@ fn lib_rs(api: &Api, header: &str) -> TokenStream {
             }
         }
     });
-    let example_group = api.groups.first().map(|g| g.module.trim_start_matches("r#").to_string()).unwrap_or_default();
-    let usage = vec![
+    let example_group = api
+        .groups
+        .first()
+        .map(|g| g.module.trim_start_matches("r#").to_string())
+        .unwrap_or_default();
+    let usage = [
         String::new(),
         "# Usage".to_string(),
         String::new(),
-        "Build a [`Client`] once with [`Client::builder`], set credentials with the builder's".to_string(),
+        "Build a [`Client`] once with [`Client::builder`], set credentials with the builder's"
+            .to_string(),
         "per-scheme methods, then call operations through the per-tag handles".to_string(),
-        format!("(`client.{example_group}()`): required parameters are arguments, optional ones are"),
+        format!(
+            "(`client.{example_group}()`): required parameters are arguments, optional ones are"
+        ),
         "builder methods, and `.send().await` performs the request.".to_string(),
     ];
     let usage = usage.iter().map(|l| {
-        let l = if l.is_empty() { String::new() } else { format!(" {l}") };
+        let l = if l.is_empty() {
+            String::new()
+        } else {
+            format!(" {l}")
+        };
         quote!(#![doc = #l])
     });
     quote! {

@@ -4,8 +4,8 @@ mod apis;
 pub mod krate;
 mod models;
 
-pub use krate::emit_crate;
 pub use krate as krate_file;
+pub use krate::emit_crate;
 
 use crate::ir::Ty;
 use proc_macro2::{Ident, Span, TokenStream};
@@ -56,7 +56,8 @@ pub(crate) fn ty(t: &Ty, place: Place) -> TokenStream {
             quote!(Box<#inner>)
         }
         Ty::Named(n) if n.starts_with("::") => {
-            let path: syn::Path = syn::parse_str(n.trim_start_matches("::")).unwrap_or_else(|_| syn::parse_quote!(serde_json::Value));
+            let path: syn::Path = syn::parse_str(n.trim_start_matches("::"))
+                .unwrap_or_else(|_| syn::parse_quote!(serde_json::Value));
             quote!(#path)
         }
         Ty::Named(n) => {
@@ -75,7 +76,11 @@ pub(crate) fn doc(text: Option<&str>, fallback: &str) -> TokenStream {
     let text = text.filter(|t| !t.trim().is_empty()).unwrap_or(fallback);
     let lines = crate::docs::doc_lines(text);
     let attrs = lines.iter().map(|l| {
-        let l = if l.is_empty() { String::new() } else { format!(" {l}") };
+        let l = if l.is_empty() {
+            String::new()
+        } else {
+            format!(" {l}")
+        };
         quote!(#[doc = #l])
     });
     quote!(#(#attrs)*)

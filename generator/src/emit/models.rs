@@ -14,14 +14,20 @@ pub(crate) fn emit_models(types: &[TypeDef]) -> TokenStream {
 fn emit_type(t: &TypeDef) -> TokenStream {
     let fallback = format!("The `{}` schema.", t.api_name.replace('`', "'"));
     let mut docs = doc(t.doc.as_deref(), &fallback);
-    let deprecated = if t.deprecated { quote!(#[deprecated]) } else { quote!() };
+    let deprecated = if t.deprecated {
+        quote!(#[deprecated])
+    } else {
+        quote!()
+    };
     let name = ident(&t.name);
     match &t.kind {
         TypeKind::Struct { fields, additional } => {
             docs.extend(doc_more(&[format!("Schema: {}.", code(&t.pointer))]));
             emit_struct(&name, docs, deprecated, fields, additional.as_ref())
         }
-        TypeKind::StringEnum { values, default } => emit_string_enum(&name, docs, deprecated, values, default.as_deref()),
+        TypeKind::StringEnum { values, default } => {
+            emit_string_enum(&name, docs, deprecated, values, default.as_deref())
+        }
         TypeKind::IntEnum { values } => {
             let consts = values.iter().map(|(cname, v)| {
                 let c = ident(cname);
@@ -45,7 +51,9 @@ fn emit_type(t: &TypeDef) -> TokenStream {
                 }
             }
         }
-        TypeKind::Newtype { inner, constraints } => emit_newtype(&t.name, docs, deprecated, inner, constraints),
+        TypeKind::Newtype { inner, constraints } => {
+            emit_newtype(&t.name, docs, deprecated, inner, constraints)
+        }
         TypeKind::Alias { target } => {
             let target = ty(target, Place::Models);
             quote! {
@@ -54,14 +62,26 @@ fn emit_type(t: &TypeDef) -> TokenStream {
                 pub type #name = #target;
             }
         }
-        TypeKind::Tagged { property, variants } => emit_tagged(&name, docs, deprecated, property, variants),
+        TypeKind::Tagged { property, variants } => {
+            emit_tagged(&name, docs, deprecated, property, variants)
+        }
         TypeKind::Untagged { variants } => emit_untagged(&name, docs, deprecated, variants),
     }
 }
 
-fn emit_struct(name: &proc_macro2::Ident, docs: TokenStream, deprecated: TokenStream, fields: &[Field], additional: Option<&Ty>) -> TokenStream {
+fn emit_struct(
+    name: &proc_macro2::Ident,
+    docs: TokenStream,
+    deprecated: TokenStream,
+    fields: &[Field],
+    additional: Option<&Ty>,
+) -> TokenStream {
     let all_optional = fields.iter().all(|f| matches!(f.ty, Ty::Option(_)));
-    let default = if all_optional { quote!(Default,) } else { quote!() };
+    let default = if all_optional {
+        quote!(Default,)
+    } else {
+        quote!()
+    };
     let field_items = fields.iter().map(|f| {
         let id = ident(&f.name);
         let t = ty(&f.ty, Place::Models);
@@ -84,8 +104,16 @@ fn emit_struct(name: &proc_macro2::Ident, docs: TokenStream, deprecated: TokenSt
         } else {
             quote!()
         };
-        let dep = if f.deprecated { quote!(#[deprecated]) } else { quote!() };
-        let rename = if f.name.trim_start_matches("r#") == api { quote!() } else { quote!(#[serde(rename = #api)]) };
+        let dep = if f.deprecated {
+            quote!(#[deprecated])
+        } else {
+            quote!()
+        };
+        let rename = if f.name.trim_start_matches("r#") == api {
+            quote!()
+        } else {
+            quote!(#[serde(rename = #api)])
+        };
         quote! {
             #d
             #dep
@@ -96,7 +124,11 @@ fn emit_struct(name: &proc_macro2::Ident, docs: TokenStream, deprecated: TokenSt
     });
     let extra = additional.map(|v| {
         let v = ty(v, Place::Models);
-        let fname = if fields.iter().any(|f| f.name == "additional_properties") { "additional_properties_2" } else { "additional_properties" };
+        let fname = if fields.iter().any(|f| f.name == "additional_properties") {
+            "additional_properties_2"
+        } else {
+            "additional_properties"
+        };
         let fid = ident(fname);
         quote! {
             /// Properties beside the declared ones.
@@ -105,7 +137,11 @@ fn emit_struct(name: &proc_macro2::Ident, docs: TokenStream, deprecated: TokenSt
         }
     });
     // Deprecated fields would warn inside our own derives.
-    let allow = if fields.iter().any(|f| f.deprecated) { quote!(#[allow(deprecated)]) } else { quote!() };
+    let allow = if fields.iter().any(|f| f.deprecated) {
+        quote!(#[allow(deprecated)])
+    } else {
+        quote!()
+    };
     quote! {
         #docs
         #deprecated
@@ -118,7 +154,13 @@ fn emit_struct(name: &proc_macro2::Ident, docs: TokenStream, deprecated: TokenSt
     }
 }
 
-fn emit_string_enum(name: &proc_macro2::Ident, docs: TokenStream, deprecated: TokenStream, values: &[crate::ir::EnumValue], default: Option<&str>) -> TokenStream {
+fn emit_string_enum(
+    name: &proc_macro2::Ident,
+    docs: TokenStream,
+    deprecated: TokenStream,
+    values: &[crate::ir::EnumValue],
+    default: Option<&str>,
+) -> TokenStream {
     let variants = values.iter().map(|v| {
         let id = ident(&v.name);
         let d = format!(" `{}`", v.api_name.replace('`', "'"));
@@ -138,18 +180,20 @@ fn emit_string_enum(name: &proc_macro2::Ident, docs: TokenStream, deprecated: To
         let id = ident(&v.name);
         quote!(Self::#id)
     });
-    let default_impl = default.and_then(|d| values.iter().find(|v| v.api_name == d)).map(|v| {
-        let id = ident(&v.name);
-        let dd = format!(" The schema's default, `{}`.", v.api_name);
-        quote! {
-            impl Default for #name {
-                #[doc = #dd]
-                fn default() -> Self {
-                    Self::#id
+    let default_impl = default
+        .and_then(|d| values.iter().find(|v| v.api_name == d))
+        .map(|v| {
+            let id = ident(&v.name);
+            let dd = format!(" The schema's default, `{}`.", v.api_name);
+            quote! {
+                impl Default for #name {
+                    #[doc = #dd]
+                    fn default() -> Self {
+                        Self::#id
+                    }
                 }
             }
-        }
-    });
+        });
     quote! {
         #docs
         #deprecated
@@ -263,7 +307,11 @@ pub(crate) fn check_call(inner: &Ty, constraints: &Constraints, value: TokenStre
             let min = opt_f64(constraints.minimum);
             let max = opt_f64(constraints.maximum);
             let mult = opt_f64(constraints.multiple_of);
-            let as_f64 = if *inner == (Ty::Float { bits: 64 }) { value } else { quote!(f64::from(#value)) };
+            let as_f64 = if *inner == (Ty::Float { bits: 64 }) {
+                value
+            } else {
+                quote!(f64::from(#value))
+            };
             quote!(crate::runtime::check_number(#as_f64, #min, #max, #exmin, #exmax, #mult))
         }
         Ty::Vec(_) => {
@@ -287,10 +335,24 @@ fn describe(constraints: &Constraints) -> Vec<String> {
         out.push(format!("Maximum length: {n}."));
     }
     if let Some(n) = constraints.minimum {
-        out.push(format!("Minimum: {n}{}.", if constraints.exclusive_minimum { " (exclusive)" } else { "" }));
+        out.push(format!(
+            "Minimum: {n}{}.",
+            if constraints.exclusive_minimum {
+                " (exclusive)"
+            } else {
+                ""
+            }
+        ));
     }
     if let Some(n) = constraints.maximum {
-        out.push(format!("Maximum: {n}{}.", if constraints.exclusive_maximum { " (exclusive)" } else { "" }));
+        out.push(format!(
+            "Maximum: {n}{}.",
+            if constraints.exclusive_maximum {
+                " (exclusive)"
+            } else {
+                ""
+            }
+        ));
     }
     if let Some(n) = constraints.multiple_of {
         out.push(format!("Multiple of: {n}."));
@@ -304,7 +366,13 @@ fn describe(constraints: &Constraints) -> Vec<String> {
     out
 }
 
-fn emit_newtype(type_name: &str, mut docs: TokenStream, deprecated: TokenStream, inner: &Ty, constraints: &Constraints) -> TokenStream {
+fn emit_newtype(
+    type_name: &str,
+    mut docs: TokenStream,
+    deprecated: TokenStream,
+    inner: &Ty,
+    constraints: &Constraints,
+) -> TokenStream {
     let name = ident(type_name);
     docs.extend(doc_more(&describe(constraints)));
     let inner_t = ty(inner, Place::Models);
@@ -320,10 +388,21 @@ fn emit_newtype(type_name: &str, mut docs: TokenStream, deprecated: TokenStream,
     } else {
         quote!(#[derive(Debug, Clone, Copy, PartialEq, PartialOrd, Serialize)])
     };
-    let value_ref = if is_string { quote!(&value) } else { quote!(value) };
+    let value_ref = if is_string {
+        quote!(&value)
+    } else {
+        quote!(value)
+    };
     let check = check_call(inner, constraints, value_ref);
     let tn = type_name;
-    let (new_sig, new_conv) = if is_string { (quote!(value: impl Into<String>), quote!(let value = value.into();)) } else { (quote!(value: #inner_t), quote!()) };
+    let (new_sig, new_conv) = if is_string {
+        (
+            quote!(value: impl Into<String>),
+            quote!(let value = value.into();),
+        )
+    } else {
+        (quote!(value: #inner_t), quote!())
+    };
     let accessors = if is_string {
         quote! {
             /// The value as a string slice.
@@ -433,12 +512,29 @@ fn emit_newtype(type_name: &str, mut docs: TokenStream, deprecated: TokenStream,
     }
 }
 
-fn emit_tagged(name: &proc_macro2::Ident, mut docs: TokenStream, deprecated: TokenStream, property: &str, variants: &[TaggedVariant]) -> TokenStream {
-    docs.extend(doc_more(&[format!("Selected by the {} property.", code(property))]));
+fn emit_tagged(
+    name: &proc_macro2::Ident,
+    mut docs: TokenStream,
+    deprecated: TokenStream,
+    property: &str,
+    variants: &[TaggedVariant],
+) -> TokenStream {
+    docs.extend(doc_more(&[format!(
+        "Selected by the {} property.",
+        code(property)
+    )]));
     let items = variants.iter().map(|v| {
         let id = ident(&v.name);
         let t = ty(&v.ty, Place::Models);
-        let d = format!(" {} = {}.", code(property), v.tags.iter().map(|t| code(t)).collect::<Vec<_>>().join(" or "));
+        let d = format!(
+            " {} = {}.",
+            code(property),
+            v.tags
+                .iter()
+                .map(|t| code(t))
+                .collect::<Vec<_>>()
+                .join(" or ")
+        );
         quote!(#[doc = #d] #id(#t),)
     });
     let tag_arms = variants.iter().map(|v| {
@@ -495,15 +591,25 @@ fn emit_tagged(name: &proc_macro2::Ident, mut docs: TokenStream, deprecated: Tok
     }
 }
 
-fn emit_untagged(name: &proc_macro2::Ident, mut docs: TokenStream, deprecated: TokenStream, variants: &[UntaggedVariant]) -> TokenStream {
-    docs.extend(doc_more(&["Decoding tries each variant in order and takes the first that fits.".to_string()]));
+fn emit_untagged(
+    name: &proc_macro2::Ident,
+    mut docs: TokenStream,
+    deprecated: TokenStream,
+    variants: &[UntaggedVariant],
+) -> TokenStream {
+    docs.extend(doc_more(&[
+        "Decoding tries each variant in order and takes the first that fits.".to_string(),
+    ]));
     let items = variants.iter().map(|v| {
         let id = ident(&v.name);
         let t = ty(&v.ty, Place::Models);
-        let d = format!(" A {}.", match &v.ty {
-            Ty::Named(n) => format!("[`{n}`]"),
-            _ => "value".to_string(),
-        });
+        let d = format!(
+            " A {}.",
+            match &v.ty {
+                Ty::Named(n) => format!("[`{n}`]"),
+                _ => "value".to_string(),
+            }
+        );
         quote!(#[doc = #d] #id(#t),)
     });
     quote! {

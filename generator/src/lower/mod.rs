@@ -66,8 +66,20 @@ impl<'a> Lowerer<'a> {
         use crate::ir::SchemeKind;
         use openapiv3::{APIKeyLocation, ReferenceOr, SecurityScheme as S};
         let mut out = Vec::new();
-        let Some(components) = &self.api.components else { return out };
-        let mut setters = Scope::with_reserved(["base_url", "build", "connect_timeout", "timeout", "retry_policy", "user_agent", "credential", "basic_credential", "new"]);
+        let Some(components) = &self.api.components else {
+            return out;
+        };
+        let mut setters = Scope::with_reserved([
+            "base_url",
+            "build",
+            "connect_timeout",
+            "timeout",
+            "retry_policy",
+            "user_agent",
+            "credential",
+            "basic_credential",
+            "new",
+        ]);
         let mut names: Vec<&String> = components.security_schemes.keys().collect();
         names.sort();
         for name in names {
@@ -75,12 +87,20 @@ impl<'a> Lowerer<'a> {
             let scheme = match &components.security_schemes[name] {
                 ReferenceOr::Item(s) => s,
                 ReferenceOr::Reference { .. } => {
-                    self.diags.error(at, "a `$ref` security scheme is not supported; define it inline");
+                    self.diags.error(
+                        at,
+                        "a `$ref` security scheme is not supported; define it inline",
+                    );
                     continue;
                 }
             };
             let (kind, doc) = match scheme {
-                S::APIKey { location, name: param, description, .. } => (
+                S::APIKey {
+                    location,
+                    name: param,
+                    description,
+                    ..
+                } => (
                     match location {
                         APIKeyLocation::Query => SchemeKind::ApiKeyQuery(param.clone()),
                         APIKeyLocation::Header => SchemeKind::ApiKeyHeader(param.clone()),
@@ -88,7 +108,11 @@ impl<'a> Lowerer<'a> {
                     },
                     description.clone(),
                 ),
-                S::HTTP { scheme, description, .. } => match scheme.to_ascii_lowercase().as_str() {
+                S::HTTP {
+                    scheme,
+                    description,
+                    ..
+                } => match scheme.to_ascii_lowercase().as_str() {
                     "bearer" => (SchemeKind::Bearer, description.clone()),
                     "basic" => (SchemeKind::Basic, description.clone()),
                     other => {
@@ -98,10 +122,17 @@ impl<'a> Lowerer<'a> {
                 },
                 // OAuth2 and OpenID Connect end in a bearer access token; obtaining the token
                 // is the caller's business.
-                S::OAuth2 { description, .. } | S::OpenIDConnect { description, .. } => (SchemeKind::Bearer, description.clone()),
+                S::OAuth2 { description, .. } | S::OpenIDConnect { description, .. } => {
+                    (SchemeKind::Bearer, description.clone())
+                }
             };
             let setter = setters.claim(&crate::naming::snake(name, "scheme"));
-            out.push(crate::ir::SecurityScheme { api_name: name.clone(), setter: crate::naming::escape_keyword(setter), kind, doc });
+            out.push(crate::ir::SecurityScheme {
+                api_name: name.clone(),
+                setter: crate::naming::escape_keyword(setter),
+                kind,
+                doc,
+            });
         }
         out
     }
@@ -117,7 +148,7 @@ pub(crate) fn unescape_token(token: &str) -> String {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() + 0 && i + 2 <= bytes.len() - 1 {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
             if let Ok(b) = u8::from_str_radix(&replaced[i + 1..i + 3], 16) {
                 out.push(b);
                 i += 3;

@@ -5,13 +5,20 @@ use super::schemas::SchemaRef;
 use super::{unescape_token, Lowerer};
 use crate::diagnostics::{child, pointer};
 use crate::ir::{
-    Body, BodyMedia, Constraints, ErrorResponse, Group, Operation, Pagination, Param, ParamLocation, ResponseKind, SecurityScheme, StatusMatch, Success, SuccessVariant, Ty, TypeKind,
+    Body, BodyMedia, Constraints, ErrorResponse, Group, Operation, Pagination, Param,
+    ParamLocation, ResponseKind, SecurityScheme, StatusMatch, Success, SuccessVariant, Ty,
+    TypeKind,
 };
 use crate::naming::{self, Scope};
-use openapiv3::{Parameter, ParameterSchemaOrContent, ReferenceOr, RequestBody, Response, Schema, SchemaKind, StatusCode, Type};
+use openapiv3::{
+    Parameter, ParameterSchemaOrContent, ReferenceOr, RequestBody, Response, Schema, SchemaKind,
+    StatusCode, Type,
+};
 use std::collections::{BTreeMap, BTreeSet};
 
-const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+const METHODS: &[&str] = &[
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
 
 impl<'a> Lowerer<'a> {
     /// Lowers every operation and groups them by tag.
@@ -25,7 +32,10 @@ impl<'a> Lowerer<'a> {
             let item = match item {
                 ReferenceOr::Item(item) => item,
                 ReferenceOr::Reference { .. } => {
-                    self.diags.warning(&path_at, "a `$ref` path item is not supported; its operations are skipped");
+                    self.diags.warning(
+                        &path_at,
+                        "a `$ref` path item is not supported; its operations are skipped",
+                    );
                     continue;
                 }
             };
@@ -53,8 +63,14 @@ impl<'a> Lowerer<'a> {
                     None => derived_operation_name(method, path),
                 };
                 let name = naming::escape_keyword(op_scope.claim(&naming::snake(&api_name, "op")));
-                let tag = op.tags.first().cloned().unwrap_or_else(|| "default".to_string());
-                if let Some(lowered) = self.lower_operation(path, method, item, op, &at, name, api_name, schemes) {
+                let tag = op
+                    .tags
+                    .first()
+                    .cloned()
+                    .unwrap_or_else(|| "default".to_string());
+                if let Some(lowered) =
+                    self.lower_operation(path, method, item, op, &at, name, api_name, schemes)
+                {
                     grouped.entry(tag).or_default().push(lowered);
                 }
             }
@@ -72,9 +88,19 @@ impl<'a> Lowerer<'a> {
                     *name = builder_scope.claim(name);
                 }
             }
-            let doc = api.tags.iter().find(|t| t.name == tag).and_then(|t| t.description.clone());
+            let doc = api
+                .tags
+                .iter()
+                .find(|t| t.name == tag)
+                .and_then(|t| t.description.clone());
             let type_name = format!("{}Api", naming::upper_camel(&tag, "T"));
-            groups.push(Group { api_name: tag, module, type_name, doc, operations });
+            groups.push(Group {
+                api_name: tag,
+                module,
+                type_name,
+                doc,
+                operations,
+            });
         }
         groups.sort_by(|a, b| a.module.cmp(&b.module));
         groups
@@ -97,10 +123,18 @@ impl<'a> Lowerer<'a> {
 
         // Parameters: the operation's override the path item's with the same name and place.
         let mut merged: Vec<(Parameter, String)> = Vec::new();
-        for (list, list_at) in [(&item.parameters, child(&pointer(&["paths", path]), "parameters")), (&op.parameters, child(at, "parameters"))] {
+        for (list, list_at) in [
+            (
+                &item.parameters,
+                child(&pointer(&["paths", path]), "parameters"),
+            ),
+            (&op.parameters, child(at, "parameters")),
+        ] {
             for (i, p) in list.iter().enumerate() {
                 let p_at = child(&list_at, &i.to_string());
-                let Some(param) = self.resolve_parameter(p, &p_at) else { continue };
+                let Some(param) = self.resolve_parameter(p, &p_at) else {
+                    continue;
+                };
                 let key = (param.parameter_data_ref().name.clone(), location(&param));
                 merged.retain(|(q, _)| (q.parameter_data_ref().name.clone(), location(q)) != key);
                 merged.push((param, p_at));
@@ -117,18 +151,34 @@ impl<'a> Lowerer<'a> {
         // Path parameters first, in the order the path names them.
         let template_names = path_template_names(path);
         for tname in &template_names {
-            if !params.iter().any(|p| p.location == ParamLocation::Path && &p.api_name == tname) {
-                self.diags.error(at, format!("path parameter `{tname}` in `{path}` is not declared"));
+            if !params
+                .iter()
+                .any(|p| p.location == ParamLocation::Path && &p.api_name == tname)
+            {
+                self.diags.error(
+                    at,
+                    format!("path parameter `{tname}` in `{path}` is not declared"),
+                );
             }
         }
         for p in params.iter().filter(|p| p.location == ParamLocation::Path) {
             if !template_names.contains(&p.api_name) {
-                self.diags.warning(at, format!("path parameter `{}` does not appear in `{path}`; it is ignored", p.api_name));
+                self.diags.warning(
+                    at,
+                    format!(
+                        "path parameter `{}` does not appear in `{path}`; it is ignored",
+                        p.api_name
+                    ),
+                );
             }
         }
-        params.retain(|p| p.location != ParamLocation::Path || template_names.contains(&p.api_name));
+        params
+            .retain(|p| p.location != ParamLocation::Path || template_names.contains(&p.api_name));
         params.sort_by_key(|p| match p.location {
-            ParamLocation::Path => template_names.iter().position(|n| *n == p.api_name).unwrap_or(0),
+            ParamLocation::Path => template_names
+                .iter()
+                .position(|n| *n == p.api_name)
+                .unwrap_or(0),
             _ => usize::MAX,
         });
 
@@ -143,16 +193,22 @@ impl<'a> Lowerer<'a> {
             }
         };
 
-        let (success, errors, error_ty, accept) = self.lower_responses(&op.responses, &child(at, "responses"), &builder)?;
+        let (success, errors, error_ty, accept) =
+            self.lower_responses(&op.responses, &child(at, "responses"), &builder)?;
 
         let security = self.lower_security(op, at, schemes);
         let pagination = self.lower_pagination(op, at, &params, &success);
 
-        if self.diags.0[errors_before..].iter().any(|d| d.severity == crate::diagnostics::Severity::Error) {
+        if self.diags.0[errors_before..]
+            .iter()
+            .any(|d| d.severity == crate::diagnostics::Severity::Error)
+        {
             return None;
         }
         let doc = match (&op.summary, &op.description) {
-            (Some(s), Some(d)) if s.trim() != d.trim() => Some(format!("{}\n\n{}", s.trim(), d.trim())),
+            (Some(s), Some(d)) if s.trim() != d.trim() => {
+                Some(format!("{}\n\n{}", s.trim(), d.trim()))
+            }
             (Some(s), _) => Some(s.clone()),
             (None, Some(d)) => Some(d.clone()),
             (None, None) => None,
@@ -181,8 +237,15 @@ impl<'a> Lowerer<'a> {
         match p {
             ReferenceOr::Item(p) => Some(p.clone()),
             ReferenceOr::Reference { reference } => {
-                let name = reference.strip_prefix("#/components/parameters/").map(unescape_token);
-                let found = name.and_then(|n| self.api.components.as_ref().and_then(|c| c.parameters.get(&n)));
+                let name = reference
+                    .strip_prefix("#/components/parameters/")
+                    .map(unescape_token);
+                let found = name.and_then(|n| {
+                    self.api
+                        .components
+                        .as_ref()
+                        .and_then(|c| c.parameters.get(&n))
+                });
                 match found {
                     Some(ReferenceOr::Item(p)) => Some(p.clone()),
                     _ => {
@@ -194,12 +257,23 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    fn resolve_request_body(&mut self, rb: &'a ReferenceOr<RequestBody>, at: &str) -> Option<&'a RequestBody> {
+    fn resolve_request_body(
+        &mut self,
+        rb: &'a ReferenceOr<RequestBody>,
+        at: &str,
+    ) -> Option<&'a RequestBody> {
         match rb {
             ReferenceOr::Item(rb) => Some(rb),
             ReferenceOr::Reference { reference } => {
-                let name = reference.strip_prefix("#/components/requestBodies/").map(unescape_token);
-                let found = name.and_then(|n| self.api.components.as_ref().and_then(|c| c.request_bodies.get(&n)));
+                let name = reference
+                    .strip_prefix("#/components/requestBodies/")
+                    .map(unescape_token);
+                let found = name.and_then(|n| {
+                    self.api
+                        .components
+                        .as_ref()
+                        .and_then(|c| c.request_bodies.get(&n))
+                });
                 match found {
                     Some(ReferenceOr::Item(rb)) => Some(rb),
                     _ => {
@@ -215,8 +289,15 @@ impl<'a> Lowerer<'a> {
         match r {
             ReferenceOr::Item(r) => Some(r),
             ReferenceOr::Reference { reference } => {
-                let name = reference.strip_prefix("#/components/responses/").map(unescape_token);
-                let found = name.and_then(|n| self.api.components.as_ref().and_then(|c| c.responses.get(&n)));
+                let name = reference
+                    .strip_prefix("#/components/responses/")
+                    .map(unescape_token);
+                let found = name.and_then(|n| {
+                    self.api
+                        .components
+                        .as_ref()
+                        .and_then(|c| c.responses.get(&n))
+                });
                 match found {
                     Some(ReferenceOr::Item(r)) => Some(r),
                     _ => {
@@ -228,35 +309,61 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    fn lower_param(&mut self, param: &Parameter, at: &str, builder: &str, scope: &mut Scope) -> Option<Param> {
+    fn lower_param(
+        &mut self,
+        param: &Parameter,
+        at: &str,
+        builder: &str,
+        scope: &mut Scope,
+    ) -> Option<Param> {
         let data = param.parameter_data_ref();
         let loc = location(param);
         if loc == ParamLocation::Path && !data.required {
-            self.diags.error(child(at, "required"), format!("path parameter `{}` must be required", data.name));
+            self.diags.error(
+                child(at, "required"),
+                format!("path parameter `{}` must be required", data.name),
+            );
         }
         let (schema, schema_at) = match &data.format {
             ParameterSchemaOrContent::Schema(s) => (s, child(at, "schema")),
             ParameterSchemaOrContent::Content(content) => match content.iter().next() {
                 Some((media, m)) if m.schema.is_some() => {
                     self.diags.warning(child(at, "content"), format!("parameter `{}` is described by `content`; it is sent as text of its `{media}` schema", data.name));
-                    (m.schema.as_ref()?, child(&child(&child(at, "content"), media), "schema"))
+                    (
+                        m.schema.as_ref()?,
+                        child(&child(&child(at, "content"), media), "schema"),
+                    )
                 }
                 _ => {
-                    self.diags.error(at, format!("parameter `{}` has neither a schema nor content with a schema", data.name));
+                    self.diags.error(
+                        at,
+                        format!(
+                            "parameter `{}` has neither a schema nor content with a schema",
+                            data.name
+                        ),
+                    );
                     return None;
                 }
             },
         };
         let hint = format!("{builder}{}", naming::upper_camel(&data.name, "P"));
         let (ty, constraints, default) = match schema {
-            ReferenceOr::Reference { reference } => (self.lower_ref(reference, &schema_at), Constraints::default(), None),
+            ReferenceOr::Reference { reference } => (
+                self.lower_ref(reference, &schema_at),
+                Constraints::default(),
+                None,
+            ),
             ReferenceOr::Item(s) => {
                 let default = s.schema_data.default.as_ref().map(|v| v.to_string());
                 // Inline constrained scalars are checked before sending instead of getting a
                 // newtype of their own: the caller passes a plain value.
                 match scalar_with_constraints(s) {
                     Some((ty, c)) => (ty, c, default),
-                    None => (self.lower_use(SchemaRef::Item(s), &hint, &schema_at), Constraints::default(), default),
+                    None => (
+                        self.lower_use(SchemaRef::Item(s), &hint, &schema_at),
+                        Constraints::default(),
+                        default,
+                    ),
                 }
             }
         };
@@ -266,13 +373,15 @@ impl<'a> Lowerer<'a> {
         };
         if !self.is_text_encodable(&ty, loc) {
             self.diags.warning(at, format!("parameter `{}` has a type that cannot be written as text (object or nested array); the operation is skipped", data.name));
-            self.diags.error_if_skipping();
             return None;
         }
         let explode = match param {
             Parameter::Query { style, .. } => {
                 if !matches!(style, openapiv3::QueryStyle::Form) {
-                    self.diags.warning(child(at, "style"), format!("query style `{style:?}` is sent as `form`"));
+                    self.diags.warning(
+                        child(at, "style"),
+                        format!("query style `{style:?}` is sent as `form`"),
+                    );
                 }
                 data.explode.unwrap_or(true)
             }
@@ -297,7 +406,11 @@ impl<'a> Lowerer<'a> {
     fn is_text_encodable(&self, ty: &Ty, loc: ParamLocation) -> bool {
         match ty {
             Ty::Bool | Ty::Int { .. } | Ty::Float { .. } | Ty::String => true,
-            Ty::Vec(inner) => loc != ParamLocation::Path && !matches!(**inner, Ty::Vec(_)) && self.is_text_encodable(inner, loc),
+            Ty::Vec(inner) => {
+                loc != ParamLocation::Path
+                    && !matches!(**inner, Ty::Vec(_))
+                    && self.is_text_encodable(inner, loc)
+            }
             Ty::Named(n) => match self.types.get(n).map(|t| &t.kind) {
                 Some(TypeKind::StringEnum { .. }) | Some(TypeKind::IntEnum { .. }) => true,
                 Some(TypeKind::Newtype { inner, .. }) => !matches!(inner, Ty::Vec(_)),
@@ -327,23 +440,42 @@ impl<'a> Lowerer<'a> {
         }
         let Some((_, media, content_type, mt)) = chosen else {
             let types: Vec<&str> = rb.content.keys().map(String::as_str).collect();
-            self.diags.warning(at, format!("request body media type {} is not supported; the operation is skipped", types.join(", ")));
+            self.diags.warning(
+                at,
+                format!(
+                    "request body media type {} is not supported; the operation is skipped",
+                    types.join(", ")
+                ),
+            );
             return None;
         };
         let schema_at = child(&child(&child(at, "content"), &content_type), "schema");
         let ty = match media {
             BodyMedia::Json | BodyMedia::Form => match &mt.schema {
-                Some(s) => self.lower_use(SchemaRef::from(s), &format!("{builder}Body"), &schema_at),
+                Some(s) => {
+                    self.lower_use(SchemaRef::from(s), &format!("{builder}Body"), &schema_at)
+                }
                 None => Ty::Json,
             },
             BodyMedia::Text => Ty::String,
             BodyMedia::Bytes => Ty::Bytes,
         };
-        Some(Some(Body { media, content_type, ty, required: rb.required, doc: rb.description.clone() }))
+        Some(Some(Body {
+            media,
+            content_type,
+            ty,
+            required: rb.required,
+            doc: rb.description.clone(),
+        }))
     }
 
     #[allow(clippy::type_complexity)]
-    fn lower_responses(&mut self, responses: &'a openapiv3::Responses, at: &str, builder: &str) -> Option<(Success, Vec<ErrorResponse>, Ty, Vec<String>)> {
+    fn lower_responses(
+        &mut self,
+        responses: &'a openapiv3::Responses,
+        at: &str,
+        builder: &str,
+    ) -> Option<(Success, Vec<ErrorResponse>, Ty, Vec<String>)> {
         let mut all: Vec<(StatusMatch, &'a Response, String)> = Vec::new();
         for (code, r) in &responses.responses {
             let (status, token) = match code {
@@ -372,7 +504,11 @@ impl<'a> Lowerer<'a> {
         let mut error_parts = Vec::new();
         for (status, resp, r_at) in &all {
             let success = is_success(status) || (!has_success && *status == StatusMatch::Default);
-            let hint = if success { format!("{builder}Response") } else { format!("{builder}ErrorBody") };
+            let hint = if success {
+                format!("{builder}Response")
+            } else {
+                format!("{builder}ErrorBody")
+            };
             let kind = self.response_kind(*status, resp, r_at, &hint)?;
             for media in resp.content.keys() {
                 accept.insert(media.clone());
@@ -384,16 +520,33 @@ impl<'a> Lowerer<'a> {
             }
         }
         let success = if success_parts.is_empty() {
-            Success::Single { statuses: vec![StatusMatch::Range(2)], kind: ResponseKind::Empty }
-        } else if success_parts.iter().all(|(_, k, _)| *k == success_parts[0].1) {
-            Success::Single { statuses: success_parts.iter().map(|(s, ..)| *s).collect(), kind: success_parts[0].1.clone() }
+            Success::Single {
+                statuses: vec![StatusMatch::Range(2)],
+                kind: ResponseKind::Empty,
+            }
+        } else if success_parts
+            .iter()
+            .all(|(_, k, _)| *k == success_parts[0].1)
+        {
+            Success::Single {
+                statuses: success_parts.iter().map(|(s, ..)| *s).collect(),
+                kind: success_parts[0].1.clone(),
+            }
         } else {
             let mut scope = Scope::default();
             let variants = success_parts
                 .into_iter()
-                .map(|(status, kind, doc)| SuccessVariant { name: scope.claim(&status_variant_name(status)), status, kind, doc: non_empty(doc) })
+                .map(|(status, kind, doc)| SuccessVariant {
+                    name: scope.claim(&status_variant_name(status)),
+                    status,
+                    kind,
+                    doc: non_empty(doc),
+                })
                 .collect();
-            Success::Multi { name: format!("{builder}Response"), variants }
+            Success::Multi {
+                name: format!("{builder}Response"),
+                variants,
+            }
         };
         // One error body type per operation: the shared JSON type, or free-form JSON when
         // statuses disagree.
@@ -412,7 +565,11 @@ impl<'a> Lowerer<'a> {
         };
         let errors = error_parts
             .into_iter()
-            .map(|(status, kind, doc)| ErrorResponse { status, has_body: matches!(kind, ResponseKind::Json(_)), doc: non_empty(doc) })
+            .map(|(status, kind, doc)| ErrorResponse {
+                status,
+                has_body: matches!(kind, ResponseKind::Json(_)),
+                doc: non_empty(doc),
+            })
             .collect();
         let mut accept: Vec<String> = accept.into_iter().collect();
         // JSON last keeps a text/plain success first in line for servers that pick the first.
@@ -420,15 +577,27 @@ impl<'a> Lowerer<'a> {
         Some((success, errors, error_ty, accept))
     }
 
-    fn response_kind(&mut self, status: StatusMatch, resp: &'a Response, at: &str, hint: &str) -> Option<ResponseKind> {
+    fn response_kind(
+        &mut self,
+        status: StatusMatch,
+        resp: &'a Response,
+        at: &str,
+        hint: &str,
+    ) -> Option<ResponseKind> {
         let redirect = matches!(status, StatusMatch::Code(300..=399) | StatusMatch::Range(3));
-        if redirect && (resp.content.is_empty() || resp.headers.contains_key("Location") || resp.headers.contains_key("location")) {
+        if redirect
+            && (resp.content.is_empty()
+                || resp.headers.contains_key("Location")
+                || resp.headers.contains_key("location"))
+        {
             return Some(ResponseKind::Redirect);
         }
         // Prefer JSON when several media types are offered.
         let mut entries: Vec<(&String, &openapiv3::MediaType)> = resp.content.iter().collect();
         entries.sort_by_key(|(m, _)| classify_media(m) != Some(BodyMedia::Json));
-        let Some((media, mt)) = entries.first() else { return Some(ResponseKind::Empty) };
+        let Some((media, mt)) = entries.first() else {
+            return Some(ResponseKind::Empty);
+        };
         let schema_at = child(&child(&child(at, "content"), media), "schema");
         Some(match classify_media(media) {
             Some(BodyMedia::Json) => match &mt.schema {
@@ -436,7 +605,11 @@ impl<'a> Lowerer<'a> {
                     let sref = SchemaRef::from(s);
                     let nullable = self.is_nullable(&sref, &schema_at);
                     let ty = self.lower_use(sref, hint, &schema_at);
-                    ResponseKind::Json(if nullable { Ty::Option(Box::new(ty)) } else { ty })
+                    ResponseKind::Json(if nullable {
+                        Ty::Option(Box::new(ty))
+                    } else {
+                        ty
+                    })
                 }
                 None => ResponseKind::Json(Ty::Json),
             },
@@ -466,14 +639,21 @@ impl<'a> Lowerer<'a> {
             Ty::Bool | Ty::Int { .. } | Ty::Float { .. } => TextShape::Parsed,
             Ty::Named(n) => match self.types.get(n).map(|t| &t.kind) {
                 Some(TypeKind::Alias { target }) => self.text_shape(target),
-                Some(TypeKind::StringEnum { .. }) | Some(TypeKind::Newtype { .. }) => TextShape::Parsed,
+                Some(TypeKind::StringEnum { .. }) | Some(TypeKind::Newtype { .. }) => {
+                    TextShape::Parsed
+                }
                 _ => TextShape::Unsupported,
             },
             _ => TextShape::Unsupported,
         }
     }
 
-    fn lower_security(&mut self, op: &openapiv3::Operation, at: &str, schemes: &[SecurityScheme]) -> Vec<Vec<String>> {
+    fn lower_security(
+        &mut self,
+        op: &openapiv3::Operation,
+        at: &str,
+        schemes: &[SecurityScheme],
+    ) -> Vec<Vec<String>> {
         let (reqs, reqs_at) = match &op.security {
             Some(s) => (s, child(at, "security")),
             None => match &self.api.security {
@@ -488,7 +668,12 @@ impl<'a> Lowerer<'a> {
                 if schemes.iter().any(|s| &s.api_name == name) {
                     alt.push(name.clone());
                 } else {
-                    let known = self.api.components.as_ref().map(|c| c.security_schemes.contains_key(name)).unwrap_or(false);
+                    let known = self
+                        .api
+                        .components
+                        .as_ref()
+                        .map(|c| c.security_schemes.contains_key(name))
+                        .unwrap_or(false);
                     if known {
                         // Declared but unsupported (reported where it is declared): this
                         // alternative can never be satisfied by the client.
@@ -507,15 +692,31 @@ impl<'a> Lowerer<'a> {
         out
     }
 
-    fn lower_pagination(&mut self, op: &openapiv3::Operation, at: &str, params: &[Param], success: &Success) -> Option<Pagination> {
+    fn lower_pagination(
+        &mut self,
+        op: &openapiv3::Operation,
+        at: &str,
+        params: &[Param],
+        success: &Success,
+    ) -> Option<Pagination> {
         let ext = op.extensions.get("x-pagination")?;
         let ext_at = child(at, "x-pagination");
         let get = |key: &str| ext.get(key).and_then(|v| v.as_str()).map(str::to_string);
-        let find_param = |api: &str| params.iter().find(|p| p.api_name == api && p.location == ParamLocation::Query);
+        let find_param = |api: &str| {
+            params
+                .iter()
+                .find(|p| p.api_name == api && p.location == ParamLocation::Query)
+        };
         let response_ty = match success {
-            Success::Single { kind: ResponseKind::Json(t), .. } => t.clone(),
+            Success::Single {
+                kind: ResponseKind::Json(t),
+                ..
+            } => t.clone(),
             _ => {
-                self.diags.warning(&ext_at, "paging needs a single JSON success response; `x-pagination` is ignored");
+                self.diags.warning(
+                    &ext_at,
+                    "paging needs a single JSON success response; `x-pagination` is ignored",
+                );
                 return None;
             }
         };
@@ -532,18 +733,34 @@ impl<'a> Lowerer<'a> {
                 let item = match self.unalias(&response_ty) {
                     Ty::Vec(item) => *item,
                     _ => {
-                        self.diags.warning(&ext_at, "offset paging needs an array response; `x-pagination` is ignored");
+                        self.diags.warning(
+                            &ext_at,
+                            "offset paging needs an array response; `x-pagination` is ignored",
+                        );
                         return None;
                     }
                 };
                 if !matches!(self.unalias(&op_.ty), Ty::Int { .. } | Ty::Float { .. }) {
-                    self.diags.warning(&ext_at, "offset paging needs a numeric offset parameter; `x-pagination` is ignored");
+                    self.diags.warning(
+                        &ext_at,
+                        "offset paging needs a numeric offset parameter; `x-pagination` is ignored",
+                    );
                     return None;
                 }
-                Some(Pagination::Offset { limit: lp.name.clone(), offset: op_.name.clone(), item, offset_ty: self.unalias(&op_.ty) })
+                Some(Pagination::Offset {
+                    limit: lp.name.clone(),
+                    offset: op_.name.clone(),
+                    item,
+                    offset_ty: self.unalias(&op_.ty),
+                })
             }
             Some("cursor") => {
-                let (Some(cursor_param), Some(cursor_field), Some(has_more), Some(items)) = (get("cursorParam"), get("cursorField"), get("hasMoreField"), get("itemsField")) else {
+                let (Some(cursor_param), Some(cursor_field), Some(has_more), Some(items)) = (
+                    get("cursorParam"),
+                    get("cursorField"),
+                    get("hasMoreField"),
+                    get("itemsField"),
+                ) else {
                     self.diags.warning(&ext_at, "cursor paging needs `cursorParam`, `cursorField`, `hasMoreField` and `itemsField`; `x-pagination` is ignored");
                     return None;
                 };
@@ -559,7 +776,9 @@ impl<'a> Lowerer<'a> {
                     _ => Vec::new(),
                 };
                 let field = |api: &str| fields.iter().find(|f| f.api_name == api).cloned();
-                let (Some(cf), Some(hf), Some(itf)) = (field(&cursor_field), field(&has_more), field(&items)) else {
+                let (Some(cf), Some(hf), Some(itf)) =
+                    (field(&cursor_field), field(&has_more), field(&items))
+                else {
                     self.diags.warning(&ext_at, "`x-pagination` names response fields the response object does not have; it is ignored");
                     return None;
                 };
@@ -575,7 +794,10 @@ impl<'a> Lowerer<'a> {
                         return None;
                     }
                 };
-                if cp.ty != Ty::String || strip(&cf.ty).0 != Ty::String || strip(&hf.ty).0 != Ty::Bool {
+                if cp.ty != Ty::String
+                    || strip(&cf.ty).0 != Ty::String
+                    || strip(&hf.ty).0 != Ty::Bool
+                {
                     self.diags.warning(&ext_at, "cursor paging needs a string cursor and a boolean has-more field; `x-pagination` is ignored");
                     return None;
                 }
@@ -591,7 +813,10 @@ impl<'a> Lowerer<'a> {
                 })
             }
             other => {
-                self.diags.warning(&ext_at, format!("unknown paging style {other:?}; expected `offset` or `cursor`"));
+                self.diags.warning(
+                    &ext_at,
+                    format!("unknown paging style {other:?}; expected `offset` or `cursor`"),
+                );
                 None
             }
         }
@@ -616,11 +841,6 @@ enum TextShape {
     Unsupported,
 }
 
-impl crate::diagnostics::Diagnostics {
-    /// Skipping an operation is reported as a warning where it happens; nothing more to do.
-    fn error_if_skipping(&mut self) {}
-}
-
 fn location(p: &Parameter) -> ParamLocation {
     match p {
         Parameter::Path { .. } => ParamLocation::Path,
@@ -635,7 +855,9 @@ fn path_template_names(path: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut rest = path;
     while let Some(start) = rest.find('{') {
-        let Some(end) = rest[start..].find('}') else { break };
+        let Some(end) = rest[start..].find('}') else {
+            break;
+        };
         out.push(rest[start + 1..start + end].to_string());
         rest = &rest[start + end + 1..];
     }
@@ -662,16 +884,27 @@ fn derived_operation_name(method: &str, path: &str) -> String {
 fn scalar_with_constraints(s: &Schema) -> Option<(Ty, Constraints)> {
     use super::schemas::*;
     match &s.schema_kind {
-        SchemaKind::Type(Type::String(t)) if t.enumeration.is_empty() => Some((string_ty(t), string_constraints(t)?)),
-        SchemaKind::Type(Type::Integer(t)) if t.enumeration.is_empty() => Some((integer_ty(t), integer_constraints(t)?)),
-        SchemaKind::Type(Type::Number(t)) if t.enumeration.is_empty() => Some((number_ty(t), number_constraints(t)?)),
+        SchemaKind::Type(Type::String(t)) if t.enumeration.is_empty() => {
+            Some((string_ty(t), string_constraints(t)?))
+        }
+        SchemaKind::Type(Type::Integer(t)) if t.enumeration.is_empty() => {
+            Some((integer_ty(t), integer_constraints(t)?))
+        }
+        SchemaKind::Type(Type::Number(t)) if t.enumeration.is_empty() => {
+            Some((number_ty(t), number_constraints(t)?))
+        }
         _ => None,
     }
 }
 
 fn classify_media(media: &str) -> Option<BodyMedia> {
-    let m = media.split(';').next().unwrap_or(media).trim().to_ascii_lowercase();
-    if m == "application/json" || m.ends_with("+json") || m == "*/*" && false {
+    let m = media
+        .split(';')
+        .next()
+        .unwrap_or(media)
+        .trim()
+        .to_ascii_lowercase();
+    if m == "application/json" || m.ends_with("+json") {
         Some(BodyMedia::Json)
     } else if m == "application/x-www-form-urlencoded" {
         Some(BodyMedia::Form)

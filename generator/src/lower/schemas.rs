@@ -3,7 +3,9 @@
 
 use super::{unescape_token, Lowerer};
 use crate::diagnostics::child;
-use crate::ir::{Constraints, EnumValue, Field, TaggedVariant, Ty, TypeDef, TypeKind, UntaggedVariant};
+use crate::ir::{
+    Constraints, EnumValue, Field, TaggedVariant, Ty, TypeDef, TypeKind, UntaggedVariant,
+};
 use crate::naming::{self, Scope};
 use indexmap::IndexMap;
 use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaKind, Type};
@@ -40,12 +42,23 @@ struct Merged<'s> {
     additional: Option<(&'s AdditionalProperties, String)>,
 }
 
+/// The parts of an object schema that `allOf` merging reads.
+type ObjectParts<'s> = (
+    Option<&'s IndexMap<String, ReferenceOr<Box<Schema>>>>,
+    &'s [String],
+    Option<&'s AdditionalProperties>,
+    &'s [ReferenceOr<Schema>],
+    bool,
+);
+
 const COMPONENT_PREFIX: &str = "#/components/schemas/";
 
 impl<'a> Lowerer<'a> {
     /// Names every component schema, then lowers each, in name order.
     pub(crate) fn lower_components(&mut self) {
-        let Some(components) = &self.api.components else { return };
+        let Some(components) = &self.api.components else {
+            return;
+        };
         let mut names: Vec<&String> = components.schemas.keys().collect();
         names.sort();
         for name in &names {
@@ -56,14 +69,28 @@ impl<'a> Lowerer<'a> {
             let rust = self.component_names[name].clone();
             let at = crate::diagnostics::pointer(&["components", "schemas", name]);
             let kind = match &components.schemas[name] {
-                ReferenceOr::Reference { reference } => TypeKind::Alias { target: self.lower_ref(reference, &at) },
+                ReferenceOr::Reference { reference } => TypeKind::Alias {
+                    target: self.lower_ref(reference, &at),
+                },
                 ReferenceOr::Item(schema) => self.define(schema, &rust, &at),
             };
             let (doc, deprecated) = match &components.schemas[name] {
-                ReferenceOr::Item(s) => (s.schema_data.description.clone(), s.schema_data.deprecated),
+                ReferenceOr::Item(s) => {
+                    (s.schema_data.description.clone(), s.schema_data.deprecated)
+                }
                 ReferenceOr::Reference { .. } => (None, false),
             };
-            self.types.insert(rust.clone(), TypeDef { name: rust, api_name: name.clone(), pointer: at, doc, deprecated, kind });
+            self.types.insert(
+                rust.clone(),
+                TypeDef {
+                    name: rust,
+                    api_name: name.clone(),
+                    pointer: at,
+                    doc,
+                    deprecated,
+                    kind,
+                },
+            );
         }
     }
 
@@ -74,9 +101,16 @@ impl<'a> Lowerer<'a> {
             return None;
         };
         let name = unescape_token(token);
-        let found = self.api.components.as_ref().and_then(|c| c.schemas.get_key_value(name.as_str()));
+        let found = self
+            .api
+            .components
+            .as_ref()
+            .and_then(|c| c.schemas.get_key_value(name.as_str()));
         let Some((name, schema)) = found else {
-            self.diags.error(at, format!("reference `{reference}` points at a schema that does not exist"));
+            self.diags.error(
+                at,
+                format!("reference `{reference}` points at a schema that does not exist"),
+            );
             return None;
         };
         let mut seen = BTreeSet::new();
@@ -87,11 +121,19 @@ impl<'a> Lowerer<'a> {
                 ReferenceOr::Item(s) => return Some((current_name, s)),
                 ReferenceOr::Reference { reference } => {
                     if !seen.insert(reference.clone()) {
-                        self.diags.error(at, format!("reference `{reference}` is part of a cycle of references"));
+                        self.diags.error(
+                            at,
+                            format!("reference `{reference}` is part of a cycle of references"),
+                        );
                         return None;
                     }
                     let token = reference.strip_prefix(COMPONENT_PREFIX).map(unescape_token);
-                    match token.and_then(|t| self.api.components.as_ref().and_then(|c| c.schemas.get_key_value(t.as_str()))) {
+                    match token.and_then(|t| {
+                        self.api
+                            .components
+                            .as_ref()
+                            .and_then(|c| c.schemas.get_key_value(t.as_str()))
+                    }) {
                         Some((n, s)) => {
                             current = s;
                             current_name = n.as_str();
@@ -123,7 +165,10 @@ impl<'a> Lowerer<'a> {
     pub(crate) fn is_nullable(&mut self, schema: &SchemaRef<'_>, at: &str) -> bool {
         match schema {
             SchemaRef::Item(s) => s.schema_data.nullable,
-            SchemaRef::Ref(r) => self.resolve(r, at).map(|(_, s)| s.schema_data.nullable).unwrap_or(false),
+            SchemaRef::Ref(r) => self
+                .resolve(r, at)
+                .map(|(_, s)| s.schema_data.nullable)
+                .unwrap_or(false),
         }
     }
 
@@ -190,7 +235,9 @@ impl<'a> Lowerer<'a> {
                 }
                 Some(Ty::Vec(Box::new(self.items(a.items.as_ref(), hint, at))))
             }
-            SchemaKind::Type(Type::Object(o)) if o.properties.is_empty() => Some(self.map_of(o.additional_properties.as_ref(), hint, at)),
+            SchemaKind::Type(Type::Object(o)) if o.properties.is_empty() => {
+                Some(self.map_of(o.additional_properties.as_ref(), hint, at))
+            }
             SchemaKind::AllOf { all_of } if all_of.len() == 1 => {
                 let member = SchemaRef::from(&all_of[0]);
                 let at = child(&child(at, "allOf"), "0");
@@ -200,25 +247,39 @@ impl<'a> Lowerer<'a> {
                 }
             }
             SchemaKind::Not { .. } => {
-                self.diags.warning(child(at, "not"), "`not` schemas are not supported; the value is typed as free-form JSON");
+                self.diags.warning(
+                    child(at, "not"),
+                    "`not` schemas are not supported; the value is typed as free-form JSON",
+                );
                 Some(Ty::Json)
             }
             SchemaKind::Any(any) => {
-                if !any.properties.is_empty() || !any.all_of.is_empty() || !any.one_of.is_empty() || !any.any_of.is_empty() {
+                if !any.properties.is_empty()
+                    || !any.all_of.is_empty()
+                    || !any.one_of.is_empty()
+                    || !any.any_of.is_empty()
+                {
                     return None;
                 }
                 if let Some(not) = &any.not {
                     let _ = not;
-                    self.diags.warning(child(at, "not"), "`not` schemas are not supported; the value is typed as free-form JSON");
+                    self.diags.warning(
+                        child(at, "not"),
+                        "`not` schemas are not supported; the value is typed as free-form JSON",
+                    );
                     return Some(Ty::Json);
                 }
                 if !any.enumeration.is_empty() {
                     return None;
                 }
                 match any.typ.as_deref() {
-                    Some("object") | None if any.additional_properties.is_some() => Some(self.map_of(any.additional_properties.as_ref(), hint, at)),
+                    Some("object") | None if any.additional_properties.is_some() => {
+                        Some(self.map_of(any.additional_properties.as_ref(), hint, at))
+                    }
                     Some("object") => Some(Ty::Map(Box::new(Ty::Json))),
-                    Some("array") => Some(Ty::Vec(Box::new(self.items(any.items.as_ref(), hint, at)))),
+                    Some("array") => {
+                        Some(Ty::Vec(Box::new(self.items(any.items.as_ref(), hint, at))))
+                    }
                     Some("string") => Some(Ty::String),
                     Some("integer") => Some(Ty::Int { bits: 64 }),
                     Some("number") => Some(Ty::Float { bits: 64 }),
@@ -254,7 +315,11 @@ impl<'a> Lowerer<'a> {
                 let sref = SchemaRef::from(s.as_ref());
                 let nullable = self.is_nullable(&sref, &at);
                 let ty = self.lower_use(sref, &format!("{hint}Value"), &at);
-                Ty::Map(Box::new(if nullable { Ty::Option(Box::new(ty)) } else { ty }))
+                Ty::Map(Box::new(if nullable {
+                    Ty::Option(Box::new(ty))
+                } else {
+                    ty
+                }))
             }
             _ => Ty::Map(Box::new(Ty::Json)),
         }
@@ -271,54 +336,106 @@ impl<'a> Lowerer<'a> {
                 if !values.is_empty() {
                     return self.string_enum(values, s.schema_data.default.as_ref(), at);
                 }
-                TypeKind::Newtype { inner: string_ty(t), constraints: string_constraints(t).unwrap_or_default() }
+                TypeKind::Newtype {
+                    inner: string_ty(t),
+                    constraints: string_constraints(t).unwrap_or_default(),
+                }
             }
             SchemaKind::Type(Type::Integer(t)) => {
                 let values: Vec<i64> = t.enumeration.iter().flatten().copied().collect();
                 if !values.is_empty() {
                     let mut scope = Scope::default();
-                    let values = values.into_iter().map(|v| (scope.claim(&format!("V{}", v.to_string().replace('-', "MINUS_")).to_uppercase()), v)).collect();
+                    let values = values
+                        .into_iter()
+                        .map(|v| {
+                            (
+                                scope.claim(
+                                    &format!("V{}", v.to_string().replace('-', "MINUS_"))
+                                        .to_uppercase(),
+                                ),
+                                v,
+                            )
+                        })
+                        .collect();
                     return TypeKind::IntEnum { values };
                 }
-                TypeKind::Newtype { inner: integer_ty(t), constraints: integer_constraints(t).unwrap_or_default() }
+                TypeKind::Newtype {
+                    inner: integer_ty(t),
+                    constraints: integer_constraints(t).unwrap_or_default(),
+                }
             }
-            SchemaKind::Type(Type::Number(t)) => TypeKind::Newtype { inner: number_ty(t), constraints: number_constraints(t).unwrap_or_default() },
+            SchemaKind::Type(Type::Number(t)) => TypeKind::Newtype {
+                inner: number_ty(t),
+                constraints: number_constraints(t).unwrap_or_default(),
+            },
             SchemaKind::Type(Type::Array(a)) => TypeKind::Newtype {
                 inner: Ty::Vec(Box::new(self.items(a.items.as_ref(), name, at))),
-                constraints: Constraints { min_items: a.min_items.map(|n| n as u64), max_items: a.max_items.map(|n| n as u64), ..Constraints::default() },
+                constraints: Constraints {
+                    min_items: a.min_items.map(|n| n as u64),
+                    max_items: a.max_items.map(|n| n as u64),
+                    ..Constraints::default()
+                },
             },
             SchemaKind::OneOf { one_of } => self.union(s, one_of, name, &child(at, "oneOf")),
             SchemaKind::AnyOf { any_of } => self.union(s, any_of, name, &child(at, "anyOf")),
-            SchemaKind::Any(any) if !any.one_of.is_empty() && any.properties.is_empty() => self.union(s, &any.one_of, name, &child(at, "oneOf")),
-            SchemaKind::Any(any) if !any.any_of.is_empty() && any.properties.is_empty() => self.union(s, &any.any_of, name, &child(at, "anyOf")),
+            SchemaKind::Any(any) if !any.one_of.is_empty() && any.properties.is_empty() => {
+                self.union(s, &any.one_of, name, &child(at, "oneOf"))
+            }
+            SchemaKind::Any(any) if !any.any_of.is_empty() && any.properties.is_empty() => {
+                self.union(s, &any.any_of, name, &child(at, "anyOf"))
+            }
             SchemaKind::Any(any) if !any.enumeration.is_empty() && any.properties.is_empty() => {
-                let values: Vec<String> = any.enumeration.iter().filter_map(|v| v.as_str().map(str::to_string)).collect();
-                if values.len() == any.enumeration.iter().filter(|v| !v.is_null()).count() && !values.is_empty() {
+                let values: Vec<String> = any
+                    .enumeration
+                    .iter()
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .collect();
+                if values.len() == any.enumeration.iter().filter(|v| !v.is_null()).count()
+                    && !values.is_empty()
+                {
                     let refs: Vec<&String> = values.iter().collect();
                     return self.string_enum(refs, s.schema_data.default.as_ref(), at);
                 }
-                self.diags.warning(child(at, "enum"), "an enum of mixed or non-string values is typed as free-form JSON");
+                self.diags.warning(
+                    child(at, "enum"),
+                    "an enum of mixed or non-string values is typed as free-form JSON",
+                );
                 TypeKind::Alias { target: Ty::Json }
             }
             _ => self.structure(s, name, at),
         }
     }
 
-    fn string_enum(&mut self, values: Vec<&String>, default: Option<&serde_json::Value>, _at: &str) -> TypeKind {
+    fn string_enum(
+        &mut self,
+        values: Vec<&String>,
+        default: Option<&serde_json::Value>,
+        _at: &str,
+    ) -> TypeKind {
         let mut scope = Scope::default();
         let mut seen = BTreeSet::new();
         let values: Vec<EnumValue> = values
             .into_iter()
             .filter(|v| seen.insert(v.as_str()))
-            .map(|v| EnumValue { name: scope.claim(&naming::variant_name(v)), api_name: v.clone() })
+            .map(|v| EnumValue {
+                name: scope.claim(&naming::variant_name(v)),
+                api_name: v.clone(),
+            })
             .collect();
-        let default = default.and_then(|d| d.as_str()).filter(|d| values.iter().any(|v| v.api_name == *d)).map(str::to_string);
+        let default = default
+            .and_then(|d| d.as_str())
+            .filter(|d| values.iter().any(|v| v.api_name == *d))
+            .map(str::to_string);
         TypeKind::StringEnum { values, default }
     }
 
     /// An object or `allOf` as a struct.
     fn structure(&mut self, s: &Schema, name: &str, at: &str) -> TypeKind {
-        let mut merged = Merged { properties: IndexMap::new(), required: BTreeSet::new(), additional: None };
+        let mut merged = Merged {
+            properties: IndexMap::new(),
+            required: BTreeSet::new(),
+            additional: None,
+        };
         let mut visiting = BTreeSet::new();
         self.gather(s, at, &mut merged, &mut visiting);
         let mut scope = Scope::default();
@@ -332,7 +449,11 @@ impl<'a> Lowerer<'a> {
                 SchemaRef::Item(s) => SchemaRef::Item(s),
             };
             let base = self.lower_use(sref2, &hint, prop_at);
-            let ty = if required && !nullable { base } else { Ty::Option(Box::new(base)) };
+            let ty = if required && !nullable {
+                base
+            } else {
+                Ty::Option(Box::new(base))
+            };
             let data = match sref {
                 SchemaRef::Item(s) => Some(&s.schema_data),
                 SchemaRef::Ref(_) => None,
@@ -350,8 +471,15 @@ impl<'a> Lowerer<'a> {
                 deprecated: data.map(|d| d.deprecated).unwrap_or(false),
             });
         }
-        for missing in merged.required.iter().filter(|r| !merged.properties.contains_key(*r)) {
-            self.diags.warning(child(at, "required"), format!("required property `{missing}` is not defined; it is ignored"));
+        for missing in merged
+            .required
+            .iter()
+            .filter(|r| !merged.properties.contains_key(*r))
+        {
+            self.diags.warning(
+                child(at, "required"),
+                format!("required property `{missing}` is not defined; it is ignored"),
+            );
         }
         let additional = match merged.additional {
             Some((AdditionalProperties::Any(true), _)) => Some(Ty::Json),
@@ -365,16 +493,34 @@ impl<'a> Lowerer<'a> {
     }
 
     /// Collects properties of an object, following `allOf` members and references.
-    fn gather<'s>(&mut self, s: &'s Schema, at: &str, out: &mut Merged<'s>, visiting: &mut BTreeSet<String>)
-    where
+    fn gather<'s>(
+        &mut self,
+        s: &'s Schema,
+        at: &str,
+        out: &mut Merged<'s>,
+        visiting: &mut BTreeSet<String>,
+    ) where
         'a: 's,
     {
-        let (props, required, additional, all_of, others): (Option<&IndexMap<String, ReferenceOr<Box<Schema>>>>, &[String], Option<&AdditionalProperties>, &[ReferenceOr<Schema>], bool) = match &s.schema_kind {
-            SchemaKind::Type(Type::Object(o)) => (Some(&o.properties), &o.required, o.additional_properties.as_ref(), &[], false),
+        let (props, required, additional, all_of, others): ObjectParts<'s> = match &s.schema_kind {
+            SchemaKind::Type(Type::Object(o)) => (
+                Some(&o.properties),
+                &o.required,
+                o.additional_properties.as_ref(),
+                &[],
+                false,
+            ),
             SchemaKind::AllOf { all_of } => (None, &[], None, all_of, false),
-            SchemaKind::Any(any) => (Some(&any.properties), &any.required, any.additional_properties.as_ref(), &any.all_of, !any.one_of.is_empty() || !any.any_of.is_empty()),
+            SchemaKind::Any(any) => (
+                Some(&any.properties),
+                &any.required,
+                any.additional_properties.as_ref(),
+                &any.all_of,
+                !any.one_of.is_empty() || !any.any_of.is_empty(),
+            ),
             _ => {
-                self.diags.warning(at, "an `allOf` member that is not an object is ignored");
+                self.diags
+                    .warning(at, "an `allOf` member that is not an object is ignored");
                 return;
             }
         };
@@ -386,11 +532,15 @@ impl<'a> Lowerer<'a> {
             match member {
                 ReferenceOr::Reference { reference } => {
                     if !visiting.insert(reference.clone()) {
-                        self.diags.error(member_at, format!("`allOf` reference `{reference}` refers back to itself"));
+                        self.diags.error(
+                            member_at,
+                            format!("`allOf` reference `{reference}` refers back to itself"),
+                        );
                         continue;
                     }
                     if let Some((target_name, target)) = self.resolve(reference, &member_at) {
-                        let target_at = crate::diagnostics::pointer(&["components", "schemas", target_name]);
+                        let target_at =
+                            crate::diagnostics::pointer(&["components", "schemas", target_name]);
                         self.gather(target, &target_at, out, visiting);
                     }
                     visiting.remove(reference);
@@ -408,7 +558,8 @@ impl<'a> Lowerer<'a> {
                         self.diags.warning(&prop_at, format!("property `{name}` is defined by more than one `allOf` member; the last definition is used"));
                     }
                 }
-                out.properties.insert(name.clone(), (SchemaRef::from(schema), prop_at));
+                out.properties
+                    .insert(name.clone(), (SchemaRef::from(schema), prop_at));
             }
         }
         out.required.extend(required.iter().cloned());
@@ -418,7 +569,13 @@ impl<'a> Lowerer<'a> {
     }
 
     /// `oneOf`/`anyOf`: tagged when a discriminator is given, else tried in order.
-    fn union(&mut self, s: &Schema, members: &[ReferenceOr<Schema>], name: &str, at: &str) -> TypeKind {
+    fn union(
+        &mut self,
+        s: &Schema,
+        members: &[ReferenceOr<Schema>],
+        name: &str,
+        at: &str,
+    ) -> TypeKind {
         let mut scope = Scope::with_reserved(["Unknown"]);
         if let Some(disc) = &s.schema_data.discriminator {
             let mut variants: Vec<TaggedVariant> = Vec::new();
@@ -426,7 +583,10 @@ impl<'a> Lowerer<'a> {
                 let member_at = child(at, &i.to_string());
                 match member {
                     ReferenceOr::Reference { reference } => {
-                        let schema_name = reference.strip_prefix(COMPONENT_PREFIX).map(unescape_token).unwrap_or_default();
+                        let schema_name = reference
+                            .strip_prefix(COMPONENT_PREFIX)
+                            .map(unescape_token)
+                            .unwrap_or_default();
                         let mut tags: Vec<String> = disc
                             .mapping
                             .iter()
@@ -437,7 +597,11 @@ impl<'a> Lowerer<'a> {
                             tags.push(schema_name.clone());
                         }
                         let ty = self.lower_ref(reference, &member_at);
-                        variants.push(TaggedVariant { name: scope.claim(&naming::variant_name(&tags[0])), tags, ty });
+                        variants.push(TaggedVariant {
+                            name: scope.claim(&naming::variant_name(&tags[0])),
+                            tags,
+                            ty,
+                        });
                     }
                     ReferenceOr::Item(inner) => {
                         let tag = single_enum_value(inner, &disc.property_name);
@@ -445,8 +609,16 @@ impl<'a> Lowerer<'a> {
                             self.diags.warning(&member_at, "an inline `oneOf` member under a discriminator has no tag value; it is skipped (give it a `$ref` and a mapping)");
                             continue;
                         };
-                        let ty = self.lower_use(SchemaRef::Item(inner), &format!("{name}{}", naming::upper_camel(&tag, "V")), &member_at);
-                        variants.push(TaggedVariant { name: scope.claim(&naming::variant_name(&tag)), tags: vec![tag], ty });
+                        let ty = self.lower_use(
+                            SchemaRef::Item(inner),
+                            &format!("{name}{}", naming::upper_camel(&tag, "V")),
+                            &member_at,
+                        );
+                        variants.push(TaggedVariant {
+                            name: scope.claim(&naming::variant_name(&tag)),
+                            tags: vec![tag],
+                            ty,
+                        });
                     }
                 }
             }
@@ -455,11 +627,22 @@ impl<'a> Lowerer<'a> {
                 if variants.iter().any(|v| v.tags.contains(tag)) {
                     continue;
                 }
-                let reference = if target.starts_with('#') { target.clone() } else { format!("{COMPONENT_PREFIX}{target}") };
+                let reference = if target.starts_with('#') {
+                    target.clone()
+                } else {
+                    format!("{COMPONENT_PREFIX}{target}")
+                };
                 let ty = self.lower_ref(&reference, &child(&child(at, "discriminator"), "mapping"));
-                variants.push(TaggedVariant { name: scope.claim(&naming::variant_name(tag)), tags: vec![tag.clone()], ty });
+                variants.push(TaggedVariant {
+                    name: scope.claim(&naming::variant_name(tag)),
+                    tags: vec![tag.clone()],
+                    ty,
+                });
             }
-            return TypeKind::Tagged { property: disc.property_name.clone(), variants };
+            return TypeKind::Tagged {
+                property: disc.property_name.clone(),
+                variants,
+            };
         }
         let mut variants = Vec::new();
         for (i, member) in members.iter().enumerate() {
@@ -470,7 +653,10 @@ impl<'a> Lowerer<'a> {
                 Ty::Named(n) => n.clone(),
                 other => naming::variant_name(&primitive_label(other)),
             };
-            variants.push(UntaggedVariant { name: scope.claim(&wanted), ty });
+            variants.push(UntaggedVariant {
+                name: scope.claim(&wanted),
+                ty,
+            });
         }
         TypeKind::Untagged { variants }
     }
@@ -490,7 +676,9 @@ impl<'a> Lowerer<'a> {
                 };
                 let mut seen = BTreeSet::new();
                 if self.reaches(&ty, &name, &mut seen) {
-                    if let Some(TypeKind::Struct { fields, .. }) = self.types.get_mut(&name).map(|t| &mut t.kind) {
+                    if let Some(TypeKind::Struct { fields, .. }) =
+                        self.types.get_mut(&name).map(|t| &mut t.kind)
+                    {
                         fields[i].ty = box_ty(fields[i].ty.clone());
                     }
                 }
@@ -510,10 +698,16 @@ impl<'a> Lowerer<'a> {
                     return false;
                 }
                 match self.types.get(n).map(|t| &t.kind) {
-                    Some(TypeKind::Struct { fields, .. }) => fields.iter().any(|f| self.reaches(&f.ty, target, seen)),
+                    Some(TypeKind::Struct { fields, .. }) => {
+                        fields.iter().any(|f| self.reaches(&f.ty, target, seen))
+                    }
                     Some(TypeKind::Alias { target: t }) => self.reaches(t, target, seen),
-                    Some(TypeKind::Tagged { variants, .. }) => variants.iter().any(|v| self.reaches(&v.ty, target, seen)),
-                    Some(TypeKind::Untagged { variants }) => variants.iter().any(|v| self.reaches(&v.ty, target, seen)),
+                    Some(TypeKind::Tagged { variants, .. }) => {
+                        variants.iter().any(|v| self.reaches(&v.ty, target, seen))
+                    }
+                    Some(TypeKind::Untagged { variants }) => {
+                        variants.iter().any(|v| self.reaches(&v.ty, target, seen))
+                    }
                     _ => false,
                 }
             }
@@ -537,7 +731,9 @@ fn single_enum_value(s: &Schema, property: &str) -> Option<String> {
     };
     match props.get(property)? {
         ReferenceOr::Item(p) => match &p.schema_kind {
-            SchemaKind::Type(Type::String(t)) if t.enumeration.len() == 1 => t.enumeration[0].clone(),
+            SchemaKind::Type(Type::String(t)) if t.enumeration.len() == 1 => {
+                t.enumeration[0].clone()
+            }
             _ => None,
         },
         ReferenceOr::Reference { .. } => None,
@@ -585,7 +781,12 @@ pub(crate) fn number_ty(t: &openapiv3::NumberType) -> Ty {
 }
 
 pub(crate) fn string_constraints(t: &openapiv3::StringType) -> Option<Constraints> {
-    let c = Constraints { pattern: t.pattern.clone(), min_length: t.min_length.map(|n| n as u64), max_length: t.max_length.map(|n| n as u64), ..Constraints::default() };
+    let c = Constraints {
+        pattern: t.pattern.clone(),
+        min_length: t.min_length.map(|n| n as u64),
+        max_length: t.max_length.map(|n| n as u64),
+        ..Constraints::default()
+    };
     (!c.is_empty()).then_some(c)
 }
 

@@ -25,3 +25,8 @@ pub fn tool(relative: &str) -> PathBuf {
     );
     path
 }
+
+/// The README's Rust examples, compiled as doctests so they cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;

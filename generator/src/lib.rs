@@ -11,6 +11,7 @@ pub mod ir;
 pub mod load;
 pub mod lower;
 pub mod naming;
+pub mod normalize31;
 pub mod output;
 pub mod render;
 
@@ -56,7 +57,9 @@ pub struct Generated {
 /// Loads and lowers a document into the IR, with warnings.
 pub fn lower_text(spec_text: &str) -> Result<(ir::Api, Diagnostics), Diagnostics> {
     let loaded = load::load(spec_text)?;
-    let (api, mut diags) = lower::lower(&loaded.api);
+    let (api, lowered) = lower::lower(&loaded.api);
+    let mut diags = loaded.warnings;
+    diags.0.extend(lowered.0);
     diags.dedup();
     match api {
         Some(api) => Ok((api, diags)),

@@ -8,30 +8,39 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 pub struct Loaded {
     /// The typed OpenAPI 3.0 model.
     pub api: openapiv3::OpenAPI,
-    /// The same document as plain JSON.
+    /// The same document as plain JSON (after normalising 3.1 to 3.0).
     pub raw: serde_json::Value,
+    /// What loading approximated, such as 3.1 features without a 3.0 equivalent.
+    pub warnings: Diagnostics,
 }
 
 /// Parses `text` as an OpenAPI 3.0.x document.
 pub fn load(text: &str) -> Result<Loaded, Diagnostics> {
     let mut diags = Diagnostics::default();
-    let raw = match parse_tree(text) {
+    let mut raw = match parse_tree(text) {
         Ok(raw) => raw,
         Err(d) => {
             diags.push(d);
             return Err(diags);
         }
     };
-    if let Err(d) = check_version(&raw) {
-        diags.push(d);
-        return Err(diags);
+    let version = match check_version(&raw) {
+        Ok(v) => v,
+        Err(d) => {
+            diags.push(d);
+            return Err(diags);
+        }
+    };
+    let mut warnings = Diagnostics::default();
+    if version == Version::V31 {
+        crate::normalize31::normalize(&mut raw, &mut warnings);
     }
     reject_external_refs(&raw, "#", &mut diags);
     if diags.has_errors() {
         return Err(diags);
     }
     match serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&raw) {
-        Ok(api) => Ok(Loaded { api, raw }),
+        Ok(api) => Ok(Loaded { api, raw, warnings }),
         Err(err) => {
             // Errors inside flattened or untagged parts point too high; find the smallest
             // part of the document that fails on its own.
@@ -139,8 +148,14 @@ fn yaml_to_json(value: serde_yaml::Value, at: &str) -> Result<serde_json::Value,
     })
 }
 
-/// Says what a document is when it is not OpenAPI 3.0.
-fn check_version(raw: &serde_json::Value) -> Result<(), Diagnostic> {
+#[derive(Debug, PartialEq, Eq)]
+enum Version {
+    V30,
+    V31,
+}
+
+/// Says what a document is when it is not OpenAPI 3.0 or 3.1.
+fn check_version(raw: &serde_json::Value) -> Result<Version, Diagnostic> {
     let Some(obj) = raw.as_object() else {
         return Err(Diagnostic::error(
             "#",
@@ -162,14 +177,11 @@ fn check_version(raw: &serde_json::Value) -> Result<(), Diagnostic> {
             "#",
             "not an API description: there is no `openapi` version field",
         )),
-        Some(serde_json::Value::String(v)) if v.starts_with("3.0") => Ok(()),
-        Some(serde_json::Value::String(v)) if v.starts_with("3.1") => Err(Diagnostic::error(
-            "#/openapi",
-            format!("this is an OpenAPI {v} document; only OpenAPI 3.0.x is supported for now"),
-        )),
+        Some(serde_json::Value::String(v)) if v.starts_with("3.0") => Ok(Version::V30),
+        Some(serde_json::Value::String(v)) if v.starts_with("3.1") => Ok(Version::V31),
         Some(v) => Err(Diagnostic::error(
             "#/openapi",
-            format!("unsupported OpenAPI version {v}; only 3.0.x is supported"),
+            format!("unsupported OpenAPI version {v}; only 3.0.x and 3.1.x are supported"),
         )),
     }
 }

@@ -476,3 +476,21 @@ pub enum Pagination {
         item: Ty,
     },
 }
+
+/// Whether values of `ty` have a text form (`Display`), as path, query and header values
+/// need. `kind_of` looks up named types.
+pub fn has_text_form<'t>(ty: &Ty, kind_of: &dyn Fn(&str) -> Option<&'t TypeKind>) -> bool {
+    match ty {
+        Ty::Bool | Ty::Int { .. } | Ty::Float { .. } | Ty::String => true,
+        Ty::Named(n) => match kind_of(n) {
+            Some(TypeKind::StringEnum { .. }) | Some(TypeKind::IntEnum { .. }) => true,
+            Some(TypeKind::Newtype { inner, .. }) => !matches!(inner, Ty::Vec(_)),
+            Some(TypeKind::Alias { target }) => has_text_form(target, kind_of),
+            Some(TypeKind::Untagged { variants }) => {
+                variants.iter().all(|v| has_text_form(&v.ty, kind_of))
+            }
+            _ => false,
+        },
+        _ => false,
+    }
+}

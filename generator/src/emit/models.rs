@@ -7,7 +7,20 @@ use quote::quote;
 
 /// Items for every type, in IR order.
 pub(crate) fn emit_models(types: &[TypeDef]) -> TokenStream {
-    let items = types.iter().map(emit_type);
+    let kinds: std::collections::BTreeMap<&str, &TypeKind> =
+        types.iter().map(|t| (t.name.as_str(), &t.kind)).collect();
+    let kind_of = |n: &str| kinds.get(n).copied();
+    let items = types.iter().map(|t| {
+        let mut item = emit_type(t);
+        // Scalar unions (an id that is a number or a string, say) can be path and query
+        // values, which need a text form.
+        if let TypeKind::Untagged { variants } = &t.kind {
+            if crate::ir::has_text_form(&Ty::Named(t.name.clone()), &kind_of) {
+                item.extend(untagged_display(&ident(&t.name), variants));
+            }
+        }
+        item
+    });
     quote!(#(#items)*)
 }
 
@@ -585,6 +598,22 @@ fn emit_tagged(
                 match tag.as_deref() {
                     #(#de_arms)*
                     _ => Ok(Self::Unknown(value)),
+                }
+            }
+        }
+    }
+}
+
+fn untagged_display(name: &proc_macro2::Ident, variants: &[UntaggedVariant]) -> TokenStream {
+    let arms = variants.iter().map(|v| {
+        let id = ident(&v.name);
+        quote!(Self::#id(value) => std::fmt::Display::fmt(value, f),)
+    });
+    quote! {
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                match self {
+                    #(#arms)*
                 }
             }
         }

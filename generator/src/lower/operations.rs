@@ -143,10 +143,16 @@ impl<'a> Lowerer<'a> {
 
         let mut scope = Scope::with_reserved(["client", "send", "stream", "body", "new"]);
         let mut params = Vec::new();
+        let mut skip = false;
         for (param, p_at) in &merged {
-            if let Some(p) = self.lower_param(param, p_at, &builder, &mut scope) {
-                params.push(p);
+            match self.lower_param(param, p_at, &builder, &mut scope) {
+                Ok(Some(p)) => params.push(p),
+                Ok(None) => {}
+                Err(Skip) => skip = true,
             }
+        }
+        if skip {
+            return None;
         }
         // Path parameters first, in the order the path names them.
         let template_names = path_template_names(path);
@@ -315,7 +321,7 @@ impl<'a> Lowerer<'a> {
         at: &str,
         builder: &str,
         scope: &mut Scope,
-    ) -> Option<Param> {
+    ) -> Result<Option<Param>, Skip> {
         let data = param.parameter_data_ref();
         let loc = location(param);
         if loc == ParamLocation::Path && !data.required {
@@ -330,7 +336,7 @@ impl<'a> Lowerer<'a> {
                 Some((media, m)) if m.schema.is_some() => {
                     self.diags.warning(child(at, "content"), format!("parameter `{}` is described by `content`; it is sent as text of its `{media}` schema", data.name));
                     (
-                        m.schema.as_ref()?,
+                        m.schema.as_ref().ok_or(Skip)?,
                         child(&child(&child(at, "content"), media), "schema"),
                     )
                 }
@@ -342,7 +348,7 @@ impl<'a> Lowerer<'a> {
                             data.name
                         ),
                     );
-                    return None;
+                    return Ok(None);
                 }
             },
         };
@@ -373,7 +379,7 @@ impl<'a> Lowerer<'a> {
         };
         if !self.is_text_encodable(&ty, loc) {
             self.diags.warning(at, format!("parameter `{}` has a type that cannot be written as text (object or nested array); the operation is skipped", data.name));
-            return None;
+            return Err(Skip);
         }
         let explode = match param {
             Parameter::Query { style, .. } => {
@@ -387,7 +393,7 @@ impl<'a> Lowerer<'a> {
             }
             _ => data.explode.unwrap_or(false),
         };
-        Some(Param {
+        Ok(Some(Param {
             name: naming::escape_keyword(scope.claim(&naming::snake(&data.name, "param"))),
             api_name: data.name.clone(),
             location: loc,
@@ -398,26 +404,18 @@ impl<'a> Lowerer<'a> {
             doc: data.description.clone(),
             default,
             deprecated: data.deprecated.unwrap_or(false),
-        })
+        }))
     }
 
     /// Whether a parameter type can be written as text: scalars, enums, newtypes, and (in
     /// the query) arrays of those.
     fn is_text_encodable(&self, ty: &Ty, loc: ParamLocation) -> bool {
+        let kind_of = |n: &str| self.types.get(n).map(|t| &t.kind);
         match ty {
-            Ty::Bool | Ty::Int { .. } | Ty::Float { .. } | Ty::String => true,
             Ty::Vec(inner) => {
-                loc != ParamLocation::Path
-                    && !matches!(**inner, Ty::Vec(_))
-                    && self.is_text_encodable(inner, loc)
+                loc != ParamLocation::Path && crate::ir::has_text_form(inner, &kind_of)
             }
-            Ty::Named(n) => match self.types.get(n).map(|t| &t.kind) {
-                Some(TypeKind::StringEnum { .. }) | Some(TypeKind::IntEnum { .. }) => true,
-                Some(TypeKind::Newtype { inner, .. }) => !matches!(inner, Ty::Vec(_)),
-                Some(TypeKind::Alias { target }) => self.is_text_encodable(target, loc),
-                _ => false,
-            },
-            _ => false,
+            other => crate::ir::has_text_form(other, &kind_of),
         }
     }
 
@@ -833,6 +831,9 @@ impl<'a> Lowerer<'a> {
         }
     }
 }
+
+/// An operation that cannot be generated; the reason was reported as a warning.
+struct Skip;
 
 enum TextShape {
     String,

@@ -2271,7 +2271,7 @@ impl PredictionSingletonObjectDetectionBbox {
     pub fn new(
         value: Vec<PredictionSingletonObjectDetectionBboxItem>,
     ) -> Result<Self, ValidationError> {
-        crate::runtime::check_items(value.len(), Some(4), Some(4), false)
+        crate::runtime::check_items(value.len(), Some(4), Some(4), true)
             .map_err(|reason| ValidationError::new(
                 "PredictionSingletonObjectDetectionBbox",
                 reason,

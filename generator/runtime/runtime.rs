@@ -1167,9 +1167,21 @@ fn decode_json<T: serde::de::DeserializeOwned, E>(
         },
         Err(e) => {
             let path = e.path().to_string();
+            let inner = e.into_inner();
+            let message = inner.to_string();
+            if let Some((inner_path, inner_message)) = split_inner_path(&message) {
+                let path = join_path(&path, inner_path);
+                let path = if path == "." { String::new() } else { path };
+                return Err(decode_error(
+                    status,
+                    path,
+                    body,
+                    Message(inner_message.to_string()),
+                ));
+            }
             // "." is the root: no useful location to name.
             let path = if path == "." { String::new() } else { path };
-            Err(decode_error(status, path, body, e.into_inner()))
+            Err(decode_error(status, path, body, inner))
         }
     }
 }
@@ -1663,7 +1675,10 @@ pub struct ValidationError {
 impl ValidationError {
     /// A failure of a value of `type_name` for `reason`.
     pub fn new(type_name: &'static str, reason: impl Into<String>) -> Self {
-        ValidationError { type_name, reason: reason.into() }
+        ValidationError {
+            type_name,
+            reason: reason.into(),
+        }
     }
 
     /// The Rust type whose constraint failed.
@@ -1695,7 +1710,10 @@ pub fn serialize_tagged<T: serde::Serialize + ?Sized, S: serde::Serializer>(
 ) -> Result<S::Ok, S::Error> {
     let mut json = serde_json::to_value(value).map_err(serde::ser::Error::custom)?;
     if let serde_json::Value::Object(map) = &mut json {
-        map.insert(property.to_string(), serde_json::Value::String(tag.to_string()));
+        map.insert(
+            property.to_string(),
+            serde_json::Value::String(tag.to_string()),
+        );
     }
     serde::Serialize::serialize(&json, serializer)
 }
@@ -1704,7 +1722,35 @@ pub fn serialize_tagged<T: serde::Serialize + ?Sized, S: serde::Serializer>(
 pub fn deserialize_tagged<T: serde::de::DeserializeOwned, E: serde::de::Error>(
     value: serde_json::Value,
 ) -> Result<T, E> {
-    serde_json::from_value(value).map_err(E::custom)
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        // Carry the path inside the variant out to `decode_json`, which joins it onto the
+        // path of the union itself.
+        let path = e.path().to_string();
+        E::custom(format_args!(
+            "{INNER_PATH}{path}{INNER_PATH}{}",
+            e.into_inner()
+        ))
+    })
+}
+
+/// Brackets the JSON path inside a union variant in error messages (see
+/// [`deserialize_tagged`]); a control character no real message contains.
+const INNER_PATH: char = '\u{1f}';
+
+/// Splits a message from [`deserialize_tagged`] into the inner path and the message.
+fn split_inner_path(message: &str) -> Option<(&str, &str)> {
+    let rest = message.strip_prefix(INNER_PATH)?;
+    rest.split_once(INNER_PATH)
+}
+
+/// Joins a path inside a value onto the path of the value.
+fn join_path(outer: &str, inner: &str) -> String {
+    match (outer, inner) {
+        ("", inner) | (".", inner) => inner.to_string(),
+        (outer, "") | (outer, ".") => outer.to_string(),
+        (outer, inner) if inner.starts_with('[') => format!("{outer}{inner}"),
+        (outer, inner) => format!("{outer}.{inner}"),
+    }
 }
 
 /// Flattens a value into `application/x-www-form-urlencoded` pairs: scalars as text, arrays
@@ -1768,11 +1814,45 @@ mod tests {
     use super::*;
 
     #[test]
+    fn decode_error_path_reaches_inside_union_variants() {
+        #[derive(Debug)]
+        struct Inner;
+        impl<'de> serde::Deserialize<'de> for Inner {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let value = serde_json::Value::deserialize(d)?;
+                #[derive(serde::Deserialize)]
+                #[allow(dead_code)]
+                struct Variant {
+                    score: f64,
+                }
+                deserialize_tagged::<Variant, D::Error>(value).map(|_| Inner)
+            }
+        }
+        let body = br#"[{"score": 1}, {"score": "high"}]"#;
+        match response(200, body).json::<Vec<Inner>, ()>().unwrap_err() {
+            Error::Decode { path, source, .. } => {
+                assert_eq!(path, "[1].score");
+                assert!(source.to_string().contains("invalid type"), "{source}");
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        assert_eq!(join_path("data[3]", "x"), "data[3].x");
+        assert_eq!(join_path("data", "[0]"), "data[0]");
+        assert_eq!(join_path(".", "a"), "a");
+    }
+
+    #[test]
     fn model_support_helpers() {
         let e = ValidationError::new("MongoObjectId", "must match pattern `x`");
-        assert_eq!(e.to_string(), "invalid MongoObjectId: must match pattern `x`");
+        assert_eq!(
+            e.to_string(),
+            "invalid MongoObjectId: must match pattern `x`"
+        );
         assert_eq!(join_comma(&[1, 2, 3]), "1,2,3");
-        let pairs = form_pairs(&serde_json::json!({"a": "x y", "b": 2, "c": [true, false], "d": null, "e": {"f": 1}})).unwrap();
+        let pairs = form_pairs(
+            &serde_json::json!({"a": "x y", "b": 2, "c": [true, false], "d": null, "e": {"f": 1}}),
+        )
+        .unwrap();
         assert_eq!(
             pairs,
             vec![
@@ -1784,7 +1864,8 @@ mod tests {
             ]
         );
         assert!(form_pairs(&5).is_err());
-        let tagged = serde_json::to_value(Tagged(serde_json::json!({"type": "wrong", "x": 1}))).unwrap();
+        let tagged =
+            serde_json::to_value(Tagged(serde_json::json!({"type": "wrong", "x": 1}))).unwrap();
         assert_eq!(tagged, serde_json::json!({"type": "S3", "x": 1}));
     }
 

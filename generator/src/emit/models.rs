@@ -330,7 +330,7 @@ pub(crate) fn check_call(inner: &Ty, constraints: &Constraints, value: TokenStre
         Ty::Vec(_) => {
             let min = opt_u64(constraints.min_items);
             let max = opt_u64(constraints.max_items);
-            quote!(crate::runtime::check_items(#value.len(), #min, #max, false))
+            quote!(crate::runtime::check_items(#value.len(), #min, #max, true))
         }
         _ => quote!(Ok::<(), String>(())),
     }

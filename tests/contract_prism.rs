@@ -874,6 +874,8 @@ impl Proxy {
         let task = tokio::spawn(async move {
             loop {
                 let Ok((stream, _)) = listener.accept().await else {
+                    // A failed accept (say, out of file descriptors): back off, don't spin.
+                    tokio::time::sleep(Duration::from_millis(50)).await;
                     continue;
                 };
                 let (http, upstream, log) = (http.clone(), upstream.clone(), task_log.clone());

@@ -823,8 +823,8 @@ impl<'de> Deserialize<'de> for DatasourceConfig {
 pub struct DatasourceConfigAzure {
     /// The `purpose` property.
     pub purpose: DatasourcePurpose,
-    /// The `type` property.
-    pub r#type: String,
+    /// The discriminator; always `AZURE` for this variant.
+    pub r#type: DatasourceConfigAzureType,
     /// path includes the bucket name and the path within the bucket where you have stored your information
     #[serde(rename = "fullPath")]
     pub full_path: String,
@@ -973,6 +973,70 @@ impl<'de> Deserialize<'de> for DatasourceConfigAzureAccountName {
         Self::new(value).map_err(serde::de::Error::custom)
     }
 }
+/// The discriminator; always `AZURE` for this variant.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum DatasourceConfigAzureType {
+    /// `AZURE`
+    Azure,
+    /// A value this client does not know, kept as received so it can be sent back.
+    Unknown(String),
+}
+impl DatasourceConfigAzureType {
+    /// The values the document lists.
+    pub const KNOWN: &'static [Self] = &[Self::Azure];
+    /// The value as it goes over the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Azure => "AZURE",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for DatasourceConfigAzureType {
+    fn from(value: &str) -> Self {
+        match value {
+            "AZURE" => Self::Azure,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+impl From<String> for DatasourceConfigAzureType {
+    fn from(value: String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
+    }
+}
+impl std::str::FromStr for DatasourceConfigAzureType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+impl std::fmt::Display for DatasourceConfigAzureType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl Serialize for DatasourceConfigAzureType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> Deserialize<'de> for DatasourceConfigAzureType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::from)
+    }
+}
+impl Default for DatasourceConfigAzureType {
+    /// The only value the schema allows, `AZURE`.
+    fn default() -> Self {
+        Self::Azure
+    }
+}
 /// The `DatasourceConfigBase` schema.
 ///
 /// Schema: `#/components/schemas/DatasourceConfigBase`.
@@ -997,8 +1061,8 @@ pub struct DatasourceConfigBase {
 pub struct DatasourceConfigGcs {
     /// The `purpose` property.
     pub purpose: DatasourcePurpose,
-    /// The `type` property.
-    pub r#type: String,
+    /// The discriminator; always `GCS` for this variant.
+    pub r#type: DatasourceConfigGcsType,
     /// path includes the bucket name and the path within the bucket where you have stored your information
     #[serde(rename = "fullPath")]
     pub full_path: String,
@@ -1080,10 +1144,232 @@ impl<'de> Deserialize<'de> for DatasourceConfigGcsGcsProjectId {
         Self::new(value).map_err(serde::de::Error::custom)
     }
 }
+/// The discriminator; always `GCS` for this variant.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum DatasourceConfigGcsType {
+    /// `GCS`
+    Gcs,
+    /// A value this client does not know, kept as received so it can be sent back.
+    Unknown(String),
+}
+impl DatasourceConfigGcsType {
+    /// The values the document lists.
+    pub const KNOWN: &'static [Self] = &[Self::Gcs];
+    /// The value as it goes over the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Gcs => "GCS",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for DatasourceConfigGcsType {
+    fn from(value: &str) -> Self {
+        match value {
+            "GCS" => Self::Gcs,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+impl From<String> for DatasourceConfigGcsType {
+    fn from(value: String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
+    }
+}
+impl std::str::FromStr for DatasourceConfigGcsType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+impl std::fmt::Display for DatasourceConfigGcsType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl Serialize for DatasourceConfigGcsType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> Deserialize<'de> for DatasourceConfigGcsType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::from)
+    }
+}
+impl Default for DatasourceConfigGcsType {
+    /// The only value the schema allows, `GCS`.
+    fn default() -> Self {
+        Self::Gcs
+    }
+}
 /// The `DatasourceConfigLIGHTLY` schema.
-pub type DatasourceConfigLightly = DatasourceConfigBase;
+///
+/// Schema: `#/components/schemas/DatasourceConfigLIGHTLY`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DatasourceConfigLightly {
+    /// The `purpose` property.
+    pub purpose: DatasourcePurpose,
+    /// The discriminator; always `LIGHTLY` for this variant.
+    pub r#type: DatasourceConfigLightlyType,
+    /// path includes the bucket name and the path within the bucket where you have stored your information
+    #[serde(rename = "fullPath")]
+    pub full_path: String,
+    /// the suffix of where to find the thumbnail image. If none is provided, the full image will be loaded where thumbnails would be loaded otherwise. - \[filename\]: represents the filename without the extension - \[extension\]: represents the files extension (e.g jpg, png, webp)
+    #[serde(rename = "thumbSuffix")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thumb_suffix: Option<String>,
+}
+/// The discriminator; always `LIGHTLY` for this variant.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum DatasourceConfigLightlyType {
+    /// `LIGHTLY`
+    Lightly,
+    /// A value this client does not know, kept as received so it can be sent back.
+    Unknown(String),
+}
+impl DatasourceConfigLightlyType {
+    /// The values the document lists.
+    pub const KNOWN: &'static [Self] = &[Self::Lightly];
+    /// The value as it goes over the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Lightly => "LIGHTLY",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for DatasourceConfigLightlyType {
+    fn from(value: &str) -> Self {
+        match value {
+            "LIGHTLY" => Self::Lightly,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+impl From<String> for DatasourceConfigLightlyType {
+    fn from(value: String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
+    }
+}
+impl std::str::FromStr for DatasourceConfigLightlyType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+impl std::fmt::Display for DatasourceConfigLightlyType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl Serialize for DatasourceConfigLightlyType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> Deserialize<'de> for DatasourceConfigLightlyType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::from)
+    }
+}
+impl Default for DatasourceConfigLightlyType {
+    /// The only value the schema allows, `LIGHTLY`.
+    fn default() -> Self {
+        Self::Lightly
+    }
+}
 /// The `DatasourceConfigLOCAL` schema.
-pub type DatasourceConfigLocal = DatasourceConfigBase;
+///
+/// Schema: `#/components/schemas/DatasourceConfigLOCAL`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DatasourceConfigLocal {
+    /// The `purpose` property.
+    pub purpose: DatasourcePurpose,
+    /// The discriminator; always `LOCAL` for this variant.
+    pub r#type: DatasourceConfigLocalType,
+    /// path includes the bucket name and the path within the bucket where you have stored your information
+    #[serde(rename = "fullPath")]
+    pub full_path: String,
+    /// the suffix of where to find the thumbnail image. If none is provided, the full image will be loaded where thumbnails would be loaded otherwise. - \[filename\]: represents the filename without the extension - \[extension\]: represents the files extension (e.g jpg, png, webp)
+    #[serde(rename = "thumbSuffix")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thumb_suffix: Option<String>,
+}
+/// The discriminator; always `LOCAL` for this variant.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum DatasourceConfigLocalType {
+    /// `LOCAL`
+    Local,
+    /// A value this client does not know, kept as received so it can be sent back.
+    Unknown(String),
+}
+impl DatasourceConfigLocalType {
+    /// The values the document lists.
+    pub const KNOWN: &'static [Self] = &[Self::Local];
+    /// The value as it goes over the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Local => "LOCAL",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for DatasourceConfigLocalType {
+    fn from(value: &str) -> Self {
+        match value {
+            "LOCAL" => Self::Local,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+impl From<String> for DatasourceConfigLocalType {
+    fn from(value: String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
+    }
+}
+impl std::str::FromStr for DatasourceConfigLocalType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+impl std::fmt::Display for DatasourceConfigLocalType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl Serialize for DatasourceConfigLocalType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> Deserialize<'de> for DatasourceConfigLocalType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::from)
+    }
+}
+impl Default for DatasourceConfigLocalType {
+    /// The only value the schema allows, `LOCAL`.
+    fn default() -> Self {
+        Self::Local
+    }
+}
 /// The `DatasourceConfigS3` schema.
 ///
 /// Schema: `#/components/schemas/DatasourceConfigS3`.
@@ -1091,8 +1377,8 @@ pub type DatasourceConfigLocal = DatasourceConfigBase;
 pub struct DatasourceConfigS3 {
     /// The `purpose` property.
     pub purpose: DatasourcePurpose,
-    /// The `type` property.
-    pub r#type: String,
+    /// The discriminator; always `S3` for this variant.
+    pub r#type: DatasourceConfigS3Type,
     /// path includes the bucket name and the path within the bucket where you have stored your information
     #[serde(rename = "fullPath")]
     pub full_path: String,
@@ -1117,8 +1403,8 @@ pub struct DatasourceConfigS3 {
 pub struct DatasourceConfigS3DelegatedAccess {
     /// The `purpose` property.
     pub purpose: DatasourcePurpose,
-    /// The `type` property.
-    pub r#type: String,
+    /// The discriminator; always `S3DelegatedAccess` for this variant.
+    pub r#type: DatasourceConfigS3DelegatedAccessType,
     /// path includes the bucket name and the path within the bucket where you have stored your information
     #[serde(rename = "fullPath")]
     pub full_path: String,
@@ -1290,6 +1576,134 @@ impl<'de> Deserialize<'de> for DatasourceConfigS3DelegatedAccessS3ExternalId {
     ) -> Result<Self, D::Error> {
         let value = <String>::deserialize(deserializer)?;
         Self::new(value).map_err(serde::de::Error::custom)
+    }
+}
+/// The discriminator; always `S3DelegatedAccess` for this variant.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum DatasourceConfigS3DelegatedAccessType {
+    /// `S3DelegatedAccess`
+    S3DelegatedAccess,
+    /// A value this client does not know, kept as received so it can be sent back.
+    Unknown(String),
+}
+impl DatasourceConfigS3DelegatedAccessType {
+    /// The values the document lists.
+    pub const KNOWN: &'static [Self] = &[Self::S3DelegatedAccess];
+    /// The value as it goes over the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::S3DelegatedAccess => "S3DelegatedAccess",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for DatasourceConfigS3DelegatedAccessType {
+    fn from(value: &str) -> Self {
+        match value {
+            "S3DelegatedAccess" => Self::S3DelegatedAccess,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+impl From<String> for DatasourceConfigS3DelegatedAccessType {
+    fn from(value: String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
+    }
+}
+impl std::str::FromStr for DatasourceConfigS3DelegatedAccessType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+impl std::fmt::Display for DatasourceConfigS3DelegatedAccessType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl Serialize for DatasourceConfigS3DelegatedAccessType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> Deserialize<'de> for DatasourceConfigS3DelegatedAccessType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::from)
+    }
+}
+impl Default for DatasourceConfigS3DelegatedAccessType {
+    /// The only value the schema allows, `S3DelegatedAccess`.
+    fn default() -> Self {
+        Self::S3DelegatedAccess
+    }
+}
+/// The discriminator; always `S3` for this variant.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum DatasourceConfigS3Type {
+    /// `S3`
+    S3,
+    /// A value this client does not know, kept as received so it can be sent back.
+    Unknown(String),
+}
+impl DatasourceConfigS3Type {
+    /// The values the document lists.
+    pub const KNOWN: &'static [Self] = &[Self::S3];
+    /// The value as it goes over the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::S3 => "S3",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for DatasourceConfigS3Type {
+    fn from(value: &str) -> Self {
+        match value {
+            "S3" => Self::S3,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+impl From<String> for DatasourceConfigS3Type {
+    fn from(value: String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
+    }
+}
+impl std::str::FromStr for DatasourceConfigS3Type {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+impl std::fmt::Display for DatasourceConfigS3Type {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl Serialize for DatasourceConfigS3Type {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> Deserialize<'de> for DatasourceConfigS3Type {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::from)
+    }
+}
+impl Default for DatasourceConfigS3Type {
+    /// The only value the schema allows, `S3`.
+    fn default() -> Self {
+        Self::S3
     }
 }
 /// the accessKeyId of the credential you are providing Lightly to use
@@ -2086,8 +2500,8 @@ pub struct PredictionSingletonBase {
 /// Schema: `#/components/schemas/PredictionSingletonClassification`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PredictionSingletonClassification {
-    /// The `type` property.
-    pub r#type: String,
+    /// The discriminator; always `CLASSIFICATION` for this variant.
+    pub r#type: PredictionSingletonClassificationType,
     /// The `taskName` property.
     #[serde(rename = "taskName")]
     pub task_name: TaskName,
@@ -2108,13 +2522,77 @@ pub struct PredictionSingletonClassification {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub probabilities: Option<Probabilities>,
 }
+/// The discriminator; always `CLASSIFICATION` for this variant.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PredictionSingletonClassificationType {
+    /// `CLASSIFICATION`
+    Classification,
+    /// A value this client does not know, kept as received so it can be sent back.
+    Unknown(String),
+}
+impl PredictionSingletonClassificationType {
+    /// The values the document lists.
+    pub const KNOWN: &'static [Self] = &[Self::Classification];
+    /// The value as it goes over the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Classification => "CLASSIFICATION",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for PredictionSingletonClassificationType {
+    fn from(value: &str) -> Self {
+        match value {
+            "CLASSIFICATION" => Self::Classification,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+impl From<String> for PredictionSingletonClassificationType {
+    fn from(value: String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
+    }
+}
+impl std::str::FromStr for PredictionSingletonClassificationType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+impl std::fmt::Display for PredictionSingletonClassificationType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl Serialize for PredictionSingletonClassificationType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> Deserialize<'de> for PredictionSingletonClassificationType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::from)
+    }
+}
+impl Default for PredictionSingletonClassificationType {
+    /// The only value the schema allows, `CLASSIFICATION`.
+    fn default() -> Self {
+        Self::Classification
+    }
+}
 /// The `PredictionSingletonInstanceSegmentation` schema.
 ///
 /// Schema: `#/components/schemas/PredictionSingletonInstanceSegmentation`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PredictionSingletonInstanceSegmentation {
-    /// The `type` property.
-    pub r#type: String,
+    /// The discriminator; always `INSTANCE_SEGMENTATION` for this variant.
+    pub r#type: PredictionSingletonInstanceSegmentationType,
     /// The `taskName` property.
     #[serde(rename = "taskName")]
     pub task_name: TaskName,
@@ -2134,13 +2612,77 @@ pub struct PredictionSingletonInstanceSegmentation {
     /// Run Length Encoding (RLE) as outlined by the coco format <https://cocodataset.org/#format-results>
     pub segmentation: String,
 }
+/// The discriminator; always `INSTANCE_SEGMENTATION` for this variant.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PredictionSingletonInstanceSegmentationType {
+    /// `INSTANCE_SEGMENTATION`
+    InstanceSegmentation,
+    /// A value this client does not know, kept as received so it can be sent back.
+    Unknown(String),
+}
+impl PredictionSingletonInstanceSegmentationType {
+    /// The values the document lists.
+    pub const KNOWN: &'static [Self] = &[Self::InstanceSegmentation];
+    /// The value as it goes over the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::InstanceSegmentation => "INSTANCE_SEGMENTATION",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for PredictionSingletonInstanceSegmentationType {
+    fn from(value: &str) -> Self {
+        match value {
+            "INSTANCE_SEGMENTATION" => Self::InstanceSegmentation,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+impl From<String> for PredictionSingletonInstanceSegmentationType {
+    fn from(value: String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
+    }
+}
+impl std::str::FromStr for PredictionSingletonInstanceSegmentationType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+impl std::fmt::Display for PredictionSingletonInstanceSegmentationType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl Serialize for PredictionSingletonInstanceSegmentationType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> Deserialize<'de> for PredictionSingletonInstanceSegmentationType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::from)
+    }
+}
+impl Default for PredictionSingletonInstanceSegmentationType {
+    /// The only value the schema allows, `INSTANCE_SEGMENTATION`.
+    fn default() -> Self {
+        Self::InstanceSegmentation
+    }
+}
 /// The `PredictionSingletonKeypointDetection` schema.
 ///
 /// Schema: `#/components/schemas/PredictionSingletonKeypointDetection`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PredictionSingletonKeypointDetection {
-    /// The `type` property.
-    pub r#type: String,
+    /// The discriminator; always `KEYPOINT_DETECTION` for this variant.
+    pub r#type: PredictionSingletonKeypointDetectionType,
     /// The `taskName` property.
     #[serde(rename = "taskName")]
     pub task_name: TaskName,
@@ -2228,13 +2770,77 @@ impl<'de> Deserialize<'de> for PredictionSingletonKeypointDetectionKeypointsItem
         Self::new(value).map_err(serde::de::Error::custom)
     }
 }
+/// The discriminator; always `KEYPOINT_DETECTION` for this variant.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PredictionSingletonKeypointDetectionType {
+    /// `KEYPOINT_DETECTION`
+    KeypointDetection,
+    /// A value this client does not know, kept as received so it can be sent back.
+    Unknown(String),
+}
+impl PredictionSingletonKeypointDetectionType {
+    /// The values the document lists.
+    pub const KNOWN: &'static [Self] = &[Self::KeypointDetection];
+    /// The value as it goes over the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::KeypointDetection => "KEYPOINT_DETECTION",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for PredictionSingletonKeypointDetectionType {
+    fn from(value: &str) -> Self {
+        match value {
+            "KEYPOINT_DETECTION" => Self::KeypointDetection,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+impl From<String> for PredictionSingletonKeypointDetectionType {
+    fn from(value: String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
+    }
+}
+impl std::str::FromStr for PredictionSingletonKeypointDetectionType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+impl std::fmt::Display for PredictionSingletonKeypointDetectionType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl Serialize for PredictionSingletonKeypointDetectionType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> Deserialize<'de> for PredictionSingletonKeypointDetectionType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::from)
+    }
+}
+impl Default for PredictionSingletonKeypointDetectionType {
+    /// The only value the schema allows, `KEYPOINT_DETECTION`.
+    fn default() -> Self {
+        Self::KeypointDetection
+    }
+}
 /// The `PredictionSingletonObjectDetection` schema.
 ///
 /// Schema: `#/components/schemas/PredictionSingletonObjectDetection`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PredictionSingletonObjectDetection {
-    /// The `type` property.
-    pub r#type: String,
+    /// The discriminator; always `OBJECT_DETECTION` for this variant.
+    pub r#type: PredictionSingletonObjectDetectionType,
     /// The `taskName` property.
     #[serde(rename = "taskName")]
     pub task_name: TaskName,
@@ -2377,6 +2983,70 @@ impl<'de> Deserialize<'de> for PredictionSingletonObjectDetectionBboxItem {
     ) -> Result<Self, D::Error> {
         let value = <i64>::deserialize(deserializer)?;
         Self::new(value).map_err(serde::de::Error::custom)
+    }
+}
+/// The discriminator; always `OBJECT_DETECTION` for this variant.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PredictionSingletonObjectDetectionType {
+    /// `OBJECT_DETECTION`
+    ObjectDetection,
+    /// A value this client does not know, kept as received so it can be sent back.
+    Unknown(String),
+}
+impl PredictionSingletonObjectDetectionType {
+    /// The values the document lists.
+    pub const KNOWN: &'static [Self] = &[Self::ObjectDetection];
+    /// The value as it goes over the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ObjectDetection => "OBJECT_DETECTION",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for PredictionSingletonObjectDetectionType {
+    fn from(value: &str) -> Self {
+        match value {
+            "OBJECT_DETECTION" => Self::ObjectDetection,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+impl From<String> for PredictionSingletonObjectDetectionType {
+    fn from(value: String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
+    }
+}
+impl std::str::FromStr for PredictionSingletonObjectDetectionType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+impl std::fmt::Display for PredictionSingletonObjectDetectionType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl Serialize for PredictionSingletonObjectDetectionType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> Deserialize<'de> for PredictionSingletonObjectDetectionType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::from)
+    }
+}
+impl Default for PredictionSingletonObjectDetectionType {
+    /// The only value the schema allows, `OBJECT_DETECTION`.
+    fn default() -> Self {
+        Self::ObjectDetection
     }
 }
 /// List of prediction singletons ordered by the predictionIndex of when the singleton was found

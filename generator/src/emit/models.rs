@@ -193,11 +193,18 @@ fn emit_string_enum(
         let id = ident(&v.name);
         quote!(Self::#id)
     });
+    // A one-value enum (a constant such as a discriminator) defaults to its only value.
+    let only = (values.len() == 1).then(|| &values[0]);
     let default_impl = default
         .and_then(|d| values.iter().find(|v| v.api_name == d))
+        .or(only)
         .map(|v| {
             let id = ident(&v.name);
-            let dd = format!(" The schema's default, `{}`.", v.api_name);
+            let dd = if default.is_some() {
+                format!(" The schema's default, `{}`.", v.api_name)
+            } else {
+                format!(" The only value the schema allows, `{}`.", v.api_name)
+            };
             quote! {
                 impl Default for #name {
                     #[doc = #dd]

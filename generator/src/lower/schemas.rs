@@ -551,11 +551,13 @@ impl<'a> Lowerer<'a> {
         if let Some(props) = props {
             for (name, schema) in props {
                 let prop_at = child(&child(at, "properties"), name);
-                if out.properties.contains_key(name) {
-                    // A later allOf member narrowing a property wins, as in most validators'
-                    // reading; say so, since the two definitions may disagree.
-                    if matches!(schema, ReferenceOr::Item(_)) {
-                        self.diags.warning(&prop_at, format!("property `{name}` is defined by more than one `allOf` member; the last definition is used"));
+                if let Some((earlier, _)) = out.properties.get(name) {
+                    // Both definitions apply (allOf); the later one is kept. Narrowing the
+                    // same kind of value (an enum of strings for a string, say) loses
+                    // nothing; anything else may, so say so.
+                    let new = SchemaRef::from(schema);
+                    if !same_kind(earlier, &new) {
+                        self.diags.warning(&prop_at, format!("property `{name}` is defined differently by more than one `allOf` member; the last definition is used"));
                     }
                 }
                 out.properties
@@ -713,6 +715,22 @@ impl<'a> Lowerer<'a> {
             }
             _ => false,
         }
+    }
+}
+
+/// Whether two definitions of one property describe the same kind of value, so keeping
+/// the later (narrower) one loses nothing.
+fn same_kind(a: &SchemaRef<'_>, b: &SchemaRef<'_>) -> bool {
+    match (a, b) {
+        (SchemaRef::Ref(x), SchemaRef::Ref(y)) => x == y,
+        (SchemaRef::Item(x), SchemaRef::Item(y)) => match (&x.schema_kind, &y.schema_kind) {
+            (SchemaKind::Type(Type::String(_)), SchemaKind::Type(Type::String(_)))
+            | (SchemaKind::Type(Type::Integer(_)), SchemaKind::Type(Type::Integer(_)))
+            | (SchemaKind::Type(Type::Number(_)), SchemaKind::Type(Type::Number(_)))
+            | (SchemaKind::Type(Type::Boolean(_)), SchemaKind::Type(Type::Boolean(_))) => true,
+            (a, b) => a == b,
+        },
+        _ => false,
     }
 }
 

@@ -71,15 +71,26 @@ pub fn lower_text(spec_text: &str) -> Result<(ir::Api, Diagnostics), Diagnostics
 pub fn generate(spec_text: &str, options: &Options) -> Result<Generated, Diagnostics> {
     let (api, warnings) = lower_text(spec_text)?;
     let mut output = Output::default();
-    for (path, content) in emit::emit_crate(&api, options) {
+    let files = emit::emit_crate(&api, options);
+    let mut pieces = Vec::new();
+    for (path, content) in &files {
+        if let emit::krate_file::FileContent::Rust(list) = content {
+            pieces.extend(list.iter().map(|p| (path.as_str(), p)));
+        }
+    }
+    let mut rendered = render::render_pieces(&pieces)
+        .map_err(|e| {
+            let mut d = Diagnostics::default();
+            d.error("#", e);
+            d
+        })?
+        .into_iter();
+    for (path, content) in files {
         let text = match content {
             emit::krate_file::FileContent::Text(t) => t,
-            emit::krate_file::FileContent::Rust(tokens) => render::render_rust(&path, tokens)
-                .map_err(|e| {
-                    let mut d = Diagnostics::default();
-                    d.error("#", e);
-                    d
-                })?,
+            emit::krate_file::FileContent::Rust(list) => {
+                rendered.by_ref().take(list.len()).collect()
+            }
         };
         output.files.insert(path, text);
     }

@@ -1,11 +1,49 @@
 //! Render: formats emitted tokens with `prettyplease`, so the bytes depend on this crate's
 //! dependency versions only, never on an installed rustfmt.
 
+use crate::emit::krate_file::Piece;
 use proc_macro2::TokenStream;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
 
-/// Formats one Rust file. A parse failure is a bug in emission, reported with the file name.
+/// Formats one piece of a Rust file. A parse failure is a bug in emission, reported with
+/// the file name.
 pub fn render_rust(path: &str, tokens: TokenStream) -> Result<String, String> {
     let file: syn::File = syn::parse2(tokens)
         .map_err(|e| format!("internal error: emitted `{path}` is not valid Rust: {e}"))?;
     Ok(prettyplease::unparse(&file))
+}
+
+/// Builds and formats every piece, on as many threads as the machine has, and returns the
+/// texts in the order given, so the result does not depend on the thread count.
+pub fn render_pieces(pieces: &[(&str, &Piece<'_>)]) -> Result<Vec<String>, String> {
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<Option<Result<String, String>>>> =
+        Mutex::new((0..pieces.len()).map(|_| None).collect());
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(pieces.len())
+        .max(1);
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some((path, piece)) = pieces.get(i) else {
+                    break;
+                };
+                let rendered = render_rust(path, piece());
+                if let Ok(mut r) = results.lock() {
+                    r[i] = Some(rendered);
+                }
+            });
+        }
+    });
+    let results = results
+        .into_inner()
+        .map_err(|_| "internal error: a rendering thread panicked".to_string())?;
+    results
+        .into_iter()
+        .map(|r| r.unwrap_or_else(|| Err("internal error: a piece was not rendered".to_string())))
+        .collect()
 }

@@ -33,8 +33,8 @@ fn arg_kind(t: &Ty, types: &Types<'_>) -> Arg {
     }
 }
 
-/// The body of `apis/<group>.rs`.
-pub(crate) fn emit_group(group: &Group, types: &Types<'_>) -> TokenStream {
+/// The start of `apis/<group>.rs`: imports, the group's handle type and its methods.
+pub(crate) fn emit_group_head(group: &Group, types: &Types<'_>) -> TokenStream {
     let handle = ident(&group.type_name);
     let fallback = format!("Operations tagged `{}`.", group.api_name);
     let handle_doc = doc(group.doc.as_deref(), &fallback);
@@ -42,10 +42,6 @@ pub(crate) fn emit_group(group: &Group, types: &Types<'_>) -> TokenStream {
         .operations
         .iter()
         .map(|op| emit_method(op, group, types));
-    let builders = group
-        .operations
-        .iter()
-        .map(|op| emit_builder(op, group, types));
     let models_import = if group_uses_models(group) {
         quote!(
             use crate::models;
@@ -70,8 +66,6 @@ pub(crate) fn emit_group(group: &Group, types: &Types<'_>) -> TokenStream {
             }
             #(#methods)*
         }
-
-        #(#builders)*
     }
 }
 
@@ -272,7 +266,8 @@ fn status_rank(s: &StatusMatch) -> (u8, u16) {
     }
 }
 
-fn emit_builder(op: &Operation, group: &Group, types: &Types<'_>) -> TokenStream {
+/// One operation's request builder (and its response enum, if any).
+pub(crate) fn emit_builder(op: &Operation, group: &Group, types: &Types<'_>) -> TokenStream {
     let builder = ident(&op.builder);
     let method_name = &op.name;
     let bdoc = format!(

@@ -5,23 +5,18 @@ use crate::ir::{Constraints, Field, TaggedVariant, Ty, TypeDef, TypeKind, Untagg
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-/// Items for every type, in IR order.
-pub(crate) fn emit_models(types: &[TypeDef]) -> TokenStream {
-    let kinds: std::collections::BTreeMap<&str, &TypeKind> =
-        types.iter().map(|t| (t.name.as_str(), &t.kind)).collect();
-    let kind_of = |n: &str| kinds.get(n).copied();
-    let items = types.iter().map(|t| {
-        let mut item = emit_type(t);
-        // Scalar unions (an id that is a number or a string, say) can be path and query
-        // values, which need a text form.
-        if let TypeKind::Untagged { variants } = &t.kind {
-            if crate::ir::has_text_form(&Ty::Named(t.name.clone()), &kind_of) {
-                item.extend(untagged_display(&ident(&t.name), variants));
-            }
+/// The items of one type: its definition and impls.
+pub(crate) fn emit_model(t: &TypeDef, types: &super::apis::Types<'_>) -> TokenStream {
+    let kind_of = |n: &str| types.get(n).map(|d| &d.kind);
+    let mut item = emit_type(t);
+    // Scalar unions (an id that is a number or a string, say) can be path and query values,
+    // which need a text form.
+    if let TypeKind::Untagged { variants } = &t.kind {
+        if crate::ir::has_text_form(&Ty::Named(t.name.clone()), &kind_of) {
+            item.extend(untagged_display(&ident(&t.name), variants));
         }
-        item
-    });
-    quote!(#(#items)*)
+    }
+    item
 }
 
 fn emit_type(t: &TypeDef) -> TokenStream {

@@ -54,6 +54,9 @@ pub fn emit_crate<'a>(api: &'a Api, options: &Options) -> Vec<(String, FileConte
                 #![doc = #header_line]
                 #![doc = ""]
                 #![doc = " The schemas of the document as Rust types."]
+                // Deprecated schemas are marked for users; their own impls may use them.
+                #![allow(deprecated)]
+                #[allow(unused_imports)]
                 use serde::{Deserialize, Serialize};
                 #[allow(unused_imports)]
                 use crate::runtime::ValidationError;
@@ -106,6 +109,7 @@ pub fn emit_crate<'a>(api: &'a Api, options: &Options) -> Vec<(String, FileConte
                     #![doc = #header_line]
                     #![doc = ""]
                     #![doc = #d]
+                    #![allow(deprecated)]
                     #head
                 }
             }));

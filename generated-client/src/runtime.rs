@@ -900,6 +900,16 @@ impl Request {
         );
     }
 
+    /// Sets a `multipart/form-data` body.
+    pub fn multipart_body(&mut self, form: Multipart) {
+        let content_type = format!("multipart/form-data; boundary={}", form.boundary);
+        let body = form.finish();
+        match HeaderValue::from_str(&content_type) {
+            Ok(v) => self.set_body(body, v),
+            Err(_) => self.reject("Content-Type", "is not a valid HTTP header value"),
+        }
+    }
+
     /// Sets a raw body with the given content type.
     pub fn bytes_body(&mut self, body: Vec<u8>, content_type: &'static str) {
         match HeaderValue::from_str(content_type) {
@@ -1663,6 +1673,101 @@ where
     }
 }
 
+/// A `multipart/form-data` body under construction: text fields, files and JSON parts.
+#[derive(Debug)]
+pub struct Multipart {
+    boundary: String,
+    body: Vec<u8>,
+}
+
+impl Default for Multipart {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Multipart {
+    /// An empty form with a fresh random boundary.
+    pub fn new() -> Self {
+        // 128 random bits: the chance that a part contains the boundary is negligible.
+        let a = (random_unit() * (1u64 << 53) as f64) as u64;
+        let b = (random_unit() * (1u64 << 53) as f64) as u64;
+        Multipart {
+            boundary: format!("openapi-rs-gen-{a:014x}{b:014x}"),
+            body: Vec::new(),
+        }
+    }
+
+    fn part_head(&mut self, name: &str, filename: Option<&str>, content_type: Option<&str>) {
+        let _ = write!(
+            ByteWriter(&mut self.body),
+            "--{}\r\nContent-Disposition: form-data; name=\"{}\"",
+            self.boundary,
+            quote_field(name)
+        );
+        if let Some(filename) = filename {
+            let _ = write!(
+                ByteWriter(&mut self.body),
+                "; filename=\"{}\"",
+                quote_field(filename)
+            );
+        }
+        self.body.extend_from_slice(b"\r\n");
+        if let Some(ct) = content_type {
+            let _ = write!(ByteWriter(&mut self.body), "Content-Type: {ct}\r\n");
+        }
+        self.body.extend_from_slice(b"\r\n");
+    }
+
+    /// Adds a text field.
+    pub fn text(&mut self, name: &str, value: impl Display) {
+        self.part_head(name, None, None);
+        let _ = write!(ByteWriter(&mut self.body), "{value}");
+        self.body.extend_from_slice(b"\r\n");
+    }
+
+    /// Adds a file part; the file name is the field name.
+    pub fn file(&mut self, name: &str, data: &[u8], content_type: &str) {
+        self.part_head(name, Some(name), Some(content_type));
+        self.body.extend_from_slice(data);
+        self.body.extend_from_slice(b"\r\n");
+    }
+
+    /// Adds a part holding `value` as JSON.
+    pub fn json<T: serde::Serialize + ?Sized>(
+        &mut self,
+        name: &str,
+        value: &T,
+    ) -> Result<(), Error<Infallible>> {
+        let data = serde_json::to_vec(value).map_err(Error::Serialize)?;
+        self.part_head(name, None, Some("application/json"));
+        self.body.extend_from_slice(&data);
+        self.body.extend_from_slice(b"\r\n");
+        Ok(())
+    }
+
+    /// The finished body, with the closing boundary.
+    fn finish(mut self) -> Vec<u8> {
+        let _ = write!(ByteWriter(&mut self.body), "--{}--\r\n", self.boundary);
+        self.body
+    }
+}
+
+/// Escapes a form field or file name for a quoted header parameter.
+fn quote_field(name: &str) -> String {
+    name.replace('"', "%22").replace(['\r', '\n'], " ")
+}
+
+/// `fmt::Write` into a byte buffer.
+struct ByteWriter<'a>(&'a mut Vec<u8>);
+
+impl fmt::Write for ByteWriter<'_> {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        self.0.extend_from_slice(s.as_bytes());
+        Ok(())
+    }
+}
+
 // ---------------------------------------------------------------------------
 // Model support: used by generated models and operations
 // ---------------------------------------------------------------------------
@@ -1814,6 +1919,28 @@ impl Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn multipart_bodies_are_framed() {
+        let mut form = Multipart::new();
+        let boundary = form.boundary.clone();
+        form.text("name", "a \"b\"");
+        form.file("file", &[0, 159, 146, 150], "application/octet-stream");
+        form.json("meta", &serde_json::json!({"k": 1})).unwrap();
+        let body = form.finish();
+        let mut expected = Vec::new();
+        expected.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\na \"b\"\r\n"
+            )
+            .as_bytes(),
+        );
+        expected.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"file\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes());
+        expected.extend_from_slice(&[0, 159, 146, 150]);
+        expected.extend_from_slice(format!("\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"meta\"\r\nContent-Type: application/json\r\n\r\n{{\"k\":1}}\r\n--{boundary}--\r\n").as_bytes());
+        assert_eq!(body, expected);
+        assert_ne!(Multipart::new().boundary, boundary);
+    }
 
     #[test]
     fn decode_error_path_reaches_inside_union_variants() {

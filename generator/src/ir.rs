@@ -351,6 +351,8 @@ pub enum BodyMedia {
     Text,
     /// `application/x-www-form-urlencoded` of a flat object.
     Form,
+    /// `multipart/form-data` of an object: binary properties become file parts.
+    Multipart,
     /// Raw bytes.
     Bytes,
 }

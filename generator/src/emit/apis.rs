@@ -508,6 +508,7 @@ fn emit_send(op: &Operation, types: &Types<'_>) -> TokenStream {
                 let ct = &b.content_type;
                 quote!(request.bytes_body(#v, #ct);)
             }
+            BodyMedia::Multipart => multipart_parts(&b.ty, types, v),
         };
         if b.required {
             set(quote!(self.body))
@@ -646,6 +647,51 @@ fn emit_send(op: &Operation, types: &Types<'_>) -> TokenStream {
                 #fallback
             }
         }
+    }
+}
+
+/// Builds a multipart body from the fields of the body struct: bytes become file parts,
+/// values with a text form become text fields (arrays repeat the field), anything else is
+/// a JSON part.
+fn multipart_parts(body_ty: &Ty, types: &Types<'_>, value: TokenStream) -> TokenStream {
+    let fields = match body_ty {
+        Ty::Named(n) => match types.get(n.as_str()).map(|d| &d.kind) {
+            Some(TypeKind::Struct { fields, .. }) => fields.as_slice(),
+            _ => &[],
+        },
+        _ => &[],
+    };
+    let kind_of = |n: &str| types.get(n).map(|d| &d.kind);
+    let parts = fields.iter().map(|f| {
+        let id = ident(&f.name);
+        let api = &f.api_name;
+        let (inner, optional) = match &f.ty {
+            Ty::Option(inner) => (inner.as_ref(), true),
+            other => (other, false),
+        };
+        let add = |v: TokenStream| match inner {
+            Ty::Bytes => quote!(form.file(#api, #v, "application/octet-stream");),
+            Ty::Vec(item) if **item == Ty::Bytes => {
+                quote!(for item in #v { form.file(#api, item, "application/octet-stream"); })
+            }
+            Ty::Vec(item) if crate::ir::has_text_form(item, &kind_of) => {
+                quote!(for item in #v { form.text(#api, item); })
+            }
+            t if crate::ir::has_text_form(t, &kind_of) => quote!(form.text(#api, #v);),
+            _ => quote!(form.json(#api, #v).map_err(Error::into_typed)?;),
+        };
+        if optional {
+            let a = add(quote!(value));
+            quote!(if let Some(value) = &body.#id { #a })
+        } else {
+            add(quote!(&body.#id))
+        }
+    });
+    quote! {
+        let body = &#value;
+        let mut form = crate::runtime::Multipart::new();
+        #(#parts)*
+        request.multipart_body(form);
     }
 }
 

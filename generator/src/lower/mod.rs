@@ -48,6 +48,11 @@ pub(crate) struct Lowerer<'a> {
     /// Inline schemas already lowered, by pointer, so a schema reached twice (through
     /// `allOf`, say) is one type.
     pub(crate) inline_cache: BTreeMap<String, crate::ir::Ty>,
+    /// Set while lowering a multipart body, where `format: binary` strings are file
+    /// contents (bytes) rather than JSON text.
+    pub(crate) binary_as_bytes: bool,
+    /// Component schemas used as multipart bodies: lowered with `binary_as_bytes`.
+    pub(crate) multipart_components: std::collections::BTreeSet<String>,
 }
 
 impl<'a> Lowerer<'a> {
@@ -59,6 +64,8 @@ impl<'a> Lowerer<'a> {
             type_scope: Scope::default(),
             component_names: BTreeMap::new(),
             inline_cache: BTreeMap::new(),
+            binary_as_bytes: false,
+            multipart_components: multipart_components(api),
         }
     }
 
@@ -136,6 +143,36 @@ impl<'a> Lowerer<'a> {
         }
         out
     }
+}
+
+/// Names of component schemas that some operation sends as `multipart/form-data`.
+fn multipart_components(api: &OpenAPI) -> std::collections::BTreeSet<String> {
+    use openapiv3::ReferenceOr;
+    let mut out = std::collections::BTreeSet::new();
+    for (_, _, op) in api.operations() {
+        let body = match &op.request_body {
+            Some(ReferenceOr::Item(b)) => Some(b),
+            Some(ReferenceOr::Reference { reference }) => reference
+                .strip_prefix("#/components/requestBodies/")
+                .and_then(|n| {
+                    api.components
+                        .as_ref()?
+                        .request_bodies
+                        .get(&unescape_token(n))
+                })
+                .and_then(|b| b.as_item()),
+            None => None,
+        };
+        let schema = body
+            .and_then(|b| b.content.get("multipart/form-data"))
+            .and_then(|m| m.schema.as_ref());
+        if let Some(ReferenceOr::Reference { reference }) = schema {
+            if let Some(name) = reference.strip_prefix("#/components/schemas/") {
+                out.insert(unescape_token(name));
+            }
+        }
+    }
+    out
 }
 
 /// Decodes one JSON pointer token (`~1` is `/`, `~0` is `~`) and URI percent-escapes.

@@ -426,8 +426,9 @@ impl<'a> Lowerer<'a> {
             let rank = match kind {
                 Some(BodyMedia::Json) => 0,
                 Some(BodyMedia::Form) => 1,
-                Some(BodyMedia::Text) => 2,
-                Some(BodyMedia::Bytes) => 3,
+                Some(BodyMedia::Multipart) => 2,
+                Some(BodyMedia::Text) => 3,
+                Some(BodyMedia::Bytes) => 4,
                 None => continue,
             };
             if chosen.as_ref().map(|(r, ..)| rank < *r).unwrap_or(true) {
@@ -455,6 +456,27 @@ impl<'a> Lowerer<'a> {
                 }
                 None => Ty::Json,
             },
+            BodyMedia::Multipart => {
+                let Some(s) = &mt.schema else {
+                    self.diags.warning(&schema_at, "a multipart body without a schema is not supported; the operation is skipped");
+                    return None;
+                };
+                self.binary_as_bytes = true;
+                let ty = self.lower_use(SchemaRef::from(s), &format!("{builder}Body"), &schema_at);
+                self.binary_as_bytes = false;
+                let is_struct = match &ty {
+                    Ty::Named(n) => matches!(
+                        self.types.get(n).map(|t| &t.kind),
+                        Some(crate::ir::TypeKind::Struct { .. })
+                    ),
+                    _ => false,
+                };
+                if !is_struct {
+                    self.diags.warning(&schema_at, "a multipart body must be an object with properties; the operation is skipped");
+                    return None;
+                }
+                ty
+            }
             BodyMedia::Text => Ty::String,
             BodyMedia::Bytes => Ty::Bytes,
         };
@@ -911,7 +933,9 @@ fn classify_media(media: &str) -> Option<BodyMedia> {
         Some(BodyMedia::Form)
     } else if m.starts_with("text/") {
         Some(BodyMedia::Text)
-    } else if m == "multipart/form-data" || m.starts_with("multipart/") {
+    } else if m == "multipart/form-data" {
+        Some(BodyMedia::Multipart)
+    } else if m.starts_with("multipart/") {
         None
     } else {
         Some(BodyMedia::Bytes)

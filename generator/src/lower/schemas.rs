@@ -72,7 +72,12 @@ impl<'a> Lowerer<'a> {
                 ReferenceOr::Reference { reference } => TypeKind::Alias {
                     target: self.lower_ref(reference, &at),
                 },
-                ReferenceOr::Item(schema) => self.define(schema, &rust, &at),
+                ReferenceOr::Item(schema) => {
+                    self.binary_as_bytes = self.multipart_components.contains(name.as_str());
+                    let kind = self.define(schema, &rust, &at);
+                    self.binary_as_bytes = false;
+                    kind
+                }
             };
             let (doc, deprecated) = match &components.schemas[name] {
                 ReferenceOr::Item(s) => {
@@ -214,6 +219,13 @@ impl<'a> Lowerer<'a> {
             SchemaKind::Type(Type::String(t)) => {
                 if !t.enumeration.iter().all(Option::is_none) || string_constraints(t).is_some() {
                     return None;
+                }
+                let binary = matches!(
+                    t.format,
+                    openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Binary)
+                );
+                if binary && self.binary_as_bytes {
+                    return Some(Ty::Bytes);
                 }
                 Some(string_ty(t))
             }

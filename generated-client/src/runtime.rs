@@ -1123,6 +1123,25 @@ impl Response {
             .map_err(|e| decode_error(self.status, path, location.as_bytes(), e))
     }
 
+    /// Reads a declared response header as `T`; `Ok(None)` when it is absent. A value that
+    /// does not parse is a [`Error::Decode`] naming the header.
+    pub fn header_value<T: std::str::FromStr, E>(&self, name: &str) -> Result<Option<T>, Error<E>>
+    where
+        T::Err: std::error::Error + Send + Sync + 'static,
+    {
+        let Some(value) = self.headers.get(name) else {
+            return Ok(None);
+        };
+        let path = format!("header:{name}");
+        let text = value
+            .to_str()
+            .map_err(|e| decode_error(self.status, path.clone(), value.as_bytes(), e))?;
+        text.trim()
+            .parse()
+            .map(Some)
+            .map_err(|e| decode_error(self.status, path, text.as_bytes(), e))
+    }
+
     /// A documented error status: decodes the body as `E` into [`Error::Api`],
     /// or returns [`Error::Decode`] when the body does not decode.
     pub fn api_error<E: serde::de::DeserializeOwned>(self) -> Error<E> {
@@ -1919,6 +1938,20 @@ impl Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn declared_headers_parse() {
+        let mut r = response(200, b"");
+        r.headers
+            .insert("x-rate-limit", HeaderValue::from_static(" 42 "));
+        r.headers.insert("x-bad", HeaderValue::from_static("many"));
+        assert_eq!(r.header_value::<u32, ()>("x-rate-limit").unwrap(), Some(42));
+        assert_eq!(r.header_value::<u32, ()>("x-missing").unwrap(), None);
+        match r.header_value::<u32, ()>("x-bad").unwrap_err() {
+            Error::Decode { path, .. } => assert_eq!(path, "header:x-bad"),
+            other => panic!("unexpected {other:?}"),
+        }
+    }
 
     #[test]
     fn multipart_bodies_are_framed() {

@@ -287,6 +287,30 @@ pub struct Operation {
     pub pagination: Option<Pagination>,
     /// Media types the client accepts, for the `Accept` header.
     pub accept: Vec<String>,
+    /// Headers the success responses declare, read by `send_with_headers`.
+    pub response_headers: Option<ResponseHeaders>,
+}
+
+/// The declared headers of an operation's success responses, as a struct.
+#[derive(Debug, Clone, Serialize)]
+pub struct ResponseHeaders {
+    /// The struct's Rust name (`ListPetsHeaders`).
+    pub name: String,
+    /// One field per header, in document order.
+    pub fields: Vec<ResponseHeader>,
+}
+
+/// One declared response header.
+#[derive(Debug, Clone, Serialize)]
+pub struct ResponseHeader {
+    /// The Rust field name.
+    pub name: String,
+    /// The header name as declared.
+    pub api_name: String,
+    /// The value type (parsed with `FromStr`); the field is an `Option` of it.
+    pub ty: Ty,
+    /// Description.
+    pub doc: Option<String>,
 }
 
 /// Where a parameter goes.

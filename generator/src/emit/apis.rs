@@ -375,6 +375,28 @@ pub(crate) fn emit_builder(op: &Operation, group: &Group, types: &Types<'_>) -> 
         }
         Success::Single { .. } => None,
     };
+    let headers_struct = op.response_headers.as_ref().map(|h| {
+        let id = ident(&h.name);
+        let fields = h.fields.iter().map(|f| {
+            let fid = ident(&f.name);
+            let t = ty(&f.ty, Place::Elsewhere);
+            let d = doc(f.doc.as_deref(), &format!("The `{}` header.", f.api_name));
+            let wire = format!(" Header: `{}`.", f.api_name);
+            quote!(#d #[doc = ""] #[doc = #wire] pub #fid: Option<#t>,)
+        });
+        let sdoc = format!(
+            " Response headers of [`{}::{}`] that the document declares; `None` when absent.",
+            group.type_name,
+            method_name.trim_start_matches("r#")
+        );
+        quote! {
+            #[doc = #sdoc]
+            #[derive(Debug, Clone, PartialEq, Default)]
+            pub struct #id {
+                #(#fields)*
+            }
+        }
+    });
     quote! {
         #[doc = #bdoc]
         #[derive(Debug, Clone)]
@@ -390,6 +412,7 @@ pub(crate) fn emit_builder(op: &Operation, group: &Group, types: &Types<'_>) -> 
         }
 
         #multi
+        #headers_struct
     }
 }
 
@@ -626,26 +649,65 @@ fn emit_send(op: &Operation, types: &Types<'_>) -> TokenStream {
             statuses.join(", ")
         ));
     }
-    let send_doc = send_doc.iter().map(|l| quote!(#[doc = #l]));
     let mut_kw = if wire.is_empty() && body.is_none() && security.is_empty() && accept.is_empty() {
         quote!()
     } else {
         quote!(mut)
     };
+    let request_and_response = quote! {
+        #(#prelude)*
+        let #mut_kw request = Request::new(reqwest::Method::#method, #path_expr);
+        #(#wire)*
+        #body
+        #security
+        #accept
+        let response = self.client.execute(request).await.map_err(Error::into_typed)?;
+    };
+    let decode = quote! {
+        match response.status().as_u16() {
+            #(#arms)*
+            #fallback
+        }
+    };
+    let Some(headers) = &op.response_headers else {
+        let send_doc = send_doc.iter().map(|l| quote!(#[doc = #l]));
+        return quote! {
+            #(#send_doc)*
+            pub async fn send(self) -> Result<#ok, Error<#err>> {
+                #request_and_response
+                #decode
+            }
+        };
+    };
+    // With declared response headers: `send_with_headers` does the work; `send` keeps the
+    // common case short.
+    let hname = ident(&headers.name);
+    let reads = headers.fields.iter().map(|h| {
+        let id = ident(&h.name);
+        let api = &h.api_name;
+        quote!(#id: response.header_value(#api)?,)
+    });
+    send_doc.push(String::new());
+    send_doc.push(format!(
+        " [`Self::send_with_headers`] also returns the declared response headers ([`{}`]).",
+        headers.name
+    ));
+    let send_doc = send_doc.iter().map(|l| quote!(#[doc = #l]));
+    let with_doc = format!(" Like [`Self::send`], and also returns the response headers the document declares ([`{}`]).", headers.name);
     quote! {
         #(#send_doc)*
         pub async fn send(self) -> Result<#ok, Error<#err>> {
-            #(#prelude)*
-            let #mut_kw request = Request::new(reqwest::Method::#method, #path_expr);
-            #(#wire)*
-            #body
-            #security
-            #accept
-            let response = self.client.execute(request).await.map_err(Error::into_typed)?;
-            match response.status().as_u16() {
-                #(#arms)*
-                #fallback
-            }
+            self.send_with_headers().await.map(|(value, _)| value)
+        }
+
+        #[doc = #with_doc]
+        pub async fn send_with_headers(self) -> Result<(#ok, #hname), Error<#err>> {
+            #request_and_response
+            // Read before the body consumes the response, report after the status: a bad
+            // header on an error response should not hide the error.
+            let headers = (|| -> Result<#hname, Error<#err>> { Ok(#hname { #(#reads)* }) })();
+            let value = #decode?;
+            Ok((value, headers?))
         }
     }
 }

@@ -6,8 +6,8 @@ use super::{unescape_token, Lowerer};
 use crate::diagnostics::{child, pointer};
 use crate::ir::{
     Body, BodyMedia, Constraints, ErrorResponse, Group, Operation, Pagination, Param,
-    ParamLocation, ResponseKind, SecurityScheme, StatusMatch, Success, SuccessVariant, Ty,
-    TypeKind,
+    ParamLocation, ResponseHeader, ResponseHeaders, ResponseKind, SecurityScheme, StatusMatch,
+    Success, SuccessVariant, Ty, TypeKind,
 };
 use crate::naming::{self, Scope};
 use openapiv3::{
@@ -86,6 +86,9 @@ impl<'a> Lowerer<'a> {
                 op.builder = builder_scope.claim(&op.builder);
                 if let Success::Multi { name, .. } = &mut op.success {
                     *name = builder_scope.claim(name);
+                }
+                if let Some(h) = &mut op.response_headers {
+                    h.name = builder_scope.claim(&h.name);
                 }
             }
             let doc = api
@@ -199,7 +202,7 @@ impl<'a> Lowerer<'a> {
             }
         };
 
-        let (success, errors, error_ty, accept) =
+        let (success, errors, error_ty, accept, response_headers) =
             self.lower_responses(&op.responses, &child(at, "responses"), &builder)?;
 
         let security = self.lower_security(op, at, schemes);
@@ -236,6 +239,7 @@ impl<'a> Lowerer<'a> {
             security,
             pagination,
             accept,
+            response_headers,
         })
     }
 
@@ -495,7 +499,13 @@ impl<'a> Lowerer<'a> {
         responses: &'a openapiv3::Responses,
         at: &str,
         builder: &str,
-    ) -> Option<(Success, Vec<ErrorResponse>, Ty, Vec<String>)> {
+    ) -> Option<(
+        Success,
+        Vec<ErrorResponse>,
+        Ty,
+        Vec<String>,
+        Option<ResponseHeaders>,
+    )> {
         let mut all: Vec<(StatusMatch, &'a Response, String)> = Vec::new();
         for (code, r) in &responses.responses {
             let (status, token) = match code {
@@ -521,6 +531,8 @@ impl<'a> Lowerer<'a> {
         let has_success = all.iter().any(|(s, ..)| is_success(s));
         let mut accept = BTreeSet::new();
         let mut success_parts = Vec::new();
+        let mut header_fields: Vec<ResponseHeader> = Vec::new();
+        let mut header_scope = Scope::default();
         let mut error_parts = Vec::new();
         for (status, resp, r_at) in &all {
             let success = is_success(status) || (!has_success && *status == StatusMatch::Default);
@@ -534,6 +546,16 @@ impl<'a> Lowerer<'a> {
                 accept.insert(media.clone());
             }
             if success {
+                // A redirect's Location is its result already.
+                let skip_location = kind == ResponseKind::Redirect;
+                self.lower_response_headers(
+                    resp,
+                    r_at,
+                    builder,
+                    skip_location,
+                    &mut header_fields,
+                    &mut header_scope,
+                );
                 success_parts.push((*status, kind, resp.description.clone()));
             } else {
                 error_parts.push((*status, kind, resp.description.clone()));
@@ -594,7 +616,90 @@ impl<'a> Lowerer<'a> {
         let mut accept: Vec<String> = accept.into_iter().collect();
         // JSON last keeps a text/plain success first in line for servers that pick the first.
         accept.sort_by_key(|m| classify_media(m) == Some(BodyMedia::Json));
-        Some((success, errors, error_ty, accept))
+        let headers = (!header_fields.is_empty()).then(|| ResponseHeaders {
+            name: format!("{builder}Headers"),
+            fields: header_fields,
+        });
+        Some((success, errors, error_ty, accept, headers))
+    }
+
+    /// Adds the headers a success response declares (once per name, case-insensitively).
+    /// Only headers whose type has a text form to parse are read; others are warned about.
+    fn lower_response_headers(
+        &mut self,
+        resp: &'a Response,
+        at: &str,
+        builder: &str,
+        skip_location: bool,
+        out: &mut Vec<ResponseHeader>,
+        scope: &mut Scope,
+    ) {
+        for (name, header) in &resp.headers {
+            if out.iter().any(|h| h.api_name.eq_ignore_ascii_case(name))
+                || (skip_location && name.eq_ignore_ascii_case("location"))
+            {
+                continue;
+            }
+            let h_at = child(&child(at, "headers"), name);
+            let header = match header {
+                ReferenceOr::Item(h) => h,
+                ReferenceOr::Reference { reference } => {
+                    let found = reference
+                        .strip_prefix("#/components/headers/")
+                        .and_then(|n| {
+                            self.api
+                                .components
+                                .as_ref()?
+                                .headers
+                                .get(&unescape_token(n))
+                        })
+                        .and_then(|h| h.as_item());
+                    match found {
+                        Some(h) => h,
+                        None => {
+                            self.diags.error(&h_at, format!("header reference `{reference}` does not resolve under `#/components/headers`"));
+                            continue;
+                        }
+                    }
+                }
+            };
+            let schema = match &header.format {
+                ParameterSchemaOrContent::Schema(s) => s,
+                ParameterSchemaOrContent::Content(_) => {
+                    self.diags.warning(
+                        &h_at,
+                        format!("response header `{name}` described by `content` is not read"),
+                    );
+                    continue;
+                }
+            };
+            let hint = format!("{builder}{}Header", naming::upper_camel(name, "H"));
+            let ty = self.lower_use(SchemaRef::from(schema), &hint, &child(&h_at, "schema"));
+            if !self.parses_from_text(&ty) {
+                self.diags.warning(&h_at, format!("response header `{name}` has a type that cannot be parsed from text; it is not read"));
+                continue;
+            }
+            out.push(ResponseHeader {
+                name: naming::escape_keyword(scope.claim(&naming::snake(name, "header"))),
+                api_name: name.clone(),
+                ty,
+                doc: header.description.clone(),
+            });
+        }
+    }
+
+    /// Whether a type implements `FromStr` in the generated code.
+    fn parses_from_text(&self, ty: &Ty) -> bool {
+        match ty {
+            Ty::Bool | Ty::Int { .. } | Ty::Float { .. } | Ty::String => true,
+            Ty::Named(n) => match self.types.get(n).map(|t| &t.kind) {
+                Some(TypeKind::StringEnum { .. }) => true,
+                Some(TypeKind::Newtype { inner, .. }) => !matches!(inner, Ty::Vec(_)),
+                Some(TypeKind::Alias { target }) => self.parses_from_text(target),
+                _ => false,
+            },
+            _ => false,
+        }
     }
 
     fn response_kind(

@@ -682,10 +682,17 @@ fn emit_send(op: &Operation, types: &Types<'_>) -> TokenStream {
     // With declared response headers: `send_with_headers` does the work; `send` keeps the
     // common case short.
     let hname = ident(&headers.name);
+    // Locals get a prefix so a header called `value` or `response` cannot shadow ours.
+    let local = |name: &str| ident(&format!("header_{}", name.trim_start_matches("r#")));
     let reads = headers.fields.iter().map(|h| {
-        let id = ident(&h.name);
+        let l = local(&h.name);
         let api = &h.api_name;
-        quote!(#id: response.header_value(#api)?,)
+        quote!(let #l = response.header_value(#api);)
+    });
+    let fields = headers.fields.iter().map(|h| {
+        let id = ident(&h.name);
+        let l = local(&h.name);
+        quote!(#id: #l?,)
     });
     send_doc.push(String::new());
     send_doc.push(format!(
@@ -705,9 +712,9 @@ fn emit_send(op: &Operation, types: &Types<'_>) -> TokenStream {
             #request_and_response
             // Read before the body consumes the response, report after the status: a bad
             // header on an error response should not hide the error.
-            let headers = (|| -> Result<#hname, Error<#err>> { Ok(#hname { #(#reads)* }) })();
+            #(#reads)*
             let value = #decode?;
-            Ok((value, headers?))
+            Ok((value, #hname { #(#fields)* }))
         }
     }
 }

@@ -39,6 +39,10 @@ pub fn load(text: &str) -> Result<Loaded, Diagnostics> {
     if diags.has_errors() {
         return Err(diags);
     }
+    // The plain decoder is faster; path tracking runs only to explain a failure.
+    if let Ok(api) = <openapiv3::OpenAPI as serde::Deserialize>::deserialize(&raw) {
+        return Ok(Loaded { api, raw, warnings });
+    }
     match serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&raw) {
         Ok(api) => Ok(Loaded { api, raw, warnings }),
         Err(err) => {
@@ -188,24 +192,51 @@ fn check_version(raw: &serde_json::Value) -> Result<Version, Diagnostic> {
 
 /// External references would need files or network access; name each one.
 fn reject_external_refs(value: &serde_json::Value, at: &str, diags: &mut Diagnostics) {
+    let mut path: Vec<String> = Vec::new();
+    walk_refs(value, &mut path, &mut |path, r| {
+        let tokens: Vec<&str> = path.iter().map(String::as_str).collect();
+        let mut pointer = at.to_string();
+        for t in tokens {
+            pointer = crate::diagnostics::child(&pointer, t);
+        }
+        diags.error(
+            pointer,
+            format!("external reference `{r}` is not supported; bundle the document into one file first"),
+        );
+    });
+}
+
+/// Calls `found` for every `$ref` that does not start with `#`. The path is kept as a stack
+/// of tokens and only turned into a pointer on a hit: large documents have millions of
+/// nodes and almost never an external reference.
+fn walk_refs(
+    value: &serde_json::Value,
+    path: &mut Vec<String>,
+    found: &mut dyn FnMut(&[String], &str),
+) {
     match value {
         serde_json::Value::Object(map) => {
             for (k, v) in map {
-                let child = crate::diagnostics::child(at, k);
                 if k == "$ref" {
-                    if let Some(r) = v.as_str() {
-                        if !r.starts_with('#') {
-                            diags.error(child, format!("external reference `{r}` is not supported; bundle the document into one file first"));
-                        }
+                    if let Some(r) = v.as_str().filter(|r| !r.starts_with('#')) {
+                        path.push(k.clone());
+                        found(path, r);
+                        path.pop();
                     }
-                } else {
-                    reject_external_refs(v, &child, diags);
+                } else if v.is_object() || v.is_array() {
+                    path.push(k.clone());
+                    walk_refs(v, path, found);
+                    path.pop();
                 }
             }
         }
         serde_json::Value::Array(items) => {
             for (i, v) in items.iter().enumerate() {
-                reject_external_refs(v, &crate::diagnostics::child(at, &i.to_string()), diags);
+                if v.is_object() || v.is_array() {
+                    path.push(i.to_string());
+                    walk_refs(v, path, found);
+                    path.pop();
+                }
             }
         }
         _ => {}

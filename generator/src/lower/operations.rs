@@ -243,28 +243,40 @@ impl<'a> Lowerer<'a> {
         })
     }
 
-    fn resolve_parameter(&mut self, p: &'a ReferenceOr<Parameter>, at: &str) -> Option<Parameter> {
-        match p {
-            ReferenceOr::Item(p) => Some(p.clone()),
-            ReferenceOr::Reference { reference } => {
-                let name = reference
-                    .strip_prefix("#/components/parameters/")
-                    .map(unescape_token);
-                let found = name.and_then(|n| {
-                    self.api
-                        .components
-                        .as_ref()
-                        .and_then(|c| c.parameters.get(&n))
-                });
-                match found {
-                    Some(ReferenceOr::Item(p)) => Some(p.clone()),
-                    _ => {
-                        self.diags.error(at, format!("parameter reference `{reference}` does not resolve to a parameter under `#/components/parameters`"));
-                        None
-                    }
-                }
-            }
+    /// The item a parameter, request body, response or header reference points at, in its
+    /// section of `#/components` (`what` names the kind for the diagnostic).
+    fn resolve_component<T>(
+        &mut self,
+        item: &'a ReferenceOr<T>,
+        at: &str,
+        section: &str,
+        what: &str,
+        map: fn(&'a openapiv3::Components) -> &'a indexmap::IndexMap<String, ReferenceOr<T>>,
+    ) -> Option<&'a T> {
+        let reference = match item {
+            ReferenceOr::Item(t) => return Some(t),
+            ReferenceOr::Reference { reference } => reference,
+        };
+        let prefix = format!("#/components/{section}/");
+        let found = reference
+            .strip_prefix(prefix.as_str())
+            .and_then(|n| map(self.api.components.as_ref()?).get(&unescape_token(n)))
+            .and_then(ReferenceOr::as_item);
+        if found.is_none() {
+            self.diags.error(
+                at,
+                format!(
+                    "{what} reference `{reference}` does not resolve under `{}`",
+                    prefix.trim_end_matches('/')
+                ),
+            );
         }
+        found
+    }
+
+    fn resolve_parameter(&mut self, p: &'a ReferenceOr<Parameter>, at: &str) -> Option<Parameter> {
+        self.resolve_component(p, at, "parameters", "parameter", |c| &c.parameters)
+            .cloned()
     }
 
     fn resolve_request_body(
@@ -272,51 +284,13 @@ impl<'a> Lowerer<'a> {
         rb: &'a ReferenceOr<RequestBody>,
         at: &str,
     ) -> Option<&'a RequestBody> {
-        match rb {
-            ReferenceOr::Item(rb) => Some(rb),
-            ReferenceOr::Reference { reference } => {
-                let name = reference
-                    .strip_prefix("#/components/requestBodies/")
-                    .map(unescape_token);
-                let found = name.and_then(|n| {
-                    self.api
-                        .components
-                        .as_ref()
-                        .and_then(|c| c.request_bodies.get(&n))
-                });
-                match found {
-                    Some(ReferenceOr::Item(rb)) => Some(rb),
-                    _ => {
-                        self.diags.error(at, format!("request body reference `{reference}` does not resolve under `#/components/requestBodies`"));
-                        None
-                    }
-                }
-            }
-        }
+        self.resolve_component(rb, at, "requestBodies", "request body", |c| {
+            &c.request_bodies
+        })
     }
 
     fn resolve_response(&mut self, r: &'a ReferenceOr<Response>, at: &str) -> Option<&'a Response> {
-        match r {
-            ReferenceOr::Item(r) => Some(r),
-            ReferenceOr::Reference { reference } => {
-                let name = reference
-                    .strip_prefix("#/components/responses/")
-                    .map(unescape_token);
-                let found = name.and_then(|n| {
-                    self.api
-                        .components
-                        .as_ref()
-                        .and_then(|c| c.responses.get(&n))
-                });
-                match found {
-                    Some(ReferenceOr::Item(r)) => Some(r),
-                    _ => {
-                        self.diags.error(at, format!("response reference `{reference}` does not resolve under `#/components/responses`"));
-                        None
-                    }
-                }
-            }
-        }
+        self.resolve_component(r, at, "responses", "response", |c| &c.responses)
     }
 
     fn lower_param(
@@ -641,27 +615,10 @@ impl<'a> Lowerer<'a> {
                 continue;
             }
             let h_at = child(&child(at, "headers"), name);
-            let header = match header {
-                ReferenceOr::Item(h) => h,
-                ReferenceOr::Reference { reference } => {
-                    let found = reference
-                        .strip_prefix("#/components/headers/")
-                        .and_then(|n| {
-                            self.api
-                                .components
-                                .as_ref()?
-                                .headers
-                                .get(&unescape_token(n))
-                        })
-                        .and_then(|h| h.as_item());
-                    match found {
-                        Some(h) => h,
-                        None => {
-                            self.diags.error(&h_at, format!("header reference `{reference}` does not resolve under `#/components/headers`"));
-                            continue;
-                        }
-                    }
-                }
+            let Some(header) =
+                self.resolve_component(header, &h_at, "headers", "header", |c| &c.headers)
+            else {
+                continue;
             };
             let schema = match &header.format {
                 ParameterSchemaOrContent::Schema(s) => s,

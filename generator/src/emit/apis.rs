@@ -433,7 +433,7 @@ fn emit_send(op: &Operation, types: &Types<'_>) -> TokenStream {
             (Arg::Into, _) => prelude.push(quote!(let #id = self.#id;)),
         }
         if !p.constraints.is_empty() {
-            let value_ref = if p.ty == Ty::String {
+            let value_ref = if p.ty == Ty::String || matches!(p.ty, Ty::Vec(_)) {
                 quote!(value)
             } else {
                 quote!(*value)

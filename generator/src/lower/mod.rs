@@ -27,7 +27,7 @@ pub fn lower(api: &OpenAPI) -> (Option<Api>, Diagnostics) {
         title: api.info.title.clone(),
         version: api.info.version.clone(),
         description: api.info.description.clone(),
-        servers: api.servers.iter().map(|s| s.url.clone()).collect(),
+        servers: api.servers.iter().map(server_url).collect(),
         types,
         security_schemes,
         groups,
@@ -143,6 +143,17 @@ impl<'a> Lowerer<'a> {
         }
         out
     }
+}
+
+/// A server URL with its `{variables}` replaced by their defaults.
+fn server_url(server: &openapiv3::Server) -> String {
+    let mut url = server.url.clone();
+    if let Some(vars) = &server.variables {
+        for (name, var) in vars {
+            url = url.replace(&format!("{{{name}}}"), &var.default);
+        }
+    }
+    url
 }
 
 /// Names of component schemas that some operation sends as `multipart/form-data`.

@@ -341,13 +341,16 @@ impl<'a> Lowerer<'a> {
                 let default = s.schema_data.default.as_ref().map(|v| v.to_string());
                 // Inline constrained scalars are checked before sending instead of getting a
                 // newtype of their own: the caller passes a plain value.
-                match scalar_with_constraints(s) {
-                    Some((ty, c)) => (ty, c, default),
-                    None => (
+                if let Some((ty, c)) = scalar_with_constraints(s) {
+                    (ty, c, default)
+                } else if let Some((items, c)) = self.param_list(s, &hint, &schema_at) {
+                    (Ty::Vec(Box::new(items)), c, default)
+                } else {
+                    (
                         self.lower_use(SchemaRef::Item(s), &hint, &schema_at),
                         Constraints::default(),
                         default,
-                    ),
+                    )
                 }
             }
         };
@@ -383,6 +386,60 @@ impl<'a> Lowerer<'a> {
             default,
             deprecated: data.deprecated.unwrap_or(false),
         }))
+    }
+
+    /// Inline parameter schemas that are lists in disguise: an array with item-count limits
+    /// (checked before sending), or "one value or a list of them" (`oneOf: [X, array of X]`),
+    /// which a list of one says as well.
+    fn param_list(&mut self, s: &Schema, hint: &str, at: &str) -> Option<(Ty, Constraints)> {
+        match &s.schema_kind {
+            SchemaKind::Type(Type::Array(a)) if a.min_items.is_some() || a.max_items.is_some() => {
+                let items = self.items(a.items.as_ref(), hint, at);
+                let c = Constraints {
+                    min_items: a.min_items.map(|n| n as u64),
+                    max_items: a.max_items.map(|n| n as u64),
+                    ..Constraints::default()
+                };
+                Some((items, c))
+            }
+            SchemaKind::OneOf { one_of: members } | SchemaKind::AnyOf { any_of: members }
+                if members.len() == 2 =>
+            {
+                let key = if matches!(s.schema_kind, SchemaKind::OneOf { .. }) {
+                    "oneOf"
+                } else {
+                    "anyOf"
+                };
+                for (i, member) in members.iter().enumerate() {
+                    let other = &members[1 - i];
+                    let ReferenceOr::Item(array) = member else {
+                        continue;
+                    };
+                    let SchemaKind::Type(Type::Array(a)) = &array.schema_kind else {
+                        continue;
+                    };
+                    let same = match (a.items.as_ref(), other) {
+                        (
+                            Some(ReferenceOr::Reference { reference: x }),
+                            ReferenceOr::Reference { reference: y },
+                        ) => x == y,
+                        (Some(ReferenceOr::Item(x)), ReferenceOr::Item(y)) => {
+                            x.schema_kind == y.schema_kind
+                        }
+                        _ => false,
+                    };
+                    if same {
+                        let member_at = child(&child(at, key), &i.to_string());
+                        return Some((
+                            self.items(a.items.as_ref(), hint, &member_at),
+                            Constraints::default(),
+                        ));
+                    }
+                }
+                None
+            }
+            _ => None,
+        }
     }
 
     /// Whether a parameter type can be written as text: scalars, enums, newtypes, and (in

@@ -250,12 +250,31 @@ impl<'a> Lowerer<'a> {
             SchemaKind::Type(Type::Object(o)) if o.properties.is_empty() => {
                 Some(self.map_of(o.additional_properties.as_ref(), hint, at))
             }
-            SchemaKind::AllOf { all_of } if all_of.len() == 1 => {
-                let member = SchemaRef::from(&all_of[0]);
-                let at = child(&child(at, "allOf"), "0");
+            SchemaKind::AllOf { all_of } if single_substantive(all_of).is_some() => {
+                let (i, member) = single_substantive(all_of)?;
+                let at = child(&child(at, "allOf"), &i.to_string());
                 match member {
-                    SchemaRef::Ref(_) => Some(self.lower_use(member, hint, &at)),
-                    SchemaRef::Item(_) => None,
+                    ReferenceOr::Reference { .. } => {
+                        Some(self.lower_use(SchemaRef::from(member), hint, &at))
+                    }
+                    ReferenceOr::Item(item) => self.plain(item, hint, &at),
+                }
+            }
+            SchemaKind::Any(any)
+                if any.properties.is_empty()
+                    && any.one_of.is_empty()
+                    && any.any_of.is_empty()
+                    && single_substantive(&any.all_of).is_some() =>
+            {
+                // `type` or `format` beside a single `allOf` member refine it; the member
+                // says what the value is.
+                let (i, member) = single_substantive(&any.all_of)?;
+                let at = child(&child(at, "allOf"), &i.to_string());
+                match member {
+                    ReferenceOr::Reference { .. } => {
+                        Some(self.lower_use(SchemaRef::from(member), hint, &at))
+                    }
+                    ReferenceOr::Item(item) => self.plain(item, hint, &at),
                 }
             }
             SchemaKind::Not { .. } => {
@@ -303,7 +322,12 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    fn items(&mut self, items: Option<&ReferenceOr<Box<Schema>>>, hint: &str, at: &str) -> Ty {
+    pub(crate) fn items(
+        &mut self,
+        items: Option<&ReferenceOr<Box<Schema>>>,
+        hint: &str,
+        at: &str,
+    ) -> Ty {
         match items {
             None => Ty::Json,
             Some(item) => {
@@ -341,6 +365,19 @@ impl<'a> Lowerer<'a> {
     pub(crate) fn define(&mut self, s: &Schema, name: &str, at: &str) -> TypeKind {
         if let Some(ty) = self.plain(s, name, at) {
             return TypeKind::Alias { target: ty };
+        }
+        let all_of = match &s.schema_kind {
+            SchemaKind::AllOf { all_of } => Some(all_of),
+            SchemaKind::Any(any)
+                if any.properties.is_empty() && any.one_of.is_empty() && any.any_of.is_empty() =>
+            {
+                Some(&any.all_of)
+            }
+            _ => None,
+        };
+        if let Some((i, ReferenceOr::Item(member))) = all_of.and_then(|a| single_substantive(a)) {
+            // An inline enum or constrained value wrapped in `allOf` for a description.
+            return self.define(member, name, &child(&child(at, "allOf"), &i.to_string()));
         }
         match &s.schema_kind {
             SchemaKind::Type(Type::String(t)) => {
@@ -744,6 +781,28 @@ fn same_kind(a: &SchemaRef<'_>, b: &SchemaRef<'_>) -> bool {
         },
         _ => false,
     }
+}
+
+/// The one member of an `allOf` that says what the value is, when the others only add
+/// annotations (a description, an example): `allOf: [{$ref: X}, {description: ...}]`.
+fn single_substantive(all_of: &[ReferenceOr<Schema>]) -> Option<(usize, &ReferenceOr<Schema>)> {
+    let mut found = None;
+    for (i, member) in all_of.iter().enumerate() {
+        let annotation_only = match member {
+            ReferenceOr::Item(s) => {
+                s.schema_data.discriminator.is_none()
+                    && matches!(&s.schema_kind, SchemaKind::Any(a) if *a == openapiv3::AnySchema::default())
+            }
+            ReferenceOr::Reference { .. } => false,
+        };
+        if !annotation_only {
+            if found.is_some() {
+                return None;
+            }
+            found = Some((i, member));
+        }
+    }
+    found
 }
 
 fn box_ty(ty: Ty) -> Ty {

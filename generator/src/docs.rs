@@ -5,6 +5,13 @@
 /// they are not read as intra-doc links, code fences marked `text` so nothing is run as a
 /// doctest, and indentation removed so nothing becomes an indented code block.
 pub fn doc_lines(text: &str) -> Vec<String> {
+    let converted;
+    let text = if text.contains("</") {
+        converted = html_to_markdown(text);
+        converted.as_str()
+    } else {
+        text
+    };
     let mut out = Vec::new();
     let mut in_fence = false;
     for raw in text.trim().lines() {
@@ -29,6 +36,78 @@ pub fn doc_lines(text: &str) -> Vec<String> {
         out.push("```".to_string());
     }
     out
+}
+
+/// Descriptions written in HTML (common in documents converted from other formats) become
+/// Markdown: paragraphs, code, emphasis, lists and links; other tags are dropped. Only
+/// applied when the text has closing tags, so a lone `<b>` in prose stays text.
+fn html_to_markdown(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    let mut link: Option<String> = None;
+    while let Some(start) = rest.find('<') {
+        out.push_str(&rest[..start]);
+        let Some(len) = rest[start..].find('>') else {
+            out.push_str(&rest[start..]);
+            return out;
+        };
+        let tag = &rest[start + 1..start + len];
+        let closing = tag.starts_with('/');
+        let name: String = tag
+            .trim_start_matches('/')
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        let replacement = match (name.as_str(), closing) {
+            ("p" | "div" | "ul" | "ol" | "note" | "important" | "pre", _) => {
+                Some("\n\n".to_string())
+            }
+            ("br", _) => Some("\n".to_string()),
+            ("li", false) => Some("\n- ".to_string()),
+            ("li", true) => Some(String::new()),
+            ("code" | "tt", _) => Some("`".to_string()),
+            ("b" | "strong", _) => Some("**".to_string()),
+            ("i" | "em", _) => Some("*".to_string()),
+            ("a", false) => {
+                link = tag
+                    .split("href=\"")
+                    .nth(1)
+                    .and_then(|h| h.split('"').next())
+                    .map(str::to_string);
+                Some(String::new())
+            }
+            ("a", true) => Some(link.take().map(|h| format!(" (<{h}>)")).unwrap_or_default()),
+            (
+                "span" | "dl" | "dt" | "dd" | "h1" | "h2" | "h3" | "h4" | "fullname" | "title"
+                | "u" | "small",
+                _,
+            ) => Some(String::new()),
+            _ => None,
+        };
+        match replacement {
+            Some(r) => out.push_str(&r),
+            None => out.push_str(&rest[start..=start + len]),
+        }
+        rest = &rest[start + len + 1..];
+    }
+    out.push_str(rest);
+    // Collapse the blank lines paragraphs leave behind.
+    let mut collapsed = String::with_capacity(out.len());
+    let mut blank = 0;
+    for line in out.lines() {
+        if line.trim().is_empty() {
+            blank += 1;
+            if blank == 1 {
+                collapsed.push('\n');
+            }
+        } else {
+            blank = 0;
+            collapsed.push_str(line.trim());
+            collapsed.push('\n');
+        }
+    }
+    collapsed.trim().to_string()
 }
 
 fn escape_line(line: &str) -> String {

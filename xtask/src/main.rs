@@ -7,10 +7,17 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use xtask::root;
 
+mod bench;
+mod corpus;
+
 const USAGE: &str = "usage:
   cargo xtask regenerate [--check]     spec/lightly.yaml -> generated-client/
   cargo xtask generate --spec PATH --out DIR [--name CRATE]
-  cargo xtask test                     install test tools, then run every test";
+  cargo xtask test                     install test tools, then run every test
+  cargo xtask corpus [--only SUBSTRING] [--no-check] [--timeout SECS] [--select]
+                                       generate and check the real-world corpus
+  cargo xtask bench [--quick] [--skip-progenitor]
+                                       measure generation, compile time and runtime";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -18,6 +25,8 @@ fn main() -> ExitCode {
         Some("regenerate") => regenerate(&args[1..]),
         Some("generate") => generate_cmd(&args[1..]),
         Some("test") => test(&args[1..]),
+        Some("corpus") => corpus::run(&args[1..]),
+        Some("bench") => bench::run(&args[1..]),
         _ => Err(USAGE.to_string()),
     };
     match result {

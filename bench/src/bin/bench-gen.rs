@@ -1,0 +1,85 @@
+//! `bench-gen SPEC`: one generation in a fresh process. Reads the document (not timed), times
+//! `openapi_rs_gen::generate` (loading, parsing, lowering, emitting and rendering), and prints
+//! the elapsed time, the peak resident set (`VmHWM`) and the size of the output. Then, outside
+//! the measurement, counts the document's operations.
+
+use bench::{emit, ms, vm_hwm_kib};
+use openapi_rs_gen::{generate, Options};
+use std::process::ExitCode;
+use std::time::Instant;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let [spec] = args.as_slice() else {
+        eprintln!("usage: bench-gen SPEC");
+        return ExitCode::FAILURE;
+    };
+    let start = Instant::now();
+    let text = match std::fs::read_to_string(spec) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("cannot read {spec}: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    emit("read_ms", ms(start.elapsed()));
+    emit("input_bytes", text.len());
+    emit("hwm_before_kib", vm_hwm_kib());
+    let options = Options {
+        crate_name: "bench-client".to_string(),
+        spec_label: "bench.json".to_string(),
+        standalone: true,
+        ..Options::default()
+    };
+    let start = Instant::now();
+    let result = generate(&text, &options);
+    let elapsed = start.elapsed();
+    emit("generate_ms", ms(elapsed));
+    emit("hwm_kib", vm_hwm_kib());
+    match result {
+        Ok(generated) => {
+            let files = &generated.output.files;
+            emit("files", files.len());
+            emit(
+                "lines",
+                files.values().map(|t| t.lines().count()).sum::<usize>(),
+            );
+            emit("warnings", generated.warnings.0.len());
+            // After the measurement: the document's size in operations, for the report.
+            if let Some(operations) = count_operations(spec, &text) {
+                emit("operations", operations);
+            }
+            ExitCode::SUCCESS
+        }
+        Err(diagnostics) => {
+            let text = diagnostics.to_string();
+            let first: Vec<&str> = text.lines().take(5).collect();
+            emit("error", first.join(" | "));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The number of operations under `paths`, read from the raw document.
+fn count_operations(spec: &str, text: &str) -> Option<usize> {
+    const METHODS: [&str; 8] = [
+        "get", "put", "post", "delete", "options", "head", "patch", "trace",
+    ];
+    let doc: serde_json::Value = if spec.ends_with(".json") {
+        serde_json::from_str(text).ok()?
+    } else {
+        serde_yaml::from_str(text).ok()?
+    };
+    let paths = doc.get("paths")?.as_object()?;
+    Some(
+        paths
+            .values()
+            .filter_map(|item| item.as_object())
+            .map(|item| {
+                item.keys()
+                    .filter(|k| METHODS.contains(&k.as_str()))
+                    .count()
+            })
+            .sum(),
+    )
+}

@@ -1,0 +1,112 @@
+//! `bench-http [--requests N] [--batches B] [--warmup W]`: per-request cost of a generated
+//! operation (`get_tag_by_tag_id`) against a loopback server, next to the same request written
+//! by hand with reqwest and `serde_json::from_slice` into the same `models::TagData`.
+//!
+//! Both run on one single-threaded runtime; the server has its own thread. After a warm-up,
+//! batches of N sequential requests alternate between the two (the first of each pair swaps
+//! every batch, so drift in machine load hits both). Prints the per-request time of every
+//! batch in microseconds and the medians.
+
+use bench::{emit, list, median, TAG_ID};
+use lightly_client::models::TagData;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Instant;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let requests: usize = bench::flag(&args, "--requests", 2000);
+    let batches: usize = bench::flag(&args, "--batches", 7);
+    let warmup: usize = bench::flag(&args, "--warmup", 500);
+    match run(requests.max(1), batches.max(1), warmup) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("{e}");
+            emit("error", e.replace('\n', " | "));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(requests: usize, batches: usize, warmup: usize) -> Result<(), String> {
+    let body = bench::tag_body();
+    let addr = bench::spawn_server(Arc::new(bench::json_response(body)))
+        .map_err(|e| format!("cannot start the loopback server: {e}"))?;
+    let runtime = bench::client_runtime().map_err(|e| e.to_string())?;
+    let client = bench::lightly(addr)?;
+    let http = reqwest::Client::builder()
+        .build()
+        .map_err(|e| format!("cannot build a reqwest client: {e}"))?;
+    let base = format!("http://{addr}");
+    runtime.block_on(async {
+        let a = generated(&client).await?;
+        let b = by_hand(&http, &base).await?;
+        if a != b {
+            return Err("the generated and the hand-written request decode differently".into());
+        }
+        for _ in 0..warmup {
+            generated(&client).await?;
+            by_hand(&http, &base).await?;
+        }
+        let mut gen_us = Vec::new();
+        let mut hand_us = Vec::new();
+        for batch in 0..batches {
+            for turn in 0..2 {
+                let start = Instant::now();
+                if (batch + turn) % 2 == 0 {
+                    for _ in 0..requests {
+                        std::hint::black_box(generated(&client).await?);
+                    }
+                    gen_us.push(start.elapsed().as_secs_f64() * 1e6 / requests as f64);
+                } else {
+                    for _ in 0..requests {
+                        std::hint::black_box(by_hand(&http, &base).await?);
+                    }
+                    hand_us.push(start.elapsed().as_secs_f64() * 1e6 / requests as f64);
+                }
+            }
+        }
+        emit("requests_per_batch", requests);
+        emit("batches", batches);
+        emit("generated_us", list(&gen_us));
+        emit("hand_us", list(&hand_us));
+        emit("generated_us_median", median(&gen_us));
+        emit("hand_us_median", median(&hand_us));
+        emit("ratio", median(&gen_us) / median(&hand_us));
+        Ok(())
+    })
+}
+
+async fn generated(client: &lightly_client::Client) -> Result<TagData, String> {
+    client
+        .tags()
+        .get_tag_by_tag_id(bench::DATASET_ID, TAG_ID)
+        .send()
+        .await
+        .map_err(|e| format!("generated request failed: {e}"))
+}
+
+/// The same request as a user would write it without the generated client.
+async fn by_hand(http: &reqwest::Client, base: &str) -> Result<TagData, String> {
+    let url = format!(
+        "{base}/v1/datasets/{}/tags/{TAG_ID}?token=t",
+        bench::DATASET_ID
+    );
+    let response = http
+        .get(url)
+        .header("accept", "application/json")
+        .send()
+        .await
+        .map_err(|e| format!("hand-written request failed: {e}"))?;
+    if !response.status().is_success() {
+        return Err(format!(
+            "hand-written request: status {}",
+            response.status()
+        ));
+    }
+    let bytes = response
+        .bytes()
+        .await
+        .map_err(|e| format!("hand-written request: {e}"))?;
+    serde_json::from_slice(&bytes).map_err(|e| format!("hand-written request: {e}"))
+}

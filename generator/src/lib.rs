@@ -58,8 +58,9 @@ pub struct Generated {
 pub fn lower_text(spec_text: &str) -> Result<(ir::Api, Diagnostics), Diagnostics> {
     let loaded = load::load(spec_text)?;
     let (api, lowered) = lower::lower(&loaded.api);
-    let mut diags = loaded.warnings;
+    let mut diags = loaded.warnings.clone();
     diags.0.extend(lowered.0);
+    loaded.restore_pointers(&mut diags);
     diags.dedup();
     match api {
         Some(api) => Ok((api, diags)),

@@ -78,7 +78,56 @@ fn walk(v: &mut Value, at: &str, names: bool, warnings: &mut Diagnostics) {
     }
 }
 
+/// Boolean schemas (3.1): `true` accepts anything and becomes `{}`; a property whose
+/// schema is `false` can never be present and is dropped; elsewhere `false` has no 3.0
+/// form and is reported.
+fn rewrite_boolean_schemas(map: &mut Map<String, Value>, at: &str, warnings: &mut Diagnostics) {
+    for key in ["properties", "patternProperties"] {
+        if let Some(Value::Object(props)) = map.get_mut(key) {
+            let never: Vec<String> = props
+                .iter()
+                .filter(|(_, v)| **v == Value::Bool(false))
+                .map(|(k, _)| k.clone())
+                .collect();
+            for name in never {
+                props.remove(&name);
+                warnings.warning(child(&child(at, key), &name), format!("property `{name}` has the schema `false` (it can never be present) and is left out"));
+            }
+            for v in props.values_mut() {
+                if *v == Value::Bool(true) {
+                    *v = Value::Object(Map::new());
+                }
+            }
+        }
+    }
+    for key in ["items", "not"] {
+        match map.get(key) {
+            Some(Value::Bool(true)) => {
+                map.insert(key.to_string(), Value::Object(Map::new()));
+            }
+            Some(Value::Bool(false)) => {
+                map.insert(key.to_string(), Value::Object(Map::new()));
+                warnings.warning(
+                    child(at, key),
+                    format!("`{key}: false` has no 3.0 form; it is read as `{key}: {{}}`"),
+                );
+            }
+            _ => {}
+        }
+    }
+    for key in ["allOf", "oneOf", "anyOf"] {
+        if let Some(Value::Array(members)) = map.get_mut(key) {
+            for m in members.iter_mut() {
+                if *m == Value::Bool(true) {
+                    *m = Value::Object(Map::new());
+                }
+            }
+        }
+    }
+}
+
 fn rewrite_schema_keywords(map: &mut Map<String, Value>, at: &str, warnings: &mut Diagnostics) {
+    rewrite_boolean_schemas(map, at, warnings);
     // `type: [string, "null"]`.
     if let Some(Value::Array(types)) = map.get("type").cloned() {
         let mut non_null: Vec<Value> = types
@@ -213,6 +262,14 @@ mod tests {
             json!({"type": ["kept", "as", "data"]})
         );
         assert_eq!(doc["openapi"], "3.0.3");
+        let mut b = json!({"openapi": "3.1.0", "components": {"schemas": {"B": {"type": "object", "properties": {"gone": false, "any": true}, "items": true}}}});
+        let mut w = Diagnostics::default();
+        normalize(&mut b, &mut w);
+        assert_eq!(
+            b["components"]["schemas"]["B"],
+            json!({"type": "object", "properties": {"any": {}}, "items": {}})
+        );
+        assert_eq!(w.0.len(), 1);
         assert!(doc["paths"].is_object());
     }
 }

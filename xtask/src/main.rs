@@ -153,17 +153,6 @@ fn test(args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
-fn run(cmd: &mut Command, what: &str) -> Result<(), String> {
-    let status = cmd
-        .status()
-        .map_err(|e| format!("{what}: cannot start: {e}"))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!("{what}: failed with {status}"))
-    }
-}
-
 fn install_tools(root: &Path, tools: &Path) -> Result<(), String> {
     std::fs::create_dir_all(tools)
         .map_err(|e| format!("cannot create {}: {e}", tools.display()))?;
@@ -175,11 +164,11 @@ fn install_tools(root: &Path, tools: &Path) -> Result<(), String> {
         .map_err(|e| format!("cannot read {}: {e}", requirements.display()))?;
     if std::fs::read_to_string(&stamp).ok().as_deref() != Some(wanted.as_str()) {
         eprintln!("installing Python test tools into {}", venv.display());
-        run(
+        xtask::run_status(
             Command::new("python3").args(["-m", "venv"]).arg(&venv),
             "python3 -m venv",
         )?;
-        run(
+        xtask::run_status(
             Command::new(venv.join("bin/pip"))
                 .args(["install", "--quiet", "--disable-pip-version-check", "-r"])
                 .arg(&requirements),
@@ -203,7 +192,7 @@ fn install_tools(root: &Path, tools: &Path) -> Result<(), String> {
                     .map_err(|e| e.to_string())?;
             }
             let verb = if lock.exists() { "ci" } else { "install" };
-            run(
+            xtask::run_status(
                 Command::new("npm").current_dir(&node_dir).args([
                     verb,
                     "--no-audit",

@@ -853,6 +853,50 @@ impl Request {
         }
     }
 
+    /// Appends an object query parameter in the given style: `name[key]=value` pairs
+    /// (`deepObject`), `key=value` pairs (`form`, exploded) or `name=key,value,...`
+    /// (`form`). Nulls are left out; nested objects and arrays are written as JSON text in
+    /// the form styles and as further `[key]` levels in `deepObject`.
+    pub fn query_object<T: serde::Serialize + ?Sized>(
+        &mut self,
+        name: &'static str,
+        value: &T,
+        style: ObjectStyle,
+    ) -> Result<(), Error<Infallible>> {
+        let json = serde_json::to_value(value).map_err(Error::Serialize)?;
+        let serde_json::Value::Object(map) = json else {
+            return Err(Error::Serialize(serde::ser::Error::custom(
+                "an object query parameter must serialize to an object",
+            )));
+        };
+        match style {
+            ObjectStyle::DeepObject => push_deep_object(&mut self.query, name, &map),
+            ObjectStyle::FormExploded => {
+                for (key, v) in &map {
+                    if !v.is_null() {
+                        push_query_pair(&mut self.query, key, &json_text(v));
+                    }
+                }
+            }
+            ObjectStyle::Form => {
+                let mut joined = String::new();
+                for (key, v) in map.iter().filter(|(_, v)| !v.is_null()) {
+                    if !joined.is_empty() {
+                        joined.push(',');
+                    }
+                    joined.extend(utf8_percent_encode(key, COMPONENT));
+                    joined.push(',');
+                    joined.extend(utf8_percent_encode(&json_text(v), COMPONENT));
+                }
+                if !joined.is_empty() {
+                    push_query_key(&mut self.query, name);
+                    self.query.push_str(&joined);
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// Adds a request header.
     pub fn header(&mut self, name: &'static str, value: impl Display) {
         let Ok(header_name) = HeaderName::from_bytes(name.as_bytes()) else {
@@ -1005,6 +1049,45 @@ fn push_query_key(query: &mut String, name: &str) {
     }
     query.extend(utf8_percent_encode(name, COMPONENT));
     query.push('=');
+}
+
+/// How an object query parameter is written (OpenAPI `style` and `explode`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ObjectStyle {
+    /// `deepObject`: `name[key]=value`.
+    DeepObject,
+    /// `form` with `explode: true`: `key=value` per property.
+    FormExploded,
+    /// `form` with `explode: false`: `name=key,value,key,value`.
+    Form,
+}
+
+fn push_deep_object(
+    query: &mut String,
+    prefix: &str,
+    map: &serde_json::Map<String, serde_json::Value>,
+) {
+    for (key, v) in map {
+        let name = format!("{prefix}[{key}]");
+        match v {
+            serde_json::Value::Null => {}
+            serde_json::Value::Object(inner) => push_deep_object(query, &name, inner),
+            serde_json::Value::Array(items) => {
+                for item in items {
+                    push_query_pair(query, &name, &json_text(item));
+                }
+            }
+            other => push_query_pair(query, &name, &json_text(other)),
+        }
+    }
+}
+
+/// A JSON value as query text: strings as they are, anything else as JSON.
+fn json_text(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
 }
 
 fn push_query_pair(query: &mut String, name: &str, value: &str) {
@@ -1947,6 +2030,26 @@ impl Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn object_query_parameters() {
+        let filter = serde_json::json!({"color": "red", "size": {"min": 1}, "tags": ["a", "b"], "gone": null});
+        let mut r = Request::new(Method::GET, "/x".into());
+        r.query_object("filter", &filter, ObjectStyle::DeepObject)
+            .unwrap();
+        assert_eq!(r.query, "filter%5Bcolor%5D=red&filter%5Bsize%5D%5Bmin%5D=1&filter%5Btags%5D=a&filter%5Btags%5D=b");
+        let flat = serde_json::json!({"color": "red", "n": 2});
+        let mut r = Request::new(Method::GET, "/x".into());
+        r.query_object("filter", &flat, ObjectStyle::FormExploded)
+            .unwrap();
+        assert_eq!(r.query, "color=red&n=2");
+        let mut r = Request::new(Method::GET, "/x".into());
+        r.query_object("filter", &flat, ObjectStyle::Form).unwrap();
+        assert_eq!(r.query, "filter=color,red,n,2");
+        assert!(Request::new(Method::GET, "/x".into())
+            .query_object("f", &5, ObjectStyle::Form)
+            .is_err());
+    }
 
     #[test]
     fn declared_headers_parse() {

@@ -343,12 +343,25 @@ pub struct Param {
     pub constraints: Constraints,
     /// For arrays in the query: repeat the key (`explode`) or join with commas.
     pub explode: bool,
+    /// For objects in the query: how their properties are written.
+    pub object_style: Option<ObjectStyle>,
     /// Description.
     pub doc: Option<String>,
     /// The server-side default, as JSON text (documented, not sent).
     pub default: Option<String>,
     /// Deprecated.
     pub deprecated: bool,
+}
+
+/// How an object query parameter is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum ObjectStyle {
+    /// `deepObject`: `name[key]=value`.
+    DeepObject,
+    /// `form`, exploded: `key=value` per property.
+    FormExploded,
+    /// `form`, not exploded: `name=key,value,...`.
+    Form,
 }
 
 /// A request body.

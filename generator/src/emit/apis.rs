@@ -458,6 +458,18 @@ fn emit_send(op: &Operation, types: &Types<'_>) -> TokenStream {
         let explode = p.explode;
         match p.location {
             ParamLocation::Path => {}
+            ParamLocation::Query if p.object_style.is_some() => {
+                let style = match p.object_style {
+                    Some(crate::ir::ObjectStyle::DeepObject) => quote!(DeepObject),
+                    Some(crate::ir::ObjectStyle::FormExploded) => quote!(FormExploded),
+                    _ => quote!(Form),
+                };
+                wire.push(if p.required {
+                    quote!(request.query_object(#api, &#id, crate::runtime::ObjectStyle::#style).map_err(Error::into_typed)?;)
+                } else {
+                    quote!(if let Some(value) = &#id { request.query_object(#api, value, crate::runtime::ObjectStyle::#style).map_err(Error::into_typed)?; })
+                });
+            }
             ParamLocation::Query => wire.push(match (is_array, p.required) {
                 (true, true) => quote!(request.query_array(#api, &#id, #explode);),
                 (true, false) => quote!(if let Some(values) = &#id { request.query_array(#api, values, #explode); }),

@@ -5,7 +5,7 @@ use super::schemas::SchemaRef;
 use super::{unescape_token, Lowerer};
 use crate::diagnostics::{child, pointer};
 use crate::ir::{
-    Body, BodyMedia, Constraints, ErrorResponse, Group, Operation, Pagination, Param,
+    Body, BodyMedia, Constraints, ErrorResponse, Group, ObjectStyle, Operation, Pagination, Param,
     ParamLocation, ResponseHeader, ResponseHeaders, ResponseKind, SecurityScheme, StatusMatch,
     Success, SuccessVariant, Ty, TypeKind,
 };
@@ -358,13 +358,22 @@ impl<'a> Lowerer<'a> {
             Ty::Option(inner) => *inner,
             other => other,
         };
-        if !self.is_text_encodable(&ty, loc) {
+        // Objects in the query are written property by property, as their style says.
+        let object_style = match param {
+            Parameter::Query { style, .. } if self.is_object(&ty) => Some(match style {
+                openapiv3::QueryStyle::DeepObject => ObjectStyle::DeepObject,
+                _ if data.explode.unwrap_or(true) => ObjectStyle::FormExploded,
+                _ => ObjectStyle::Form,
+            }),
+            _ => None,
+        };
+        if object_style.is_none() && !self.is_text_encodable(&ty, loc) {
             self.diags.warning(at, format!("parameter `{}` has a type that cannot be written as text (object or nested array); the operation is skipped", data.name));
             return Err(Skip);
         }
         let explode = match param {
             Parameter::Query { style, .. } => {
-                if !matches!(style, openapiv3::QueryStyle::Form) {
+                if object_style.is_none() && !matches!(style, openapiv3::QueryStyle::Form) {
                     self.diags.warning(
                         child(at, "style"),
                         format!("query style `{style:?}` is sent as `form`"),
@@ -382,6 +391,7 @@ impl<'a> Lowerer<'a> {
             required: data.required || loc == ParamLocation::Path,
             constraints,
             explode,
+            object_style,
             doc: data.description.clone(),
             default,
             deprecated: data.deprecated.unwrap_or(false),
@@ -439,6 +449,19 @@ impl<'a> Lowerer<'a> {
                 None
             }
             _ => None,
+        }
+    }
+
+    /// Whether a type is a JSON object (a struct or a map), as object query parameters are.
+    fn is_object(&self, ty: &Ty) -> bool {
+        match ty {
+            Ty::Map(_) => true,
+            Ty::Named(n) => match self.types.get(n).map(|t| &t.kind) {
+                Some(TypeKind::Struct { .. }) => true,
+                Some(TypeKind::Alias { target }) => self.is_object(target),
+                _ => false,
+            },
+            _ => false,
         }
     }
 

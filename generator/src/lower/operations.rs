@@ -428,20 +428,23 @@ impl<'a> Lowerer<'a> {
                     let SchemaKind::Type(Type::Array(a)) = &array.schema_kind else {
                         continue;
                     };
+                    // The list's items and the single value may differ in detail (an enum of
+                    // strings beside a string): the single value's type covers both.
                     let same = match (a.items.as_ref(), other) {
                         (
                             Some(ReferenceOr::Reference { reference: x }),
                             ReferenceOr::Reference { reference: y },
                         ) => x == y,
                         (Some(ReferenceOr::Item(x)), ReferenceOr::Item(y)) => {
-                            x.schema_kind == y.schema_kind
+                            scalar_kind(&x.schema_kind).is_some()
+                                && scalar_kind(&x.schema_kind) == scalar_kind(&y.schema_kind)
                         }
                         _ => false,
                     };
                     if same {
-                        let member_at = child(&child(at, key), &i.to_string());
+                        let other_at = child(&child(at, key), &(1 - i).to_string());
                         return Some((
-                            self.items(a.items.as_ref(), hint, &member_at),
+                            self.lower_use(SchemaRef::from(other), hint, &other_at),
                             Constraints::default(),
                         ));
                     }
@@ -1043,6 +1046,17 @@ fn derived_operation_name(method: &str, path: &str) -> String {
         }
     }
     naming::snake(&out, "op")
+}
+
+/// Which scalar type a schema is, if it is one.
+fn scalar_kind(kind: &SchemaKind) -> Option<&'static str> {
+    match kind {
+        SchemaKind::Type(Type::String(_)) => Some("string"),
+        SchemaKind::Type(Type::Integer(_)) => Some("integer"),
+        SchemaKind::Type(Type::Number(_)) => Some("number"),
+        SchemaKind::Type(Type::Boolean(_)) => Some("boolean"),
+        _ => None,
+    }
 }
 
 /// Inline scalar schemas with constraints, as their plain type and checks.

@@ -193,8 +193,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let table = report.table(&machine, &machine_end, flags.quick);
     println!("{table}");
     let json_path = out_dir.join("results.json");
-    let mut text = String::new();
-    J::Obj(json).write(&mut text, 0);
+    let mut text = serde_json::to_string_pretty(&J::Obj(json).to_value()).unwrap_or_default();
     text.push('\n');
     fs::write(&json_path, text)
         .map_err(|e| format!("cannot write {}: {e}", json_path.display()))?;
@@ -1316,63 +1315,24 @@ impl J {
         )
     }
 
-    fn write(&self, out: &mut String, indent: usize) {
-        let pad = "  ".repeat(indent + 1);
+    /// As JSON (non-finite numbers become `null`).
+    fn to_value(&self) -> serde_json::Value {
+        use serde_json::Value;
         match self {
-            J::Null => out.push_str("null"),
-            J::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-            J::Num(n) if !n.is_finite() => out.push_str("null"),
-            J::Num(n) if n.fract() == 0.0 && n.abs() < 1e15 => {
-                let _ = write!(out, "{}", *n as i64);
-            }
-            J::Num(n) => {
-                let _ = write!(out, "{n}");
-            }
-            J::Str(s) => write_json_string(out, s),
-            J::Arr(items) if items.is_empty() => out.push_str("[]"),
-            J::Arr(items) => {
-                out.push_str("[\n");
-                for (i, item) in items.iter().enumerate() {
-                    out.push_str(&pad);
-                    item.write(out, indent + 1);
-                    out.push_str(if i + 1 < items.len() { ",\n" } else { "\n" });
-                }
-                out.push_str(&"  ".repeat(indent));
-                out.push(']');
-            }
-            J::Obj(fields) if fields.is_empty() => out.push_str("{}"),
-            J::Obj(fields) => {
-                out.push_str("{\n");
-                for (i, (k, v)) in fields.iter().enumerate() {
-                    out.push_str(&pad);
-                    write_json_string(out, k);
-                    out.push_str(": ");
-                    v.write(out, indent + 1);
-                    out.push_str(if i + 1 < fields.len() { ",\n" } else { "\n" });
-                }
-                out.push_str(&"  ".repeat(indent));
-                out.push('}');
-            }
+            J::Null => Value::Null,
+            J::Bool(b) => Value::Bool(*b),
+            J::Num(n) if n.fract() == 0.0 && n.abs() < 1e15 => Value::from(*n as i64),
+            J::Num(n) => Value::from(*n),
+            J::Str(s) => Value::String(s.clone()),
+            J::Arr(items) => Value::Array(items.iter().map(J::to_value).collect()),
+            J::Obj(fields) => Value::Object(
+                fields
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.to_value()))
+                    .collect(),
+            ),
         }
     }
-}
-
-fn write_json_string(out: &mut String, s: &str) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
 }
 
 #[cfg(test)]
@@ -1388,17 +1348,16 @@ mod tests {
 
     #[test]
     fn json_is_escaped_and_numbers_are_plain() {
-        let mut out = String::new();
-        J::obj([
+        let v = J::obj([
             ("a\"b", J::Num(3.0)),
             ("c", J::Num(0.25)),
             ("d", J::Num(f64::NAN)),
             ("e", J::Arr(vec![J::str("x\ny")])),
         ])
-        .write(&mut out, 0);
+        .to_value();
         assert_eq!(
-            out,
-            "{\n  \"a\\\"b\": 3,\n  \"c\": 0.25,\n  \"d\": null,\n  \"e\": [\n    \"x\\ny\"\n  ]\n}"
+            serde_json::to_string(&v).unwrap(),
+            r#"{"a\"b":3,"c":0.25,"d":null,"e":["x\ny"]}"#
         );
     }
 }

@@ -235,3 +235,28 @@ pub fn lightly(addr: SocketAddr) -> Result<lightly_client::Client, String> {
         .build()
         .map_err(|e| format!("cannot build the Lightly client: {e}"))
 }
+
+/// The hand-written baseline: a GET with reqwest, the body read once and decoded with
+/// `serde_json::from_slice`.
+pub async fn get_json_by_hand<T: serde::de::DeserializeOwned>(
+    http: &reqwest::Client,
+    url: &str,
+) -> Result<T, String> {
+    let response = http
+        .get(url)
+        .header("accept", "application/json")
+        .send()
+        .await
+        .map_err(|e| format!("hand-written request failed: {e}"))?;
+    if !response.status().is_success() {
+        return Err(format!(
+            "hand-written request: status {}",
+            response.status()
+        ));
+    }
+    let bytes = response
+        .bytes()
+        .await
+        .map_err(|e| format!("hand-written request: {e}"))?;
+    serde_json::from_slice(&bytes).map_err(|e| format!("hand-written request: {e}"))
+}

@@ -21,9 +21,7 @@ impl ActiveLearningScoreType {
                 None,
                 None,
                 Some({
-                    static PATTERN: std::sync::OnceLock<
-                        Result<regex_lite::Regex, String>,
-                    > = std::sync::OnceLock::new();
+                    static PATTERN: std::sync::OnceLock<crate::runtime::Pattern> = std::sync::OnceLock::new();
                     (&PATTERN, "^[a-zA-Z0-9_-]+$")
                 }),
             )
@@ -575,9 +573,7 @@ impl CategoryName {
                 Some(1),
                 None,
                 Some({
-                    static PATTERN: std::sync::OnceLock<
-                        Result<regex_lite::Regex, String>,
-                    > = std::sync::OnceLock::new();
+                    static PATTERN: std::sync::OnceLock<crate::runtime::Pattern> = std::sync::OnceLock::new();
                     (&PATTERN, "^[a-zA-Z0-9][a-zA-Z0-9 .:;=@_-]+$")
                 }),
             )
@@ -1440,9 +1436,7 @@ impl DatasourceConfigS3DelegatedAccessS3Arn {
                 Some(12),
                 None,
                 Some({
-                    static PATTERN: std::sync::OnceLock<
-                        Result<regex_lite::Regex, String>,
-                    > = std::sync::OnceLock::new();
+                    static PATTERN: std::sync::OnceLock<crate::runtime::Pattern> = std::sync::OnceLock::new();
                     (&PATTERN, "^arn:aws:iam::[0-9]{12}:role.+$")
                 }),
             )
@@ -1518,9 +1512,7 @@ impl DatasourceConfigS3DelegatedAccessS3ExternalId {
                 Some(10),
                 None,
                 Some({
-                    static PATTERN: std::sync::OnceLock<
-                        Result<regex_lite::Regex, String>,
-                    > = std::sync::OnceLock::new();
+                    static PATTERN: std::sync::OnceLock<crate::runtime::Pattern> = std::sync::OnceLock::new();
                     (&PATTERN, "^[a-zA-Z0-9_+=,.@:\\/-]+$")
                 }),
             )
@@ -2246,9 +2238,7 @@ impl MongoObjectId {
                 None,
                 None,
                 Some({
-                    static PATTERN: std::sync::OnceLock<
-                        Result<regex_lite::Regex, String>,
-                    > = std::sync::OnceLock::new();
+                    static PATTERN: std::sync::OnceLock<crate::runtime::Pattern> = std::sync::OnceLock::new();
                     (&PATTERN, "^[a-f0-9]{24}$")
                 }),
             )
@@ -2321,9 +2311,7 @@ impl PathSafeName {
                 Some(1),
                 None,
                 Some({
-                    static PATTERN: std::sync::OnceLock<
-                        Result<regex_lite::Regex, String>,
-                    > = std::sync::OnceLock::new();
+                    static PATTERN: std::sync::OnceLock<crate::runtime::Pattern> = std::sync::OnceLock::new();
                     (&PATTERN, "^[a-zA-Z0-9][a-zA-Z0-9 ._-]+$")
                 }),
             )
@@ -3979,9 +3967,7 @@ impl TagBitMaskData {
                 None,
                 None,
                 Some({
-                    static PATTERN: std::sync::OnceLock<
-                        Result<regex_lite::Regex, String>,
-                    > = std::sync::OnceLock::new();
+                    static PATTERN: std::sync::OnceLock<crate::runtime::Pattern> = std::sync::OnceLock::new();
                     (&PATTERN, "^0x[a-f0-9]+$")
                 }),
             )
@@ -4231,9 +4217,7 @@ impl TagDataPrevTagId {
                 None,
                 None,
                 Some({
-                    static PATTERN: std::sync::OnceLock<
-                        Result<regex_lite::Regex, String>,
-                    > = std::sync::OnceLock::new();
+                    static PATTERN: std::sync::OnceLock<crate::runtime::Pattern> = std::sync::OnceLock::new();
                     (&PATTERN, "^[a-f0-9]{24}$")
                 }),
             )
@@ -4308,9 +4292,7 @@ impl TagName {
                 Some(3),
                 None,
                 Some({
-                    static PATTERN: std::sync::OnceLock<
-                        Result<regex_lite::Regex, String>,
-                    > = std::sync::OnceLock::new();
+                    static PATTERN: std::sync::OnceLock<crate::runtime::Pattern> = std::sync::OnceLock::new();
                     (&PATTERN, "^[a-zA-Z0-9][a-zA-Z0-9 .:;=@_-]+$")
                 }),
             )

@@ -109,21 +109,5 @@ fn check(got: usize, want: usize) -> Result<(), String> {
 }
 
 async fn by_hand(http: &reqwest::Client, url: &str) -> Result<Vec<SampleData>, String> {
-    let response = http
-        .get(url)
-        .header("accept", "application/json")
-        .send()
-        .await
-        .map_err(|e| format!("hand-written request failed: {e}"))?;
-    if !response.status().is_success() {
-        return Err(format!(
-            "hand-written request: status {}",
-            response.status()
-        ));
-    }
-    let bytes = response
-        .bytes()
-        .await
-        .map_err(|e| format!("hand-written request: {e}"))?;
-    serde_json::from_slice(&bytes).map_err(|e| format!("hand-written request: {e}"))
+    bench::get_json_by_hand(http, url).await
 }

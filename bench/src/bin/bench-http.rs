@@ -92,21 +92,5 @@ async fn by_hand(http: &reqwest::Client, base: &str) -> Result<TagData, String> 
         "{base}/v1/datasets/{}/tags/{TAG_ID}?token=t",
         bench::DATASET_ID
     );
-    let response = http
-        .get(url)
-        .header("accept", "application/json")
-        .send()
-        .await
-        .map_err(|e| format!("hand-written request failed: {e}"))?;
-    if !response.status().is_success() {
-        return Err(format!(
-            "hand-written request: status {}",
-            response.status()
-        ));
-    }
-    let bytes = response
-        .bytes()
-        .await
-        .map_err(|e| format!("hand-written request: {e}"))?;
-    serde_json::from_slice(&bytes).map_err(|e| format!("hand-written request: {e}"))
+    bench::get_json_by_hand(http, &url).await
 }

@@ -304,7 +304,7 @@ pub(crate) fn check_call(inner: &Ty, constraints: &Constraints, value: TokenStre
             let pattern = match &constraints.pattern {
                 Some(p) => quote! {
                     Some({
-                        static PATTERN: std::sync::OnceLock<Result<regex_lite::Regex, String>> = std::sync::OnceLock::new();
+                        static PATTERN: std::sync::OnceLock<crate::runtime::Pattern> = std::sync::OnceLock::new();
                         (&PATTERN, #p)
                     })
                 },

@@ -1081,7 +1081,7 @@ fn push_deep_object(
 }
 
 /// A JSON value as query text: strings as they are, anything else as JSON.
-fn json_text(v: &serde_json::Value) -> String {
+pub fn json_text(v: &serde_json::Value) -> String {
     match v {
         serde_json::Value::String(s) => s.clone(),
         other => other.to_string(),

@@ -470,6 +470,18 @@ fn emit_send(op: &Operation, types: &Types<'_>) -> TokenStream {
                     quote!(if let Some(value) = &#id { request.query_object(#api, value, crate::runtime::ObjectStyle::#style).map_err(Error::into_typed)?; })
                 });
             }
+            ParamLocation::Query if p.ty == Ty::Json || p.ty == Ty::Vec(Box::new(Ty::Json)) => {
+                let text = if is_array {
+                    quote!(let texts: Vec<String> = values.iter().map(crate::runtime::json_text).collect(); request.query_array(#api, &texts, #explode);)
+                } else {
+                    quote!(request.query(#api, crate::runtime::json_text(values));)
+                };
+                wire.push(if p.required {
+                    quote!({ let values = &#id; #text })
+                } else {
+                    quote!(if let Some(values) = &#id { #text })
+                });
+            }
             ParamLocation::Query => wire.push(match (is_array, p.required) {
                 (true, true) => quote!(request.query_array(#api, &#id, #explode);),
                 (true, false) => quote!(if let Some(values) = &#id { request.query_array(#api, values, #explode); }),

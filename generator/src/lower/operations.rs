@@ -473,6 +473,9 @@ impl<'a> Lowerer<'a> {
     fn is_text_encodable(&self, ty: &Ty, loc: ParamLocation) -> bool {
         let kind_of = |n: &str| self.types.get(n).map(|t| &t.kind);
         match ty {
+            // Untyped query values (`items: {}`) are written as JSON text, strings as they are.
+            Ty::Json => loc == ParamLocation::Query,
+            Ty::Vec(inner) if **inner == Ty::Json => loc == ParamLocation::Query,
             Ty::Vec(inner) => {
                 loc != ParamLocation::Path && crate::ir::has_text_form(inner, &kind_of)
             }

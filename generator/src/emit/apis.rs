@@ -747,6 +747,13 @@ fn emit_send(op: &Operation, types: &Types<'_>) -> TokenStream {
 /// values with a text form become text fields (arrays repeat the field), anything else is
 /// a JSON part.
 fn multipart_parts(body_ty: &Ty, types: &Types<'_>, value: TokenStream) -> TokenStream {
+    if *body_ty == Ty::Bytes {
+        return quote! {
+            let mut form = crate::runtime::Multipart::new();
+            form.file("file", &#value, "application/octet-stream");
+            request.multipart_body(form);
+        };
+    }
     let fields = match body_ty {
         Ty::Named(n) => match types.get(n.as_str()).map(|d| &d.kind) {
             Some(TypeKind::Struct { fields, .. }) => fields.as_slice(),

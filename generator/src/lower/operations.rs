@@ -535,8 +535,10 @@ impl<'a> Lowerer<'a> {
                     ),
                     _ => false,
                 };
-                if !is_struct {
-                    self.diags.warning(&schema_at, "a multipart body must be an object with properties; the operation is skipped");
+                // A bare binary schema is one file; its part is called `file`, as the
+                // document names none.
+                if !is_struct && ty != Ty::Bytes {
+                    self.diags.warning(&schema_at, "a multipart body must be an object with properties or a binary string; the operation is skipped");
                     return None;
                 }
                 ty

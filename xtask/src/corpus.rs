@@ -830,43 +830,30 @@ fn parse_compiler_output(stderr: &str) -> (Vec<Block>, Vec<Block>) {
 /// `(operations, schemas)`: path items × methods, and `components.schemas`.
 fn count(text: &str) -> Result<(usize, usize), String> {
     let trimmed = text.trim_start_matches('\u{feff}').trim_start();
-    if trimmed.starts_with('{') {
-        let v: serde_json::Value =
-            serde_json::from_str(trimmed).map_err(|e| format!("not JSON: {e}"))?;
-        let operations = v
-            .get("paths")
-            .and_then(|p| p.as_object())
-            .map_or(0, |paths| {
-                paths
-                    .values()
-                    .map(|item| METHODS.iter().filter(|m| item.get(**m).is_some()).count())
-                    .sum()
-            });
-        let schemas = v
-            .get("components")
-            .and_then(|c| c.get("schemas"))
-            .and_then(|s| s.as_object())
-            .map_or(0, |s| s.len());
-        Ok((operations, schemas))
+    // YAML goes through serde_json too, so one walk counts both; integer keys such as
+    // status codes become strings on the way.
+    let v: serde_json::Value = if trimmed.starts_with('{') {
+        serde_json::from_str(trimmed).map_err(|e| format!("not JSON: {e}"))?
     } else {
-        let v: serde_yaml::Value =
+        let yaml: serde_yaml::Value =
             serde_yaml::from_str(trimmed).map_err(|e| format!("not YAML: {e}"))?;
-        let operations = v
-            .get("paths")
-            .and_then(|p| p.as_mapping())
-            .map_or(0, |paths| {
-                paths
-                    .values()
-                    .map(|item| METHODS.iter().filter(|m| item.get(**m).is_some()).count())
-                    .sum()
-            });
-        let schemas = v
-            .get("components")
-            .and_then(|c| c.get("schemas"))
-            .and_then(|s| s.as_mapping())
-            .map_or(0, |s| s.len());
-        Ok((operations, schemas))
-    }
+        serde_json::to_value(yaml).map_err(|e| format!("YAML without a JSON form: {e}"))?
+    };
+    let operations = v
+        .get("paths")
+        .and_then(|p| p.as_object())
+        .map_or(0, |paths| {
+            paths
+                .values()
+                .map(|item| METHODS.iter().filter(|m| item.get(**m).is_some()).count())
+                .sum()
+        });
+    let schemas = v
+        .get("components")
+        .and_then(|c| c.get("schemas"))
+        .and_then(|s| s.as_object())
+        .map_or(0, |s| s.len());
+    Ok((operations, schemas))
 }
 
 /// `api/azure.com/addons-Addons.json` -> `azure-com-addons-addons`: the path without its
@@ -1258,6 +1245,14 @@ fn normalize(message: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_json_and_yaml_alike() {
+        let yaml = "paths:\n  /a:\n    get:\n      responses:\n        200: {description: ok}\n    post: {}\ncomponents:\n  schemas:\n    A: {}\n";
+        let json = r#"{"paths": {"/a": {"get": {"responses": {"200": {"description": "ok"}}}, "post": {}}}, "components": {"schemas": {"A": {}}}}"#;
+        assert_eq!(count(yaml), Ok((2, 1)));
+        assert_eq!(count(json), Ok((2, 1)));
+    }
 
     #[test]
     fn slugs() {

@@ -31,7 +31,10 @@ fn fixture_crates_compile_without_warnings() {
             ..Options::default()
         };
         let generated = generate(&text, &options).unwrap_or_else(|d| panic!("{name}: {d}"));
-        generated.output.write(&work.join(&name)).unwrap();
+        generated
+            .output
+            .write(&work.join(&name), Default::default())
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
         members.push(format!("\"{name}\""));
     }
     std::fs::write(

@@ -16,7 +16,7 @@ pub mod output;
 pub mod render;
 
 pub use diagnostics::{Diagnostic, Diagnostics, Severity};
-pub use output::{Output, Staleness};
+pub use output::{Output, Staleness, WriteError, WriteOptions, WriteReport};
 
 /// What to call the crate and how to describe where it came from.
 #[derive(Debug, Clone)]

@@ -505,7 +505,7 @@ fn corpus(
     .map_err(|d| format!("cannot generate the warm-up crate:\n{d}"))?;
     warmup
         .output
-        .write(&crates.join("_warmup"))
+        .write(&crates.join("_warmup"), Default::default())
         .map_err(|e| format!("cannot write the warm-up crate: {e}"))?;
     let mut manifest =
         String::from("# Scratch workspace of `cargo xtask corpus`; rewritten on every run.\n[workspace]\nresolver = \"2\"\nmembers = [\n    \"_warmup\",\n");
@@ -716,10 +716,9 @@ fn generate_one(args: &[String]) -> Result<(), String> {
     };
     let report = match result {
         Ok(Ok(generated)) => {
-            let _ = fs::remove_dir_all(out);
             generated
                 .output
-                .write(Path::new(out))
+                .write(Path::new(out), Default::default())
                 .map_err(|e| format!("cannot write {out}: {e}"))?;
             serde_json::json!({
                 "status": "generated",

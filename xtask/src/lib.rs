@@ -2,7 +2,7 @@
 //! checked-in Lightly client is generated, so `regenerate`, `--check` and the freshness test
 //! cannot drift apart.
 
-use openapi_rs_gen::{generate, Generated, Options};
+use openapi_rs_gen::{generate, Generated, Options, Output, WriteOptions};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -45,9 +45,34 @@ pub fn check_fresh() -> Result<(), String> {
         .map_err(|e| format!("cannot read {}: {e}", out.display()))?;
     if staleness.is_fresh() {
         Ok(())
-    } else {
+    } else if staleness.foreign.is_empty() {
         Err(format!("generated-client/ is out of date:\n{staleness}run `cargo xtask regenerate` and commit the result"))
+    } else {
+        Err(format!("generated-client/ is out of date:\n{staleness}run `cargo xtask regenerate` and commit the result; move foreign files under examples/ or tests/, or delete them"))
     }
+}
+
+/// Writes `output` into `dir` by the generator's rules ([`Output::write`]: only its own
+/// files are replaced or removed, a foreign folder is refused unless `force`), prints its
+/// notes, and returns a one-line summary naming `label`.
+pub fn write_output(
+    output: &Output,
+    dir: &Path,
+    label: &str,
+    force: bool,
+) -> Result<String, String> {
+    let report = output
+        .write(dir, WriteOptions { force })
+        .map_err(|e| e.to_string())?;
+    for note in &report.notes {
+        eprintln!("note: {note}");
+    }
+    Ok(format!(
+        "wrote {} files to {label} ({} unchanged, {} removed)",
+        report.written.len(),
+        report.unchanged.len(),
+        report.removed.len()
+    ))
 }
 
 /// `$XDG_CACHE_HOME/openapi-rs-gen/<what>` (or `~/.cache/...`): downloads live outside the

@@ -1,9 +1,9 @@
 //! Project tasks: `cargo xtask regenerate [--check]`, `cargo xtask generate --spec PATH
-//! --out DIR [--name CRATE]`, `cargo xtask test`. Thin: reads files, calls the generator
+//! --out DIR [--name CRATE] [--force]`, `cargo xtask test`. Thin: reads files, calls the generator
 //! library, writes files, reports with context.
 
 use openapi_rs_gen::{generate, Options};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, ExitCode};
 use xtask::root;
 
@@ -12,7 +12,9 @@ mod corpus;
 
 const USAGE: &str = "usage:
   cargo xtask regenerate [--check]     spec/lightly.yaml -> generated-client/
-  cargo xtask generate --spec PATH --out DIR [--name CRATE]
+  cargo xtask generate --spec PATH --out DIR [--name CRATE] [--force]
+                                       DIR must be new, empty or written by the generator;
+                                       --force writes beside other files, never over them
   cargo xtask test                     install test tools, then run every test
   cargo xtask corpus [--only SUBSTRING] [--no-check] [--timeout SECS] [--select]
                                        generate and check the real-world corpus
@@ -57,14 +59,8 @@ fn regenerate(args: &[String]) -> Result<(), String> {
             generated.output.files.len()
         );
     } else {
-        generated
-            .output
-            .write(&out)
-            .map_err(|e| format!("cannot write {}: {e}", out.display()))?;
-        eprintln!(
-            "wrote {} files to generated-client/",
-            generated.output.files.len()
-        );
+        let summary = xtask::write_output(&generated.output, &out, "generated-client/", false)?;
+        eprintln!("{summary}");
     }
     Ok(())
 }
@@ -73,12 +69,14 @@ fn generate_cmd(args: &[String]) -> Result<(), String> {
     let mut spec = None;
     let mut out = None;
     let mut name = None;
+    let mut force = false;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
             "--spec" => spec = it.next().cloned(),
             "--out" => out = it.next().cloned(),
             "--name" => name = it.next().cloned(),
+            "--force" => force = true,
             _ => return Err(USAGE.to_string()),
         }
     }
@@ -119,19 +117,8 @@ fn generate_cmd(args: &[String]) -> Result<(), String> {
     for w in generated.warnings.iter() {
         eprintln!("{spec}: {w}");
     }
-    // Write into a sibling temporary directory first so a failure leaves nothing half-done.
-    let out_path = PathBuf::from(&out);
-    let tmp = out_path.with_extension("xtask-tmp");
-    let _ = std::fs::remove_dir_all(&tmp);
-    generated
-        .output
-        .write(&tmp)
-        .map_err(|e| format!("cannot write {}: {e}", tmp.display()))?;
-    if out_path.exists() {
-        std::fs::remove_dir_all(&out_path).map_err(|e| format!("cannot replace {out}: {e}"))?;
-    }
-    std::fs::rename(&tmp, &out_path).map_err(|e| format!("cannot move output into {out}: {e}"))?;
-    eprintln!("wrote {} files to {out}", generated.output.files.len());
+    let summary = xtask::write_output(&generated.output, Path::new(&out), &out, force)?;
+    eprintln!("{summary}");
     Ok(())
 }
 

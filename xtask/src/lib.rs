@@ -67,9 +67,10 @@ pub fn write_output(
     for note in &report.notes {
         eprintln!("note: {note}");
     }
+    let n = report.written.len();
     Ok(format!(
-        "wrote {} files to {label} ({} unchanged, {} removed)",
-        report.written.len(),
+        "wrote {n} file{} to {label} ({} unchanged, {} removed)",
+        if n == 1 { "" } else { "s" },
         report.unchanged.len(),
         report.removed.len()
     ))

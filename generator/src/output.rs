@@ -425,7 +425,7 @@ impl Output {
                 dir.join(folder)
             };
             // Only real folders inside `dir`: a symbolic link on the way is not followed.
-            if !matches!(probe_kind(dir, folder), Ok(Some(Kind::Dir))) {
+            if !is_real_folder(dir, folder).map_err(io_err(&at, "read"))? {
                 continue;
             }
             for (name, kind) in read_dir_sorted(&at).map_err(io_err(&at, "read"))? {
@@ -676,6 +676,20 @@ fn probe_kind(dir: &Path, rel: &str) -> io::Result<Option<Kind>> {
     }
 }
 
+/// Whether `rel` under `dir` is a folder, reached through folders only (no symbolic link).
+fn is_real_folder(dir: &Path, rel: &str) -> io::Result<bool> {
+    if rel.is_empty() {
+        return Ok(true);
+    }
+    let ends = rel.match_indices('/').map(|(i, _)| i).chain([rel.len()]);
+    for end in ends {
+        if probe_kind(dir, &rel[..end])? != Some(Kind::Dir) {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
 /// What is at `rel` under `dir`: each folder on the way must be a real folder (a symbolic
 /// link is never followed), and the path itself a regular file or nothing.
 fn probe(dir: &Path, rel: &str) -> io::Result<Found> {
@@ -807,13 +821,17 @@ fn read_dir_sorted(dir: &Path) -> io::Result<Vec<(String, Kind)>> {
 
 /// Whether `dir` holds no files: only empty folders and the generator's temporary files.
 fn is_vacant(dir: &Path) -> io::Result<bool> {
-    for (name, kind) in read_dir_sorted(dir)? {
-        let vacant = match kind {
-            Kind::Dir => is_vacant(&dir.join(&name))?,
-            Kind::File => is_temp(&name),
-            Kind::Link | Kind::Special => false,
-        };
-        if !vacant {
+    let entries = read_dir_sorted(dir)?;
+    // Files first, so a folder with files in it is told without walking its subfolders.
+    for (name, kind) in &entries {
+        match kind {
+            Kind::Dir => {}
+            Kind::File if is_temp(name) => {}
+            _ => return Ok(false),
+        }
+    }
+    for (name, kind) in &entries {
+        if *kind == Kind::Dir && !is_vacant(&dir.join(name))? {
             return Ok(false);
         }
     }
@@ -1199,6 +1217,33 @@ mod tests {
         );
         assert!(tree(&elsewhere).is_empty());
         assert!(!dir.join("Cargo.toml").exists());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn nothing_behind_a_linked_folder_is_removed() {
+        use std::os::unix::fs::symlink;
+        let tmp = TempDir::new().unwrap();
+        let elsewhere = tmp.path().join("elsewhere");
+        let dir = tmp.path().join("out");
+        let mut with_deep = first();
+        let deep = generated("x.rs", "deep");
+        with_deep.files.insert("a/b/x.rs".to_string(), deep.clone());
+        with_deep.write(&dir, WriteOptions::default()).unwrap();
+        // The folder above a file no longer produced is now a link to a folder elsewhere
+        // holding a file of that name and a temporary-looking file.
+        fs::remove_dir_all(dir.join("a")).unwrap();
+        put(&elsewhere, "b/x.rs", &deep);
+        put(
+            &elsewhere,
+            &format!("b/.y.rs{TEMP_SUFFIX}"),
+            "not ours to remove",
+        );
+        symlink(&elsewhere, dir.join("a")).unwrap();
+        let before = tree(&elsewhere);
+        second().write(&dir, WriteOptions::default()).unwrap();
+        assert_eq!(tree(&elsewhere), before);
+        assert!(fs::symlink_metadata(dir.join("a")).unwrap().is_symlink());
     }
 
     #[cfg(unix)]

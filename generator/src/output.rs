@@ -216,12 +216,13 @@ impl Output {
     /// it did not write is refused unless `options.force`. Every refusal comes before
     /// anything is changed.
     pub fn write(&self, dir: &Path, options: WriteOptions) -> Result<WriteReport, WriteError> {
-        self.plan(dir, options)?.apply()
+        self.plan(here_if_empty(dir), options)?.apply()
     }
 
     /// Compares with `dir`, normalising line endings. Files under [`HAND_WRITTEN_DIRS`]
     /// and a top-level `Cargo.lock` are left out of the comparison.
     pub fn compare(&self, dir: &Path) -> io::Result<Staleness> {
+        let dir = here_if_empty(dir);
         let mut expected = self.files.clone();
         expected.insert(MANIFEST.to_string(), self.manifest());
         let mut on_disk = BTreeMap::new();
@@ -549,6 +550,15 @@ impl Plan<'_> {
             report.written.push(MANIFEST.to_string());
         }
         Ok(report)
+    }
+}
+
+/// An empty path names the current folder (and must not read as a missing one).
+fn here_if_empty(dir: &Path) -> &Path {
+    if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
     }
 }
 

@@ -74,14 +74,16 @@ fn out_dot_in_a_folder_of_user_files_is_refused_and_changes_nothing() {
     assert!(stderr(&run).contains("`notes.txt`"), "{}", stderr(&run));
     assert_eq!(files(tmp.path()), before);
 
-    // A named folder of user files likewise.
-    let run = generate(tmp.path(), "src", &[]);
-    assert!(
-        !run.status.success(),
-        "generate succeeded:\n{}",
-        stderr(&run)
-    );
-    assert_eq!(files(tmp.path()), before);
+    // A named folder of user files likewise, and an empty path, which names this one.
+    for out in ["src", "", "./"] {
+        let run = generate(tmp.path(), out, &[]);
+        assert!(
+            !run.status.success(),
+            "{out:?}: generate succeeded:\n{}",
+            stderr(&run)
+        );
+        assert_eq!(files(tmp.path()), before, "{out:?}");
+    }
 
     // --force writes beside them and changes none of them.
     let run = generate(tmp.path(), ".", &["--force"]);

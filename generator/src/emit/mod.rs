@@ -86,19 +86,20 @@ pub(crate) fn doc(text: Option<&str>, fallback: &str) -> TokenStream {
     quote!(#(#attrs)*)
 }
 
-/// Doc lines appended after a blank doc line.
+/// Doc lines appended after a blank doc line. Each is kept to one line with no control
+/// characters, whatever document text it was built from.
 pub(crate) fn doc_more(lines: &[String]) -> TokenStream {
     if lines.is_empty() {
         return quote!();
     }
     let attrs = lines.iter().map(|l| {
-        let l = format!(" {l}");
+        let l = format!(" {}", crate::docs::one_line(l));
         quote!(#[doc = #l])
     });
     quote!(#[doc = ""] #(#attrs)*)
 }
 
-/// A Rust string literal's text form of `s`, for use inside backticks in docs.
+/// `s` as inline code in docs: on one line, backticks written as `'`.
 pub(crate) fn code(s: &str) -> String {
-    format!("`{}`", s.replace('`', "'"))
+    format!("`{}`", crate::docs::one_line(s).replace('`', "'"))
 }

@@ -103,3 +103,17 @@ pub(crate) fn doc_more(lines: &[String]) -> TokenStream {
 pub(crate) fn code(s: &str) -> String {
     format!("`{}`", crate::docs::one_line(s).replace('`', "'"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn doc_text_from_the_document_stays_on_its_line() {
+        assert_eq!(code("a`\nb\r\u{202E}c"), "`a' b c`");
+        let more = doc_more(&["`GET /a\n```\nfn main() {}\n```` (x\ry)".to_string()]).to_string();
+        assert!(!more.contains("\\n") && !more.contains("\\r"), "{more}");
+        let d = doc(None, "Calls `a\n```\nfn main() {}\n```\n`.").to_string();
+        assert!(d.contains("```text"), "{d}");
+    }
+}

@@ -73,8 +73,11 @@ pub(crate) fn ty(t: &Ty, place: Place) -> TokenStream {
 
 /// `#[doc = "..."]` attributes for `text`, or for `fallback` when the document says nothing.
 pub(crate) fn doc(text: Option<&str>, fallback: &str) -> TokenStream {
-    let text = text.filter(|t| !t.trim().is_empty()).unwrap_or(fallback);
-    let lines = crate::docs::doc_lines(text);
+    // Text that says nothing once cleaned (control characters, empty HTML) counts as none.
+    let lines = text
+        .map(crate::docs::doc_lines)
+        .filter(|l| l.iter().any(|l| !l.trim().is_empty()))
+        .unwrap_or_else(|| crate::docs::doc_lines(fallback));
     let attrs = lines.iter().map(|l| {
         let l = if l.is_empty() {
             String::new()
@@ -115,5 +118,9 @@ mod tests {
         assert!(!more.contains("\\n") && !more.contains("\\r"), "{more}");
         let d = doc(None, "Calls `a\n```\nfn main() {}\n```\n`.").to_string();
         assert!(d.contains("```text"), "{d}");
+        for empty in ["\u{7}", "\u{202E}", "<p></p>", " \r\n "] {
+            let d = doc(Some(empty), "Fallback.").to_string();
+            assert!(d.contains("Fallback."), "{empty:?}: {d}");
+        }
     }
 }

@@ -138,7 +138,7 @@ fn param_doc(p: &Param) -> Vec<String> {
         code(&p.api_name)
     );
     if let Some(d) = &p.doc {
-        let text = crate::docs::doc_lines(d).join(" ");
+        let text = crate::docs::doc_line(d);
         line.push_str(": ");
         line.push_str(&text);
     }
@@ -170,7 +170,7 @@ fn emit_method(op: &Operation, _group: &Group, types: &Types<'_>) -> TokenStream
                 b.content_type,
                 b.doc
                     .as_ref()
-                    .map(|d| format!(": {}", crate::docs::doc_lines(d).join(" ")))
+                    .map(|d| format!(": {}", crate::docs::doc_line(d)))
                     .unwrap_or_default()
             ));
         }
@@ -349,7 +349,7 @@ pub(crate) fn emit_builder(op: &Operation, group: &Group, types: &Types<'_>) -> 
                     " Status {status}{}",
                     v.doc
                         .as_ref()
-                        .map(|d| format!(": {}", crate::docs::doc_lines(d).join(" ")))
+                        .map(|d| format!(": {}", crate::docs::doc_line(d)))
                         .unwrap_or_default()
                 );
                 match v.kind.ty() {
@@ -381,7 +381,7 @@ pub(crate) fn emit_builder(op: &Operation, group: &Group, types: &Types<'_>) -> 
             let fid = ident(&f.name);
             let t = ty(&f.ty, Place::Elsewhere);
             let d = doc(f.doc.as_deref(), &format!("The `{}` header.", f.api_name));
-            let wire = format!(" Header: `{}`.", f.api_name);
+            let wire = format!(" Header: {}.", code(&f.api_name));
             quote!(#d #[doc = ""] #[doc = #wire] pub #fid: Option<#t>,)
         });
         let sdoc = format!(

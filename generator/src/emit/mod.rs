@@ -73,8 +73,11 @@ pub(crate) fn ty(t: &Ty, place: Place) -> TokenStream {
 
 /// `#[doc = "..."]` attributes for `text`, or for `fallback` when the document says nothing.
 pub(crate) fn doc(text: Option<&str>, fallback: &str) -> TokenStream {
-    let text = text.filter(|t| !t.trim().is_empty()).unwrap_or(fallback);
-    let lines = crate::docs::doc_lines(text);
+    // Text that says nothing once cleaned (control characters, empty HTML) counts as none.
+    let lines = text
+        .map(crate::docs::doc_lines)
+        .filter(|l| l.iter().any(|l| !l.trim().is_empty()))
+        .unwrap_or_else(|| crate::docs::doc_lines(fallback));
     let attrs = lines.iter().map(|l| {
         let l = if l.is_empty() {
             String::new()
@@ -86,19 +89,38 @@ pub(crate) fn doc(text: Option<&str>, fallback: &str) -> TokenStream {
     quote!(#(#attrs)*)
 }
 
-/// Doc lines appended after a blank doc line.
+/// Doc lines appended after a blank doc line. Each is kept to one line with no control
+/// characters, whatever document text it was built from.
 pub(crate) fn doc_more(lines: &[String]) -> TokenStream {
     if lines.is_empty() {
         return quote!();
     }
     let attrs = lines.iter().map(|l| {
-        let l = format!(" {l}");
+        let l = format!(" {}", crate::docs::one_line(l));
         quote!(#[doc = #l])
     });
     quote!(#[doc = ""] #(#attrs)*)
 }
 
-/// A Rust string literal's text form of `s`, for use inside backticks in docs.
+/// `s` as inline code in docs: on one line, backticks written as `'`.
 pub(crate) fn code(s: &str) -> String {
-    format!("`{}`", s.replace('`', "'"))
+    format!("`{}`", crate::docs::one_line(s).replace('`', "'"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn doc_text_from_the_document_stays_on_its_line() {
+        assert_eq!(code("a`\nb\r\u{202E}c"), "`a' b c`");
+        let more = doc_more(&["`GET /a\n```\nfn main() {}\n```` (x\ry)".to_string()]).to_string();
+        assert!(!more.contains("\\n") && !more.contains("\\r"), "{more}");
+        let d = doc(None, "Calls `a\n```\nfn main() {}\n```\n`.").to_string();
+        assert!(d.contains("```text"), "{d}");
+        for empty in ["\u{7}", "\u{202E}", "<p></p>", " \r\n "] {
+            let d = doc(Some(empty), "Fallback.").to_string();
+            assert!(d.contains("Fallback."), "{empty:?}: {d}");
+        }
+    }
 }

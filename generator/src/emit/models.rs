@@ -171,7 +171,7 @@ fn emit_string_enum(
 ) -> TokenStream {
     let variants = values.iter().map(|v| {
         let id = ident(&v.name);
-        let d = format!(" `{}`", v.api_name.replace('`', "'"));
+        let d = format!(" {}", code(&v.api_name));
         quote!(#[doc = #d] #id,)
     });
     let as_str = values.iter().map(|v| {
@@ -196,9 +196,9 @@ fn emit_string_enum(
         .map(|v| {
             let id = ident(&v.name);
             let dd = if default.is_some() {
-                format!(" The schema's default, `{}`.", v.api_name)
+                format!(" The schema's default, {}.", code(&v.api_name))
             } else {
-                format!(" The only value the schema allows, `{}`.", v.api_name)
+                format!(" The only value the schema allows, {}.", code(&v.api_name))
             };
             quote! {
                 impl Default for #name {

@@ -33,7 +33,7 @@ fn hostile_text_runs_no_doctests() {
         ..Options::default()
     };
     let generated = generate(&text, &options).unwrap_or_else(|d| panic!("{d}"));
-    generated.output.write(&work).unwrap();
+    generated.output.write(&work, Default::default()).unwrap();
     std::fs::copy(root.join("Cargo.lock"), work.join("Cargo.lock")).unwrap();
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
     let output = Command::new(cargo)

@@ -115,6 +115,11 @@ pub mod reserved {
     /// Parameters are fields, setters, arguments and locals at once, so they share a scope.
     pub const BUILDER_MEMBERS: &[&str] = &["client", "body", "send", "send_with_headers", "stream"];
 
+    /// Variants of a union besides its members: discriminated unions keep what they do
+    /// not know as `Unknown`. (String enums rename a value called `Unknown` or `Self` to
+    /// `UnknownValue` or `SelfValue`, see [`variant_name`](super::variant_name).)
+    pub const UNION_VARIANTS: &[&str] = &["Unknown"];
+
     /// Locals of the emitted `send` that are alive while parameter locals are read. The
     /// locals made from parameter and header names (`*_segment`, `header_*`) are claimed
     /// in the same scope as the parameters.
@@ -194,6 +199,21 @@ pub fn escape_keyword(s: String) -> String {
 /// names, text in docs, and names built from another name.
 pub fn unraw(ident: &str) -> &str {
     ident.strip_prefix("r#").unwrap_or(ident)
+}
+
+/// The handle type of a tag's operations (`TagsApi`); claim it in the group types' scope.
+pub fn handle_type(tag: &str) -> String {
+    format!("{}Api", type_name(tag))
+}
+
+/// The enum of an operation's success responses, named after its builder.
+pub fn success_enum(builder: &str) -> String {
+    format!("{builder}Response")
+}
+
+/// The struct of an operation's declared response headers, named after its builder.
+pub fn headers_struct(builder: &str) -> String {
+    format!("{builder}Headers")
 }
 
 /// The local the emitted `send` binds a path parameter's encoded text to (it names it in

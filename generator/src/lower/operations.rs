@@ -101,17 +101,17 @@ impl<'a> Lowerer<'a> {
             .collect();
         let handles: Vec<String> = named
             .iter()
-            .map(|(tag, ..)| group_types.claim(&format!("{}Api", naming::type_name(tag))))
+            .map(|(tag, ..)| group_types.claim(&naming::handle_type(tag)))
             .collect();
         let mut groups = Vec::new();
         for ((tag, module, mut operations), type_name) in named.into_iter().zip(handles) {
             for op in &mut operations {
                 op.builder = group_types.claim(&op.builder);
                 if let Success::Multi { name, .. } = &mut op.success {
-                    *name = group_types.claim(&format!("{}Response", op.builder));
+                    *name = group_types.claim(&naming::success_enum(&op.builder));
                 }
                 if let Some(h) = &mut op.response_headers {
-                    h.name = group_types.claim(&format!("{}Headers", op.builder));
+                    h.name = group_types.claim(&naming::headers_struct(&op.builder));
                 }
             }
             let doc = api
@@ -688,7 +688,8 @@ impl<'a> Lowerer<'a> {
                 })
                 .collect();
             Success::Multi {
-                name: format!("{builder}Response"),
+                // Claimed with the builder's name once the operations are grouped.
+                name: naming::success_enum(builder),
                 variants,
             }
         };
@@ -719,7 +720,7 @@ impl<'a> Lowerer<'a> {
         // JSON last keeps a text/plain success first in line for servers that pick the first.
         accept.sort_by_key(|m| classify_media(m) == Some(BodyMedia::Json));
         let headers = (!header_fields.is_empty()).then(|| ResponseHeaders {
-            name: format!("{builder}Headers"),
+            name: naming::headers_struct(builder),
             fields: header_fields,
         });
         Some((success, errors, error_ty, accept, headers))

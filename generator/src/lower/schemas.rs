@@ -633,7 +633,7 @@ impl<'a> Lowerer<'a> {
         name: &str,
         at: &str,
     ) -> TypeKind {
-        let mut scope = Scope::with_reserved(["Unknown"]);
+        let mut scope = naming::scope(&[naming::reserved::UNION_VARIANTS]);
         if let Some(disc) = &s.schema_data.discriminator {
             let mut variants: Vec<TaggedVariant> = Vec::new();
             for (i, member) in members.iter().enumerate() {

@@ -52,7 +52,21 @@ fn run_wire_test(fixture: &str) {
     );
 }
 
+/// Every file in `tests/fixtures/wire/` is the wire test of the fixture of its name.
 #[test]
-fn name_collisions_send_each_parameter_to_its_own_place() {
-    run_wire_test("name_collisions");
+fn fixture_wire_tests_pass() {
+    let mut fixtures: Vec<String> = std::fs::read_dir(root().join("tests/fixtures/wire"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "rs"))
+        .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
+        .collect();
+    fixtures.sort();
+    assert!(
+        fixtures.contains(&"name_collisions".to_string()),
+        "the name_collisions wire test is missing"
+    );
+    for fixture in fixtures {
+        run_wire_test(&fixture);
+    }
 }

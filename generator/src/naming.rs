@@ -73,7 +73,7 @@ pub mod reserved {
 
     /// Type names in each `apis/<group>.rs`, besides [`PRELUDE`]: its imports. The
     /// group's handle, builders and response types are claimed in one scope with these.
-    pub const GROUP_TYPES: &[&str] = &["Error", "Request", "Client"];
+    pub const GROUP_TYPES: &[&str] = &["Error", "Request", "Client", "models"];
 
     /// Trait methods the emitted types derive; an inherent method of the same name would
     /// shadow them (`builder.clone()` is called by `stream`).
@@ -384,5 +384,44 @@ mod tests {
                 }
             }
         }
+    }
+    /// Every name the emitted `models.rs` and `apis/<group>.rs` import is in their
+    /// namespace's table, so no schema, builder or handle can be named like an import.
+    #[test]
+    fn tables_cover_the_imports_of_emitted_modules() {
+        let spec = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: a\n      tags: [t]\n      responses: {'200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/S'}}}}}\ncomponents: {schemas: {S: {type: object, properties: {p: {type: string}}}}}\n";
+        let generated = crate::generate(spec, &crate::Options::default()).expect("generates");
+        fn leaves(tree: &syn::UseTree, out: &mut Vec<String>) {
+            match tree {
+                syn::UseTree::Path(p) => leaves(&p.tree, out),
+                syn::UseTree::Name(n) => out.push(n.ident.to_string()),
+                syn::UseTree::Rename(r) => out.push(r.rename.to_string()),
+                syn::UseTree::Group(g) => g.items.iter().for_each(|t| leaves(t, out)),
+                syn::UseTree::Glob(_) => out.push("*".to_string()),
+            }
+        }
+        let mut checked = 0;
+        for (path, text) in &generated.output.files {
+            let table = match path.as_str() {
+                "src/models.rs" => reserved::MODEL_TYPES,
+                p if p.starts_with("src/apis/") && p != "src/apis/mod.rs" => reserved::GROUP_TYPES,
+                _ => continue,
+            };
+            let file: syn::File = syn::parse_str(text).expect("emitted code parses");
+            let mut names = Vec::new();
+            for item in &file.items {
+                if let syn::Item::Use(u) = item {
+                    leaves(&u.tree, &mut names);
+                }
+            }
+            for name in names {
+                assert!(
+                    table.contains(&name.as_str()),
+                    "`{name}` imported in {path} is missing from its table in naming::reserved"
+                );
+            }
+            checked += 1;
+        }
+        assert_eq!(checked, 2, "models.rs and one group module are checked");
     }
 }

@@ -81,8 +81,8 @@ pub enum TypeKind {
     Struct {
         /// Fields in document order.
         fields: Vec<Field>,
-        /// Extra properties beside the declared ones, if allowed, with their value type.
-        additional: Option<Ty>,
+        /// Extra properties beside the declared ones, if allowed: a map field.
+        additional: Option<AdditionalField>,
     },
     /// A string enum that keeps unknown values.
     StringEnum {
@@ -121,6 +121,15 @@ pub enum TypeKind {
         /// Variants in document order.
         variants: Vec<UntaggedVariant>,
     },
+}
+
+/// The field that keeps a struct's undeclared properties (`#[serde(flatten)]` map).
+#[derive(Debug, Clone, Serialize)]
+pub struct AdditionalField {
+    /// The Rust identifier, claimed after the declared fields.
+    pub name: String,
+    /// The type of each extra property's value.
+    pub ty: Ty,
 }
 
 /// A struct field.
@@ -305,6 +314,8 @@ pub struct ResponseHeaders {
 pub struct ResponseHeader {
     /// The Rust field name.
     pub name: String,
+    /// The local of `send_with_headers` that holds the value read.
+    pub local: String,
     /// The header name as declared.
     pub api_name: String,
     /// The value type (parsed with `FromStr`); the field is an `Option` of it.
@@ -329,8 +340,11 @@ pub enum ParamLocation {
 /// An operation parameter.
 #[derive(Debug, Clone, Serialize)]
 pub struct Param {
-    /// The Rust identifier.
+    /// The Rust identifier: builder field and setter, method argument and local of `send`.
     pub name: String,
+    /// For path parameters: the local of `send` holding the encoded segment.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path_local: Option<String>,
     /// The wire name.
     pub api_name: String,
     /// Where it goes.

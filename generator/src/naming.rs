@@ -1,5 +1,8 @@
 //! Naming: the one place that turns API names into Rust identifiers (casing, keyword
-//! escaping, reserved names) and resolves collisions with a stable rule.
+//! escaping) and resolves collisions with one rule: every namespace of the generated crate
+//! is a [`Scope`] that starts with the names the emitted code itself uses there (the tables
+//! in [`reserved`]), and every API name is claimed in it, in a fixed order; a name that is
+//! taken gets the smallest free numeric suffix.
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 use std::collections::BTreeSet;
@@ -16,64 +19,117 @@ const KEYWORDS: &[&str] = &[
 /// Keywords that cannot be raw identifiers.
 const NOT_RAW: &[&str] = &["crate", "self", "Self", "super", "_"];
 
-/// Type names the generated code uses unqualified (prelude, imports, runtime items); a schema
-/// with one of these names gets a suffix so it cannot shadow them.
-const RESERVED_TYPES: &[&str] = &[
-    "Self",
-    "Option",
-    "Some",
-    "None",
-    "Result",
-    "Ok",
-    "Err",
-    "String",
-    "Vec",
-    "Box",
-    "Default",
-    "Clone",
-    "Copy",
-    "Debug",
-    "Display",
-    "Eq",
-    "PartialEq",
-    "Ord",
-    "PartialOrd",
-    "Hash",
-    "Send",
-    "Sync",
-    "Sized",
-    "From",
-    "Into",
-    "TryFrom",
-    "TryInto",
-    "FromStr",
-    "ToString",
-    "Iterator",
-    "AsRef",
-    "Drop",
-    "Fn",
-    "BTreeMap",
-    "Serialize",
-    "Deserialize",
-    "Serializer",
-    "Deserializer",
-    "Value",
-    "Map",
-    "Client",
-    "ClientBuilder",
-    "Error",
-    "Request",
-    "Response",
-    "Method",
-    "Url",
-    "ValidationError",
-    "ItemStream",
-    "Infallible",
-    "Cow",
-    "OnceLock",
-    "Regex",
-    "Formatter",
-];
+/// The names the emitted code uses in each namespace of the generated crate. A scope for a
+/// namespace starts with its table taken, so no API name can shadow or duplicate them.
+pub mod reserved {
+    /// Names in the standard prelude (types, traits, variants) and `Self`, which emitted
+    /// modules use unqualified.
+    pub const PRELUDE: &[&str] = &[
+        "Self",
+        "Option",
+        "Some",
+        "None",
+        "Result",
+        "Ok",
+        "Err",
+        "String",
+        "ToString",
+        "Vec",
+        "Box",
+        "ToOwned",
+        "Default",
+        "Clone",
+        "Copy",
+        "Debug",
+        "Hash",
+        "Eq",
+        "PartialEq",
+        "Ord",
+        "PartialOrd",
+        "Send",
+        "Sync",
+        "Sized",
+        "Unpin",
+        "Drop",
+        "Fn",
+        "FnMut",
+        "FnOnce",
+        "From",
+        "Into",
+        "TryFrom",
+        "TryInto",
+        "FromIterator",
+        "AsRef",
+        "AsMut",
+        "Iterator",
+        "IntoIterator",
+        "DoubleEndedIterator",
+        "ExactSizeIterator",
+        "Extend",
+    ];
+
+    /// Type names in `models.rs`, besides [`PRELUDE`]: its imports.
+    pub const MODEL_TYPES: &[&str] = &["Serialize", "Deserialize", "ValidationError"];
+
+    /// Type names in each `apis/<group>.rs`, besides [`PRELUDE`]: its imports. The
+    /// group's handle, builders and response types are claimed in one scope with these.
+    pub const GROUP_TYPES: &[&str] = &["Error", "Request", "Client", "models"];
+
+    /// Trait methods the emitted types derive; an inherent method of the same name would
+    /// shadow them (`builder.clone()` is called by `stream`).
+    pub const DERIVED_METHODS: &[&str] = &["clone", "clone_from", "fmt"];
+
+    /// Modules under `apis`: `mod` is the file `apis/mod.rs` itself, and `apis::apis` is
+    /// what clippy's `module_inception` rejects. A group's module name
+    /// is also its accessor method on `Client`, so `Client`'s own methods (in `lib.rs` and
+    /// the runtime) are taken too.
+    pub const GROUP_MODULES: &[&str] = &[
+        "mod",
+        "apis",
+        "builder",
+        "base_url",
+        "execute",
+        "apply_security",
+        "credential",
+    ];
+
+    /// Methods of `ClientBuilder` in the runtime; security schemes add a setter each.
+    pub const CLIENT_BUILDER_METHODS: &[&str] = &[
+        "new",
+        "base_url",
+        "connect_timeout",
+        "timeout",
+        "retry_policy",
+        "user_agent",
+        "credential",
+        "basic_credential",
+        "set_credential",
+        "build",
+    ];
+
+    /// Methods of a group's handle besides its operations.
+    pub const HANDLE_METHODS: &[&str] = &["new"];
+
+    /// Members of a request builder besides its parameters: the `client` field, the
+    /// `body` field and setter, and the methods `send`, `send_with_headers` and `stream`.
+    /// Parameters are fields, setters, arguments and locals at once, so they share a scope.
+    pub const BUILDER_MEMBERS: &[&str] = &["client", "body", "send", "send_with_headers", "stream"];
+
+    /// Variants of a union besides its members: discriminated unions keep what they do
+    /// not know as `Unknown`. (String enums rename a value called `Unknown` or `Self` to
+    /// `UnknownValue` or `SelfValue`, see [`variant_name`](super::variant_name).)
+    pub const UNION_VARIANTS: &[&str] = &["Unknown"];
+
+    /// Locals of the emitted `send` that are alive while parameter locals are read. The
+    /// locals made from parameter and header names (`*_segment`, `header_*`) are claimed
+    /// in the same scope as the parameters.
+    pub const SEND_LOCALS: &[&str] = &["request", "response", "cookies"];
+}
+
+/// A new scope for one namespace, with the given tables taken.
+pub fn scope(tables: &[&[&str]]) -> Scope {
+    Scope::with_reserved(tables.iter().flat_map(|t| t.iter().copied()))
+}
 
 /// Splits an API name into ASCII word characters, so casing sees word breaks where the
 /// document had punctuation or non-ASCII letters.
@@ -106,14 +162,10 @@ pub fn snake(name: &str, fallback: &str) -> String {
     s
 }
 
-/// The Rust type name for a schema or inline type.
+/// The Rust type name wanted for a schema, inline type or builder; claim it in the
+/// namespace's scope with [`Scope::claim`].
 pub fn type_name(name: &str) -> String {
-    let s = upper_camel(name, "T");
-    if RESERVED_TYPES.contains(&s.as_str()) || KEYWORDS.contains(&s.as_str()) {
-        format!("{s}Model")
-    } else {
-        s
-    }
+    upper_camel(name, "T")
 }
 
 /// The Rust variant name for an enum value.
@@ -143,8 +195,52 @@ pub fn escape_keyword(s: String) -> String {
     }
 }
 
-/// Hands out names within one scope; a name already taken gets the smallest numeric
-/// suffix that is free. Callers ask in a deterministic order, so the result is stable.
+/// An identifier without its raw prefix: `r#type` is the identifier `type`. For file
+/// names, text in docs, and names built from another name.
+pub fn unraw(ident: &str) -> &str {
+    ident.strip_prefix("r#").unwrap_or(ident)
+}
+
+/// The handle type of a tag's operations (`TagsApi`); claim it in the group types' scope.
+pub fn handle_type(tag: &str) -> String {
+    format!("{}Api", type_name(tag))
+}
+
+/// The enum of an operation's success responses, named after its builder.
+pub fn success_enum(builder: &str) -> String {
+    format!("{builder}Response")
+}
+
+/// The struct of an operation's declared response headers, named after its builder.
+pub fn headers_struct(builder: &str) -> String {
+    format!("{builder}Headers")
+}
+
+/// The local the emitted `send` binds a path parameter's encoded text to (it names it in
+/// the path's format string); claim it in the parameters' scope.
+pub fn segment_local(param: &str) -> String {
+    format!("{}_segment", stem(param))
+}
+
+/// The local the emitted `send_with_headers` reads a response header into; claim it in
+/// the parameters' scope.
+pub fn header_local(field: &str) -> String {
+    format!("header_{}", stem(field))
+}
+
+/// An identifier without its raw prefix or the underscore that escapes a keyword, to build
+/// other names from: `self_` and `r#type` give `self` and `type`.
+fn stem(ident: &str) -> &str {
+    let base = unraw(ident);
+    match base.trim_end_matches('_') {
+        "" => base,
+        stem => stem,
+    }
+}
+
+/// Hands out names within one namespace; a name already taken gets the smallest numeric
+/// suffix that is free. Raw and plain spellings are one identifier (`r#type` is `type`).
+/// Callers ask in a deterministic order, so the result is stable.
 #[derive(Debug, Default, Clone)]
 pub struct Scope {
     taken: BTreeSet<String>,
@@ -154,17 +250,17 @@ impl Scope {
     /// A scope where `reserved` are already taken.
     pub fn with_reserved<'a>(reserved: impl IntoIterator<Item = &'a str>) -> Self {
         Scope {
-            taken: reserved.into_iter().map(str::to_string).collect(),
+            taken: reserved.into_iter().map(|s| unraw(s).to_string()).collect(),
         }
     }
 
-    /// Claims `wanted`, or `wanted2`, `wanted3`, ... when it is taken.
+    /// Claims the identifier `wanted` (already cased and escaped), or `wanted2`,
+    /// `wanted_2`, ... when it is taken; a suffixed name is never a keyword.
     pub fn claim(&mut self, wanted: &str) -> String {
-        if self.taken.insert(wanted.to_string()) {
+        if self.taken.insert(unraw(wanted).to_string()) {
             return wanted.to_string();
         }
-        // Raw identifiers take their suffix inside: `r#type` -> `type_2`.
-        let base = wanted.strip_prefix("r#").unwrap_or(wanted);
+        let base = stem(wanted);
         let sep = if base.ends_with(|c: char| c.is_ascii_digit())
             || base.contains('_')
             || base
@@ -184,9 +280,19 @@ impl Scope {
         unreachable!("an unbounded counter always finds a free name")
     }
 
+    /// Claims the snake_case identifier for an API name (`fallback` if it has no letters).
+    pub fn claim_snake(&mut self, api_name: &str, fallback: &str) -> String {
+        self.claim(&escape_keyword(snake(api_name, fallback)))
+    }
+
+    /// Claims the type name for an API name.
+    pub fn claim_type(&mut self, api_name: &str) -> String {
+        self.claim(&type_name(api_name))
+    }
+
     /// Whether `name` is taken.
     pub fn contains(&self, name: &str) -> bool {
-        self.taken.contains(name)
+        self.taken.contains(unraw(name))
     }
 }
 
@@ -197,8 +303,6 @@ mod tests {
     #[test]
     fn casing_and_keywords() {
         assert_eq!(type_name("MongoObjectID"), "MongoObjectId");
-        assert_eq!(type_name("self"), "SelfModel");
-        assert_eq!(type_name("Error"), "ErrorModel");
         assert_eq!(type_name("2d-point"), "T2dPoint");
         assert_eq!(field_ident("type"), "r#type");
         assert_eq!(field_ident("self"), "self_");
@@ -223,5 +327,101 @@ mod tests {
         assert_eq!(scope.claim("foo_bar"), "foo_bar_2");
         assert_eq!(scope.claim("r#type"), "r#type");
         assert_eq!(scope.claim("r#type"), "type_2");
+    }
+
+    #[test]
+    fn reserved_names_and_escapes_are_claimed_like_any_other() {
+        let mut types = scope(&[reserved::PRELUDE, reserved::MODEL_TYPES]);
+        assert_eq!(types.claim_type("Result"), "Result2");
+        assert_eq!(types.claim_type("self"), "Self2");
+        assert_eq!(types.claim_type("Error"), "Error");
+        let mut modules = scope(&[reserved::GROUP_MODULES]);
+        // `r#mod` is the identifier `mod`, whose file would be `apis/mod.rs`.
+        assert_eq!(modules.claim_snake("mod", "group"), "mod_2");
+        assert_eq!(modules.claim_snake("builder", "group"), "builder_2");
+        let mut fields = Scope::default();
+        // An escaped `self` and a property really called `self_` stay apart.
+        assert_eq!(fields.claim_snake("self", "field"), "self_");
+        assert_eq!(fields.claim_snake("self_", "field"), "self_2");
+        assert_eq!(fields.claim_snake("Self", "field"), "self_3");
+        assert_eq!(segment_local("self_"), "self_segment");
+        assert_eq!(header_local("r#type"), "header_type");
+        let mut params = scope(&[reserved::BUILDER_MEMBERS, reserved::SEND_LOCALS]);
+        assert_eq!(params.claim_snake("x_segment", "param"), "x_segment");
+        assert_eq!(params.claim_snake("x", "param"), "x");
+        assert_eq!(params.claim(&segment_local("x")), "x_segment_2");
+        assert_eq!(params.claim_snake("request", "param"), "request_2");
+    }
+
+    /// The tables mirror the runtime: every method of `Client` and `ClientBuilder` is
+    /// known here, so a new runtime method cannot collide with an accessor or setter made
+    /// from an API name unnoticed.
+    #[test]
+    fn tables_cover_the_runtime() {
+        let file: syn::File =
+            syn::parse_str(crate::emit::krate::RUNTIME).expect("the runtime parses");
+        for item in &file.items {
+            let syn::Item::Impl(imp) = item else { continue };
+            if imp.trait_.is_some() {
+                continue;
+            }
+            let syn::Type::Path(p) = imp.self_ty.as_ref() else {
+                continue;
+            };
+            let ty = p.path.segments.last().unwrap().ident.to_string();
+            let table = match ty.as_str() {
+                "Client" => reserved::GROUP_MODULES,
+                "ClientBuilder" => reserved::CLIENT_BUILDER_METHODS,
+                _ => continue,
+            };
+            for member in &imp.items {
+                if let syn::ImplItem::Fn(f) = member {
+                    let name = f.sig.ident.to_string();
+                    assert!(
+                        table.contains(&name.as_str()),
+                        "`{ty}::{name}` is missing from its table in naming::reserved"
+                    );
+                }
+            }
+        }
+    }
+    /// Every name the emitted `models.rs` and `apis/<group>.rs` import is in their
+    /// namespace's table, so no schema, builder or handle can be named like an import.
+    #[test]
+    fn tables_cover_the_imports_of_emitted_modules() {
+        let spec = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: a\n      tags: [t]\n      responses: {'200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/S'}}}}}\ncomponents: {schemas: {S: {type: object, properties: {p: {type: string}}}}}\n";
+        let generated = crate::generate(spec, &crate::Options::default()).expect("generates");
+        fn leaves(tree: &syn::UseTree, out: &mut Vec<String>) {
+            match tree {
+                syn::UseTree::Path(p) => leaves(&p.tree, out),
+                syn::UseTree::Name(n) => out.push(n.ident.to_string()),
+                syn::UseTree::Rename(r) => out.push(r.rename.to_string()),
+                syn::UseTree::Group(g) => g.items.iter().for_each(|t| leaves(t, out)),
+                syn::UseTree::Glob(_) => out.push("*".to_string()),
+            }
+        }
+        let mut checked = 0;
+        for (path, text) in &generated.output.files {
+            let table = match path.as_str() {
+                "src/models.rs" => reserved::MODEL_TYPES,
+                p if p.starts_with("src/apis/") && p != "src/apis/mod.rs" => reserved::GROUP_TYPES,
+                _ => continue,
+            };
+            let file: syn::File = syn::parse_str(text).expect("emitted code parses");
+            let mut names = Vec::new();
+            for item in &file.items {
+                if let syn::Item::Use(u) = item {
+                    leaves(&u.tree, &mut names);
+                }
+            }
+            for name in names {
+                assert!(
+                    table.contains(&name.as_str()),
+                    "`{name}` imported in {path} is missing from its table in naming::reserved"
+                );
+            }
+            checked += 1;
+        }
+        assert_eq!(checked, 2, "models.rs and one group module are checked");
     }
 }

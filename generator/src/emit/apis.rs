@@ -7,6 +7,7 @@ use crate::ir::{
     BodyMedia, Group, Operation, Pagination, Param, ParamLocation, ResponseKind, StatusMatch,
     Success, Ty, TypeDef, TypeKind,
 };
+use crate::naming::unraw;
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 use std::collections::BTreeMap;
@@ -132,11 +133,7 @@ fn param_doc(p: &Param) -> Vec<String> {
         ParamLocation::Header => "header",
         ParamLocation::Cookie => "cookie",
     };
-    let mut line = format!(
-        "- {} ({place} {})",
-        code(&p.name.replace("r#", "")),
-        code(&p.api_name)
-    );
+    let mut line = format!("- {} ({place} {})", code(unraw(&p.name)), code(&p.api_name));
     if let Some(d) = &p.doc {
         let text = crate::docs::doc_line(d);
         line.push_str(": ");
@@ -273,7 +270,7 @@ pub(crate) fn emit_builder(op: &Operation, group: &Group, types: &Types<'_>) -> 
     let bdoc = format!(
         " Request builder for [`{}::{}`].",
         group.type_name,
-        method_name.trim_start_matches("r#")
+        unraw(method_name)
     );
     let mut fields = vec![quote!(client: &'a Client)];
     let mut setters = Vec::new();
@@ -363,7 +360,7 @@ pub(crate) fn emit_builder(op: &Operation, group: &Group, types: &Types<'_>) -> 
             let edoc = format!(
                 " Successful responses of [`{}::{}`].",
                 group.type_name,
-                method_name.trim_start_matches("r#")
+                unraw(method_name)
             );
             Some(quote! {
                 #[doc = #edoc]
@@ -387,7 +384,7 @@ pub(crate) fn emit_builder(op: &Operation, group: &Group, types: &Types<'_>) -> 
         let sdoc = format!(
             " Response headers of [`{}::{}`] that the document declares; `None` when absent.",
             group.type_name,
-            method_name.trim_start_matches("r#")
+            unraw(method_name)
         );
         quote! {
             #[doc = #sdoc]
@@ -528,11 +525,12 @@ fn emit_send(op: &Operation, types: &Types<'_>) -> TokenStream {
             .find(|p| p.location == ParamLocation::Path && p.api_name == pname)
         {
             let id = ident(&p.name);
-            let local = format!("{}_segment", p.name.trim_start_matches("r#"));
+            // Lowering names a local for every path parameter.
+            let local = p.path_local.as_deref().unwrap_or(&p.name);
             fmt.push('{');
-            fmt.push_str(&local);
+            fmt.push_str(unraw(local));
             fmt.push('}');
-            let local = ident(&local);
+            let local = ident(local);
             let text = path_text(&p.ty, types, quote!(#id));
             segments.push(quote!(let #local = crate::runtime::encode_path_segment(#text);));
         }
@@ -706,16 +704,14 @@ fn emit_send(op: &Operation, types: &Types<'_>) -> TokenStream {
     // With declared response headers: `send_with_headers` does the work; `send` keeps the
     // common case short.
     let hname = ident(&headers.name);
-    // Locals get a prefix so a header called `value` or `response` cannot shadow ours.
-    let local = |name: &str| ident(&format!("header_{}", name.trim_start_matches("r#")));
     let reads = headers.fields.iter().map(|h| {
-        let l = local(&h.name);
+        let l = ident(&h.local);
         let api = &h.api_name;
         quote!(let #l = response.header_value(#api);)
     });
     let fields = headers.fields.iter().map(|h| {
         let id = ident(&h.name);
-        let l = local(&h.name);
+        let l = ident(&h.local);
         quote!(#id: #l?,)
     });
     send_doc.push(String::new());

@@ -119,7 +119,7 @@ pub fn emit_crate<'a>(api: &'a Api, options: &Options) -> Vec<(String, FileConte
             pieces.push(Box::new(move || emit_builder(op, g, &types)));
         }
         files.push((
-            format!("src/apis/{}.rs", g.module.trim_start_matches("r#")),
+            format!("src/apis/{}.rs", crate::naming::unraw(&g.module)),
             FileContent::Rust(pieces),
         ));
     }
@@ -300,7 +300,7 @@ fn lib_rs(api: &Api, header: &str) -> TokenStream {
     let example_group = api
         .groups
         .first()
-        .map(|g| g.module.trim_start_matches("r#").to_string())
+        .map(|g| crate::naming::unraw(&g.module).to_string())
         .unwrap_or_default();
     let usage = [
         String::new(),

@@ -1,7 +1,9 @@
 //! Models: one Rust item (plus impls) per named type of the IR.
 
 use super::{code, doc, doc_more, ident, ty, Place};
-use crate::ir::{Constraints, Field, TaggedVariant, Ty, TypeDef, TypeKind, UntaggedVariant};
+use crate::ir::{
+    AdditionalField, Constraints, Field, TaggedVariant, Ty, TypeDef, TypeKind, UntaggedVariant,
+};
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
@@ -82,7 +84,7 @@ fn emit_struct(
     docs: TokenStream,
     deprecated: TokenStream,
     fields: &[Field],
-    additional: Option<&Ty>,
+    additional: Option<&AdditionalField>,
 ) -> TokenStream {
     let all_optional = fields.iter().all(|f| matches!(f.ty, Ty::Option(_)));
     let default = if all_optional {
@@ -117,7 +119,7 @@ fn emit_struct(
         } else {
             quote!()
         };
-        let rename = if f.name.trim_start_matches("r#") == api {
+        let rename = if crate::naming::unraw(&f.name) == api {
             quote!()
         } else {
             quote!(#[serde(rename = #api)])
@@ -130,14 +132,9 @@ fn emit_struct(
             pub #id: #t,
         }
     });
-    let extra = additional.map(|v| {
-        let v = ty(v, Place::Models);
-        let fname = if fields.iter().any(|f| f.name == "additional_properties") {
-            "additional_properties_2"
-        } else {
-            "additional_properties"
-        };
-        let fid = ident(fname);
+    let extra = additional.map(|a| {
+        let v = ty(&a.ty, Place::Models);
+        let fid = ident(&a.name);
         quote! {
             /// Properties beside the declared ones.
             #[serde(flatten)]

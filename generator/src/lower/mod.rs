@@ -6,7 +6,7 @@ mod schemas;
 
 use crate::diagnostics::{child, Diagnostics};
 use crate::ir::{Api, TypeDef};
-use crate::naming::Scope;
+use crate::naming::{self, Scope};
 use openapiv3::OpenAPI;
 use std::collections::BTreeMap;
 
@@ -61,7 +61,7 @@ impl<'a> Lowerer<'a> {
             api,
             diags: Diagnostics::default(),
             types: BTreeMap::new(),
-            type_scope: Scope::default(),
+            type_scope: naming::scope(&[naming::reserved::PRELUDE, naming::reserved::MODEL_TYPES]),
             component_names: BTreeMap::new(),
             inline_cache: BTreeMap::new(),
             binary_as_bytes: false,
@@ -76,16 +76,9 @@ impl<'a> Lowerer<'a> {
         let Some(components) = &self.api.components else {
             return out;
         };
-        let mut setters = Scope::with_reserved([
-            "base_url",
-            "build",
-            "connect_timeout",
-            "timeout",
-            "retry_policy",
-            "user_agent",
-            "credential",
-            "basic_credential",
-            "new",
+        let mut setters = naming::scope(&[
+            naming::reserved::CLIENT_BUILDER_METHODS,
+            naming::reserved::DERIVED_METHODS,
         ]);
         let mut names: Vec<&String> = components.security_schemes.keys().collect();
         names.sort();
@@ -133,10 +126,9 @@ impl<'a> Lowerer<'a> {
                     (SchemeKind::Bearer, description.clone())
                 }
             };
-            let setter = setters.claim(&crate::naming::snake(name, "scheme"));
             out.push(crate::ir::SecurityScheme {
                 api_name: name.clone(),
-                setter: crate::naming::escape_keyword(setter),
+                setter: setters.claim_snake(name, "scheme"),
                 kind,
                 doc,
             });

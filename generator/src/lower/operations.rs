@@ -24,7 +24,11 @@ impl<'a> Lowerer<'a> {
     /// Lowers every operation and groups them by tag.
     pub(crate) fn lower_operations(&mut self, schemes: &[SecurityScheme]) -> Vec<Group> {
         let api = self.api;
-        let mut op_scope = Scope::with_reserved(["new", "send", "stream"]);
+        // Operation methods live on their group's handle.
+        let mut op_scope = naming::scope(&[
+            naming::reserved::HANDLE_METHODS,
+            naming::reserved::DERIVED_METHODS,
+        ]);
         let mut seen_ids: BTreeMap<String, String> = BTreeMap::new();
         let mut grouped: BTreeMap<String, Vec<Operation>> = BTreeMap::new();
         for (path, item) in api.paths.iter() {
@@ -62,7 +66,7 @@ impl<'a> Lowerer<'a> {
                     }
                     None => derived_operation_name(method, path),
                 };
-                let name = naming::escape_keyword(op_scope.claim(&naming::snake(&api_name, "op")));
+                let name = op_scope.claim_snake(&api_name, "op");
                 let tag = op
                     .tags
                     .first()
@@ -75,20 +79,39 @@ impl<'a> Lowerer<'a> {
                 }
             }
         }
-        let mut module_scope = Scope::default();
+        // A group's module is also its accessor on `Client`.
+        let mut module_scope = naming::scope(&[
+            naming::reserved::GROUP_MODULES,
+            naming::reserved::DERIVED_METHODS,
+        ]);
+        // Handles, builder types and response types live in their group's module beside its
+        // imports; keep them unique across the crate (and apart from model names) so
+        // re-exports cannot clash either. Handles first: they are named after tags alone.
+        let mut group_types =
+            naming::scope(&[naming::reserved::PRELUDE, naming::reserved::GROUP_TYPES]);
+        for name in self.types.keys() {
+            group_types.claim(name);
+        }
+        let named: Vec<(String, String, Vec<Operation>)> = grouped
+            .into_iter()
+            .map(|(tag, operations)| {
+                let module = module_scope.claim_snake(&tag, "group");
+                (tag, module, operations)
+            })
+            .collect();
+        let handles: Vec<String> = named
+            .iter()
+            .map(|(tag, ..)| group_types.claim(&naming::handle_type(tag)))
+            .collect();
         let mut groups = Vec::new();
-        // Builder types and response enums live in their group's module; keep them unique
-        // across the crate so re-exports cannot clash either.
-        let mut builder_scope = Scope::with_reserved(self.types.keys().map(String::as_str));
-        for (tag, mut operations) in grouped {
-            let module = naming::escape_keyword(module_scope.claim(&naming::snake(&tag, "group")));
+        for ((tag, module, mut operations), type_name) in named.into_iter().zip(handles) {
             for op in &mut operations {
-                op.builder = builder_scope.claim(&op.builder);
+                op.builder = group_types.claim(&op.builder);
                 if let Success::Multi { name, .. } = &mut op.success {
-                    *name = builder_scope.claim(name);
+                    *name = group_types.claim(&naming::success_enum(&op.builder));
                 }
                 if let Some(h) = &mut op.response_headers {
-                    h.name = builder_scope.claim(&h.name);
+                    h.name = group_types.claim(&naming::headers_struct(&op.builder));
                 }
             }
             let doc = api
@@ -96,7 +119,6 @@ impl<'a> Lowerer<'a> {
                 .iter()
                 .find(|t| t.name == tag)
                 .and_then(|t| t.description.clone());
-            let type_name = format!("{}Api", naming::upper_camel(&tag, "T"));
             groups.push(Group {
                 api_name: tag,
                 module,
@@ -144,7 +166,13 @@ impl<'a> Lowerer<'a> {
             }
         }
 
-        let mut scope = Scope::with_reserved(["client", "send", "stream", "body", "new"]);
+        // Parameters are builder fields, setters, method arguments and locals of `send` at
+        // once; the locals made from their names are claimed here after them.
+        let mut scope = naming::scope(&[
+            naming::reserved::BUILDER_MEMBERS,
+            naming::reserved::SEND_LOCALS,
+            naming::reserved::DERIVED_METHODS,
+        ]);
         let mut params = Vec::new();
         let mut skip = false;
         for (param, p_at) in &merged {
@@ -190,6 +218,11 @@ impl<'a> Lowerer<'a> {
                 .unwrap_or(0),
             _ => usize::MAX,
         });
+        for p in params.iter_mut() {
+            if p.location == ParamLocation::Path {
+                p.path_local = Some(scope.claim(&naming::segment_local(&p.name)));
+            }
+        }
 
         let body = match &op.request_body {
             None => None,
@@ -202,8 +235,14 @@ impl<'a> Lowerer<'a> {
             }
         };
 
-        let (success, errors, error_ty, accept, response_headers) =
+        let (success, errors, error_ty, accept, mut response_headers) =
             self.lower_responses(&op.responses, &child(at, "responses"), &builder)?;
+        for h in response_headers
+            .iter_mut()
+            .flat_map(|h| h.fields.iter_mut())
+        {
+            h.local = scope.claim(&naming::header_local(&h.name));
+        }
 
         let security = self.lower_security(op, at, schemes);
         let pagination = self.lower_pagination(op, at, &params, &success);
@@ -384,7 +423,8 @@ impl<'a> Lowerer<'a> {
             _ => data.explode.unwrap_or(false),
         };
         Ok(Some(Param {
-            name: naming::escape_keyword(scope.claim(&naming::snake(&data.name, "param"))),
+            name: scope.claim_snake(&data.name, "param"),
+            path_local: None,
             api_name: data.name.clone(),
             location: loc,
             ty,
@@ -648,7 +688,8 @@ impl<'a> Lowerer<'a> {
                 })
                 .collect();
             Success::Multi {
-                name: format!("{builder}Response"),
+                // Claimed with the builder's name once the operations are grouped.
+                name: naming::success_enum(builder),
                 variants,
             }
         };
@@ -679,7 +720,7 @@ impl<'a> Lowerer<'a> {
         // JSON last keeps a text/plain success first in line for servers that pick the first.
         accept.sort_by_key(|m| classify_media(m) == Some(BodyMedia::Json));
         let headers = (!header_fields.is_empty()).then(|| ResponseHeaders {
-            name: format!("{builder}Headers"),
+            name: naming::headers_struct(builder),
             fields: header_fields,
         });
         Some((success, errors, error_ty, accept, headers))
@@ -725,7 +766,8 @@ impl<'a> Lowerer<'a> {
                 continue;
             }
             out.push(ResponseHeader {
-                name: naming::escape_keyword(scope.claim(&naming::snake(name, "header"))),
+                name: scope.claim_snake(name, "header"),
+                local: String::new(),
                 api_name: name.clone(),
                 ty,
                 doc: header.description.clone(),

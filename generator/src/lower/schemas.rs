@@ -4,7 +4,8 @@
 use super::{unescape_token, Lowerer};
 use crate::diagnostics::child;
 use crate::ir::{
-    Constraints, EnumValue, Field, TaggedVariant, Ty, TypeDef, TypeKind, UntaggedVariant,
+    AdditionalField, Constraints, EnumValue, Field, TaggedVariant, Ty, TypeDef, TypeKind,
+    UntaggedVariant,
 };
 use crate::naming::{self, Scope};
 use indexmap::IndexMap;
@@ -62,7 +63,7 @@ impl<'a> Lowerer<'a> {
         let mut names: Vec<&String> = components.schemas.keys().collect();
         names.sort();
         for name in &names {
-            let rust = self.type_scope.claim(&naming::type_name(name));
+            let rust = self.type_scope.claim_type(name);
             self.component_names.insert((*name).clone(), rust);
         }
         for name in names {
@@ -189,7 +190,7 @@ impl<'a> Lowerer<'a> {
                 let ty = match self.plain(s, hint, at) {
                     Some(ty) => ty,
                     None => {
-                        let name = self.type_scope.claim(&naming::type_name(hint));
+                        let name = self.type_scope.claim_type(hint);
                         let kind = self.define(s, &name, at);
                         self.types.insert(
                             name.clone(),
@@ -508,7 +509,7 @@ impl<'a> Lowerer<'a> {
                 SchemaRef::Ref(_) => None,
             };
             fields.push(Field {
-                name: naming::escape_keyword(scope.claim(&naming::snake(prop, "field"))),
+                name: scope.claim_snake(prop, "field"),
                 api_name: prop.clone(),
                 ty,
                 required,
@@ -537,7 +538,12 @@ impl<'a> Lowerer<'a> {
                 Some(self.lower_use(sref, &format!("{name}Value"), &ap_at))
             }
             _ => None,
-        };
+        }
+        .map(|ty| AdditionalField {
+            // After the declared properties, which keep their names.
+            name: scope.claim("additional_properties"),
+            ty,
+        });
         TypeKind::Struct { fields, additional }
     }
 
@@ -627,7 +633,7 @@ impl<'a> Lowerer<'a> {
         name: &str,
         at: &str,
     ) -> TypeKind {
-        let mut scope = Scope::with_reserved(["Unknown"]);
+        let mut scope = naming::scope(&[naming::reserved::UNION_VARIANTS]);
         if let Some(disc) = &s.schema_data.discriminator {
             let mut variants: Vec<TaggedVariant> = Vec::new();
             for (i, member) in members.iter().enumerate() {

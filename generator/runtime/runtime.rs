@@ -1577,6 +1577,11 @@ pub fn check_string(
 /// a small matcher about fifty times faster than a general regex engine; anything else goes
 /// to `regex_lite`. A pattern neither supports is not checked: the server stays the
 /// authority on it.
+///
+/// Both run in time linear in the value's length, so a long value cannot stall a check:
+/// the small matcher does at most two steps per character and atom, and `regex_lite`
+/// documents a worst case of O(m × n) for a regex of size m on n bytes (it never
+/// backtracks exponentially).
 #[derive(Debug)]
 pub enum Pattern {
     /// An anchored sequence of counted character classes.
@@ -1803,13 +1808,26 @@ fn parse_quantifier(chars: &[char], i: usize) -> Option<(usize, usize, usize)> {
     Some((min, max, next))
 }
 
-/// Whether the whole value matches the atoms. Tracks the set of reachable positions atom by
-/// atom, so the cost is bounded by atoms × length × length and never explodes.
+/// Whether the whole value matches the atoms: the set of positions reachable after each
+/// atom, computed atom by atom in time linear in the value's length (see [`match_counted`]).
 fn simple_match(atoms: &[Atom], value: &str) -> bool {
+    match_counted(atoms, value, &mut 0)
+}
+
+/// [`simple_match`], adding the work done to `steps`: two steps per character and atom,
+/// whatever the value. A test holds the count to that bound on adversarial values.
+///
+/// For an atom `class{min,max}` a position `p` is reachable from a reachable `s` when
+/// `min <= p - s <= max` and every character in `s..p` is in the class, that is when
+/// `p - s` is at most the run of class characters ending at `p`. So `p` is reachable when
+/// some `s` in `p - min(max, run) ..= p - min` was, which a running count of earlier
+/// reachable positions answers in one subtraction: no position is visited twice.
+fn match_counted(atoms: &[Atom], value: &str, steps: &mut usize) -> bool {
     // The common case, one counted class (`^[a-f0-9]{24}$`), needs no bookkeeping.
     if let [atom] = atoms {
         let mut count = 0usize;
         for c in value.chars() {
+            *steps += 1;
             if !atom.class.matches(c) {
                 return false;
             }
@@ -1818,27 +1836,35 @@ fn simple_match(atoms: &[Atom], value: &str) -> bool {
         return atom.min <= count && count <= atom.max;
     }
     let chars: Vec<char> = value.chars().collect();
-    let mut reachable = vec![false; chars.len() + 1];
+    let len = chars.len();
+    let mut reachable = vec![false; len + 1];
     reachable[0] = true;
+    // before[i]: how many of positions 0..i are reachable before this atom.
+    let mut before = vec![0usize; len + 2];
+    let mut next = vec![false; len + 1];
     for atom in atoms {
-        let mut next = vec![false; chars.len() + 1];
-        for (start, _) in reachable.iter().enumerate().filter(|(_, r)| **r) {
-            let mut taken = 0;
-            let mut pos = start;
-            loop {
-                if taken >= atom.min {
-                    next[pos] = true;
-                }
-                if taken == atom.max || pos == chars.len() || !atom.class.matches(chars[pos]) {
-                    break;
-                }
-                taken += 1;
-                pos += 1;
-            }
+        for (i, &r) in reachable.iter().enumerate() {
+            *steps += 1;
+            before[i + 1] = before[i] + usize::from(r);
         }
-        reachable = next;
+        let mut run = 0usize;
+        for p in 0..=len {
+            *steps += 1;
+            if p > 0 {
+                run = if atom.class.matches(chars[p - 1]) { run + 1 } else { 0 };
+            }
+            next[p] = match p.checked_sub(atom.min) {
+                // Starts s with p - s in min..=min(max, run): s in lo..=hi.
+                Some(hi) if atom.min <= run.min(atom.max) => {
+                    let lo = p - run.min(atom.max);
+                    before[hi + 1] > before[lo]
+                }
+                _ => false,
+            };
+        }
+        std::mem::swap(&mut reachable, &mut next);
     }
-    reachable[chars.len()]
+    reachable[len]
 }
 
 fn characters(n: u64) -> &'static str {
@@ -2363,6 +2389,78 @@ mod tests {
         }
         // Unanchored patterns match anywhere, as in JSON Schema.
         assert!(!Pattern::new("b+").rejects("abba"));
+    }
+
+    /// Random simple patterns and values, over a small alphabet so that matches and near
+    /// misses are both common, agree with `regex_lite`.
+    #[test]
+    fn random_simple_patterns_agree_with_regex_lite() {
+        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = move |n: usize| {
+            // xorshift64: deterministic, so a failure reproduces.
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let classes = ["a", "b", "[ab]", "[^a]", ".", "\\d", "[a-c0-9]"];
+        let quantifiers = ["", "*", "+", "?", "{2}", "{0,3}", "{1,}", "{2,4}"];
+        let letters = ['a', 'b', 'c', '0', '7', '-'];
+        let mut checked = 0;
+        for _ in 0..400 {
+            let mut source = String::from("^");
+            for _ in 0..1 + next(5) {
+                source.push_str(classes[next(classes.len())]);
+                source.push_str(quantifiers[next(quantifiers.len())]);
+            }
+            source.push('$');
+            let pattern = Pattern::new(&source);
+            assert!(matches!(pattern, Pattern::Simple(_)), "{source}");
+            let regex = regex_lite::Regex::new(&source).unwrap();
+            for _ in 0..40 {
+                let value: String = (0..next(9)).map(|_| letters[next(letters.len())]).collect();
+                assert_eq!(
+                    !pattern.rejects(&value),
+                    regex.is_match(&value),
+                    "pattern {source} on {value:?}"
+                );
+                checked += 1;
+            }
+        }
+        assert_eq!(checked, 16_000);
+    }
+
+    /// The simple matcher does a bounded amount of work per character and atom, however
+    /// the value is built: counted in steps, not timed (`cargo xtask bench` times it).
+    #[test]
+    fn simple_matcher_is_linear_in_the_value() {
+        let len = 100_000;
+        let letters = "a".repeat(len);
+        let cases = [
+            // Every split of the run between the atoms is a candidate, then the end fails.
+            ("^[a-z]+[a-z]+[a-z]+0$", letters.clone(), false),
+            ("^a*a*a*a*a*b$", letters.clone(), false),
+            ("^.*a.*a.*a$", letters.clone(), true),
+            ("^[a-z]{1,60000}[a-z]*[a-z]{2}$", letters.clone(), true),
+            ("^\\w+\\d+$", format!("{letters}7"), true),
+            ("^[a-z]+[a-z]+[a-z]+0$", format!("{letters}0"), true),
+        ];
+        for (source, value, expected) in cases {
+            let Pattern::Simple(atoms) = Pattern::new(source) else {
+                panic!("{source} should use the simple matcher");
+            };
+            let mut steps = 0;
+            assert_eq!(match_counted(&atoms, &value, &mut steps), expected, "{source}");
+            let chars = value.chars().count();
+            let bound = 2 * atoms.len() * (chars + 1);
+            assert!(
+                steps <= bound,
+                "{source}: {steps} steps for {chars} characters, more than {bound}"
+            );
+            // The general engine agrees on the long value too.
+            let regex = regex_lite::Regex::new(source).unwrap();
+            assert_eq!(regex.is_match(&value), expected, "{source} (regex_lite)");
+        }
     }
 
     #[test]

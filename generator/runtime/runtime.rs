@@ -41,6 +41,13 @@ const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
 /// Longest body excerpt kept in errors, in bytes.
 const MAX_SNIPPET: usize = 512;
 
+/// Default limit on a buffered response body: 64 MiB. Every body is read into memory before
+/// it is decoded, so the limit bounds what one response can make the client allocate. It is
+/// well above the largest responses the Lightly API sends in practice (a page of 100,000
+/// samples is about 45 MB) and small enough that a runaway or hostile server cannot exhaust
+/// a process's memory; [`ClientBuilder::max_response_body_bytes`] changes it.
+pub const DEFAULT_MAX_RESPONSE_BODY_BYTES: u64 = 64 * 1024 * 1024;
+
 /// Default user agent: the name and version of the generated crate this module is compiled into.
 const DEFAULT_USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
 
@@ -265,6 +272,7 @@ struct Inner {
     retry: RetryPolicy,
     connect_timeout: Duration,
     timeout: Duration,
+    max_body: u64,
 }
 
 impl Client {
@@ -276,8 +284,9 @@ impl Client {
     /// Executes a request: applies credentials, retries and timeouts, and returns
     /// the raw response whatever its status. Generated code calls it.
     ///
-    /// Fails before sending on an invalid argument or missing credentials, and
-    /// with [`Error::Timeout`] or [`Error::Transport`] when no response arrives.
+    /// Fails before sending on an invalid argument or missing credentials,
+    /// with [`Error::Timeout`] or [`Error::Transport`] when no response arrives, and
+    /// with [`Error::BodyTooLarge`] when the body is longer than the configured limit.
     /// The timeout applies to each attempt; see [`RetryPolicy`] for retries.
     pub async fn execute(&self, request: Request) -> Result<Response, Error<Infallible>> {
         let inner = &*self.inner;
@@ -353,7 +362,7 @@ impl Client {
                     continue;
                 }
             }
-            return Response::read(sent.map_err(transport_error)?).await;
+            return Response::read(sent.map_err(transport_error)?, inner.max_body).await;
         }
     }
 
@@ -449,6 +458,7 @@ pub struct ClientBuilder {
     retry: RetryPolicy,
     user_agent: String,
     credentials: Vec<(&'static str, CredentialInput)>,
+    max_body: u64,
 }
 
 impl ClientBuilder {
@@ -463,6 +473,7 @@ impl ClientBuilder {
             retry: RetryPolicy::new(),
             user_agent: DEFAULT_USER_AGENT.to_owned(),
             credentials: Vec::new(),
+            max_body: DEFAULT_MAX_RESPONSE_BODY_BYTES,
         }
     }
 
@@ -482,6 +493,16 @@ impl ClientBuilder {
     /// body is read (default 60 s).
     pub fn timeout(mut self, d: Duration) -> Self {
         self.timeout = d;
+        self
+    }
+
+    /// Sets the longest response body the client reads, in bytes (default
+    /// [`DEFAULT_MAX_RESPONSE_BODY_BYTES`], 64 MiB). Bodies are buffered whole before
+    /// decoding, so this bounds the memory one response can take. A longer body, whatever
+    /// the status, fails with [`Error::BodyTooLarge`]: before reading when `Content-Length`
+    /// says so, else as soon as the bytes read pass the limit.
+    pub fn max_response_body_bytes(mut self, limit: u64) -> Self {
+        self.max_body = limit;
         self
     }
 
@@ -563,6 +584,7 @@ impl ClientBuilder {
                 retry: self.retry,
                 connect_timeout: self.connect_timeout,
                 timeout: self.timeout,
+                max_body: self.max_body,
             }),
         })
     }
@@ -578,6 +600,7 @@ impl fmt::Debug for ClientBuilder {
             .field("connect_timeout", &self.connect_timeout)
             .field("timeout", &self.timeout)
             .field("user_agent", &self.user_agent)
+            .field("max_response_body_bytes", &self.max_body)
             .finish_non_exhaustive()
     }
 }
@@ -1107,19 +1130,35 @@ pub struct Response {
 }
 
 impl Response {
-    /// Reads the whole body of a reqwest response.
-    async fn read(mut resp: reqwest::Response) -> Result<Response, Error<Infallible>> {
+    /// Reads the whole body of a reqwest response, failing with [`Error::BodyTooLarge`]
+    /// as soon as it is known to be longer than `limit` bytes.
+    async fn read(mut resp: reqwest::Response, limit: u64) -> Result<Response, Error<Infallible>> {
         let status = resp.status();
+        let too_large = || Error::BodyTooLarge { status, limit };
+        // A declared length over the limit fails before a byte is read; a false one is
+        // caught below, since hyper never yields more than it declared.
+        let declared = resp.content_length();
+        if declared.is_some_and(|len| len > limit) {
+            return Err(too_large());
+        }
         let headers = std::mem::take(resp.headers_mut());
         let mut url = resp.url().clone();
         url.set_query(None);
         url.set_fragment(None);
-        let bytes = resp.bytes().await.map_err(transport_error)?;
+        // The declared length sizes the buffer (it is within the limit), so a body with one
+        // is copied once and never reallocated.
+        let capacity = usize::try_from(declared.unwrap_or(0)).unwrap_or(0);
+        let mut body = Vec::with_capacity(capacity);
+        while let Some(chunk) = resp.chunk().await.map_err(transport_error)? {
+            if body.len() as u64 + chunk.len() as u64 > limit {
+                return Err(too_large());
+            }
+            body.extend_from_slice(&chunk);
+        }
         Ok(Response {
             status,
             headers,
-            // Reuses the buffer when it is not shared, so the body is copied at most once.
-            body: Vec::from(bytes),
+            body,
             url,
         })
     }
@@ -1403,6 +1442,22 @@ pub enum Error<E = ()> {
     },
     /// The request body could not be serialized.
     Serialize(serde_json::Error),
+    /// The response body was longer than the client's limit
+    /// ([`ClientBuilder::max_response_body_bytes`]); it was not read further.
+    BodyTooLarge {
+        /// The response status.
+        status: StatusCode,
+        /// The limit in bytes.
+        limit: u64,
+    },
+    /// A paging stream stopped because the server's paging would never end; the items
+    /// of the pages before were yielded.
+    Paging {
+        /// The page (counting from 1) whose response broke the rule.
+        page: u64,
+        /// The rule it broke.
+        reason: PagingProblem,
+    },
 }
 
 impl<E> Error<E> {
@@ -1411,7 +1466,8 @@ impl<E> Error<E> {
         match self {
             Error::Api { status, .. }
             | Error::UnexpectedStatus { status, .. }
-            | Error::Decode { status, .. } => Some(*status),
+            | Error::Decode { status, .. }
+            | Error::BodyTooLarge { status, .. } => Some(*status),
             Error::Timeout(e) | Error::Transport(e) => e.status(),
             _ => None,
         }
@@ -1470,6 +1526,8 @@ impl Error<Infallible> {
             Error::InvalidArgument { name, reason } => Error::InvalidArgument { name, reason },
             Error::MissingCredentials { accepted } => Error::MissingCredentials { accepted },
             Error::Serialize(e) => Error::Serialize(e),
+            Error::BodyTooLarge { status, limit } => Error::BodyTooLarge { status, limit },
+            Error::Paging { page, reason } => Error::Paging { page, reason },
         }
     }
 }
@@ -1501,6 +1559,12 @@ impl<E> Display for Error<E> {
                 write_list(f, accepted)
             }
             Error::Serialize(_) => f.write_str("failed to serialize request body"),
+            Error::BodyTooLarge { status, limit } => write!(
+                f,
+                "response body is longer than the limit of {limit} bytes (status {})",
+                StatusText(*status)
+            ),
+            Error::Paging { page, reason } => write!(f, "paging stopped after page {page}: {reason}"),
         }
     }
 }
@@ -1983,49 +2047,163 @@ pub type ItemStream<'a, T, E> =
 
 /// Builds an item stream from a page-fetching closure.
 ///
-/// `fetch(state)` returns a page's items and the state for the next page, or
-/// `None` after the last page. Items are yielded in order; the next page is
-/// fetched only once the previous page's items are consumed. The stream ends
-/// after the last page, or after yielding the first error.
+/// `fetch(state)` returns a page's items and where the next page starts ([`Next`]).
+/// Items are yielded in order; the next page is fetched only once the previous page's
+/// items are consumed. The stream ends after the last page, or after yielding the first
+/// error. A server whose paging would never end (a cursor it returned before, more pages
+/// claimed without a cursor, an offset that does not advance) ends it with
+/// [`Error::Paging`] after the items of the page that broke the rule.
 pub fn paginate<'a, S, T, E, F, Fut>(initial: S, fetch: F) -> ItemStream<'a, T, E>
 where
     S: Send + 'a,
     T: Send + 'a,
     E: Send + 'a,
     F: FnMut(S) -> Fut + Send + 'a,
-    Fut: Future<Output = Result<(Vec<T>, Option<S>), Error<E>>> + Send + 'a,
+    Fut: Future<Output = Result<(Vec<T>, Next<S>), Error<E>>> + Send + 'a,
 {
     Box::pin(Pages {
         fetch,
         state: PageState::Next(initial),
         items: Vec::new().into_iter(),
+        pages: 0,
+        cursors: SeenCursors::default(),
     })
 }
 
-enum PageState<S, Fut> {
+/// Where the next page starts, as a fetched page tells it. Generated `stream()` helpers
+/// build it; [`paginate`] checks it.
+pub struct Next<S>(NextPage<S>);
+
+enum NextPage<S> {
+    End,
+    Cursor { state: S, cursor: String },
+    Offset { state: S },
+    Broken(PagingProblem),
+}
+
+impl<S> Next<S> {
+    /// The page was the last one.
+    pub fn end() -> Self {
+        Next(NextPage::End)
+    }
+
+    /// The next page of a cursor walk: none when `has_more` is false, else the page at
+    /// `cursor`, fetched with `state(cursor)`. More pages without a (non-empty) cursor
+    /// cannot be fetched, and ends the walk with [`PagingProblem::MissingCursor`].
+    pub fn cursor(has_more: bool, cursor: Option<String>, state: impl FnOnce(String) -> S) -> Self {
+        match cursor {
+            _ if !has_more => Next(NextPage::End),
+            Some(cursor) if !cursor.is_empty() => Next(NextPage::Cursor {
+                state: state(cursor.clone()),
+                cursor,
+            }),
+            _ => Next(NextPage::Broken(PagingProblem::MissingCursor)),
+        }
+    }
+
+    /// The next page of an offset walk, at `next`, fetched with `state(next)`. An offset
+    /// that does not move past `start` (a float too large to grow, an integer at its
+    /// maximum) would fetch the same page forever, and ends the walk with
+    /// [`PagingProblem::OffsetStalled`].
+    pub fn offset<O: PartialOrd>(start: O, next: O, state: impl FnOnce(O) -> S) -> Self {
+        if next > start {
+            Next(NextPage::Offset { state: state(next) })
+        } else {
+            Next(NextPage::Broken(PagingProblem::OffsetStalled))
+        }
+    }
+}
+
+/// Why a paging stream stopped early: the server's paging would never end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PagingProblem {
+    /// The server returned a cursor it had returned for an earlier page.
+    RepeatedCursor,
+    /// The server said there are more pages but returned no cursor for them.
+    MissingCursor,
+    /// The next offset would not move past the current one.
+    OffsetStalled,
+}
+
+impl Display for PagingProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            PagingProblem::RepeatedCursor => "the server repeated an earlier cursor",
+            PagingProblem::MissingCursor => "the server claimed more pages but sent no cursor",
+            PagingProblem::OffsetStalled => "the page offset did not advance",
+        })
+    }
+}
+
+/// Cursors a stream has been given, remembered as 64-bit hashes (a false repeat needs a
+/// collision, about one in 10^10 for a million pages). Up to [`SeenCursors::EXACT`] are
+/// kept, 8 bytes each; past that, a checkpoint moved at powers of two (Brent's cycle
+/// detection) still catches a loop, after at most a few rounds of it, in constant memory.
+#[derive(Default)]
+struct SeenCursors {
+    hasher: RandomState,
+    seen: std::collections::HashSet<u64>,
+    checkpoint: Option<u64>,
+    since_checkpoint: u64,
+    /// Steps before the checkpoint moves.
+    power: u64,
+}
+
+impl SeenCursors {
+    const EXACT: usize = 1 << 16;
+
+    /// Records `cursor`; false when it was seen before.
+    fn insert(&mut self, cursor: &str) -> bool {
+        let mut h = self.hasher.build_hasher();
+        h.write(cursor.as_bytes());
+        let hash = h.finish();
+        if self.seen.contains(&hash) || self.checkpoint == Some(hash) {
+            return false;
+        }
+        if self.seen.len() < Self::EXACT {
+            self.seen.insert(hash);
+            return true;
+        }
+        self.since_checkpoint += 1;
+        if self.checkpoint.is_none() || self.since_checkpoint >= self.power {
+            self.checkpoint = Some(hash);
+            self.since_checkpoint = 0;
+            self.power = (self.power * 2).max(1);
+        }
+        true
+    }
+}
+
+enum PageState<S, Fut, E> {
     /// The next page is known but not requested yet.
     Next(S),
     /// A page request is in flight.
     Fetching(Pin<Box<Fut>>),
+    /// The server's paging broke a rule; yielded once the page's items are out.
+    Broken(Error<E>),
     /// No more pages, or an error was yielded.
     Done,
 }
 
-struct Pages<S, T, F, Fut> {
+struct Pages<S, T, E, F, Fut> {
     fetch: F,
-    state: PageState<S, Fut>,
+    state: PageState<S, Fut, E>,
     /// Items of the current page not yet yielded.
     items: std::vec::IntoIter<T>,
+    /// Pages received so far.
+    pages: u64,
+    cursors: SeenCursors,
 }
 
 // The in-flight future is boxed and pinned on its own, and no field is ever
 // pinned in place, so moving `Pages` is always fine.
-impl<S, T, F, Fut> Unpin for Pages<S, T, F, Fut> {}
+impl<S, T, E, F, Fut> Unpin for Pages<S, T, E, F, Fut> {}
 
-impl<S, T, E, F, Fut> futures_core::Stream for Pages<S, T, F, Fut>
+impl<S, T, E, F, Fut> futures_core::Stream for Pages<S, T, E, F, Fut>
 where
     F: FnMut(S) -> Fut,
-    Fut: Future<Output = Result<(Vec<T>, Option<S>), Error<E>>>,
+    Fut: Future<Output = Result<(Vec<T>, Next<S>), Error<E>>>,
 {
     type Item = Result<T, Error<E>>;
 
@@ -2044,15 +2222,32 @@ where
                         this.state = PageState::Fetching(page);
                         return Poll::Pending;
                     }
-                    Poll::Ready(Ok((items, next))) => {
+                    Poll::Ready(Ok((items, Next(next)))) => {
                         this.items = items.into_iter();
-                        if let Some(next) = next {
-                            this.state = PageState::Next(next);
-                        }
+                        this.pages += 1;
+                        let broken = |reason| {
+                            PageState::Broken(Error::Paging {
+                                page: this.pages,
+                                reason,
+                            })
+                        };
+                        this.state = match next {
+                            NextPage::End => PageState::Done,
+                            NextPage::Offset { state } => PageState::Next(state),
+                            NextPage::Cursor { state, cursor } => {
+                                if this.cursors.insert(&cursor) {
+                                    PageState::Next(state)
+                                } else {
+                                    broken(PagingProblem::RepeatedCursor)
+                                }
+                            }
+                            NextPage::Broken(reason) => broken(reason),
+                        };
                     }
                     // State stays Done: the error is yielded once, then the stream ends.
                     Poll::Ready(Err(e)) => return Poll::Ready(Some(Err(e))),
                 },
+                PageState::Broken(e) => return Poll::Ready(Some(Err(e))),
                 PageState::Done => return Poll::Ready(None),
             }
         }
@@ -3157,6 +3352,10 @@ mod tests {
                 snippet: String::new(),
                 source: Box::new(Message("x".into())),
             },
+            Error::BodyTooLarge {
+                status: StatusCode::OK,
+                limit: 1024,
+            },
         ];
         let expected = [
             "api error: 404 Not Found",
@@ -3167,6 +3366,7 @@ mod tests {
             "no credentials configured for any accepted security scheme: ApiKeyAuth",
             "failed to serialize request body",
             "failed to decode response body at `data[3].id`",
+            "response body is longer than the limit of 1024 bytes (status 200 OK)",
         ];
         for (err, want) in errors.iter().zip(expected) {
             let text = err.to_string();
@@ -3175,6 +3375,8 @@ mod tests {
             assert!(!text.ends_with('.'), "{text}");
         }
         assert!(!errors[1].is_retryable() && errors[3].is_retryable());
+        assert!(!errors[8].is_retryable());
+        assert_eq!(errors[8].status(), Some(StatusCode::OK));
         assert!(std::error::Error::source(&errors[6]).is_some());
         // into_typed keeps the variant.
         let e: Error<Infallible> = Error::InvalidArgument {
@@ -3200,7 +3402,11 @@ mod tests {
         let mut stream = paginate(0u32, move |page| {
             counter.fetch_add(1, Ordering::SeqCst);
             async move {
-                let next = (page < 2).then_some(page + 1);
+                let next = if page < 2 {
+                    Next::offset(page, page + 1, |p| p)
+                } else {
+                    Next::end()
+                };
                 Ok::<_, Error<()>>((vec![page * 10, page * 10 + 1], next))
             }
         });
@@ -3224,7 +3430,7 @@ mod tests {
             counter.fetch_add(1, Ordering::SeqCst);
             async move {
                 if page == 0 {
-                    Ok((vec!["a", "b"], Some(1)))
+                    Ok((vec!["a", "b"], Next::offset(0, 1, |p| p)))
                 } else {
                     Err(Error::<()>::MissingCredentials { accepted: vec![] })
                 }
@@ -3236,6 +3442,133 @@ mod tests {
         assert!(next(&mut stream).await.is_none());
         assert!(next(&mut stream).await.is_none());
         assert_eq!(fetches.load(Ordering::SeqCst), 2);
+    }
+
+    /// Drains a stream: its items, and the error that ended it, if any.
+    async fn drain<T>(stream: &mut ItemStream<'_, T, ()>) -> (Vec<T>, Option<Error<()>>) {
+        let mut items = Vec::new();
+        while let Some(item) = next(stream).await {
+            match item {
+                Ok(item) => items.push(item),
+                Err(e) => {
+                    assert!(next(stream).await.is_none(), "the stream ends after an error");
+                    return (items, Some(e));
+                }
+            }
+        }
+        (items, None)
+    }
+
+    /// A cursor walk over canned pages: `pages[i]` is (items, has_more, next cursor), and
+    /// the cursor names the page it leads to.
+    fn cursor_walk(
+        pages: Vec<(Vec<u32>, bool, Option<&'static str>)>,
+    ) -> ItemStream<'static, u32, ()> {
+        let pages = Arc::new(pages);
+        paginate(0usize, move |at| {
+            let pages = pages.clone();
+            async move {
+                let (items, has_more, cursor) = pages[at].clone();
+                let next = Next::cursor(has_more, cursor.map(str::to_owned), |c| {
+                    c.trim_start_matches('p').parse().unwrap()
+                });
+                Ok((items, next))
+            }
+        })
+    }
+
+    #[tokio::test]
+    async fn a_repeated_cursor_ends_the_stream() {
+        // Page 0 leads to p1, p1 to p2, p2 back to p1: A, B, A.
+        let mut stream = cursor_walk(vec![
+            (vec![1], true, Some("p1")),
+            (vec![2], true, Some("p2")),
+            (vec![3], true, Some("p1")),
+        ]);
+        let (items, err) = drain(&mut stream).await;
+        assert_eq!(items, [1, 2, 3]);
+        let err = err.expect("a repeated cursor is an error");
+        assert!(matches!(
+            err,
+            Error::Paging {
+                page: 3,
+                reason: PagingProblem::RepeatedCursor
+            }
+        ));
+        assert_eq!(
+            err.to_string(),
+            "paging stopped after page 3: the server repeated an earlier cursor"
+        );
+        assert!(!err.is_retryable() && err.status().is_none());
+
+        // A cursor naming the page it came from is a repeat at once.
+        let mut stream = cursor_walk(vec![(vec![1], true, Some("p1")), (vec![2], true, Some("p1"))]);
+        let (items, err) = drain(&mut stream).await;
+        assert_eq!(items, [1, 2]);
+        assert!(matches!(err, Some(Error::Paging { page: 2, .. })));
+    }
+
+    #[tokio::test]
+    async fn more_pages_without_a_cursor_end_the_stream() {
+        for cursor in [None, Some("")] {
+            let mut stream = cursor_walk(vec![(vec![1], true, Some("p1")), (vec![2], true, cursor)]);
+            let (items, err) = drain(&mut stream).await;
+            assert_eq!(items, [1, 2]);
+            assert!(matches!(
+                err,
+                Some(Error::Paging {
+                    page: 2,
+                    reason: PagingProblem::MissingCursor
+                })
+            ));
+        }
+        // Without more pages, a missing cursor is the normal end.
+        let mut stream = cursor_walk(vec![(vec![1], true, Some("p1")), (vec![2], false, None)]);
+        assert_eq!(drain(&mut stream).await.0, [1, 2]);
+    }
+
+    #[tokio::test]
+    async fn a_stalled_offset_ends_the_stream() {
+        // 2^53 + 1 is not an f64: adding one page to the offset leaves it where it was.
+        let start = 9_007_199_254_740_992.0_f64;
+        let mut stream = paginate(start, |offset| async move {
+            let next = Next::offset(offset, offset + 1.0, |o| o);
+            Ok((vec![offset], next))
+        });
+        let (items, err) = drain(&mut stream).await;
+        assert_eq!(items, [start]);
+        assert!(matches!(
+            err,
+            Some(Error::Paging {
+                page: 1,
+                reason: PagingProblem::OffsetStalled
+            })
+        ));
+        // An integer offset saturates at its maximum, then stalls.
+        let mut stream = paginate(i32::MAX - 3, |offset| async move {
+            let next = Next::offset(offset, offset.saturating_add(2), |o| o);
+            Ok((vec![offset], next))
+        });
+        let (items, err) = drain(&mut stream).await;
+        assert_eq!(items, [i32::MAX - 3, i32::MAX - 1, i32::MAX]);
+        assert!(matches!(err, Some(Error::Paging { page: 3, .. })));
+    }
+
+    #[test]
+    fn seen_cursors_catch_a_loop_past_the_exact_set() {
+        let mut seen = SeenCursors::default();
+        for i in 0..SeenCursors::EXACT {
+            assert!(seen.insert(&format!("c{i}")));
+        }
+        assert!(!seen.insert("c17"), "a cursor in the exact set");
+        // Past the exact set, a loop of 1,000 cursors is caught within a few rounds.
+        let mut steps = 0;
+        while seen.insert(&format!("loop{}", steps % 1000)) {
+            steps += 1;
+            assert!(steps < 10_000, "the loop was not caught");
+        }
+        assert!(steps >= 1000);
+        assert_eq!(seen.seen.len(), SeenCursors::EXACT);
     }
 
     // ----- loopback HTTP server -----
@@ -3636,7 +3969,7 @@ mod tests {
         let future = client.execute(Request::new(Method::GET, "/".into()));
         assert_send(&future);
         let stream = paginate(0u8, |_| async {
-            Ok::<(Vec<u8>, Option<u8>), Error<()>>((vec![], None))
+            Ok::<(Vec<u8>, Next<u8>), Error<()>>((vec![], Next::end()))
         });
         assert_send(&stream);
     }

@@ -3354,6 +3354,10 @@ mod tests {
                 snippet: String::new(),
                 source: Box::new(Message("x".into())),
             },
+            Error::BodyTooLarge {
+                status: StatusCode::OK,
+                limit: 1024,
+            },
         ];
         let expected = [
             "api error: 404 Not Found",
@@ -3364,6 +3368,7 @@ mod tests {
             "no credentials configured for any accepted security scheme: ApiKeyAuth",
             "failed to serialize request body",
             "failed to decode response body at `data[3].id`",
+            "response body is longer than the limit of 1024 bytes (status 200 OK)",
         ];
         for (err, want) in errors.iter().zip(expected) {
             let text = err.to_string();
@@ -3372,6 +3377,8 @@ mod tests {
             assert!(!text.ends_with('.'), "{text}");
         }
         assert!(!errors[1].is_retryable() && errors[3].is_retryable());
+        assert!(!errors[8].is_retryable());
+        assert_eq!(errors[8].status(), Some(StatusCode::OK));
         assert!(std::error::Error::source(&errors[6]).is_some());
         // into_typed keeps the variant.
         let e: Error<Infallible> = Error::InvalidArgument {

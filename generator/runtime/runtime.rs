@@ -6,9 +6,12 @@
 //! - build requests ([`Request`]) with correctly percent-encoded paths and queries,
 //! - send them through a shared [`Client`] that applies credentials, timeouts
 //!   and retries, and never follows redirects,
-//! - decode responses ([`Response`]) into typed values or typed errors ([`Error`]),
-//! - check schema constraints before sending ([`check_string`], [`check_number`], ...),
-//! - turn paginated endpoints into item streams ([`paginate`]).
+//! - read responses ([`Response`]) up to a size limit and decode them into typed values or
+//!   typed errors ([`Error`]),
+//! - check schema constraints before sending ([`check_string`], [`check_number`], ...), in
+//!   time linear in the value's length,
+//! - turn paginated endpoints into item streams ([`paginate`]) that stop with an error when
+//!   the server's paging would never end.
 //!
 //! It depends only on the crate's declared dependencies and on nothing else in
 //! the crate, so it can be reviewed and tested on its own.

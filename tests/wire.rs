@@ -3017,3 +3017,402 @@ mod behaviour {
         assert_clean(&err.to_string());
     }
 }
+
+// ---------------------------------------------------------------------------
+// A client that distrusts its server
+// ---------------------------------------------------------------------------
+
+/// Servers that misbehave: bodies over the limit, paging that would never end, long values
+/// for pattern checks. Each test that could hang without its fix runs under [`bounded`].
+mod distrust {
+    use super::*;
+    use futures_util::StreamExt;
+    use lightly_client::models::{TagCreateRequest, TagName};
+    use lightly_client::runtime::{PagingProblem, DEFAULT_MAX_RESPONSE_BODY_BYTES};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio::net::TcpListener;
+    use wiremock::matchers::{query_param, query_param_is_missing};
+
+    /// Fails the test, rather than hanging it, when `f` has not finished in 20 s.
+    async fn bounded<T>(f: impl Future<Output = T>) -> T {
+        tokio::time::timeout(Duration::from_secs(20), f)
+            .await
+            .expect("the client hung on a misbehaving server")
+    }
+
+    /// A loopback server that answers every connection with `head` (status line and headers,
+    /// without the blank line), then, when `chunked`, a 16 MiB body in 16 KiB HTTP/1.1 chunks,
+    /// or else nothing more, keeping the connection open. Returns its base URL.
+    async fn raw_server(head: String, chunked: bool) -> String {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            loop {
+                let Ok((mut socket, _)) = listener.accept().await else {
+                    return;
+                };
+                let head = head.clone();
+                tokio::spawn(async move {
+                    // Read the request head; its body, if any, does not matter here.
+                    let mut request = Vec::new();
+                    let mut buf = [0u8; 4096];
+                    while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+                        match socket.read(&mut buf).await {
+                            Ok(0) | Err(_) => return,
+                            Ok(n) => request.extend_from_slice(&buf[..n]),
+                        }
+                    }
+                    let head = format!("{head}\r\n\r\n");
+                    if socket.write_all(head.as_bytes()).await.is_err() {
+                        return;
+                    }
+                    if !chunked {
+                        // Hold the connection: a client that waits for the body hangs.
+                        tokio::time::sleep(Duration::from_secs(60)).await;
+                        return;
+                    }
+                    // Large enough that a client without a limit reads far past it, and finite
+                    // so that such a client fails on the body rather than exhausting memory.
+                    let chunk = format!("4000\r\n{}\r\n", "x".repeat(0x4000));
+                    for _ in 0..1024 {
+                        if socket.write_all(chunk.as_bytes()).await.is_err() {
+                            return;
+                        }
+                    }
+                    let _ = socket.write_all(b"0\r\n\r\n").await;
+                });
+            }
+        });
+        format!("http://{addr}")
+    }
+
+    fn client(base: &str, limit: Option<u64>) -> Client {
+        let builder = Client::builder()
+            .base_url(base)
+            .api_key_auth(TOKEN)
+            .retry_policy(RetryPolicy::disabled())
+            .timeout(Duration::from_secs(60));
+        match limit {
+            Some(limit) => builder.max_response_body_bytes(limit),
+            None => builder,
+        }
+        .build()
+        .unwrap()
+    }
+
+    fn assert_too_large<E: Debug>(err: &Error<E>, status: u16, limit: u64) {
+        match err {
+            Error::BodyTooLarge {
+                status: s,
+                limit: l,
+            } => {
+                assert_eq!((s.as_u16(), *l), (status, limit), "{err:?}");
+            }
+            other => panic!("expected BodyTooLarge, got {other:?}"),
+        }
+        assert_eq!(err.status().map(|s| s.as_u16()), Some(status));
+        assert!(!err.is_retryable());
+        let text = err.to_string();
+        assert!(text.contains(&format!("limit of {limit} bytes")), "{text}");
+    }
+
+    #[tokio::test]
+    async fn a_chunked_body_over_the_limit_stops_at_the_limit() {
+        let base = raw_server(
+            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked"
+                .to_owned(),
+            true,
+        )
+        .await;
+        let err = bounded(
+            client(&base, Some(100_000))
+                .tags()
+                .get_tags_by_dataset_id(DATASET)
+                .send(),
+        )
+        .await
+        .unwrap_err();
+        assert_too_large(&err, 200, 100_000);
+
+        // An error status's body is bounded the same way.
+        let base = raw_server(
+            "HTTP/1.1 500 Internal Server Error\r\ntransfer-encoding: chunked".to_owned(),
+            true,
+        )
+        .await;
+        let err = bounded(
+            client(&base, Some(100_000))
+                .tags()
+                .get_tags_by_dataset_id(DATASET)
+                .send(),
+        )
+        .await
+        .unwrap_err();
+        assert_too_large(&err, 500, 100_000);
+    }
+
+    #[tokio::test]
+    async fn a_declared_length_over_the_limit_fails_before_reading() {
+        // The body never comes: only a client that trusts the header and stops can finish.
+        let base = raw_server(
+            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 1000001"
+                .to_owned(),
+            false,
+        )
+        .await;
+        let err = bounded(
+            client(&base, Some(1_000_000))
+                .tags()
+                .get_tags_by_dataset_id(DATASET)
+                .send(),
+        )
+        .await
+        .unwrap_err();
+        assert_too_large(&err, 200, 1_000_000);
+
+        // The default limit applies without configuration.
+        let over = DEFAULT_MAX_RESPONSE_BODY_BYTES + 1;
+        let base = raw_server(
+            format!("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {over}"),
+            false,
+        )
+        .await;
+        let err = bounded(
+            client(&base, None)
+                .tags()
+                .get_tags_by_dataset_id(DATASET)
+                .send(),
+        )
+        .await
+        .unwrap_err();
+        assert_too_large(&err, 200, DEFAULT_MAX_RESPONSE_BODY_BYTES);
+        assert_eq!(DEFAULT_MAX_RESPONSE_BODY_BYTES, 64 * 1024 * 1024);
+    }
+
+    #[tokio::test]
+    async fn a_body_at_the_limit_is_read() {
+        let server = MockServer::start().await;
+        let tags = json!([tag_json(TAG, "cats", None, "0x1")]);
+        let body = serde_json::to_vec(&tags).unwrap();
+        Mock::given(any())
+            .respond_with(ResponseTemplate::new(200).set_body_raw(body.clone(), "application/json"))
+            .mount(&server)
+            .await;
+        let exact = client(&server.uri(), Some(body.len() as u64));
+        let got = exact
+            .tags()
+            .get_tags_by_dataset_id(DATASET)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(got.len(), 1);
+        // One byte less is too much, and an undocumented status's body is bounded too.
+        let short = client(&server.uri(), Some(body.len() as u64 - 1));
+        let err = short
+            .tags()
+            .get_tags_by_dataset_id(DATASET)
+            .send()
+            .await
+            .unwrap_err();
+        assert_too_large(&err, 200, body.len() as u64 - 1);
+        server.reset().await;
+        Mock::given(any())
+            .respond_with(ResponseTemplate::new(502).set_body_string("x".repeat(5_000)))
+            .mount(&server)
+            .await;
+        let err = client(&server.uri(), Some(4_096))
+            .tags()
+            .get_tags_by_dataset_id(DATASET)
+            .send()
+            .await
+            .unwrap_err();
+        assert_too_large(&err, 502, 4_096);
+    }
+
+    /// Cursor pages of the datasource listing: the first has no cursor parameter, the
+    /// others answer the cursor they are asked with.
+    async fn cursor_pages(h: &Harness, pages: &[(Option<&str>, bool, &str, &str)]) {
+        for &(asked, has_more, next, name) in pages {
+            let page = json!({
+                "hasMore": has_more,
+                "cursor": next,
+                "data": [{"fileName": name, "readUrl": "https://example.invalid/r"}]
+            });
+            let mock = match asked {
+                None => Mock::given(query_param_is_missing("cursor")),
+                Some(cursor) => Mock::given(query_param("cursor", cursor)),
+            };
+            mock.respond_with(ok_json(200, page)).mount(&h.server).await;
+        }
+    }
+
+    /// Drains a stream under [`bounded`]: the file names, then the error that ended it.
+    async fn walk(h: &Harness) -> (Vec<String>, Option<Error<ApiErrorResponse>>) {
+        let mut stream = h
+            .client
+            .datasources()
+            .get_list_of_raw_samples_from_datasource_by_dataset_id(DATASET)
+            .stream();
+        bounded(async {
+            let mut names = Vec::new();
+            while let Some(item) = stream.next().await {
+                match item {
+                    Ok(row) => names.push(row.file_name),
+                    Err(e) => {
+                        assert!(
+                            stream.next().await.is_none(),
+                            "the stream ends after an error"
+                        );
+                        return (names, Some(e));
+                    }
+                }
+            }
+            (names, None)
+        })
+        .await
+    }
+
+    #[tokio::test]
+    async fn a_repeated_cursor_ends_the_stream_with_an_error() {
+        // A, B, A: the third page points back at the second.
+        let h = Harness::new(Auth::Bearer).await;
+        cursor_pages(
+            &h,
+            &[
+                (None, true, "A", "first.png"),
+                (Some("A"), true, "B", "second.png"),
+                (Some("B"), true, "A", "third.png"),
+            ],
+        )
+        .await;
+        let (names, err) = walk(&h).await;
+        assert_eq!(names, ["first.png", "second.png", "third.png"]);
+        let err = err.expect("a repeated cursor ends the stream with an error");
+        assert!(
+            matches!(
+                err,
+                Error::Paging {
+                    page: 3,
+                    reason: PagingProblem::RepeatedCursor
+                }
+            ),
+            "{err:?}"
+        );
+        assert_eq!(
+            err.to_string(),
+            "paging stopped after page 3: the server repeated an earlier cursor"
+        );
+        assert_eq!(
+            h.requests().await.len(),
+            3,
+            "the repeated page is not fetched"
+        );
+    }
+
+    #[tokio::test]
+    async fn more_pages_without_a_cursor_end_the_stream_with_an_error() {
+        let h = Harness::new(Auth::Bearer).await;
+        cursor_pages(
+            &h,
+            &[
+                (None, true, "A", "first.png"),
+                (Some("A"), true, "", "second.png"),
+            ],
+        )
+        .await;
+        let (names, err) = walk(&h).await;
+        assert_eq!(names, ["first.png", "second.png"]);
+        assert!(
+            matches!(
+                err,
+                Some(Error::Paging {
+                    page: 2,
+                    reason: PagingProblem::MissingCursor
+                })
+            ),
+            "{err:?}"
+        );
+        assert_eq!(h.requests().await.len(), 2);
+    }
+
+    #[tokio::test]
+    async fn an_offset_that_cannot_advance_ends_the_stream_with_an_error() {
+        // The offset is a double; at 2^53 adding a page of one item leaves it unchanged,
+        // so without the check the same page would be asked for forever.
+        let h = Harness::new(Auth::ApiKey).await;
+        h.answer(ok_json(200, json!([sample_item(0)]))).await;
+        let mut stream = h
+            .client
+            .samples()
+            .get_samples_by_dataset_id(DATASET)
+            .page_size(1)
+            .page_offset(9_007_199_254_740_992.0)
+            .stream();
+        let first = bounded(stream.next()).await.unwrap().unwrap();
+        assert_eq!(first.file_name, "img-0.png");
+        let err = bounded(stream.next()).await.unwrap().unwrap_err();
+        assert!(
+            matches!(
+                err,
+                Error::Paging {
+                    page: 1,
+                    reason: PagingProblem::OffsetStalled
+                }
+            ),
+            "{err:?}"
+        );
+        assert!(stream.next().await.is_none());
+        assert_eq!(h.requests().await.len(), 1);
+    }
+
+    #[tokio::test]
+    async fn long_values_are_checked_against_patterns() {
+        // TagName is `^[a-zA-Z0-9][a-zA-Z0-9 .:;=@_-]+$`: 200,000 characters of it, and the
+        // same with one bad character at the end, checked when decoding and when building.
+        let long = format!("t{}", "a.b c:d;e=f@g_h-".repeat(12_500));
+        let bad = format!("{long}/");
+        assert!(TagName::new(long.clone()).is_ok());
+        assert!(TagName::new(bad.clone()).is_err());
+
+        let h = Harness::new(Auth::ApiKey).await;
+        h.answer(ok_json(200, tag_json(TAG, &long, None, "0x1")))
+            .await;
+        let tag = bounded(h.client.tags().get_tag_by_tag_id(DATASET, TAG).send())
+            .await
+            .unwrap();
+        assert_eq!(tag.name.as_str(), long);
+
+        h.answer(ok_json(200, tag_json(TAG, &bad, None, "0x1")))
+            .await;
+        let err = bounded(h.client.tags().get_tag_by_tag_id(DATASET, TAG).send())
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&err, Error::Decode { path, .. } if path == "name"),
+            "{err:?}"
+        );
+
+        // A long valid name goes out in a request body.
+        h.answer(ok_json(201, json!({"id": NEW_ID}))).await;
+        let body = TagCreateRequest {
+            name: TagName::new(long.clone()).unwrap(),
+            prev_tag_id: TAG.try_into().unwrap(),
+            query_tag_id: None,
+            preselected_tag_id: None,
+            bit_mask_data: "0x1".try_into().unwrap(),
+            tot_size: 1,
+            creator: None,
+            changes: None,
+        };
+        bounded(
+            h.client
+                .tags()
+                .create_tag_by_dataset_id(DATASET, body)
+                .send(),
+        )
+        .await
+        .unwrap();
+        let sent: Value = serde_json::from_slice(&h.requests().await[0].body).unwrap();
+        assert_eq!(sent["name"], json!(long));
+    }
+}

@@ -6,9 +6,12 @@
 //! - build requests ([`Request`]) with correctly percent-encoded paths and queries,
 //! - send them through a shared [`Client`] that applies credentials, timeouts
 //!   and retries, and never follows redirects,
-//! - decode responses ([`Response`]) into typed values or typed errors ([`Error`]),
-//! - check schema constraints before sending ([`check_string`], [`check_number`], ...),
-//! - turn paginated endpoints into item streams ([`paginate`]).
+//! - read responses ([`Response`]) up to a size limit and decode them into typed values or
+//!   typed errors ([`Error`]),
+//! - check schema constraints before sending ([`check_string`], [`check_number`], ...), in
+//!   time linear in the value's length,
+//! - turn paginated endpoints into item streams ([`paginate`]) that stop with an error when
+//!   the server's paging would never end.
 //!
 //! It depends only on the crate's declared dependencies and on nothing else in
 //! the crate, so it can be reviewed and tested on its own.
@@ -40,6 +43,13 @@ const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
 
 /// Longest body excerpt kept in errors, in bytes.
 const MAX_SNIPPET: usize = 512;
+
+/// Default limit on a buffered response body: 64 MiB. Every body is read into memory before
+/// it is decoded, so the limit bounds what one response can make the client allocate. It is
+/// well above the largest responses the Lightly API sends in practice (a page of 100,000
+/// samples is about 45 MB) and small enough that a runaway or hostile server cannot exhaust
+/// a process's memory; [`ClientBuilder::max_response_body_bytes`] changes it.
+pub const DEFAULT_MAX_RESPONSE_BODY_BYTES: u64 = 64 * 1024 * 1024;
 
 /// Default user agent: the name and version of the generated crate this module is compiled into.
 const DEFAULT_USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
@@ -265,6 +275,7 @@ struct Inner {
     retry: RetryPolicy,
     connect_timeout: Duration,
     timeout: Duration,
+    max_body: u64,
 }
 
 impl Client {
@@ -276,8 +287,9 @@ impl Client {
     /// Executes a request: applies credentials, retries and timeouts, and returns
     /// the raw response whatever its status. Generated code calls it.
     ///
-    /// Fails before sending on an invalid argument or missing credentials, and
-    /// with [`Error::Timeout`] or [`Error::Transport`] when no response arrives.
+    /// Fails before sending on an invalid argument or missing credentials,
+    /// with [`Error::Timeout`] or [`Error::Transport`] when no response arrives, and
+    /// with [`Error::BodyTooLarge`] when the body is longer than the configured limit.
     /// The timeout applies to each attempt; see [`RetryPolicy`] for retries.
     pub async fn execute(&self, request: Request) -> Result<Response, Error<Infallible>> {
         let inner = &*self.inner;
@@ -353,7 +365,7 @@ impl Client {
                     continue;
                 }
             }
-            return Response::read(sent.map_err(transport_error)?).await;
+            return Response::read(sent.map_err(transport_error)?, inner.max_body).await;
         }
     }
 
@@ -449,6 +461,7 @@ pub struct ClientBuilder {
     retry: RetryPolicy,
     user_agent: String,
     credentials: Vec<(&'static str, CredentialInput)>,
+    max_body: u64,
 }
 
 impl ClientBuilder {
@@ -463,6 +476,7 @@ impl ClientBuilder {
             retry: RetryPolicy::new(),
             user_agent: DEFAULT_USER_AGENT.to_owned(),
             credentials: Vec::new(),
+            max_body: DEFAULT_MAX_RESPONSE_BODY_BYTES,
         }
     }
 
@@ -482,6 +496,16 @@ impl ClientBuilder {
     /// body is read (default 60 s).
     pub fn timeout(mut self, d: Duration) -> Self {
         self.timeout = d;
+        self
+    }
+
+    /// Sets the longest response body the client reads, in bytes (default
+    /// [`DEFAULT_MAX_RESPONSE_BODY_BYTES`], 64 MiB). Bodies are buffered whole before
+    /// decoding, so this bounds the memory one response can take. A longer body, whatever
+    /// the status, fails with [`Error::BodyTooLarge`]: before reading when `Content-Length`
+    /// says so, else as soon as the bytes read pass the limit.
+    pub fn max_response_body_bytes(mut self, limit: u64) -> Self {
+        self.max_body = limit;
         self
     }
 
@@ -563,6 +587,7 @@ impl ClientBuilder {
                 retry: self.retry,
                 connect_timeout: self.connect_timeout,
                 timeout: self.timeout,
+                max_body: self.max_body,
             }),
         })
     }
@@ -578,6 +603,7 @@ impl fmt::Debug for ClientBuilder {
             .field("connect_timeout", &self.connect_timeout)
             .field("timeout", &self.timeout)
             .field("user_agent", &self.user_agent)
+            .field("max_response_body_bytes", &self.max_body)
             .finish_non_exhaustive()
     }
 }
@@ -1107,19 +1133,35 @@ pub struct Response {
 }
 
 impl Response {
-    /// Reads the whole body of a reqwest response.
-    async fn read(mut resp: reqwest::Response) -> Result<Response, Error<Infallible>> {
+    /// Reads the whole body of a reqwest response, failing with [`Error::BodyTooLarge`]
+    /// as soon as it is known to be longer than `limit` bytes.
+    async fn read(mut resp: reqwest::Response, limit: u64) -> Result<Response, Error<Infallible>> {
         let status = resp.status();
+        let too_large = || Error::BodyTooLarge { status, limit };
+        // A declared length over the limit fails before a byte is read; a false one is
+        // caught below, since hyper never yields more than it declared.
+        let declared = resp.content_length();
+        if declared.is_some_and(|len| len > limit) {
+            return Err(too_large());
+        }
         let headers = std::mem::take(resp.headers_mut());
         let mut url = resp.url().clone();
         url.set_query(None);
         url.set_fragment(None);
-        let bytes = resp.bytes().await.map_err(transport_error)?;
+        // The declared length sizes the buffer (it is within the limit), so a body with one
+        // is copied once and never reallocated.
+        let capacity = usize::try_from(declared.unwrap_or(0)).unwrap_or(0);
+        let mut body = Vec::with_capacity(capacity);
+        while let Some(chunk) = resp.chunk().await.map_err(transport_error)? {
+            if body.len() as u64 + chunk.len() as u64 > limit {
+                return Err(too_large());
+            }
+            body.extend_from_slice(&chunk);
+        }
         Ok(Response {
             status,
             headers,
-            // Reuses the buffer when it is not shared, so the body is copied at most once.
-            body: Vec::from(bytes),
+            body,
             url,
         })
     }
@@ -1403,6 +1445,22 @@ pub enum Error<E = ()> {
     },
     /// The request body could not be serialized.
     Serialize(serde_json::Error),
+    /// The response body was longer than the client's limit
+    /// ([`ClientBuilder::max_response_body_bytes`]); it was not read further.
+    BodyTooLarge {
+        /// The response status.
+        status: StatusCode,
+        /// The limit in bytes.
+        limit: u64,
+    },
+    /// A paging stream stopped because the server's paging would never end; the items
+    /// of the pages before were yielded.
+    Paging {
+        /// The page (counting from 1) whose response broke the rule.
+        page: u64,
+        /// The rule it broke.
+        reason: PagingProblem,
+    },
 }
 
 impl<E> Error<E> {
@@ -1411,7 +1469,8 @@ impl<E> Error<E> {
         match self {
             Error::Api { status, .. }
             | Error::UnexpectedStatus { status, .. }
-            | Error::Decode { status, .. } => Some(*status),
+            | Error::Decode { status, .. }
+            | Error::BodyTooLarge { status, .. } => Some(*status),
             Error::Timeout(e) | Error::Transport(e) => e.status(),
             _ => None,
         }
@@ -1470,6 +1529,8 @@ impl Error<Infallible> {
             Error::InvalidArgument { name, reason } => Error::InvalidArgument { name, reason },
             Error::MissingCredentials { accepted } => Error::MissingCredentials { accepted },
             Error::Serialize(e) => Error::Serialize(e),
+            Error::BodyTooLarge { status, limit } => Error::BodyTooLarge { status, limit },
+            Error::Paging { page, reason } => Error::Paging { page, reason },
         }
     }
 }
@@ -1501,6 +1562,12 @@ impl<E> Display for Error<E> {
                 write_list(f, accepted)
             }
             Error::Serialize(_) => f.write_str("failed to serialize request body"),
+            Error::BodyTooLarge { status, limit } => write!(
+                f,
+                "response body is longer than the limit of {limit} bytes (status {})",
+                StatusText(*status)
+            ),
+            Error::Paging { page, reason } => write!(f, "paging stopped after page {page}: {reason}"),
         }
     }
 }
@@ -1577,6 +1644,11 @@ pub fn check_string(
 /// a small matcher about fifty times faster than a general regex engine; anything else goes
 /// to `regex_lite`. A pattern neither supports is not checked: the server stays the
 /// authority on it.
+///
+/// Both run in time linear in the value's length, so a long value cannot stall a check:
+/// the small matcher does at most two steps per character and atom, and `regex_lite`
+/// documents a worst case of O(m × n) for a regex of size m on n bytes (it never
+/// backtracks exponentially).
 #[derive(Debug)]
 pub enum Pattern {
     /// An anchored sequence of counted character classes.
@@ -1803,13 +1875,26 @@ fn parse_quantifier(chars: &[char], i: usize) -> Option<(usize, usize, usize)> {
     Some((min, max, next))
 }
 
-/// Whether the whole value matches the atoms. Tracks the set of reachable positions atom by
-/// atom, so the cost is bounded by atoms × length × length and never explodes.
+/// Whether the whole value matches the atoms: the set of positions reachable after each
+/// atom, computed atom by atom in time linear in the value's length (see [`match_counted`]).
 fn simple_match(atoms: &[Atom], value: &str) -> bool {
+    match_counted(atoms, value, &mut 0)
+}
+
+/// [`simple_match`], adding the work done to `steps`: two steps per character and atom,
+/// whatever the value. A test holds the count to that bound on adversarial values.
+///
+/// For an atom `class{min,max}` a position `p` is reachable from a reachable `s` when
+/// `min <= p - s <= max` and every character in `s..p` is in the class, that is when
+/// `p - s` is at most the run of class characters ending at `p`. So `p` is reachable when
+/// some `s` in `p - min(max, run) ..= p - min` was, which a running count of earlier
+/// reachable positions answers in one subtraction: no position is visited twice.
+fn match_counted(atoms: &[Atom], value: &str, steps: &mut usize) -> bool {
     // The common case, one counted class (`^[a-f0-9]{24}$`), needs no bookkeeping.
     if let [atom] = atoms {
         let mut count = 0usize;
         for c in value.chars() {
+            *steps += 1;
             if !atom.class.matches(c) {
                 return false;
             }
@@ -1818,27 +1903,35 @@ fn simple_match(atoms: &[Atom], value: &str) -> bool {
         return atom.min <= count && count <= atom.max;
     }
     let chars: Vec<char> = value.chars().collect();
-    let mut reachable = vec![false; chars.len() + 1];
+    let len = chars.len();
+    let mut reachable = vec![false; len + 1];
     reachable[0] = true;
+    // before[i]: how many of positions 0..i are reachable before this atom.
+    let mut before = vec![0usize; len + 2];
+    let mut next = vec![false; len + 1];
     for atom in atoms {
-        let mut next = vec![false; chars.len() + 1];
-        for (start, _) in reachable.iter().enumerate().filter(|(_, r)| **r) {
-            let mut taken = 0;
-            let mut pos = start;
-            loop {
-                if taken >= atom.min {
-                    next[pos] = true;
-                }
-                if taken == atom.max || pos == chars.len() || !atom.class.matches(chars[pos]) {
-                    break;
-                }
-                taken += 1;
-                pos += 1;
-            }
+        for (i, &r) in reachable.iter().enumerate() {
+            *steps += 1;
+            before[i + 1] = before[i] + usize::from(r);
         }
-        reachable = next;
+        let mut run = 0usize;
+        for p in 0..=len {
+            *steps += 1;
+            if p > 0 {
+                run = if atom.class.matches(chars[p - 1]) { run + 1 } else { 0 };
+            }
+            next[p] = match p.checked_sub(atom.min) {
+                // Starts s with p - s in min..=min(max, run): s in lo..=hi.
+                Some(hi) if atom.min <= run.min(atom.max) => {
+                    let lo = p - run.min(atom.max);
+                    before[hi + 1] > before[lo]
+                }
+                _ => false,
+            };
+        }
+        std::mem::swap(&mut reachable, &mut next);
     }
-    reachable[chars.len()]
+    reachable[len]
 }
 
 fn characters(n: u64) -> &'static str {
@@ -1957,49 +2050,163 @@ pub type ItemStream<'a, T, E> =
 
 /// Builds an item stream from a page-fetching closure.
 ///
-/// `fetch(state)` returns a page's items and the state for the next page, or
-/// `None` after the last page. Items are yielded in order; the next page is
-/// fetched only once the previous page's items are consumed. The stream ends
-/// after the last page, or after yielding the first error.
+/// `fetch(state)` returns a page's items and where the next page starts ([`Next`]).
+/// Items are yielded in order; the next page is fetched only once the previous page's
+/// items are consumed. The stream ends after the last page, or after yielding the first
+/// error. A server whose paging would never end (a cursor it returned before, more pages
+/// claimed without a cursor, an offset that does not advance) ends it with
+/// [`Error::Paging`] after the items of the page that broke the rule.
 pub fn paginate<'a, S, T, E, F, Fut>(initial: S, fetch: F) -> ItemStream<'a, T, E>
 where
     S: Send + 'a,
     T: Send + 'a,
     E: Send + 'a,
     F: FnMut(S) -> Fut + Send + 'a,
-    Fut: Future<Output = Result<(Vec<T>, Option<S>), Error<E>>> + Send + 'a,
+    Fut: Future<Output = Result<(Vec<T>, Next<S>), Error<E>>> + Send + 'a,
 {
     Box::pin(Pages {
         fetch,
         state: PageState::Next(initial),
         items: Vec::new().into_iter(),
+        pages: 0,
+        cursors: SeenCursors::default(),
     })
 }
 
-enum PageState<S, Fut> {
+/// Where the next page starts, as a fetched page tells it. Generated `stream()` helpers
+/// build it; [`paginate`] checks it.
+pub struct Next<S>(NextPage<S>);
+
+enum NextPage<S> {
+    End,
+    Cursor { state: S, cursor: String },
+    Offset { state: S },
+    Broken(PagingProblem),
+}
+
+impl<S> Next<S> {
+    /// The page was the last one.
+    pub fn end() -> Self {
+        Next(NextPage::End)
+    }
+
+    /// The next page of a cursor walk: none when `has_more` is false, else the page at
+    /// `cursor`, fetched with `state(cursor)`. More pages without a (non-empty) cursor
+    /// cannot be fetched, and ends the walk with [`PagingProblem::MissingCursor`].
+    pub fn cursor(has_more: bool, cursor: Option<String>, state: impl FnOnce(String) -> S) -> Self {
+        match cursor {
+            _ if !has_more => Next(NextPage::End),
+            Some(cursor) if !cursor.is_empty() => Next(NextPage::Cursor {
+                state: state(cursor.clone()),
+                cursor,
+            }),
+            _ => Next(NextPage::Broken(PagingProblem::MissingCursor)),
+        }
+    }
+
+    /// The next page of an offset walk, at `next`, fetched with `state(next)`. An offset
+    /// that does not move past `start` (a float too large to grow, an integer at its
+    /// maximum) would fetch the same page forever, and ends the walk with
+    /// [`PagingProblem::OffsetStalled`].
+    pub fn offset<O: PartialOrd>(start: O, next: O, state: impl FnOnce(O) -> S) -> Self {
+        if next > start {
+            Next(NextPage::Offset { state: state(next) })
+        } else {
+            Next(NextPage::Broken(PagingProblem::OffsetStalled))
+        }
+    }
+}
+
+/// Why a paging stream stopped early: the server's paging would never end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PagingProblem {
+    /// The server returned a cursor it had returned for an earlier page.
+    RepeatedCursor,
+    /// The server said there are more pages but returned no cursor for them.
+    MissingCursor,
+    /// The next offset would not move past the current one.
+    OffsetStalled,
+}
+
+impl Display for PagingProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            PagingProblem::RepeatedCursor => "the server repeated an earlier cursor",
+            PagingProblem::MissingCursor => "the server claimed more pages but sent no cursor",
+            PagingProblem::OffsetStalled => "the page offset did not advance",
+        })
+    }
+}
+
+/// Cursors a stream has been given, remembered as 64-bit hashes (a false repeat needs a
+/// collision, about one in 10^10 for a million pages). Up to [`SeenCursors::EXACT`] are
+/// kept, 8 bytes each; past that, a checkpoint moved at powers of two (Brent's cycle
+/// detection) still catches a loop, after at most a few rounds of it, in constant memory.
+#[derive(Default)]
+struct SeenCursors {
+    hasher: RandomState,
+    seen: std::collections::HashSet<u64>,
+    checkpoint: Option<u64>,
+    since_checkpoint: u64,
+    /// Steps before the checkpoint moves.
+    power: u64,
+}
+
+impl SeenCursors {
+    const EXACT: usize = 1 << 16;
+
+    /// Records `cursor`; false when it was seen before.
+    fn insert(&mut self, cursor: &str) -> bool {
+        let mut h = self.hasher.build_hasher();
+        h.write(cursor.as_bytes());
+        let hash = h.finish();
+        if self.seen.contains(&hash) || self.checkpoint == Some(hash) {
+            return false;
+        }
+        if self.seen.len() < Self::EXACT {
+            self.seen.insert(hash);
+            return true;
+        }
+        self.since_checkpoint += 1;
+        if self.checkpoint.is_none() || self.since_checkpoint >= self.power {
+            self.checkpoint = Some(hash);
+            self.since_checkpoint = 0;
+            self.power = (self.power * 2).max(1);
+        }
+        true
+    }
+}
+
+enum PageState<S, Fut, E> {
     /// The next page is known but not requested yet.
     Next(S),
     /// A page request is in flight.
     Fetching(Pin<Box<Fut>>),
+    /// The server's paging broke a rule; yielded once the page's items are out.
+    Broken(Error<E>),
     /// No more pages, or an error was yielded.
     Done,
 }
 
-struct Pages<S, T, F, Fut> {
+struct Pages<S, T, E, F, Fut> {
     fetch: F,
-    state: PageState<S, Fut>,
+    state: PageState<S, Fut, E>,
     /// Items of the current page not yet yielded.
     items: std::vec::IntoIter<T>,
+    /// Pages received so far.
+    pages: u64,
+    cursors: SeenCursors,
 }
 
 // The in-flight future is boxed and pinned on its own, and no field is ever
 // pinned in place, so moving `Pages` is always fine.
-impl<S, T, F, Fut> Unpin for Pages<S, T, F, Fut> {}
+impl<S, T, E, F, Fut> Unpin for Pages<S, T, E, F, Fut> {}
 
-impl<S, T, E, F, Fut> futures_core::Stream for Pages<S, T, F, Fut>
+impl<S, T, E, F, Fut> futures_core::Stream for Pages<S, T, E, F, Fut>
 where
     F: FnMut(S) -> Fut,
-    Fut: Future<Output = Result<(Vec<T>, Option<S>), Error<E>>>,
+    Fut: Future<Output = Result<(Vec<T>, Next<S>), Error<E>>>,
 {
     type Item = Result<T, Error<E>>;
 
@@ -2018,15 +2225,32 @@ where
                         this.state = PageState::Fetching(page);
                         return Poll::Pending;
                     }
-                    Poll::Ready(Ok((items, next))) => {
+                    Poll::Ready(Ok((items, Next(next)))) => {
                         this.items = items.into_iter();
-                        if let Some(next) = next {
-                            this.state = PageState::Next(next);
-                        }
+                        this.pages += 1;
+                        let broken = |reason| {
+                            PageState::Broken(Error::Paging {
+                                page: this.pages,
+                                reason,
+                            })
+                        };
+                        this.state = match next {
+                            NextPage::End => PageState::Done,
+                            NextPage::Offset { state } => PageState::Next(state),
+                            NextPage::Cursor { state, cursor } => {
+                                if this.cursors.insert(&cursor) {
+                                    PageState::Next(state)
+                                } else {
+                                    broken(PagingProblem::RepeatedCursor)
+                                }
+                            }
+                            NextPage::Broken(reason) => broken(reason),
+                        };
                     }
                     // State stays Done: the error is yielded once, then the stream ends.
                     Poll::Ready(Err(e)) => return Poll::Ready(Some(Err(e))),
                 },
+                PageState::Broken(e) => return Poll::Ready(Some(Err(e))),
                 PageState::Done => return Poll::Ready(None),
             }
         }
@@ -2363,6 +2587,78 @@ mod tests {
         }
         // Unanchored patterns match anywhere, as in JSON Schema.
         assert!(!Pattern::new("b+").rejects("abba"));
+    }
+
+    /// Random simple patterns and values, over a small alphabet so that matches and near
+    /// misses are both common, agree with `regex_lite`.
+    #[test]
+    fn random_simple_patterns_agree_with_regex_lite() {
+        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = move |n: usize| {
+            // xorshift64: deterministic, so a failure reproduces.
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let classes = ["a", "b", "[ab]", "[^a]", ".", "\\d", "[a-c0-9]"];
+        let quantifiers = ["", "*", "+", "?", "{2}", "{0,3}", "{1,}", "{2,4}"];
+        let letters = ['a', 'b', 'c', '0', '7', '-'];
+        let mut checked = 0;
+        for _ in 0..400 {
+            let mut source = String::from("^");
+            for _ in 0..1 + next(5) {
+                source.push_str(classes[next(classes.len())]);
+                source.push_str(quantifiers[next(quantifiers.len())]);
+            }
+            source.push('$');
+            let pattern = Pattern::new(&source);
+            assert!(matches!(pattern, Pattern::Simple(_)), "{source}");
+            let regex = regex_lite::Regex::new(&source).unwrap();
+            for _ in 0..40 {
+                let value: String = (0..next(9)).map(|_| letters[next(letters.len())]).collect();
+                assert_eq!(
+                    !pattern.rejects(&value),
+                    regex.is_match(&value),
+                    "pattern {source} on {value:?}"
+                );
+                checked += 1;
+            }
+        }
+        assert_eq!(checked, 16_000);
+    }
+
+    /// The simple matcher does a bounded amount of work per character and atom, however
+    /// the value is built: counted in steps, not timed (`cargo xtask bench` times it).
+    #[test]
+    fn simple_matcher_is_linear_in_the_value() {
+        let len = 100_000;
+        let letters = "a".repeat(len);
+        let cases = [
+            // Every split of the run between the atoms is a candidate, then the end fails.
+            ("^[a-z]+[a-z]+[a-z]+0$", letters.clone(), false),
+            ("^a*a*a*a*a*b$", letters.clone(), false),
+            ("^.*a.*a.*a$", letters.clone(), true),
+            ("^[a-z]{1,60000}[a-z]*[a-z]{2}$", letters.clone(), true),
+            ("^\\w+\\d+$", format!("{letters}7"), true),
+            ("^[a-z]+[a-z]+[a-z]+0$", format!("{letters}0"), true),
+        ];
+        for (source, value, expected) in cases {
+            let Pattern::Simple(atoms) = Pattern::new(source) else {
+                panic!("{source} should use the simple matcher");
+            };
+            let mut steps = 0;
+            assert_eq!(match_counted(&atoms, &value, &mut steps), expected, "{source}");
+            let chars = value.chars().count();
+            let bound = 2 * atoms.len() * (chars + 1);
+            assert!(
+                steps <= bound,
+                "{source}: {steps} steps for {chars} characters, more than {bound}"
+            );
+            // The general engine agrees on the long value too.
+            let regex = regex_lite::Regex::new(source).unwrap();
+            assert_eq!(regex.is_match(&value), expected, "{source} (regex_lite)");
+        }
     }
 
     #[test]
@@ -3059,6 +3355,10 @@ mod tests {
                 snippet: String::new(),
                 source: Box::new(Message("x".into())),
             },
+            Error::BodyTooLarge {
+                status: StatusCode::OK,
+                limit: 1024,
+            },
         ];
         let expected = [
             "api error: 404 Not Found",
@@ -3069,6 +3369,7 @@ mod tests {
             "no credentials configured for any accepted security scheme: ApiKeyAuth",
             "failed to serialize request body",
             "failed to decode response body at `data[3].id`",
+            "response body is longer than the limit of 1024 bytes (status 200 OK)",
         ];
         for (err, want) in errors.iter().zip(expected) {
             let text = err.to_string();
@@ -3077,6 +3378,8 @@ mod tests {
             assert!(!text.ends_with('.'), "{text}");
         }
         assert!(!errors[1].is_retryable() && errors[3].is_retryable());
+        assert!(!errors[8].is_retryable());
+        assert_eq!(errors[8].status(), Some(StatusCode::OK));
         assert!(std::error::Error::source(&errors[6]).is_some());
         // into_typed keeps the variant.
         let e: Error<Infallible> = Error::InvalidArgument {
@@ -3102,7 +3405,11 @@ mod tests {
         let mut stream = paginate(0u32, move |page| {
             counter.fetch_add(1, Ordering::SeqCst);
             async move {
-                let next = (page < 2).then_some(page + 1);
+                let next = if page < 2 {
+                    Next::offset(page, page + 1, |p| p)
+                } else {
+                    Next::end()
+                };
                 Ok::<_, Error<()>>((vec![page * 10, page * 10 + 1], next))
             }
         });
@@ -3126,7 +3433,7 @@ mod tests {
             counter.fetch_add(1, Ordering::SeqCst);
             async move {
                 if page == 0 {
-                    Ok((vec!["a", "b"], Some(1)))
+                    Ok((vec!["a", "b"], Next::offset(0, 1, |p| p)))
                 } else {
                     Err(Error::<()>::MissingCredentials { accepted: vec![] })
                 }
@@ -3138,6 +3445,133 @@ mod tests {
         assert!(next(&mut stream).await.is_none());
         assert!(next(&mut stream).await.is_none());
         assert_eq!(fetches.load(Ordering::SeqCst), 2);
+    }
+
+    /// Drains a stream: its items, and the error that ended it, if any.
+    async fn drain<T>(stream: &mut ItemStream<'_, T, ()>) -> (Vec<T>, Option<Error<()>>) {
+        let mut items = Vec::new();
+        while let Some(item) = next(stream).await {
+            match item {
+                Ok(item) => items.push(item),
+                Err(e) => {
+                    assert!(next(stream).await.is_none(), "the stream ends after an error");
+                    return (items, Some(e));
+                }
+            }
+        }
+        (items, None)
+    }
+
+    /// A cursor walk over canned pages: `pages[i]` is (items, has_more, next cursor), and
+    /// the cursor names the page it leads to.
+    fn cursor_walk(
+        pages: Vec<(Vec<u32>, bool, Option<&'static str>)>,
+    ) -> ItemStream<'static, u32, ()> {
+        let pages = Arc::new(pages);
+        paginate(0usize, move |at| {
+            let pages = pages.clone();
+            async move {
+                let (items, has_more, cursor) = pages[at].clone();
+                let next = Next::cursor(has_more, cursor.map(str::to_owned), |c| {
+                    c.trim_start_matches('p').parse().unwrap()
+                });
+                Ok((items, next))
+            }
+        })
+    }
+
+    #[tokio::test]
+    async fn a_repeated_cursor_ends_the_stream() {
+        // Page 0 leads to p1, p1 to p2, p2 back to p1: A, B, A.
+        let mut stream = cursor_walk(vec![
+            (vec![1], true, Some("p1")),
+            (vec![2], true, Some("p2")),
+            (vec![3], true, Some("p1")),
+        ]);
+        let (items, err) = drain(&mut stream).await;
+        assert_eq!(items, [1, 2, 3]);
+        let err = err.expect("a repeated cursor is an error");
+        assert!(matches!(
+            err,
+            Error::Paging {
+                page: 3,
+                reason: PagingProblem::RepeatedCursor
+            }
+        ));
+        assert_eq!(
+            err.to_string(),
+            "paging stopped after page 3: the server repeated an earlier cursor"
+        );
+        assert!(!err.is_retryable() && err.status().is_none());
+
+        // A cursor naming the page it came from is a repeat at once.
+        let mut stream = cursor_walk(vec![(vec![1], true, Some("p1")), (vec![2], true, Some("p1"))]);
+        let (items, err) = drain(&mut stream).await;
+        assert_eq!(items, [1, 2]);
+        assert!(matches!(err, Some(Error::Paging { page: 2, .. })));
+    }
+
+    #[tokio::test]
+    async fn more_pages_without_a_cursor_end_the_stream() {
+        for cursor in [None, Some("")] {
+            let mut stream = cursor_walk(vec![(vec![1], true, Some("p1")), (vec![2], true, cursor)]);
+            let (items, err) = drain(&mut stream).await;
+            assert_eq!(items, [1, 2]);
+            assert!(matches!(
+                err,
+                Some(Error::Paging {
+                    page: 2,
+                    reason: PagingProblem::MissingCursor
+                })
+            ));
+        }
+        // Without more pages, a missing cursor is the normal end.
+        let mut stream = cursor_walk(vec![(vec![1], true, Some("p1")), (vec![2], false, None)]);
+        assert_eq!(drain(&mut stream).await.0, [1, 2]);
+    }
+
+    #[tokio::test]
+    async fn a_stalled_offset_ends_the_stream() {
+        // 2^53 + 1 is not an f64: adding one page to the offset leaves it where it was.
+        let start = 9_007_199_254_740_992.0_f64;
+        let mut stream = paginate(start, |offset| async move {
+            let next = Next::offset(offset, offset + 1.0, |o| o);
+            Ok((vec![offset], next))
+        });
+        let (items, err) = drain(&mut stream).await;
+        assert_eq!(items, [start]);
+        assert!(matches!(
+            err,
+            Some(Error::Paging {
+                page: 1,
+                reason: PagingProblem::OffsetStalled
+            })
+        ));
+        // An integer offset saturates at its maximum, then stalls.
+        let mut stream = paginate(i32::MAX - 3, |offset| async move {
+            let next = Next::offset(offset, offset.saturating_add(2), |o| o);
+            Ok((vec![offset], next))
+        });
+        let (items, err) = drain(&mut stream).await;
+        assert_eq!(items, [i32::MAX - 3, i32::MAX - 1, i32::MAX]);
+        assert!(matches!(err, Some(Error::Paging { page: 3, .. })));
+    }
+
+    #[test]
+    fn seen_cursors_catch_a_loop_past_the_exact_set() {
+        let mut seen = SeenCursors::default();
+        for i in 0..SeenCursors::EXACT {
+            assert!(seen.insert(&format!("c{i}")));
+        }
+        assert!(!seen.insert("c17"), "a cursor in the exact set");
+        // Past the exact set, a loop of 1,000 cursors is caught within a few rounds.
+        let mut steps = 0;
+        while seen.insert(&format!("loop{}", steps % 1000)) {
+            steps += 1;
+            assert!(steps < 10_000, "the loop was not caught");
+        }
+        assert!(steps >= 1000);
+        assert_eq!(seen.seen.len(), SeenCursors::EXACT);
     }
 
     // ----- loopback HTTP server -----
@@ -3538,7 +3972,7 @@ mod tests {
         let future = client.execute(Request::new(Method::GET, "/".into()));
         assert_send(&future);
         let stream = paginate(0u8, |_| async {
-            Ok::<(Vec<u8>, Option<u8>), Error<()>>((vec![], None))
+            Ok::<(Vec<u8>, Next<u8>), Error<()>>((vec![], Next::end()))
         });
         assert_send(&stream);
     }

@@ -489,7 +489,46 @@ fn runtime(bins: &Bins, runs: &Runs, report: &mut Report) -> J {
         decode_json.push(("ratio_generated_over_reqwest".to_string(), J::Num(ratio)));
     }
     fields.push(("decode".to_string(), J::Obj(decode_json)));
+    fields.push(("pattern".to_string(), pattern_checks(bins, report)));
     J::Obj(fields)
+}
+
+/// `bench-pattern`: the cost of a `pattern` check on long adversarial values, per character,
+/// and how it grows from 100,000 to 1,000,000 characters (1.0 is linear).
+fn pattern_checks(bins: &Bins, report: &mut Report) -> J {
+    eprintln!("  pattern checks on 100,000-character adversarial values");
+    let kv = match bins.run("bench-pattern", &[] as &[&str]) {
+        Ok(kv) => kv,
+        Err(e) => {
+            report.failure("Runtime", "pattern checks", &e);
+            return J::obj([("error", J::str(&e))]);
+        }
+    };
+    let mut json = Vec::new();
+    for (key, value) in &kv {
+        let Some(case) = key.strip_suffix("_ns_per_char") else {
+            continue;
+        };
+        let Ok(ns) = value.parse::<f64>() else {
+            continue;
+        };
+        let growth = num(&kv, &format!("{case}_growth"));
+        report.row(
+            "Runtime",
+            &format!("pattern check, 100,000-char adversarial value: {case}"),
+            match growth {
+                Some(g) => format!("{ns:.1} ns/char (×{g:.2} per char at 10× the length)"),
+                None => format!("{ns:.1} ns/char"),
+            },
+            String::new(),
+            None,
+        );
+        json.push((
+            case.to_string(),
+            J::obj([("ns_per_char", J::Num(ns)), ("growth", J::opt(growth))]),
+        ));
+    }
+    J::Obj(json)
 }
 
 /// The pooled `bench-decode` results of one mode.

@@ -286,7 +286,8 @@ impl<'a> GetListOfRawSamplesFromDatasourceByDatasetId<'a> {
     }
     /// Walks every page lazily, following the cursor the server returns while it
     /// says there is more, and yields the items one by one. The first error ends
-    /// the walk.
+    /// the walk, and so does a cursor the server returned before or a missing one
+    /// while it says there is more ([`crate::runtime::Error::Paging`]).
     pub fn stream(
         self,
     ) -> crate::runtime::ItemStream<
@@ -301,13 +302,11 @@ impl<'a> GetListOfRawSamplesFromDatasourceByDatasetId<'a> {
                 let has_more = page.has_more;
                 let cursor = Some(page.cursor);
                 let items = page.data;
-                let next = if has_more {
-                    cursor
-                        .filter(|c| !c.is_empty())
-                        .map(|c| Self { cursor: Some(c), ..builder })
-                } else {
-                    None
-                };
+                let next = crate::runtime::Next::cursor(
+                    has_more,
+                    cursor,
+                    |c| Self { cursor: Some(c), ..builder },
+                );
                 Ok((items, next))
             },
         )

@@ -275,7 +275,8 @@ impl<'a> GetSamplesByDatasetId<'a> {
     }
     /// Walks every page lazily, starting at the offset set on this builder (or 0),
     /// and yields the items one by one. A page shorter than the page size, or an
-    /// empty page, ends the walk; the first error ends it too.
+    /// empty page, ends the walk; the first error ends it too, and so does an
+    /// offset that cannot advance ([`crate::runtime::Error::Paging`]).
     pub fn stream(
         self,
     ) -> crate::runtime::ItemStream<'a, models::SampleData, models::ApiErrorResponse> {
@@ -291,12 +292,16 @@ impl<'a> GetSamplesByDatasetId<'a> {
                     None => true,
                 };
                 let next = if count > 0 && full {
-                    Some(Self {
-                        page_offset: Some(start + count as f64),
-                        ..builder
-                    })
+                    crate::runtime::Next::offset(
+                        start,
+                        start + count as f64,
+                        |o| Self {
+                            page_offset: Some(o),
+                            ..builder
+                        },
+                    )
                 } else {
-                    None
+                    crate::runtime::Next::end()
                 };
                 Ok((page, next))
             },
@@ -420,7 +425,8 @@ impl<'a> GetSamplesPartialByDatasetId<'a> {
     }
     /// Walks every page lazily, starting at the offset set on this builder (or 0),
     /// and yields the items one by one. A page shorter than the page size, or an
-    /// empty page, ends the walk; the first error ends it too.
+    /// empty page, ends the walk; the first error ends it too, and so does an
+    /// offset that cannot advance ([`crate::runtime::Error::Paging`]).
     pub fn stream(
         self,
     ) -> crate::runtime::ItemStream<
@@ -440,12 +446,16 @@ impl<'a> GetSamplesPartialByDatasetId<'a> {
                     None => true,
                 };
                 let next = if count > 0 && full {
-                    Some(Self {
-                        page_offset: Some(start + count as f64),
-                        ..builder
-                    })
+                    crate::runtime::Next::offset(
+                        start,
+                        start + count as f64,
+                        |o| Self {
+                            page_offset: Some(o),
+                            ..builder
+                        },
+                    )
                 } else {
-                    None
+                    crate::runtime::Next::end()
                 };
                 Ok((page, next))
             },

@@ -831,10 +831,16 @@ fn emit_stream(op: &Operation, p: &Pagination) -> TokenStream {
             let limit = ident(limit);
             let offset = ident(offset);
             let ot = ty(offset_ty, Place::Elsewhere);
+            // An integer offset saturates rather than wraps, so the runtime sees it stall.
+            let advanced = match offset_ty {
+                Ty::Float { .. } => quote!(start + count as #ot),
+                _ => quote!(start.saturating_add(count as #ot)),
+            };
             quote! {
                 /// Walks every page lazily, starting at the offset set on this builder (or 0),
                 /// and yields the items one by one. A page shorter than the page size, or an
-                /// empty page, ends the walk; the first error ends it too.
+                /// empty page, ends the walk; the first error ends it too, and so does an
+                /// offset that cannot advance ([`crate::runtime::Error::Paging`]).
                 pub fn stream(self) -> crate::runtime::ItemStream<'a, #item, #err> {
                     crate::runtime::paginate(self, |builder| async move {
                         let start: #ot = builder.#offset.unwrap_or_default();
@@ -845,7 +851,11 @@ fn emit_stream(op: &Operation, p: &Pagination) -> TokenStream {
                             Some(limit) => count as f64 >= #limit_f64,
                             None => true,
                         };
-                        let next = if count > 0 && full { Some(Self { #offset: Some(start + count as #ot), ..builder }) } else { None };
+                        let next = if count > 0 && full {
+                            crate::runtime::Next::offset(start, #advanced, |o| Self { #offset: Some(o), ..builder })
+                        } else {
+                            crate::runtime::Next::end()
+                        };
                         Ok((page, next))
                     })
                 }
@@ -884,18 +894,15 @@ fn emit_stream(op: &Operation, p: &Pagination) -> TokenStream {
             quote! {
                 /// Walks every page lazily, following the cursor the server returns while it
                 /// says there is more, and yields the items one by one. The first error ends
-                /// the walk.
+                /// the walk, and so does a cursor the server returned before or a missing one
+                /// while it says there is more ([`crate::runtime::Error::Paging`]).
                 pub fn stream(self) -> crate::runtime::ItemStream<'a, #item, #err> {
                     crate::runtime::paginate(self, |builder| async move {
                         let page = builder.clone().send().await?;
                         let has_more = #has_more;
                         let cursor = #cursor;
                         let items = #items;
-                        let next = if has_more {
-                            cursor.filter(|c| !c.is_empty()).map(|c| Self { #cp: Some(c), ..builder })
-                        } else {
-                            None
-                        };
+                        let next = crate::runtime::Next::cursor(has_more, cursor, |c| Self { #cp: Some(c), ..builder });
                         Ok((items, next))
                     })
                 }

@@ -101,6 +101,7 @@ pub mod reserved {
         "timeout",
         "retry_policy",
         "user_agent",
+        "max_response_body_bytes",
         "credential",
         "basic_credential",
         "set_credential",

@@ -59,22 +59,13 @@ pub fn check_number(
     if constrained && value.is_nan() {
         return Err("must be a number".to_owned());
     }
-    if let Some(min) = minimum {
-        if exclusive_minimum && value <= min {
-            return Err(format!("must be > {min}"));
-        }
-        if value < min {
-            return Err(format!("must be >= {min}"));
-        }
-    }
-    if let Some(max) = maximum {
-        if exclusive_maximum && value >= max {
-            return Err(format!("must be < {max}"));
-        }
-        if value > max {
-            return Err(format!("must be <= {max}"));
-        }
-    }
+    check_bounds(
+        value,
+        minimum,
+        maximum,
+        exclusive_minimum,
+        exclusive_maximum,
+    )?;
     // A non-positive multipleOf is invalid in the schema, so it is ignored.
     if let Some(m) = multiple_of.filter(|m| *m > 0.0 && m.is_finite()) {
         let quotient = value / m;
@@ -96,6 +87,30 @@ pub fn check_integer(
     exclusive_maximum: bool,
     multiple_of: Option<i128>,
 ) -> Result<(), String> {
+    check_bounds(
+        value,
+        minimum,
+        maximum,
+        exclusive_minimum,
+        exclusive_maximum,
+    )?;
+    if let Some(m) = multiple_of.filter(|m| *m != 0) {
+        // checked_rem overflows only for i128::MIN % -1, which is a multiple.
+        if value.checked_rem(m).unwrap_or(0) != 0 {
+            return Err(format!("must be a multiple of {m}"));
+        }
+    }
+    Ok(())
+}
+
+/// The bound checks shared by [`check_number`] and [`check_integer`].
+fn check_bounds<T: PartialOrd + Display>(
+    value: T,
+    minimum: Option<T>,
+    maximum: Option<T>,
+    exclusive_minimum: bool,
+    exclusive_maximum: bool,
+) -> Result<(), String> {
     if let Some(min) = minimum {
         if exclusive_minimum && value <= min {
             return Err(format!("must be > {min}"));
@@ -110,12 +125,6 @@ pub fn check_integer(
         }
         if value > max {
             return Err(format!("must be <= {max}"));
-        }
-    }
-    if let Some(m) = multiple_of.filter(|m| *m != 0) {
-        // checked_rem overflows only for i128::MIN % -1, which is a multiple.
-        if value.checked_rem(m).unwrap_or(0) != 0 {
-            return Err(format!("must be a multiple of {m}"));
         }
     }
     Ok(())

@@ -434,6 +434,18 @@ mod tests {
         }
     }
 
+    /// The shipped runtime holds no tests: they live in `generator/tests/runtime/`.
+    #[test]
+    fn runtime_carries_no_test_code() {
+        for (name, text) in RUNTIME {
+            let file: syn::File = syn::parse_str(text).unwrap();
+            let tokens = quote!(#file).to_string();
+            for marker in ["cfg (test)", "# [test]", "tokio :: test"] {
+                assert!(!tokens.contains(marker), "{name} holds `{marker}`");
+            }
+        }
+    }
+
     /// Every file of `generator/runtime/` is shipped, and every module `mod.rs` declares
     /// is one of them, so a new runtime module cannot be left out of generated crates.
     #[test]

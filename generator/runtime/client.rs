@@ -1,0 +1,412 @@
+//! The client and its builder: configuration, credentials, and sending a request with
+//! security, timeouts and retries applied.
+
+use std::convert::Infallible;
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::header::{self, HeaderMap, HeaderValue};
+use reqwest::Url;
+
+use super::auth::{render_credential, AuthValue, Credential, CredentialInput};
+use super::error::transport_error;
+use super::request::{has_dot_segment, push_query_pair};
+use super::retry::{is_idempotent, is_retryable_status, parse_retry_after};
+use super::{BuildError, Error, Request, Response, RetryPolicy, Secret, SecurityScheme};
+
+/// Default limit on a buffered response body: 64 MiB. Every body is read into memory before
+/// it is decoded, so the limit bounds what one response can make the client allocate. It is
+/// well above the largest responses the Lightly API sends in practice (a page of 100,000
+/// samples is about 45 MB) and small enough that a runaway or hostile server cannot exhaust
+/// a process's memory; [`ClientBuilder::max_response_body_bytes`] changes it.
+pub const DEFAULT_MAX_RESPONSE_BODY_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Default user agent: the name and version of the generated crate this module is compiled into.
+const DEFAULT_USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
+
+/// An API client. Cheap to clone: clones share one connection pool and configuration.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    base_url: Url,
+    /// The base URL's path without a trailing slash; operation paths are appended to it.
+    base_path: String,
+    credentials: Vec<Credential>,
+    retry: RetryPolicy,
+    connect_timeout: Duration,
+    timeout: Duration,
+    max_body: u64,
+}
+
+impl Client {
+    /// The base URL that operation paths are joined onto.
+    pub fn base_url(&self) -> &Url {
+        &self.inner.base_url
+    }
+
+    /// Executes a request: applies credentials, retries and timeouts, and returns
+    /// the raw response whatever its status. Generated code calls it.
+    ///
+    /// Fails before sending on an invalid argument or missing credentials,
+    /// with [`Error::Timeout`] or [`Error::Transport`] when no response arrives, and
+    /// with [`Error::BodyTooLarge`] when the body is longer than the configured limit.
+    /// The timeout applies to each attempt; see [`RetryPolicy`] for retries.
+    pub async fn execute(&self, request: Request) -> Result<Response, Error<Infallible>> {
+        let inner = &*self.inner;
+        let Request {
+            method,
+            path,
+            mut query,
+            mut headers,
+            body,
+            security,
+            invalid,
+        } = request;
+        if let Some((name, reason)) = invalid {
+            return Err(Error::InvalidArgument { name, reason });
+        }
+        // The URL parser resolves "." and ".." segments, even percent-encoded
+        // ones, which would send the request to another endpoint.
+        if has_dot_segment(&path) {
+            return Err(Error::InvalidArgument {
+                name: "path",
+                reason: "a path segment must not be `.` or `..`".to_owned(),
+            });
+        }
+        self.apply_security(security, &mut query, &mut headers)?;
+
+        let mut full_path = String::with_capacity(inner.base_path.len() + path.len() + 1);
+        full_path.push_str(&inner.base_path);
+        if !path.starts_with('/') {
+            full_path.push('/');
+        }
+        full_path.push_str(&path);
+        let mut url = inner.base_url.clone();
+        url.set_path(&full_path);
+        url.set_query((!query.is_empty()).then_some(query.as_str()));
+
+        let mut req = reqwest::Request::new(method, url);
+        *req.headers_mut() = headers;
+        if let Some(body) = body {
+            // Vec -> Body keeps the allocation; retries clone it by reference count.
+            *req.body_mut() = Some(body.into());
+        }
+        let max_retries = if is_idempotent(req.method()) {
+            inner.retry.max_retries
+        } else {
+            0
+        };
+
+        let mut retry = 0;
+        loop {
+            // Bodies are always in memory, so try_clone only fails in theory; then we just don't retry.
+            let spare = if retry < max_retries {
+                req.try_clone()
+            } else {
+                None
+            };
+            let sent = inner.http.execute(req).await;
+            if let Some(next) = spare {
+                let delay = match &sent {
+                    Ok(resp) if is_retryable_status(resp.status()) => {
+                        Some(inner.retry.delay(retry, parse_retry_after(resp.headers())))
+                    }
+                    Err(err) if err.is_connect() || err.is_timeout() => {
+                        Some(inner.retry.delay(retry, None))
+                    }
+                    _ => None,
+                };
+                if let Some(delay) = delay {
+                    // Dropping the response discards its body unread.
+                    drop(sent);
+                    tokio::time::sleep(delay).await;
+                    req = next;
+                    retry += 1;
+                    continue;
+                }
+            }
+            return Response::read(sent.map_err(transport_error)?, inner.max_body).await;
+        }
+    }
+
+    /// Adds the credentials of the first satisfiable security alternative.
+    ///
+    /// Alternatives that need credentials are preferred over the empty
+    /// ("auth optional") one, so configured credentials are always sent.
+    pub(crate) fn apply_security(
+        &self,
+        requirements: &'static [&'static [&'static str]],
+        query: &mut String,
+        headers: &mut HeaderMap,
+    ) -> Result<(), Error<Infallible>> {
+        if requirements.is_empty() {
+            return Ok(());
+        }
+        let chosen = requirements
+            .iter()
+            .find(|alt| !alt.is_empty() && alt.iter().all(|s| self.credential(s).is_some()));
+        let Some(alternative) = chosen else {
+            if requirements.iter().any(|alt| alt.is_empty()) {
+                return Ok(());
+            }
+            let mut accepted: Vec<&'static str> = Vec::new();
+            for name in requirements.iter().flat_map(|alt| alt.iter()) {
+                if !accepted.contains(name) {
+                    accepted.push(name);
+                }
+            }
+            return Err(Error::MissingCredentials { accepted });
+        };
+        let mut cookies: Vec<(&'static str, &Secret)> = Vec::new();
+        for credential in alternative.iter().filter_map(|s| self.credential(s)) {
+            match &credential.value {
+                AuthValue::Query { param, value } => push_query_pair(query, param, value.expose()),
+                AuthValue::Header { name, value } => {
+                    headers.insert(name.clone(), value.clone());
+                }
+                AuthValue::Cookie { name, value } => cookies.push((name, value)),
+            }
+        }
+        if !cookies.is_empty() {
+            // One Cookie header holding any cookie the request already had plus ours.
+            let mut line = headers
+                .get(header::COOKIE)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+                .unwrap_or_default();
+            for (name, value) in cookies {
+                if !line.is_empty() {
+                    line.push_str("; ");
+                }
+                line.push_str(name);
+                line.push('=');
+                line.push_str(value.expose());
+            }
+            let mut value = HeaderValue::try_from(line).map_err(|_| Error::InvalidArgument {
+                name: "Cookie",
+                reason: "contains characters not allowed in an HTTP header value".to_owned(),
+            })?;
+            value.set_sensitive(true);
+            headers.insert(header::COOKIE, value);
+        }
+        Ok(())
+    }
+
+    fn credential(&self, scheme: &str) -> Option<&Credential> {
+        self.inner.credentials.iter().find(|c| c.scheme == scheme)
+    }
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let inner = &*self.inner;
+        let schemes: Vec<&str> = inner.credentials.iter().map(|c| c.scheme).collect();
+        f.debug_struct("Client")
+            .field("base_url", &inner.base_url.as_str())
+            .field("credentials", &schemes)
+            .field("retry_policy", &inner.retry)
+            .field("connect_timeout", &inner.connect_timeout)
+            .field("timeout", &inner.timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Configures and builds a [`Client`].
+#[must_use]
+pub struct ClientBuilder {
+    base_url: String,
+    schemes: &'static [SecurityScheme],
+    connect_timeout: Duration,
+    timeout: Duration,
+    retry: RetryPolicy,
+    user_agent: String,
+    credentials: Vec<(&'static str, CredentialInput)>,
+    max_body: u64,
+}
+
+impl ClientBuilder {
+    /// Starts a builder. Generated code passes the document's first server URL
+    /// and its security schemes.
+    pub fn new(default_base_url: &'static str, schemes: &'static [SecurityScheme]) -> Self {
+        ClientBuilder {
+            base_url: default_base_url.to_owned(),
+            schemes,
+            connect_timeout: Duration::from_secs(10),
+            timeout: Duration::from_secs(60),
+            retry: RetryPolicy::new(),
+            user_agent: DEFAULT_USER_AGENT.to_owned(),
+            credentials: Vec::new(),
+            max_body: DEFAULT_MAX_RESPONSE_BODY_BYTES,
+        }
+    }
+
+    /// Overrides the base URL. It is validated by [`build`](Self::build); a trailing slash is fine.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = url.into();
+        self
+    }
+
+    /// Sets the time allowed to open a connection (default 10 s).
+    pub fn connect_timeout(mut self, d: Duration) -> Self {
+        self.connect_timeout = d;
+        self
+    }
+
+    /// Sets the time allowed for each attempt, from sending until the whole
+    /// body is read (default 60 s).
+    pub fn timeout(mut self, d: Duration) -> Self {
+        self.timeout = d;
+        self
+    }
+
+    /// Sets the longest response body the client reads, in bytes (default
+    /// [`DEFAULT_MAX_RESPONSE_BODY_BYTES`], 64 MiB). Bodies are buffered whole before
+    /// decoding, so this bounds the memory one response can take. A longer body, whatever
+    /// the status, fails with [`Error::BodyTooLarge`]: before reading when `Content-Length`
+    /// says so, else as soon as the bytes read pass the limit.
+    pub fn max_response_body_bytes(mut self, limit: u64) -> Self {
+        self.max_body = limit;
+        self
+    }
+
+    /// Sets the retry policy (default [`RetryPolicy::new`]).
+    pub fn retry_policy(mut self, p: RetryPolicy) -> Self {
+        self.retry = p;
+        self
+    }
+
+    /// Sets the `User-Agent` header (default `<crate name>/<crate version>`).
+    pub fn user_agent(mut self, ua: impl Into<String>) -> Self {
+        self.user_agent = ua.into();
+        self
+    }
+
+    /// Sets the API key or bearer token for the named security scheme.
+    ///
+    /// A later call for the same scheme replaces the earlier one.
+    pub fn credential(mut self, scheme: &'static str, secret: impl Into<String>) -> Self {
+        self.set_credential(scheme, CredentialInput::Token(Secret::new(secret)));
+        self
+    }
+
+    /// Sets the username and password for the named HTTP Basic security scheme.
+    pub fn basic_credential(
+        mut self,
+        scheme: &'static str,
+        username: impl Into<String>,
+        password: impl Into<String>,
+    ) -> Self {
+        let input = CredentialInput::Basic {
+            username: username.into(),
+            password: Secret::new(password),
+        };
+        self.set_credential(scheme, input);
+        self
+    }
+
+    fn set_credential(&mut self, scheme: &'static str, input: CredentialInput) {
+        self.credentials.retain(|(name, _)| *name != scheme);
+        self.credentials.push((scheme, input));
+    }
+
+    /// Validates the configuration and builds the client.
+    pub fn build(self) -> Result<Client, BuildError> {
+        let base_url = parse_base_url(&self.base_url)?;
+        let base_path = base_url.path().trim_end_matches('/').to_owned();
+
+        let mut credentials = Vec::with_capacity(self.credentials.len());
+        for (name, input) in self.credentials {
+            let Some(scheme) = self.schemes.iter().find(|s| s.name == name) else {
+                return Err(BuildError::UnknownScheme {
+                    name,
+                    known: self.schemes.iter().map(|s| s.name).collect(),
+                });
+            };
+            credentials.push(Credential {
+                scheme: name,
+                value: render_credential(scheme, input)?,
+            });
+        }
+
+        let http = reqwest::Client::builder()
+            // Never follow redirects: credentials must not travel to another host,
+            // and generated code decides what a 3xx means.
+            .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(self.connect_timeout)
+            .timeout(self.timeout)
+            .user_agent(self.user_agent)
+            .build()
+            .map_err(|e| BuildError::Http(e.without_url()))?;
+
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                base_url,
+                base_path,
+                credentials,
+                retry: self.retry,
+                connect_timeout: self.connect_timeout,
+                timeout: self.timeout,
+                max_body: self.max_body,
+            }),
+        })
+    }
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let schemes: Vec<&str> = self.credentials.iter().map(|(name, _)| *name).collect();
+        f.debug_struct("ClientBuilder")
+            .field("base_url", &redacted_url(&self.base_url))
+            .field("credentials", &schemes)
+            .field("retry_policy", &self.retry)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("timeout", &self.timeout)
+            .field("user_agent", &self.user_agent)
+            .field("max_response_body_bytes", &self.max_body)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Parses and checks a base URL.
+fn parse_base_url(raw: &str) -> Result<Url, BuildError> {
+    let invalid = |reason: &str| BuildError::InvalidBaseUrl {
+        url: redacted_url(raw),
+        reason: reason.to_owned(),
+    };
+    let url = Url::parse(raw.trim()).map_err(|e| invalid(&e.to_string()))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(invalid("the scheme must be http or https"));
+    }
+    if url.cannot_be_a_base() || url.host().is_none() {
+        return Err(invalid("a host is required"));
+    }
+    // Userinfo would leak through Debug output; credentials go through basic_credential().
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(invalid("user credentials are not allowed in the URL"));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(invalid("a query or fragment is not allowed"));
+    }
+    Ok(url)
+}
+
+/// A URL for messages: without userinfo, query or fragment when it parses.
+fn redacted_url(raw: &str) -> String {
+    match Url::parse(raw.trim()) {
+        Ok(mut url) => {
+            // These fail only for URLs that cannot carry userinfo, which then have none.
+            let _ = url.set_password(None);
+            let _ = url.set_username("");
+            url.set_query(None);
+            url.set_fragment(None);
+            url.into()
+        }
+        Err(_) => raw.to_owned(),
+    }
+}

@@ -193,13 +193,23 @@ fn yaml_to_json(text: &str) -> Result<serde_json::Value, Diagnostic> {
     let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
     let msg = lowercase_first(&msg);
     let (pointer, msg) = match msg.as_str() {
-        "recursion limit exceeded" => match anchor_at(text, err.location()) {
-            Some(anchor) => (
-                at(cycle_start(&trail)),
-                format!("the anchor `&{anchor}` is used inside itself through an alias `*{anchor}`, so its value would never end"),
-            ),
-            None => (at(&trail), format!("nested more than {MAX_DEPTH} levels deep")),
-        },
+        "recursion limit exceeded" => {
+            let (start, repeats) = cycle_start(&trail);
+            if repeats >= 3 && text.contains('*') {
+                let anchor = anchor_at(text, err.location())
+                    .map(|a| format!(" (`&{a}`)"))
+                    .unwrap_or_default();
+                (
+                    at(start),
+                    format!("an alias is used inside its own anchor{anchor}, so the value would never end (the path repeats from here)"),
+                )
+            } else {
+                (
+                    at(&trail),
+                    format!("nested more than {MAX_DEPTH} levels deep"),
+                )
+            }
+        }
         "repetition limit exceeded" => (
             at(&trail),
             "aliases repeat their anchors more than 100 times the document's own size".to_string(),
@@ -212,19 +222,20 @@ fn yaml_to_json(text: &str) -> Result<serde_json::Value, Diagnostic> {
     ))
 }
 
-/// The place where a path that repeats itself to the end (an alias inside its own anchor,
-/// expanded until the depth limit) first goes round: the alias.
-fn cycle_start(tokens: &[String]) -> &[String] {
+/// Where a path that repeats itself to the end (an alias inside its own anchor, expanded
+/// until the depth limit) first goes round, and how many times the repeated part occurs.
+fn cycle_start(tokens: &[String]) -> (&[String], usize) {
     for period in 1..=tokens.len() / 2 {
         let mut start = tokens.len() - period;
         while start > 0 && tokens[start - 1] == tokens[start - 1 + period] {
             start -= 1;
         }
-        if start + 2 * period <= tokens.len() {
-            return &tokens[..start + period];
+        let repeats = (tokens.len() - start) / period;
+        if repeats >= 2 {
+            return (&tokens[..start + period], repeats);
         }
     }
-    tokens
+    (tokens, 1)
 }
 
 /// The anchor name at a YAML error's place, if one starts there.

@@ -186,6 +186,79 @@ fn multipart_components(api: &OpenAPI) -> std::collections::BTreeSet<String> {
     out
 }
 
+/// Why a reference to a component did not lead to an actual component.
+pub(crate) enum Unresolved {
+    /// This reference (the first, or one met on the way) names nothing in the section.
+    Missing(String),
+    /// The entries are only references to each other: the pointers of the members, in a
+    /// fixed order (the member first in the document first), the first repeated at the end.
+    Cycle(Vec<String>),
+}
+
+impl Unresolved {
+    /// The diagnostic for a cycle, at the first member; `None` for a missing target.
+    pub(crate) fn cycle_diagnostic(&self, what: &str) -> Option<(String, String)> {
+        let Unresolved::Cycle(chain) = self else {
+            return None;
+        };
+        let message = if chain.len() == 2 {
+            format!(
+                "this {what} is only a reference to itself: `{}`",
+                chain.join(" -> ")
+            )
+        } else {
+            format!(
+                "these {what}s are only references to each other, in a cycle: `{}`",
+                chain.join(" -> ")
+            )
+        };
+        Some((chain[0].clone(), message))
+    }
+}
+
+/// Follows `reference` through `#/components/<section>`, across entries that are
+/// themselves references, to the first entry that is an item: its name and value.
+pub(crate) fn follow_component<'a, T>(
+    map: &'a indexmap::IndexMap<String, openapiv3::ReferenceOr<T>>,
+    section: &str,
+    reference: &str,
+) -> Result<(&'a str, &'a T), Unresolved> {
+    let prefix = format!("#/components/{section}/");
+    // Indexes of the entries visited, in order.
+    let mut visited: Vec<usize> = Vec::new();
+    let mut reference = reference;
+    loop {
+        let found = reference
+            .strip_prefix(prefix.as_str())
+            .and_then(|token| map.get_full(&unescape_token(token)));
+        let Some((index, name, entry)) = found else {
+            return Err(Unresolved::Missing(reference.to_string()));
+        };
+        if let Some(pos) = visited.iter().position(|&i| i == index) {
+            let mut cycle = visited[pos..].to_vec();
+            let first = cycle
+                .iter()
+                .enumerate()
+                .min_by_key(|(_, &i)| i)
+                .map(|(at, _)| at)
+                .unwrap_or(0);
+            cycle.rotate_left(first);
+            cycle.push(cycle[0]);
+            let pointers = cycle
+                .iter()
+                .filter_map(|&i| map.get_index(i))
+                .map(|(n, _)| crate::diagnostics::pointer(&["components", section, n]))
+                .collect();
+            return Err(Unresolved::Cycle(pointers));
+        }
+        visited.push(index);
+        match entry {
+            openapiv3::ReferenceOr::Item(item) => return Ok((name.as_str(), item)),
+            openapiv3::ReferenceOr::Reference { reference: next } => reference = next,
+        }
+    }
+}
+
 /// Decodes one JSON pointer token (`~1` is `/`, `~0` is `~`) and URI percent-escapes.
 pub(crate) fn unescape_token(token: &str) -> String {
     let replaced = token.replace("~1", "/").replace("~0", "~");

@@ -99,56 +99,30 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    /// The component schema a reference points at, with its name.
+    /// The component schema a reference points at, with its name, following component
+    /// entries that are themselves references.
     pub(crate) fn resolve(&mut self, reference: &str, at: &str) -> Option<(&'a str, &'a Schema)> {
-        let Some(token) = reference.strip_prefix(COMPONENT_PREFIX) else {
+        if !reference.starts_with(COMPONENT_PREFIX) {
             self.diags.error(at, format!("reference `{reference}` does not point into `#/components/schemas`; only such schema references are supported"));
             return None;
+        }
+        let api = self.api;
+        let found = match api.components.as_ref() {
+            Some(c) => super::follow_component(&c.schemas, "schemas", reference),
+            None => Err(super::Unresolved::Missing(reference.to_string())),
         };
-        let name = unescape_token(token);
-        let found = self
-            .api
-            .components
-            .as_ref()
-            .and_then(|c| c.schemas.get_key_value(name.as_str()));
-        let Some((name, schema)) = found else {
-            self.diags.error(
-                at,
-                format!("reference `{reference}` points at a schema that does not exist"),
-            );
-            return None;
-        };
-        let mut seen = BTreeSet::new();
-        let mut current = schema;
-        let mut current_name = name.as_str();
-        loop {
-            match current {
-                ReferenceOr::Item(s) => return Some((current_name, s)),
-                ReferenceOr::Reference { reference } => {
-                    if !seen.insert(reference.clone()) {
-                        self.diags.error(
-                            at,
-                            format!("reference `{reference}` is part of a cycle of references"),
-                        );
-                        return None;
-                    }
-                    let token = reference.strip_prefix(COMPONENT_PREFIX).map(unescape_token);
-                    match token.and_then(|t| {
-                        self.api
-                            .components
-                            .as_ref()
-                            .and_then(|c| c.schemas.get_key_value(t.as_str()))
-                    }) {
-                        Some((n, s)) => {
-                            current = s;
-                            current_name = n.as_str();
-                        }
-                        None => {
-                            self.diags.error(at, format!("reference `{reference}` points at a schema that does not exist"));
-                            return None;
-                        }
-                    }
+        match found {
+            Ok(found) => Some(found),
+            Err(unresolved) => {
+                match (unresolved.cycle_diagnostic("schema"), unresolved) {
+                    (Some((pointer, message)), _) => self.diags.error(pointer, message),
+                    (None, super::Unresolved::Missing(missing)) => self.diags.error(
+                        at,
+                        format!("reference `{missing}` points at a schema that does not exist"),
+                    ),
+                    (None, super::Unresolved::Cycle(_)) => {}
                 }
+                None
             }
         }
     }

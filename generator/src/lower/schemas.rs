@@ -9,7 +9,7 @@ use crate::ir::{
 use crate::naming::{self, Scope};
 use indexmap::IndexMap;
 use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaKind, Type};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// A schema reference that may or may not be boxed, as openapiv3 has both.
 pub(crate) enum SchemaRef<'s> {
@@ -688,6 +688,10 @@ impl<'a> Lowerer<'a> {
 
     /// Wraps struct fields in `Box` where a type would otherwise contain itself.
     pub(crate) fn box_recursive_fields(&mut self) {
+        // Only a field whose type is in the holder's group of types that hold each other
+        // by value can lead back to the holder; the others need no search. Computing the
+        // groups first keeps long chains of types linear instead of quadratic.
+        let group = self.by_value_groups();
         let names: Vec<String> = self.types.keys().cloned().collect();
         for name in names {
             let field_count = match &self.types[&name].kind {
@@ -699,8 +703,13 @@ impl<'a> Lowerer<'a> {
                     TypeKind::Struct { fields, .. } => fields[i].ty.clone(),
                     _ => unreachable!("checked above"),
                 };
-                let mut seen = BTreeSet::new();
-                if self.reaches(&ty, &name, &mut seen) {
+                let Some(held) = by_value_name(&ty) else {
+                    continue;
+                };
+                if held != name && group.get(held) != group.get(&name) {
+                    continue;
+                }
+                if self.reaches(held, &name, &group) {
                     if let Some(TypeKind::Struct { fields, .. }) =
                         self.types.get_mut(&name).map(|t| &mut t.kind)
                     {
@@ -711,33 +720,116 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    /// Whether `ty` holds `target` by value (not behind a `Vec`, map or `Box`).
-    fn reaches(&self, ty: &Ty, target: &str, seen: &mut BTreeSet<String>) -> bool {
-        match ty {
-            Ty::Option(inner) => self.reaches(inner, target, seen),
-            Ty::Named(n) => {
-                if n == target {
-                    return true;
+    /// The named types a type holds by value (not behind a `Vec`, map or `Box`).
+    fn held_by_value<'t>(&'t self, name: &str) -> Vec<&'t str> {
+        let tys: Vec<&Ty> = match self.types.get(name).map(|t| &t.kind) {
+            Some(TypeKind::Struct { fields, .. }) => fields.iter().map(|f| &f.ty).collect(),
+            Some(TypeKind::Alias { target }) => vec![target],
+            Some(TypeKind::Tagged { variants, .. }) => variants.iter().map(|v| &v.ty).collect(),
+            Some(TypeKind::Untagged { variants }) => variants.iter().map(|v| &v.ty).collect(),
+            _ => Vec::new(),
+        };
+        tys.into_iter().filter_map(by_value_name).collect()
+    }
+
+    /// Groups of types that hold each other by value (strongly connected components, by
+    /// Tarjan's algorithm without recursion): type name to group number.
+    fn by_value_groups(&self) -> BTreeMap<String, usize> {
+        let names: Vec<&str> = self.types.keys().map(String::as_str).collect();
+        let index_of: BTreeMap<&str, usize> =
+            names.iter().enumerate().map(|(i, n)| (*n, i)).collect();
+        let edges: Vec<Vec<usize>> = names
+            .iter()
+            .map(|n| {
+                self.held_by_value(n)
+                    .into_iter()
+                    .filter_map(|h| index_of.get(h).copied())
+                    .collect()
+            })
+            .collect();
+        let n = names.len();
+        let mut index = vec![usize::MAX; n];
+        let mut low = vec![0; n];
+        let mut on_stack = vec![false; n];
+        let mut stack = Vec::new();
+        let mut group = vec![usize::MAX; n];
+        let mut next_index = 0;
+        let mut groups = 0;
+        for root in 0..n {
+            if index[root] != usize::MAX {
+                continue;
+            }
+            // (node, next edge to look at)
+            let mut work = vec![(root, 0)];
+            while let Some(&mut (v, ref mut e)) = work.last_mut() {
+                if *e == 0 && index[v] == usize::MAX {
+                    index[v] = next_index;
+                    low[v] = next_index;
+                    next_index += 1;
+                    stack.push(v);
+                    on_stack[v] = true;
                 }
-                if !seen.insert(n.clone()) {
-                    return false;
+                if let Some(&w) = edges[v].get(*e) {
+                    *e += 1;
+                    if index[w] == usize::MAX {
+                        work.push((w, 0));
+                    } else if on_stack[w] {
+                        low[v] = low[v].min(index[w]);
+                    }
+                    continue;
                 }
-                match self.types.get(n).map(|t| &t.kind) {
-                    Some(TypeKind::Struct { fields, .. }) => {
-                        fields.iter().any(|f| self.reaches(&f.ty, target, seen))
+                work.pop();
+                if let Some(&(parent, _)) = work.last() {
+                    low[parent] = low[parent].min(low[v]);
+                }
+                if low[v] == index[v] {
+                    while let Some(w) = stack.pop() {
+                        on_stack[w] = false;
+                        group[w] = groups;
+                        if w == v {
+                            break;
+                        }
                     }
-                    Some(TypeKind::Alias { target: t }) => self.reaches(t, target, seen),
-                    Some(TypeKind::Tagged { variants, .. }) => {
-                        variants.iter().any(|v| self.reaches(&v.ty, target, seen))
-                    }
-                    Some(TypeKind::Untagged { variants }) => {
-                        variants.iter().any(|v| self.reaches(&v.ty, target, seen))
-                    }
-                    _ => false,
+                    groups += 1;
                 }
             }
-            _ => false,
         }
+        names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.to_string(), group[i]))
+            .collect()
+    }
+
+    /// Whether the type `from` holds `target` by value, as the fields are now (boxing
+    /// earlier fields cuts paths), searching only inside their group.
+    fn reaches(&self, from: &str, target: &str, group: &BTreeMap<String, usize>) -> bool {
+        let home = group.get(target);
+        let mut seen = BTreeSet::new();
+        let mut todo = vec![from.to_string()];
+        while let Some(n) = todo.pop() {
+            if n == target {
+                return true;
+            }
+            if !seen.insert(n.clone()) {
+                continue;
+            }
+            for h in self.held_by_value(&n) {
+                if group.get(h) == home && !seen.contains(h) {
+                    todo.push(h.to_string());
+                }
+            }
+        }
+        false
+    }
+}
+
+/// The named type a type holds by value, looking through `Option`.
+fn by_value_name(ty: &Ty) -> Option<&str> {
+    match ty {
+        Ty::Option(inner) => by_value_name(inner),
+        Ty::Named(n) => Some(n),
+        _ => None,
     }
 }
 

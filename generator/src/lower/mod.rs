@@ -53,6 +53,8 @@ pub(crate) struct Lowerer<'a> {
     pub(crate) binary_as_bytes: bool,
     /// Component schemas used as multipart bodies: lowered with `binary_as_bytes`.
     pub(crate) multipart_components: std::collections::BTreeSet<String>,
+    /// `allOf` references followed so far, against [`schemas::MAX_ALLOF_STEPS`].
+    pub(crate) allof_steps: usize,
 }
 
 impl<'a> Lowerer<'a> {
@@ -66,6 +68,7 @@ impl<'a> Lowerer<'a> {
             inline_cache: BTreeMap::new(),
             binary_as_bytes: false,
             multipart_components: multipart_components(api),
+            allof_steps: 0,
         }
     }
 
@@ -201,16 +204,19 @@ impl Unresolved {
         let Unresolved::Cycle(chain) = self else {
             return None;
         };
-        let message = if chain.len() == 2 {
-            format!(
-                "this {what} is only a reference to itself: `{}`",
-                chain.join(" -> ")
-            )
+        // A long cycle is named by its ends.
+        let shown = if chain.len() > 12 {
+            let mut shown = chain[..6].to_vec();
+            shown.push("...".to_string());
+            shown.extend_from_slice(&chain[chain.len() - 2..]);
+            format!("{}` ({} in all)", shown.join(" -> "), chain.len() - 1)
         } else {
-            format!(
-                "these {what}s are only references to each other, in a cycle: `{}`",
-                chain.join(" -> ")
-            )
+            format!("{}`", chain.join(" -> "))
+        };
+        let message = if chain.len() == 2 {
+            format!("this {what} is only a reference to itself: `{shown}")
+        } else {
+            format!("these {what}s are only references to each other, in a cycle: `{shown}")
         };
         Some((chain[0].clone(), message))
     }

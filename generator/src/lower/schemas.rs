@@ -11,6 +11,14 @@ use indexmap::IndexMap;
 use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaKind, Type};
 use std::collections::{BTreeMap, BTreeSet};
 
+/// How deep `allOf` members may refer to schemas with `allOf` members of their own.
+pub(crate) const MAX_ALLOF_DEPTH: usize = 64;
+
+/// How many `allOf` references lowering follows in all: each schema gathers the
+/// properties of everything it extends, so shared members are followed once per user, and
+/// schemas that each extend two others can stand for exponentially many.
+pub(crate) const MAX_ALLOF_STEPS: usize = 1_000_000;
+
 /// A schema reference that may or may not be boxed, as openapiv3 has both.
 pub(crate) enum SchemaRef<'s> {
     Ref(&'s str),
@@ -554,6 +562,23 @@ impl<'a> Lowerer<'a> {
             let member_at = child(&child(at, "allOf"), &i.to_string());
             match member {
                 ReferenceOr::Reference { reference } => {
+                    if visiting.len() >= MAX_ALLOF_DEPTH {
+                        self.diags.error(
+                            member_at,
+                            format!("`allOf` references nest more than {MAX_ALLOF_DEPTH} levels deep here (at `{reference}`)"),
+                        );
+                        continue;
+                    }
+                    self.allof_steps += 1;
+                    if self.allof_steps > MAX_ALLOF_STEPS {
+                        if self.allof_steps == MAX_ALLOF_STEPS + 1 {
+                            self.diags.error(
+                                member_at,
+                                format!("`allOf` references, followed into every schema that uses them, add up to more than {MAX_ALLOF_STEPS}; stopped here"),
+                            );
+                        }
+                        continue;
+                    }
                     if !visiting.insert(reference.clone()) {
                         self.diags.error(
                             member_at,

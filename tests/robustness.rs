@@ -68,6 +68,10 @@ fn generated(name: &str) -> String {
         .text
 }
 
+fn first_line(s: String) -> String {
+    s.lines().next().unwrap_or_default().to_string()
+}
+
 /// The limits are named, at the place where the document crossed them.
 #[test]
 fn giant_documents_are_refused_with_the_limit_named() {
@@ -77,4 +81,13 @@ fn giant_documents_are_refused_with_the_limit_named() {
     insta::assert_snapshot!(diagnostics(&generated("YAML block nested 3000 deep")), @"error: not valid YAML: nested more than 128 levels deep at line 132 column 129 (at #/x-deep/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a)");
     insta::assert_snapshot!(diagnostics(&generated("a document of 80 MB")), @"error: the document is 89129022 bytes, more than the limit of 33554432 bytes (32 MiB) (at #)");
     insta::assert_snapshot!(diagnostics(&generated("a reference cycle through 10000 schemas")), @"error: these schemas are only references to each other, in a cycle: `#/components/schemas/S0 -> #/components/schemas/S1 -> #/components/schemas/S2 -> #/components/schemas/S3 -> #/components/schemas/S4 -> #/components/schemas/S5 -> ... -> #/components/schemas/S9999 -> #/components/schemas/S0` (10000 in all) (at #/components/schemas/S0)");
+    let chain = robustness::generated_hostile(false)
+        .into_iter()
+        .find(|c| {
+            c.label
+                .ends_with("schemas each extending the next with allOf")
+        })
+        .expect("the allOf chain")
+        .text;
+    insta::assert_snapshot!(first_line(diagnostics(&chain)), @"error: `allOf` references nest more than 64 levels deep here (at `#/components/schemas/S65`) (at #/components/schemas/S64/allOf/0)");
 }

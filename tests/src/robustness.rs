@@ -410,8 +410,11 @@ fn classify_death(status: &std::process::ExitStatus, stderr: &str) -> Outcome {
 pub struct Report {
     /// Cases run.
     pub cases: usize,
-    /// Cases per outcome kind, in a fixed order.
+    /// Cases per outcome kind.
     pub counts: std::collections::BTreeMap<&'static str, usize>,
+    /// Cases per kind of case (tree mutation, text mutation, ...) and outcome kind.
+    pub by_kind:
+        std::collections::BTreeMap<String, std::collections::BTreeMap<&'static str, usize>>,
     /// Each failing case: its label, how it ended, and where its document was saved.
     pub failures: Vec<(String, Outcome, PathBuf)>,
     /// The slowest case and its time.
@@ -447,6 +450,10 @@ impl std::fmt::Display for Report {
             )?;
         }
         writeln!(f, " ({} child processes)", self.processes)?;
+        for (kind, counts) in &self.by_kind {
+            let counts: Vec<String> = counts.iter().map(|(k, n)| format!("{k} {n}")).collect();
+            writeln!(f, "  {kind}: {}", counts.join(", "))?;
+        }
         if let Some((label, time)) = &self.slowest {
             writeln!(f, "slowest: {label} ({:.2} s)", time.as_secs_f64())?;
         }
@@ -460,6 +467,16 @@ impl std::fmt::Display for Report {
         }
         Ok(())
     }
+}
+
+/// What kind of case a label names: the words before ` of `, ` (`, `:` or `/`.
+fn case_kind(label: &str) -> String {
+    let end = [" of ", " (", ":", "/"]
+        .iter()
+        .filter_map(|sep| label.find(sep))
+        .min()
+        .unwrap_or(label.len());
+    label[..end].to_string()
 }
 
 /// Runs every case through children of `exe`, saving each failing document under
@@ -476,11 +493,18 @@ pub fn run_cases(
         let t = Instant::now();
         let outcome = runner.run(&case.text)?;
         let took = t.elapsed();
-        if report.slowest.as_ref().map_or(true, |(_, d)| took > *d) {
+        if !matches!(&report.slowest, Some((_, d)) if took <= *d) {
             report.slowest = Some((case.label.clone(), took));
         }
         report.cases += 1;
         *report.counts.entry(outcome.kind()).or_default() += 1;
+        let kind = case_kind(&case.label);
+        *report
+            .by_kind
+            .entry(kind)
+            .or_default()
+            .entry(outcome.kind())
+            .or_default() += 1;
         progress(i, case, &outcome, took);
         if outcome.is_failure() {
             let dir = crate::root().join("target/robustness");
@@ -574,7 +598,7 @@ impl Rng {
         Rng(splitmix(seed) | 1)
     }
     /// The next number.
-    pub fn next(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         self.0 ^= self.0 >> 12;
         self.0 ^= self.0 << 25;
         self.0 ^= self.0 >> 27;
@@ -582,7 +606,7 @@ impl Rng {
     }
     /// A number below `n` (zero if `n` is zero).
     pub fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
+        (self.next_u64() % n.max(1) as u64) as usize
     }
 }
 
@@ -640,8 +664,8 @@ fn random_value(rng: &mut Rng, depth: usize) -> Value {
     match rng.below(if depth > 2 { 5 } else { 7 }) {
         0 => Value::Null,
         1 => Value::Bool(rng.below(2) == 0),
-        2 => Value::from(rng.next() as i64 >> rng.below(64)),
-        3 => serde_json::Number::from_f64((rng.next() as f64) / 7.0 - 1e18)
+        2 => Value::from(rng.next_u64() as i64 >> rng.below(64)),
+        3 => serde_json::Number::from_f64((rng.next_u64() as f64) / 7.0 - 1e18)
             .map(Value::Number)
             .unwrap_or(Value::Null),
         4 => Value::String(NASTY_STRINGS[rng.below(NASTY_STRINGS.len())].to_string()),
@@ -739,6 +763,153 @@ fn mutate(v: &mut Value, rng: &mut Rng) {
     }
 }
 
+/// Pointers (as token lists) to every place in the document that holds a schema.
+fn schema_places(v: &Value, path: &mut Vec<String>, out: &mut Vec<Vec<String>>) {
+    let parent = path.last().cloned().unwrap_or_default();
+    let grandparent = path
+        .len()
+        .checked_sub(2)
+        .map(|i| path[i].clone())
+        .unwrap_or_default();
+    let is_schema = matches!(
+        parent.as_str(),
+        "schema" | "items" | "additionalProperties" | "not"
+    ) || matches!(
+        grandparent.as_str(),
+        "schemas" | "properties" | "allOf" | "oneOf" | "anyOf"
+    );
+    if is_schema && v.is_object() {
+        out.push(path.clone());
+    }
+    match v {
+        Value::Object(map) => {
+            for (k, child) in map {
+                path.push(k.clone());
+                schema_places(child, path, out);
+                path.pop();
+            }
+        }
+        Value::Array(items) => {
+            for (i, child) in items.iter().enumerate() {
+                path.push(i.to_string());
+                schema_places(child, path, out);
+                path.pop();
+            }
+        }
+        _ => {}
+    }
+}
+
+/// A schema that is mostly valid: types, formats, constraints, composition and references
+/// to the document's own component schemas (or to nothing, now and then).
+fn random_schema(rng: &mut Rng, names: &[String], depth: usize) -> Value {
+    use serde_json::json;
+    let leaf = depth > 3;
+    let pick = rng.below(if leaf { 6 } else { 12 });
+    let mut s = match pick {
+        0 => json!({"type": "string"}),
+        1 => {
+            let format = [
+                "date-time",
+                "date",
+                "uuid",
+                "binary",
+                "byte",
+                "email",
+                "weird",
+            ][rng.below(7)];
+            json!({"type": "string", "format": format})
+        }
+        2 => {
+            let ty = ["integer", "number"][rng.below(2)];
+            let format = ["int32", "int64", "float", "double", "x"][rng.below(5)];
+            json!({"type": ty, "format": format, "minimum": rng.below(10) as i64 - 5, "maximum": rng.below(1000)})
+        }
+        3 => json!({"type": "boolean"}),
+        4 => {
+            let values: Vec<Value> = (0..=rng.below(5))
+                .map(|_| Value::String(NASTY_STRINGS[rng.below(NASTY_STRINGS.len())].to_string()))
+                .collect();
+            json!({"type": "string", "enum": values})
+        }
+        5 => match names.get(rng.below(names.len() + 1)) {
+            Some(n) => {
+                json!({"$ref": format!("#/components/schemas/{}", n.replace('~', "~0").replace('/', "~1"))})
+            }
+            None => json!({"$ref": NASTY_STRINGS[rng.below(13)]}),
+        },
+        6 | 7 => {
+            let mut props = serde_json::Map::new();
+            for _ in 0..rng.below(5) {
+                props.insert(
+                    NASTY_STRINGS[rng.below(NASTY_STRINGS.len())].to_string(),
+                    random_schema(rng, names, depth + 1),
+                );
+            }
+            let required: Vec<Value> = props
+                .keys()
+                .take(rng.below(3))
+                .map(|k| Value::String(k.clone()))
+                .collect();
+            json!({"type": "object", "properties": props, "required": required})
+        }
+        8 => {
+            json!({"type": "array", "items": random_schema(rng, names, depth + 1), "minItems": rng.below(3), "uniqueItems": rng.below(2) == 0})
+        }
+        9 => {
+            json!({"type": "object", "additionalProperties": random_schema(rng, names, depth + 1)})
+        }
+        10 => {
+            let key = ["allOf", "oneOf", "anyOf"][rng.below(3)];
+            let members: Vec<Value> = (0..=rng.below(3))
+                .map(|_| random_schema(rng, names, depth + 1))
+                .collect();
+            json!({ key: members })
+        }
+        _ => {
+            let members: Vec<Value> = (0..=rng.below(3))
+                .map(|_| random_schema(rng, names, depth + 1))
+                .collect();
+            json!({"oneOf": members, "discriminator": {"propertyName": NASTY_STRINGS[rng.below(NASTY_STRINGS.len())]}})
+        }
+    };
+    if rng.below(4) == 0 {
+        if let Value::Object(map) = &mut s {
+            map.insert("nullable".into(), Value::Bool(true));
+        }
+    }
+    s
+}
+
+/// Replaces a schema somewhere in the document with a random, mostly valid one.
+fn mutate_schema(v: &mut Value, rng: &mut Rng) {
+    let mut places = Vec::new();
+    schema_places(v, &mut Vec::new(), &mut places);
+    let names: Vec<String> = v
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .map(|m| m.keys().cloned().collect())
+        .unwrap_or_default();
+    let Some(place) = places.get(rng.below(places.len())) else {
+        return;
+    };
+    let mut slot = &mut *v;
+    for t in place {
+        slot = match slot {
+            Value::Object(map) => match map.get_mut(t) {
+                Some(next) => next,
+                None => return,
+            },
+            Value::Array(items) => match t.parse::<usize>().ok().and_then(|i| items.get_mut(i)) {
+                Some(next) => next,
+                None => return,
+            },
+            _ => return,
+        };
+    }
+    *slot = random_schema(rng, &names, 0);
+}
+
 /// The documents mutations start from: every fixture and the Lightly document.
 pub fn sources() -> Vec<(String, String)> {
     let root = crate::root();
@@ -785,8 +956,13 @@ fn generated_case(
     match i % 4 {
         0 | 1 => {
             let mut v = trees[which].clone().unwrap_or(Value::Null);
+            // Most edits keep the document valid so later stages run; some break it.
             for _ in 0..=rng.below(4) {
-                mutate(&mut v, &mut rng);
+                if rng.below(4) == 0 {
+                    mutate(&mut v, &mut rng);
+                } else {
+                    mutate_schema(&mut v, &mut rng);
+                }
             }
             let as_json = rng.below(2) == 0;
             let text = if as_json {

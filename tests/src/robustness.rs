@@ -1187,6 +1187,17 @@ pub fn generated_hostile(full: bool) -> Vec<Case> {
             r#""paths":{{}},"components":{{"schemas":{{"A":{s}}}}}"#
         )),
     ));
+    // Arrays of arrays nearly as deep as the parser allows: one Rust type nested 115 deep.
+    let mut s = r#"{"type":"integer"}"#.to_string();
+    for _ in 0..115 {
+        s = format!(r#"{{"type":"array","items":{s}}}"#);
+    }
+    out.push((
+        "an array type nested 115 deep".into(),
+        json_doc(&format!(
+            r#""paths":{{"/x":{{"get":{{"responses":{{"200":{{"description":"ok","content":{{"application/json":{{"schema":{s}}}}}}}}}}}}}}}"#
+        )),
+    ));
     // Long chains of named schemas.
     let n = size(10_000);
     let chain = |make: &dyn Fn(usize) -> Value| -> serde_json::Map<String, Value> {

@@ -186,7 +186,8 @@ fn yaml_to_json(text: &str) -> Result<serde_json::Value, Diagnostic> {
         let tokens: Vec<&str> = tokens.iter().map(String::as_str).collect();
         crate::diagnostics::pointer(&tokens)
     };
-    if let Some(message) = failure {
+    if let Some((message, placed)) = failure {
+        let place = if placed { place.as_str() } else { "" };
         return Err(Diagnostic::error(at(&trail), format!("{message}{place}")));
     }
     let msg = err.to_string();
@@ -254,8 +255,10 @@ struct Budget {
     nodes: usize,
     /// The most values allowed.
     limit: usize,
-    /// Why the conversion stopped, when the reason is ours.
-    failure: Option<String>,
+    /// Why the conversion stopped, when the reason is ours, and whether serde_yaml's place
+    /// (the value being read) helps: it does not for a repeated key, where it is the start
+    /// of the mapping.
+    failure: Option<(String, bool)>,
     /// Pointer tokens from the failing value up to the root, added as an error unwinds.
     trail: Vec<String>,
 }
@@ -266,9 +269,13 @@ struct Node<'b>(&'b std::cell::RefCell<Budget>);
 
 impl Node<'_> {
     fn fail<E: serde::de::Error>(self, message: String) -> E {
+        self.fail_placed(message, true)
+    }
+
+    fn fail_placed<E: serde::de::Error>(self, message: String, placed: bool) -> E {
         let mut b = self.0.borrow_mut();
         let e = E::custom(&message);
-        b.failure.get_or_insert(message);
+        b.failure.get_or_insert((message, placed));
         e
     }
 
@@ -374,7 +381,10 @@ impl<'de> serde::de::Visitor<'de> for Node<'_> {
         let mut out = serde_json::Map::new();
         while let Some(key) = map.next_key_seed(Key(self))? {
             if out.contains_key(&key) {
-                let e = self.fail(format!("the key `{key}` appears twice in this mapping"));
+                let e = self.fail_placed(
+                    format!("the key `{key}` appears twice in this mapping"),
+                    false,
+                );
                 self.under(key);
                 return Err(e);
             }

@@ -172,6 +172,11 @@ impl<'a> Lowerer<'a> {
                     Some(ty) => ty,
                     None => {
                         let name = self.type_scope.claim(&naming::type_name(hint));
+                        // Known before it is defined: an `allOf` inside it that refers to
+                        // the component holding it comes back here, and must find this type
+                        // instead of defining it again, deeper each time, forever.
+                        self.inline_cache
+                            .insert(at.to_string(), Ty::Named(name.clone()));
                         let kind = self.define(s, &name, at);
                         self.types.insert(
                             name.clone(),

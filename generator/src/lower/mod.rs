@@ -14,8 +14,10 @@ use std::collections::BTreeMap;
 pub fn lower(api: &OpenAPI) -> (Option<Api>, Diagnostics) {
     let mut cx = Lowerer::new(api);
     cx.lower_components();
+    cx.break_alias_cycles();
     let security_schemes = cx.lower_security_schemes();
     let groups = cx.lower_operations(&security_schemes);
+    cx.break_alias_cycles();
     cx.box_recursive_fields();
     let Lowerer { types, diags, .. } = cx;
     if diags.has_errors() {

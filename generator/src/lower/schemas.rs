@@ -77,9 +77,13 @@ impl<'a> Lowerer<'a> {
             let rust = self.component_names[name].clone();
             let at = crate::diagnostics::pointer(&["components", "schemas", name]);
             let kind = match &components.schemas[name] {
-                ReferenceOr::Reference { reference } => TypeKind::Alias {
-                    target: self.lower_ref(reference, &at),
-                },
+                ReferenceOr::Reference { reference } => {
+                    // Reports a chain that ends in itself, or in nothing.
+                    self.resolve(reference, &at);
+                    TypeKind::Alias {
+                        target: self.lower_ref(reference, &at),
+                    }
+                }
                 ReferenceOr::Item(schema) => {
                     self.binary_as_bytes = self.multipart_components.contains(name.as_str());
                     let kind = self.define(schema, &rust, &at);
@@ -717,6 +721,41 @@ impl<'a> Lowerer<'a> {
     }
 
     /// Wraps struct fields in `Box` where a type would otherwise contain itself.
+    /// Types that are only aliases of each other (an inline schema whose only content is
+    /// an `allOf` back to the schema holding it, found by the robustness run) would be
+    /// followed forever by every pass that looks through aliases; each such type becomes
+    /// free JSON, with a warning.
+    pub(crate) fn break_alias_cycles(&mut self) {
+        let alias_target = |types: &BTreeMap<String, TypeDef>, n: &str| -> Option<String> {
+            match types.get(n).map(|t| &t.kind) {
+                Some(TypeKind::Alias { target }) => by_value_name(target).map(str::to_string),
+                _ => None,
+            }
+        };
+        let names: Vec<String> = self.types.keys().cloned().collect();
+        for name in names {
+            let mut seen = BTreeSet::new();
+            let mut current = name.clone();
+            while let Some(next) = alias_target(&self.types, &current) {
+                if next == name {
+                    if let Some(t) = self.types.get_mut(&name) {
+                        t.kind = TypeKind::Alias { target: Ty::Json };
+                        let at = t.pointer.clone();
+                        // A chain of component references is already an error there.
+                        if !self.diags.iter().any(|d| d.pointer == at) {
+                            self.diags.warning(at, "this schema is only itself (through `allOf` or references); it is free JSON");
+                        }
+                    }
+                    break;
+                }
+                if !seen.insert(next.clone()) {
+                    break;
+                }
+                current = next;
+            }
+        }
+    }
+
     pub(crate) fn box_recursive_fields(&mut self) {
         // Only a field whose type is in the holder's group of types that hold each other
         // by value can lead back to the holder; the others need no search. Computing the

@@ -259,7 +259,7 @@ impl<'a> Lowerer<'a> {
         };
         let api = self.api;
         let found = match api.components.as_ref() {
-            Some(c) => super::follow_component(map(c), section, reference),
+            Some(c) => self.follow_component(map(c), section, reference),
             None => Err(super::Unresolved::Missing(reference.to_string())),
         };
         match found {

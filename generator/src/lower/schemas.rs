@@ -120,7 +120,7 @@ impl<'a> Lowerer<'a> {
         }
         let api = self.api;
         let found = match api.components.as_ref() {
-            Some(c) => super::follow_component(&c.schemas, "schemas", reference),
+            Some(c) => self.follow_component(&c.schemas, "schemas", reference),
             None => Err(super::Unresolved::Missing(reference.to_string())),
         };
         match found {
@@ -732,26 +732,41 @@ impl<'a> Lowerer<'a> {
                 _ => None,
             }
         };
+        // Each type is walked once: a walk stops at a type already walked.
+        let mut done: BTreeSet<String> = BTreeSet::new();
+        let mut cycles: Vec<Vec<String>> = Vec::new();
         let names: Vec<String> = self.types.keys().cloned().collect();
         for name in names {
-            let mut seen = BTreeSet::new();
-            let mut current = name.clone();
-            while let Some(next) = alias_target(&self.types, &current) {
-                if next == name {
-                    if let Some(t) = self.types.get_mut(&name) {
-                        t.kind = TypeKind::Alias { target: Ty::Json };
+            let mut path: Vec<String> = Vec::new();
+            let mut current = Some(name);
+            while let Some(n) = current {
+                if done.contains(&n) {
+                    break;
+                }
+                if let Some(pos) = path.iter().position(|p| *p == n) {
+                    cycles.push(path[pos..].to_vec());
+                    break;
+                }
+                current = alias_target(&self.types, &n);
+                path.push(n);
+            }
+            done.extend(path);
+        }
+        for cycle in cycles {
+            let pointers: BTreeSet<String> = cycle
+                .iter()
+                .filter_map(|n| self.types.get(n).map(|t| t.pointer.clone()))
+                .collect();
+            // A cycle of component references is already an error at one of them.
+            let reported = self.diags.iter().any(|d| pointers.contains(&d.pointer));
+            for name in &cycle {
+                if let Some(t) = self.types.get_mut(name) {
+                    t.kind = TypeKind::Alias { target: Ty::Json };
+                    if !reported {
                         let at = t.pointer.clone();
-                        // A chain of component references is already an error there.
-                        if !self.diags.iter().any(|d| d.pointer == at) {
-                            self.diags.warning(at, "this schema is only itself (through `allOf` or references); it is free JSON");
-                        }
+                        self.diags.warning(at, "this schema is only itself (through `allOf` or references); it is free JSON");
                     }
-                    break;
                 }
-                if !seen.insert(next.clone()) {
-                    break;
-                }
-                current = next;
             }
         }
     }

@@ -533,17 +533,38 @@ pub enum Pagination {
 /// Whether values of `ty` have a text form (`Display`), as path, query and header values
 /// need. `kind_of` looks up named types.
 pub fn has_text_form<'t>(ty: &Ty, kind_of: &dyn Fn(&str) -> Option<&'t TypeKind>) -> bool {
+    text_form(ty, kind_of, &mut Vec::new())
+}
+
+/// `has_text_form`, with the named types on the way: a type that contains itself (a union
+/// with itself as a variant) has none, and must not recurse forever.
+fn text_form<'t, 'n>(
+    ty: &'n Ty,
+    kind_of: &dyn Fn(&str) -> Option<&'t TypeKind>,
+    on_the_way: &mut Vec<&'n str>,
+) -> bool
+where
+    't: 'n,
+{
     match ty {
         Ty::Bool | Ty::Int { .. } | Ty::Float { .. } | Ty::String => true,
-        Ty::Named(n) => match kind_of(n) {
-            Some(TypeKind::StringEnum { .. }) | Some(TypeKind::IntEnum { .. }) => true,
-            Some(TypeKind::Newtype { inner, .. }) => !matches!(inner, Ty::Vec(_)),
-            Some(TypeKind::Alias { target }) => has_text_form(target, kind_of),
-            Some(TypeKind::Untagged { variants }) => {
-                variants.iter().all(|v| has_text_form(&v.ty, kind_of))
+        Ty::Named(n) => {
+            if on_the_way.contains(&n.as_str()) {
+                return false;
             }
-            _ => false,
-        },
+            on_the_way.push(n);
+            let answer = match kind_of(n) {
+                Some(TypeKind::StringEnum { .. }) | Some(TypeKind::IntEnum { .. }) => true,
+                Some(TypeKind::Newtype { inner, .. }) => !matches!(inner, Ty::Vec(_)),
+                Some(TypeKind::Alias { target }) => text_form(target, kind_of, on_the_way),
+                Some(TypeKind::Untagged { variants }) => variants
+                    .iter()
+                    .all(|v| text_form(&v.ty, kind_of, on_the_way)),
+                _ => false,
+            };
+            on_the_way.pop();
+            answer
+        }
         _ => false,
     }
 }

@@ -14,6 +14,11 @@ pub fn render_rust(path: &str, tokens: TokenStream) -> Result<String, String> {
     Ok(prettyplease::unparse(&file))
 }
 
+/// Stack of each rendering thread. Parsing and printing recurse once per level of a type
+/// (`Vec<Vec<...>>` from `items` nested a hundred deep), which in a debug build needs far
+/// more than the 2 MiB a thread gets by default. Reserved, not used, until needed.
+const RENDER_STACK: usize = 64 << 20;
+
 /// Builds and formats every piece, on as many threads as the machine has, and returns the
 /// texts in the order given, so the result does not depend on the thread count.
 pub fn render_pieces(pieces: &[(&str, &Piece<'_>)]) -> Result<Vec<String>, String> {
@@ -25,18 +30,24 @@ pub fn render_pieces(pieces: &[(&str, &Piece<'_>)]) -> Result<Vec<String>, Strin
         .unwrap_or(1)
         .min(pieces.len())
         .max(1);
+    let work = || loop {
+        let i = next.fetch_add(1, Ordering::Relaxed);
+        let Some((path, piece)) = pieces.get(i) else {
+            break;
+        };
+        let rendered = render_rust(path, piece());
+        if let Ok(mut r) = results.lock() {
+            r[i] = Some(rendered);
+        }
+    };
     std::thread::scope(|scope| {
         for _ in 0..threads {
-            scope.spawn(|| loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                let Some((path, piece)) = pieces.get(i) else {
-                    break;
-                };
-                let rendered = render_rust(path, piece());
-                if let Ok(mut r) = results.lock() {
-                    r[i] = Some(rendered);
-                }
-            });
+            let spawned = std::thread::Builder::new()
+                .stack_size(RENDER_STACK)
+                .spawn_scoped(scope, work);
+            if spawned.is_err() {
+                work();
+            }
         }
     });
     let results = results

@@ -2,6 +2,8 @@
 
 use std::path::PathBuf;
 
+pub mod robustness;
+
 /// The workspace root.
 pub fn root() -> PathBuf {
     xtask::root()

@@ -9,6 +9,7 @@ use xtask::root;
 
 mod bench;
 mod corpus;
+mod robustness;
 
 const USAGE: &str = "usage:
   cargo xtask regenerate [--check]     spec/lightly.yaml -> generated-client/
@@ -19,7 +20,9 @@ const USAGE: &str = "usage:
   cargo xtask corpus [--only SUBSTRING] [--no-check] [--timeout SECS] [--select]
                                        generate and check the real-world corpus
   cargo xtask bench [--quick] [--skip-progenitor]
-                                       measure generation, compile time and runtime";
+                                       measure generation, compile time and runtime
+  cargo xtask robustness [--cases N] [--seed S] | --one FILE
+                                       hostile and mutated documents in limited child processes";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -29,6 +32,7 @@ fn main() -> ExitCode {
         Some("test") => test(&args[1..]),
         Some("corpus") => corpus::run(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
+        Some("robustness") => robustness::run(&args[1..]),
         _ => Err(USAGE.to_string()),
     };
     match result {

@@ -9,13 +9,16 @@ use crate::ir::{Api, TypeDef};
 use crate::naming::{self, Scope};
 use openapiv3::OpenAPI;
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 /// Lowers a loaded document. Warnings ride along with the IR; errors replace it.
 pub fn lower(api: &OpenAPI) -> (Option<Api>, Diagnostics) {
     let mut cx = Lowerer::new(api);
     cx.lower_components();
+    cx.break_alias_cycles();
     let security_schemes = cx.lower_security_schemes();
     let groups = cx.lower_operations(&security_schemes);
+    cx.break_alias_cycles();
     cx.box_recursive_fields();
     let Lowerer { types, diags, .. } = cx;
     if diags.has_errors() {
@@ -53,6 +56,10 @@ pub(crate) struct Lowerer<'a> {
     pub(crate) binary_as_bytes: bool,
     /// Component schemas used as multipart bodies: lowered with `binary_as_bytes`.
     pub(crate) multipart_components: std::collections::BTreeSet<String>,
+    /// `allOf` references followed so far, against [`schemas::MAX_ALLOF_STEPS`].
+    pub(crate) allof_steps: usize,
+    /// Where the entries of each components section lead, by section.
+    pub(crate) chain_tables: BTreeMap<String, Rc<ChainTable>>,
 }
 
 impl<'a> Lowerer<'a> {
@@ -66,6 +73,8 @@ impl<'a> Lowerer<'a> {
             inline_cache: BTreeMap::new(),
             binary_as_bytes: false,
             multipart_components: multipart_components(api),
+            allof_steps: 0,
+            chain_tables: BTreeMap::new(),
         }
     }
 
@@ -176,6 +185,152 @@ fn multipart_components(api: &OpenAPI) -> std::collections::BTreeSet<String> {
         }
     }
     out
+}
+
+/// Why a reference to a component did not lead to an actual component.
+pub(crate) enum Unresolved {
+    /// This reference (the first, or one met on the way) names nothing in the section.
+    Missing(String),
+    /// The entries are only references to each other: the pointers of the members, in a
+    /// fixed order (the member first in the document first), the first repeated at the end.
+    Cycle(Rc<Vec<String>>),
+}
+
+impl Unresolved {
+    /// The diagnostic for a cycle, at the first member; `None` for a missing target.
+    pub(crate) fn cycle_diagnostic(&self, what: &str) -> Option<(String, String)> {
+        let Unresolved::Cycle(chain) = self else {
+            return None;
+        };
+        // A long cycle is named by its ends.
+        let shown = if chain.len() > 12 {
+            let mut shown = chain[..6].to_vec();
+            shown.push("...".to_string());
+            shown.extend_from_slice(&chain[chain.len() - 2..]);
+            format!("{}` ({} in all)", shown.join(" -> "), chain.len() - 1)
+        } else {
+            format!("{}`", chain.join(" -> "))
+        };
+        let message = if chain.len() == 2 {
+            format!("this {what} is only a reference to itself: `{shown}")
+        } else {
+            format!("these {what}s are only references to each other, in a cycle: `{shown}")
+        };
+        Some((chain[0].clone(), message))
+    }
+}
+
+/// Where each entry of a components section leads when its references are followed.
+#[derive(Clone)]
+enum End {
+    /// The entry at this index, an actual component.
+    Item(usize),
+    /// A reference on the way names nothing.
+    Missing(Rc<str>),
+    /// The entries are references in a cycle (an index into `ChainTable::cycles`).
+    Cycle(usize),
+}
+
+/// The ends of every entry of one components section, computed once in linear time, so
+/// that long chains of references cost nothing per use.
+pub(crate) struct ChainTable {
+    ends: Vec<End>,
+    cycles: Vec<Rc<Vec<String>>>,
+}
+
+fn chain_table<T>(
+    map: &indexmap::IndexMap<String, openapiv3::ReferenceOr<T>>,
+    section: &str,
+) -> ChainTable {
+    let prefix = format!("#/components/{section}/");
+    // For each entry: where its reference points (Ok), or Err(None) for an item, or
+    // Err(Some(reference)) for a reference to nothing.
+    let next: Vec<Result<usize, Option<Rc<str>>>> = map
+        .values()
+        .map(|entry| match entry {
+            openapiv3::ReferenceOr::Item(_) => Err(None),
+            openapiv3::ReferenceOr::Reference { reference } => reference
+                .strip_prefix(prefix.as_str())
+                .and_then(|token| map.get_index_of(&unescape_token(token)))
+                .ok_or_else(|| Some(Rc::from(reference.as_str()))),
+        })
+        .collect();
+    let mut ends: Vec<Option<End>> = vec![None; map.len()];
+    let mut on_path = vec![false; map.len()];
+    let mut cycles: Vec<Rc<Vec<String>>> = Vec::new();
+    for start in 0..map.len() {
+        let mut path = Vec::new();
+        let mut i = start;
+        let end = loop {
+            if let Some(end) = &ends[i] {
+                break end.clone();
+            }
+            if on_path[i] {
+                let pos = path.iter().position(|&p| p == i).unwrap_or(0);
+                let mut cycle: Vec<usize> = path[pos..].to_vec();
+                let first = (0..cycle.len()).min_by_key(|&k| cycle[k]).unwrap_or(0);
+                cycle.rotate_left(first);
+                cycle.push(cycle[0]);
+                let pointers = cycle
+                    .iter()
+                    .filter_map(|&k| map.get_index(k))
+                    .map(|(n, _)| crate::diagnostics::pointer(&["components", section, n]))
+                    .collect();
+                cycles.push(Rc::new(pointers));
+                break End::Cycle(cycles.len() - 1);
+            }
+            on_path[i] = true;
+            path.push(i);
+            match &next[i] {
+                Err(None) => break End::Item(i),
+                Err(Some(missing)) => break End::Missing(missing.clone()),
+                Ok(j) => i = *j,
+            }
+        };
+        for p in path {
+            on_path[p] = false;
+            ends[p] = Some(end.clone());
+        }
+    }
+    ChainTable {
+        ends: ends
+            .into_iter()
+            .map(|e| e.unwrap_or(End::Missing(Rc::from(""))))
+            .collect(),
+        cycles,
+    }
+}
+
+impl<'a> Lowerer<'a> {
+    /// Follows `reference` through `#/components/<section>`, across entries that are
+    /// themselves references, to the first entry that is an item: its name and value.
+    pub(crate) fn follow_component<T>(
+        &mut self,
+        map: &'a indexmap::IndexMap<String, openapiv3::ReferenceOr<T>>,
+        section: &str,
+        reference: &str,
+    ) -> Result<(&'a str, &'a T), Unresolved> {
+        let prefix = format!("#/components/{section}/");
+        let Some(index) = reference
+            .strip_prefix(prefix.as_str())
+            .and_then(|token| map.get_index_of(&unescape_token(token)))
+        else {
+            return Err(Unresolved::Missing(reference.to_string()));
+        };
+        let table = self
+            .chain_tables
+            .entry(section.to_string())
+            .or_insert_with(|| Rc::new(chain_table(map, section)))
+            .clone();
+        match &table.ends[index] {
+            End::Item(i) => match map.get_index(*i) {
+                Some((name, openapiv3::ReferenceOr::Item(item))) => Ok((name.as_str(), item)),
+                _ => Err(Unresolved::Missing(reference.to_string())),
+            },
+            End::Missing(missing) => Err(Unresolved::Missing(missing.to_string())),
+            End::Cycle(c) => Err(Unresolved::Cycle(table.cycles[*c].clone())),
+        }
+    }
 }
 
 /// Decodes one JSON pointer token (`~1` is `/`, `~0` is `~`) and URI percent-escapes.

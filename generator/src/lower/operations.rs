@@ -2,7 +2,7 @@
 //! paging, grouped by their first tag.
 
 use super::schemas::SchemaRef;
-use super::{unescape_token, Lowerer};
+use super::Lowerer;
 use crate::diagnostics::{child, pointer};
 use crate::ir::{
     Body, BodyMedia, Constraints, ErrorResponse, Group, ObjectStyle, Operation, Pagination, Param,
@@ -296,21 +296,25 @@ impl<'a> Lowerer<'a> {
             ReferenceOr::Item(t) => return Some(t),
             ReferenceOr::Reference { reference } => reference,
         };
-        let prefix = format!("#/components/{section}/");
-        let found = reference
-            .strip_prefix(prefix.as_str())
-            .and_then(|n| map(self.api.components.as_ref()?).get(&unescape_token(n)))
-            .and_then(ReferenceOr::as_item);
-        if found.is_none() {
-            self.diags.error(
-                at,
-                format!(
-                    "{what} reference `{reference}` does not resolve under `{}`",
-                    prefix.trim_end_matches('/')
-                ),
-            );
+        let api = self.api;
+        let found = match api.components.as_ref() {
+            Some(c) => self.follow_component(map(c), section, reference),
+            None => Err(super::Unresolved::Missing(reference.to_string())),
+        };
+        match found {
+            Ok((_, item)) => Some(item),
+            Err(unresolved) => {
+                match (unresolved.cycle_diagnostic(what), unresolved) {
+                    (Some((pointer, message)), _) => self.diags.error(pointer, message),
+                    (None, super::Unresolved::Missing(missing)) => self.diags.error(
+                        at,
+                        format!("{what} reference `{missing}` does not resolve under `#/components/{section}`"),
+                    ),
+                    (None, super::Unresolved::Cycle(_)) => {}
+                }
+                None
+            }
         }
-        found
     }
 
     fn resolve_parameter(&mut self, p: &'a ReferenceOr<Parameter>, at: &str) -> Option<Parameter> {

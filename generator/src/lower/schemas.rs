@@ -10,7 +10,15 @@ use crate::ir::{
 use crate::naming::{self, Scope};
 use indexmap::IndexMap;
 use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaKind, Type};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// How deep `allOf` members may refer to schemas with `allOf` members of their own.
+pub(crate) const MAX_ALLOF_DEPTH: usize = 64;
+
+/// How many `allOf` references lowering follows in all: each schema gathers the
+/// properties of everything it extends, so shared members are followed once per user, and
+/// schemas that each extend two others can stand for exponentially many.
+pub(crate) const MAX_ALLOF_STEPS: usize = 1_000_000;
 
 /// A schema reference that may or may not be boxed, as openapiv3 has both.
 pub(crate) enum SchemaRef<'s> {
@@ -70,9 +78,13 @@ impl<'a> Lowerer<'a> {
             let rust = self.component_names[name].clone();
             let at = crate::diagnostics::pointer(&["components", "schemas", name]);
             let kind = match &components.schemas[name] {
-                ReferenceOr::Reference { reference } => TypeKind::Alias {
-                    target: self.lower_ref(reference, &at),
-                },
+                ReferenceOr::Reference { reference } => {
+                    // Reports a chain that ends in itself, or in nothing.
+                    self.resolve(reference, &at);
+                    TypeKind::Alias {
+                        target: self.lower_ref(reference, &at),
+                    }
+                }
                 ReferenceOr::Item(schema) => {
                     self.binary_as_bytes = self.multipart_components.contains(name.as_str());
                     let kind = self.define(schema, &rust, &at);
@@ -100,56 +112,30 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    /// The component schema a reference points at, with its name.
+    /// The component schema a reference points at, with its name, following component
+    /// entries that are themselves references.
     pub(crate) fn resolve(&mut self, reference: &str, at: &str) -> Option<(&'a str, &'a Schema)> {
-        let Some(token) = reference.strip_prefix(COMPONENT_PREFIX) else {
+        if !reference.starts_with(COMPONENT_PREFIX) {
             self.diags.error(at, format!("reference `{reference}` does not point into `#/components/schemas`; only such schema references are supported"));
             return None;
+        }
+        let api = self.api;
+        let found = match api.components.as_ref() {
+            Some(c) => self.follow_component(&c.schemas, "schemas", reference),
+            None => Err(super::Unresolved::Missing(reference.to_string())),
         };
-        let name = unescape_token(token);
-        let found = self
-            .api
-            .components
-            .as_ref()
-            .and_then(|c| c.schemas.get_key_value(name.as_str()));
-        let Some((name, schema)) = found else {
-            self.diags.error(
-                at,
-                format!("reference `{reference}` points at a schema that does not exist"),
-            );
-            return None;
-        };
-        let mut seen = BTreeSet::new();
-        let mut current = schema;
-        let mut current_name = name.as_str();
-        loop {
-            match current {
-                ReferenceOr::Item(s) => return Some((current_name, s)),
-                ReferenceOr::Reference { reference } => {
-                    if !seen.insert(reference.clone()) {
-                        self.diags.error(
-                            at,
-                            format!("reference `{reference}` is part of a cycle of references"),
-                        );
-                        return None;
-                    }
-                    let token = reference.strip_prefix(COMPONENT_PREFIX).map(unescape_token);
-                    match token.and_then(|t| {
-                        self.api
-                            .components
-                            .as_ref()
-                            .and_then(|c| c.schemas.get_key_value(t.as_str()))
-                    }) {
-                        Some((n, s)) => {
-                            current = s;
-                            current_name = n.as_str();
-                        }
-                        None => {
-                            self.diags.error(at, format!("reference `{reference}` points at a schema that does not exist"));
-                            return None;
-                        }
-                    }
+        match found {
+            Ok(found) => Some(found),
+            Err(unresolved) => {
+                match (unresolved.cycle_diagnostic("schema"), unresolved) {
+                    (Some((pointer, message)), _) => self.diags.error(pointer, message),
+                    (None, super::Unresolved::Missing(missing)) => self.diags.error(
+                        at,
+                        format!("reference `{missing}` points at a schema that does not exist"),
+                    ),
+                    (None, super::Unresolved::Cycle(_)) => {}
                 }
+                None
             }
         }
     }
@@ -191,6 +177,11 @@ impl<'a> Lowerer<'a> {
                     Some(ty) => ty,
                     None => {
                         let name = self.type_scope.claim_type(hint);
+                        // Known before it is defined: an `allOf` inside it that refers to
+                        // the component holding it comes back here, and must find this type
+                        // instead of defining it again, deeper each time, forever.
+                        self.inline_cache
+                            .insert(at.to_string(), Ty::Named(name.clone()));
                         let kind = self.define(s, &name, at);
                         self.types.insert(
                             name.clone(),
@@ -586,6 +577,23 @@ impl<'a> Lowerer<'a> {
             let member_at = child(&child(at, "allOf"), &i.to_string());
             match member {
                 ReferenceOr::Reference { reference } => {
+                    if visiting.len() >= MAX_ALLOF_DEPTH {
+                        self.diags.error(
+                            member_at,
+                            format!("`allOf` references nest more than {MAX_ALLOF_DEPTH} levels deep here (at `{reference}`)"),
+                        );
+                        continue;
+                    }
+                    self.allof_steps += 1;
+                    if self.allof_steps > MAX_ALLOF_STEPS {
+                        if self.allof_steps == MAX_ALLOF_STEPS + 1 {
+                            self.diags.error(
+                                member_at,
+                                format!("`allOf` references, followed into every schema that uses them, add up to more than {MAX_ALLOF_STEPS}; stopped here"),
+                            );
+                        }
+                        continue;
+                    }
                     if !visiting.insert(reference.clone()) {
                         self.diags.error(
                             member_at,
@@ -719,7 +727,61 @@ impl<'a> Lowerer<'a> {
     }
 
     /// Wraps struct fields in `Box` where a type would otherwise contain itself.
+    /// Types that are only aliases of each other (an inline schema whose only content is
+    /// an `allOf` back to the schema holding it, found by the robustness run) would be
+    /// followed forever by every pass that looks through aliases; each such type becomes
+    /// free JSON, with a warning.
+    pub(crate) fn break_alias_cycles(&mut self) {
+        let alias_target = |types: &BTreeMap<String, TypeDef>, n: &str| -> Option<String> {
+            match types.get(n).map(|t| &t.kind) {
+                Some(TypeKind::Alias { target }) => by_value_name(target).map(str::to_string),
+                _ => None,
+            }
+        };
+        // Each type is walked once: a walk stops at a type already walked.
+        let mut done: BTreeSet<String> = BTreeSet::new();
+        let mut cycles: Vec<Vec<String>> = Vec::new();
+        let names: Vec<String> = self.types.keys().cloned().collect();
+        for name in names {
+            let mut path: Vec<String> = Vec::new();
+            let mut current = Some(name);
+            while let Some(n) = current {
+                if done.contains(&n) {
+                    break;
+                }
+                if let Some(pos) = path.iter().position(|p| *p == n) {
+                    cycles.push(path[pos..].to_vec());
+                    break;
+                }
+                current = alias_target(&self.types, &n);
+                path.push(n);
+            }
+            done.extend(path);
+        }
+        for cycle in cycles {
+            let pointers: BTreeSet<String> = cycle
+                .iter()
+                .filter_map(|n| self.types.get(n).map(|t| t.pointer.clone()))
+                .collect();
+            // A cycle of component references is already an error at one of them.
+            let reported = self.diags.iter().any(|d| pointers.contains(&d.pointer));
+            for name in &cycle {
+                if let Some(t) = self.types.get_mut(name) {
+                    t.kind = TypeKind::Alias { target: Ty::Json };
+                    if !reported {
+                        let at = t.pointer.clone();
+                        self.diags.warning(at, "this schema is only itself (through `allOf` or references); it is free JSON");
+                    }
+                }
+            }
+        }
+    }
+
     pub(crate) fn box_recursive_fields(&mut self) {
+        // Only a field whose type is in the holder's group of types that hold each other
+        // by value can lead back to the holder; the others need no search. Computing the
+        // groups first keeps long chains of types linear instead of quadratic.
+        let group = self.by_value_groups();
         let names: Vec<String> = self.types.keys().cloned().collect();
         for name in names {
             let field_count = match &self.types[&name].kind {
@@ -731,8 +793,13 @@ impl<'a> Lowerer<'a> {
                     TypeKind::Struct { fields, .. } => fields[i].ty.clone(),
                     _ => unreachable!("checked above"),
                 };
-                let mut seen = BTreeSet::new();
-                if self.reaches(&ty, &name, &mut seen) {
+                let Some(held) = by_value_name(&ty) else {
+                    continue;
+                };
+                if held != name && group.get(held) != group.get(&name) {
+                    continue;
+                }
+                if self.reaches(held, &name, &group) {
                     if let Some(TypeKind::Struct { fields, .. }) =
                         self.types.get_mut(&name).map(|t| &mut t.kind)
                     {
@@ -743,33 +810,116 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    /// Whether `ty` holds `target` by value (not behind a `Vec`, map or `Box`).
-    fn reaches(&self, ty: &Ty, target: &str, seen: &mut BTreeSet<String>) -> bool {
-        match ty {
-            Ty::Option(inner) => self.reaches(inner, target, seen),
-            Ty::Named(n) => {
-                if n == target {
-                    return true;
+    /// The named types a type holds by value (not behind a `Vec`, map or `Box`).
+    fn held_by_value<'t>(&'t self, name: &str) -> Vec<&'t str> {
+        let tys: Vec<&Ty> = match self.types.get(name).map(|t| &t.kind) {
+            Some(TypeKind::Struct { fields, .. }) => fields.iter().map(|f| &f.ty).collect(),
+            Some(TypeKind::Alias { target }) => vec![target],
+            Some(TypeKind::Tagged { variants, .. }) => variants.iter().map(|v| &v.ty).collect(),
+            Some(TypeKind::Untagged { variants }) => variants.iter().map(|v| &v.ty).collect(),
+            _ => Vec::new(),
+        };
+        tys.into_iter().filter_map(by_value_name).collect()
+    }
+
+    /// Groups of types that hold each other by value (strongly connected components, by
+    /// Tarjan's algorithm without recursion): type name to group number.
+    fn by_value_groups(&self) -> BTreeMap<String, usize> {
+        let names: Vec<&str> = self.types.keys().map(String::as_str).collect();
+        let index_of: BTreeMap<&str, usize> =
+            names.iter().enumerate().map(|(i, n)| (*n, i)).collect();
+        let edges: Vec<Vec<usize>> = names
+            .iter()
+            .map(|n| {
+                self.held_by_value(n)
+                    .into_iter()
+                    .filter_map(|h| index_of.get(h).copied())
+                    .collect()
+            })
+            .collect();
+        let n = names.len();
+        let mut index = vec![usize::MAX; n];
+        let mut low = vec![0; n];
+        let mut on_stack = vec![false; n];
+        let mut stack = Vec::new();
+        let mut group = vec![usize::MAX; n];
+        let mut next_index = 0;
+        let mut groups = 0;
+        for root in 0..n {
+            if index[root] != usize::MAX {
+                continue;
+            }
+            // (node, next edge to look at)
+            let mut work = vec![(root, 0)];
+            while let Some(&mut (v, ref mut e)) = work.last_mut() {
+                if *e == 0 && index[v] == usize::MAX {
+                    index[v] = next_index;
+                    low[v] = next_index;
+                    next_index += 1;
+                    stack.push(v);
+                    on_stack[v] = true;
                 }
-                if !seen.insert(n.clone()) {
-                    return false;
+                if let Some(&w) = edges[v].get(*e) {
+                    *e += 1;
+                    if index[w] == usize::MAX {
+                        work.push((w, 0));
+                    } else if on_stack[w] {
+                        low[v] = low[v].min(index[w]);
+                    }
+                    continue;
                 }
-                match self.types.get(n).map(|t| &t.kind) {
-                    Some(TypeKind::Struct { fields, .. }) => {
-                        fields.iter().any(|f| self.reaches(&f.ty, target, seen))
+                work.pop();
+                if let Some(&(parent, _)) = work.last() {
+                    low[parent] = low[parent].min(low[v]);
+                }
+                if low[v] == index[v] {
+                    while let Some(w) = stack.pop() {
+                        on_stack[w] = false;
+                        group[w] = groups;
+                        if w == v {
+                            break;
+                        }
                     }
-                    Some(TypeKind::Alias { target: t }) => self.reaches(t, target, seen),
-                    Some(TypeKind::Tagged { variants, .. }) => {
-                        variants.iter().any(|v| self.reaches(&v.ty, target, seen))
-                    }
-                    Some(TypeKind::Untagged { variants }) => {
-                        variants.iter().any(|v| self.reaches(&v.ty, target, seen))
-                    }
-                    _ => false,
+                    groups += 1;
                 }
             }
-            _ => false,
         }
+        names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.to_string(), group[i]))
+            .collect()
+    }
+
+    /// Whether the type `from` holds `target` by value, as the fields are now (boxing
+    /// earlier fields cuts paths), searching only inside their group.
+    fn reaches(&self, from: &str, target: &str, group: &BTreeMap<String, usize>) -> bool {
+        let home = group.get(target);
+        let mut seen = BTreeSet::new();
+        let mut todo = vec![from.to_string()];
+        while let Some(n) = todo.pop() {
+            if n == target {
+                return true;
+            }
+            if !seen.insert(n.clone()) {
+                continue;
+            }
+            for h in self.held_by_value(&n) {
+                if group.get(h) == home && !seen.contains(h) {
+                    todo.push(h.to_string());
+                }
+            }
+        }
+        false
+    }
+}
+
+/// The named type a type holds by value, looking through `Option`.
+fn by_value_name(ty: &Ty) -> Option<&str> {
+    match ty {
+        Ty::Option(inner) => by_value_name(inner),
+        Ty::Named(n) => Some(n),
+        _ => None,
     }
 }
 

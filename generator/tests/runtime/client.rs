@@ -188,7 +188,9 @@ async fn retry_after_is_honoured_up_to_max_backoff() {
         Canned::status(204),
     ])
     .await;
-    // Backoff alone would wait at most 1 ms; Retry-After (1 s) is capped at 60 ms.
+    // Backoff alone would wait at most 1 ms; Retry-After (1 s) is capped at 60 ms. Only the
+    // lower bound is asserted: sleeping never ends early, but a loaded machine may wake late
+    // (the cap itself is checked without a clock in retry.rs).
     let policy = RetryPolicy::new()
         .initial_backoff(Duration::from_millis(1))
         .max_backoff(Duration::from_millis(60));
@@ -205,7 +207,6 @@ async fn retry_after_is_honoured_up_to_max_backoff() {
     let elapsed = started.elapsed();
     assert_eq!(resp.status(), StatusCode::NO_CONTENT);
     assert!(elapsed >= Duration::from_millis(60), "{elapsed:?}");
-    assert!(elapsed < Duration::from_millis(900), "{elapsed:?}");
 }
 
 #[tokio::test]

@@ -96,7 +96,7 @@ pub fn load(text: &str) -> Result<Loaded, Diagnostics> {
 
 /// Reads YAML or JSON into a JSON tree. JSON goes through serde_json, which is much faster
 /// than the YAML parser on large documents.
-fn parse_tree(text: &str) -> Result<serde_json::Value, Diagnostic> {
+pub fn parse_tree(text: &str) -> Result<serde_json::Value, Diagnostic> {
     let trimmed = text.trim_start_matches('\u{feff}').trim_start();
     if trimmed.starts_with('{') {
         return serde_json::from_str(trimmed).map_err(|e| {
@@ -434,7 +434,8 @@ fn lookup_mut<'v>(
     Some(v)
 }
 
-fn collect_refs(v: &serde_json::Value, out: &mut std::collections::BTreeSet<String>) {
+/// Every `$ref` string anywhere under `v`.
+pub fn collect_refs(v: &serde_json::Value, out: &mut std::collections::BTreeSet<String>) {
     match v {
         serde_json::Value::Object(map) => {
             for (k, v) in map {

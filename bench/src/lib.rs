@@ -41,6 +41,14 @@ pub fn emit(key: &str, value: impl std::fmt::Display) {
     println!("{key}={value}");
 }
 
+/// How a binary ends: success, or its error on stderr and as `error=` for the suite.
+pub fn finish(result: Result<(), String>) -> std::process::ExitCode {
+    if let Err(e) = &result {
+        emit("error", e.replace('\n', " | "));
+    }
+    devtools::exit(result)
+}
+
 /// Milliseconds in a duration, as a float.
 pub fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1e3

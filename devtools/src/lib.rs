@@ -5,7 +5,7 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Command, ExitCode, Stdio};
 
 /// The workspace root.
 pub fn root() -> PathBuf {
@@ -18,6 +18,17 @@ pub fn root() -> PathBuf {
 /// The cargo that runs us (`$CARGO`), or `cargo` from `PATH`.
 pub fn cargo() -> Command {
     Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string()))
+}
+
+/// How a command ends: success, or its error on stderr and failure.
+pub fn exit(result: Result<(), String>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::FAILURE
+        }
+    }
 }
 
 /// Runs a command, inheriting its output; `Err` names it and how it ended.
@@ -183,8 +194,13 @@ mod tests {
 
     #[test]
     fn sanitizes_into_one_dash_per_run() {
-        assert_eq!(sanitize("@octokit/openapi"), "octokit-openapi");
-        assert_eq!(sanitize("My__Spec v2"), "my-spec-v2");
+        let cases = [
+            ("@octokit/openapi", "octokit-openapi"),
+            ("My__Spec v2", "my-spec-v2"),
+        ];
+        for (text, name) in cases {
+            assert_eq!(sanitize(text), name, "{text}");
+        }
     }
 
     #[test]

@@ -30,13 +30,7 @@ fn main() -> ExitCode {
         Some("bench") => bench_cmd(&args[1..]),
         _ => Err(USAGE.to_string()),
     };
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("{e}");
-            ExitCode::FAILURE
-        }
-    }
+    devtools::exit(result)
 }
 
 fn regenerate(args: &[String]) -> Result<(), String> {

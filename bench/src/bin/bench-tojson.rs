@@ -17,11 +17,5 @@ fn main() -> ExitCode {
         .and_then(|bytes| {
             std::fs::write(output, bytes).map_err(|e| format!("cannot write {output}: {e}"))
         });
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("{e}");
-            ExitCode::FAILURE
-        }
-    }
+    devtools::exit(result)
 }

@@ -40,6 +40,28 @@ struct Compiled {
 }
 
 impl Compiled {
+    /// The table rows: clean build, rebuild, lines, described by `what`.
+    fn rows(&self, report: &mut Report, what: [&str; 3]) {
+        let [build, rebuild, lines] = what;
+        let seconds = |s: &Stat| format!("{:.2} s", s.median);
+        report.row(
+            "Compile",
+            build,
+            seconds(&self.build),
+            self.build.spread_s(),
+            None,
+        );
+        let spread = self.rebuild.spread_s();
+        report.row("Compile", rebuild, seconds(&self.rebuild), spread, None);
+        report.row(
+            "Compile",
+            lines,
+            self.lines.to_string(),
+            String::new(),
+            None,
+        );
+    }
+
     fn fields(&self) -> Map<String, Value> {
         let mut fields = Map::new();
         fields.insert("clean_build_s".to_string(), self.build.to_json());
@@ -148,26 +170,13 @@ pub(super) fn compile(
     .measure(runs);
     match &ours {
         Ok(c) => {
-            report.row(
-                "Compile",
-                "lightly-client (ours): clean build of the crate, deps built",
-                format!("{:.2} s", c.build.median),
-                c.build.spread_s(),
-                None,
-            );
-            report.row(
-                "Compile",
-                "lightly-client (ours): rebuild after touching src/models.rs",
-                format!("{:.2} s", c.rebuild.median),
-                c.rebuild.spread_s(),
-                None,
-            );
-            report.row(
-                "Compile",
-                "lightly-client (ours): lines of generated Rust",
-                c.lines.to_string(),
-                String::new(),
-                None,
+            c.rows(
+                report,
+                [
+                    "lightly-client (ours): clean build of the crate, deps built",
+                    "lightly-client (ours): rebuild after touching src/models.rs",
+                    "lightly-client (ours): lines of generated Rust",
+                ],
             );
             fields.insert("ours".to_string(), Value::Object(c.fields()));
         }
@@ -197,26 +206,13 @@ pub(super) fn compile(
             );
         }
         (ours, Ok(p)) => {
-            report.row(
-                "Compile",
-                &format!("progenitor {PROGENITOR_VERSION} (builder interface): clean build"),
-                format!("{:.2} s", p.build.median),
-                p.build.spread_s(),
-                None,
-            );
-            report.row(
-                "Compile",
-                "progenitor: rebuild after touching src/lib.rs",
-                format!("{:.2} s", p.rebuild.median),
-                p.rebuild.spread_s(),
-                None,
-            );
-            report.row(
-                "Compile",
-                "progenitor: lines of generated Rust",
-                p.lines.to_string(),
-                String::new(),
-                None,
+            p.rows(
+                report,
+                [
+                    &format!("progenitor {PROGENITOR_VERSION} (builder interface): clean build"),
+                    "progenitor: rebuild after touching src/lib.rs",
+                    "progenitor: lines of generated Rust",
+                ],
             );
             let mut pj = Map::new();
             pj.insert("version".to_string(), json!(PROGENITOR_VERSION));

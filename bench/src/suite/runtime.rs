@@ -130,27 +130,31 @@ pub(super) fn runtime(bins: &Bins, runs: &Runs, report: &mut Report) -> Value {
             .filter(|_| !failed.contains_key(mode))
             .map(Decode::mb_per_s)
     };
-    if let (Some(gen), Some(slice)) = (mbs("generated"), mbs("slice")) {
-        let ratio = gen / slice;
-        report.row(
-            "Runtime",
+    let ratios = [
+        (
+            "slice",
             "decode throughput, generated / direct serde_json::from_slice",
-            format!("{ratio:.3}×"),
-            String::new(),
-            Some(Target::at_least(ratio, 0.9, "≥ 0.9×")),
-        );
-        decode_json.insert("ratio_generated_over_slice".to_string(), number(ratio));
-    }
-    if let (Some(gen), Some(hand)) = (mbs("generated"), mbs("reqwest")) {
-        let ratio = gen / hand;
-        report.row(
-            "Runtime",
+            Some((0.9, "≥ 0.9×")),
+        ),
+        (
+            "reqwest",
             "decode throughput, generated / reqwest + from_slice (same transport)",
-            format!("{ratio:.3}×"),
-            String::new(),
             None,
-        );
-        decode_json.insert("ratio_generated_over_reqwest".to_string(), number(ratio));
+        ),
+    ];
+    for (other, what, target) in ratios {
+        if let (Some(gen), Some(base)) = (mbs("generated"), mbs(other)) {
+            let ratio = gen / base;
+            let target = target.map(|(limit, text)| Target::at_least(ratio, limit, text));
+            report.row(
+                "Runtime",
+                what,
+                format!("{ratio:.3}×"),
+                String::new(),
+                target,
+            );
+            decode_json.insert(format!("ratio_generated_over_{other}"), number(ratio));
+        }
     }
     fields.insert("decode".to_string(), Value::Object(decode_json));
     fields.insert("pattern".to_string(), pattern_checks(bins, report));

@@ -6,6 +6,7 @@ use std::fs;
 use std::path::Path;
 use std::time::Instant;
 
+/// How `cargo check` of one crate went.
 pub(crate) struct Check {
     pub(crate) timed_out: bool,
     pub(crate) success: bool,

@@ -9,6 +9,7 @@ const MAX_DIAGNOSTICS_SHOWN: usize = 10;
 const MAX_COMPILER_ERRORS_SHOWN: usize = 3;
 const MAX_LINES_PER_COMPILER_ERROR: usize = 30;
 
+/// The entries of a run, with what the totals need.
 pub(crate) struct Report<'a> {
     pub(crate) entries: &'a [Entry],
     pub(crate) checked: bool,

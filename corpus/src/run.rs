@@ -29,6 +29,7 @@ paths:
           description: ok
 ";
 
+/// One document of the run: what it is, what generating it gave, and its check.
 pub(crate) struct Entry {
     pub(crate) slug: String,
     pub(crate) package: String,
@@ -42,6 +43,7 @@ pub(crate) struct Entry {
     pub(crate) check: Option<Check>,
 }
 
+/// How generating one document ended.
 pub(crate) enum Outcome {
     Generated,
     Errors(Vec<Diag>),
@@ -49,6 +51,7 @@ pub(crate) enum Outcome {
     Timeout,
 }
 
+/// A diagnostic as the child reported it.
 pub(crate) struct Diag {
     pub(crate) severity: String,
     pub(crate) pointer: String,
@@ -107,6 +110,8 @@ impl Entry {
     }
 }
 
+/// Generates every document, writes the scratch workspace, checks each crate (unless
+/// `--no-check`) and writes the report.
 pub(crate) fn corpus(
     root: &Path,
     documents: &[&Document],

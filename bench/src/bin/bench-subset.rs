@@ -168,3 +168,40 @@ fn parse_ref(r: &str) -> Option<(String, String)> {
     let unescape = |s: &str| s.replace("~1", "/").replace("~0", "~");
     Some((unescape(kind), unescape(name)))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_what_the_kept_operations_reach_and_nothing_else() {
+        let doc = serde_json::json!({
+            "paths": {
+                // Of two operations, 50% keeps the second.
+                "/a": {"get": {"requestBody": {"$ref": "#/components/requestBodies/C"}}},
+                "/b": {"get": {"responses": {"200": {"$ref": "#/components/responses/R"}}}},
+            },
+            "components": {
+                "responses": {"R": {"content": {"a/b": {"schema": {"$ref": "#/components/schemas/A~1x"}}}}},
+                "requestBodies": {"C": {}},
+                "schemas": {"A/x": {"items": {"$ref": "#/components/schemas/B"}}, "B": {}, "U": {}},
+                "securitySchemes": {"k": {}},
+            },
+            "x-webhooks": {},
+        });
+        let (subset, operations, paths, schemas) = subset(&doc, 50);
+        assert_eq!((operations, paths, schemas), (1, 1, 2));
+        let components = &subset["components"];
+        let names = |kind: &str| -> Vec<&str> {
+            components[kind]
+                .as_object()
+                .map(|m| m.keys().map(String::as_str).collect())
+                .unwrap_or_default()
+        };
+        assert_eq!(names("schemas"), ["A/x", "B"]);
+        assert_eq!(names("responses"), ["R"]);
+        assert!(names("requestBodies").is_empty());
+        assert_eq!(names("securitySchemes"), ["k"]);
+        assert!(subset.get("x-webhooks").is_none());
+    }
+}

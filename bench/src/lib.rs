@@ -1,14 +1,22 @@
-//! What the measurement binaries share: peak-memory readings, a loopback HTTP server with a
-//! canned response, the canned Lightly payloads, and the `key=value` output the xtask reads.
+//! The benchmarks of `cargo xtask bench`: the measuring binaries (`src/bin/`), what they
+//! share (peak-memory readings, the canned Lightly payloads, the `key=value` output), and
+//! [`suite`], which builds and runs them and reports.
 //!
-//! Each binary prints one `key=value` pair per line on stdout; `cargo xtask bench` runs them
-//! in fresh processes (so `VmHWM`, the peak resident set, is per run) and collects the pairs.
-//! Nothing here asserts on timings: these are measurements, not tests.
+//! Each binary prints one `key=value` pair per line on stdout; [`suite`] runs them in fresh
+//! processes (so `VmHWM`, the peak resident set, is per run) and collects the pairs. Nothing
+//! here asserts on timings: these are measurements, not tests.
+//!
+//! The `measure` feature (on by default) adds what only the binaries need: the loopback
+//! server and the clients, with tokio, reqwest and the generated Lightly client. The xtask
+//! turns it off, so it builds without them.
 
-use std::net::SocketAddr;
-use std::sync::Arc;
+#[cfg(feature = "measure")]
+mod loopback;
+pub mod suite;
+
+#[cfg(feature = "measure")]
+pub use loopback::{client_runtime, get_json_by_hand, lightly, spawn_server};
 use std::time::Duration;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 /// Peak resident set size of this process in KiB (`VmHWM` in `/proc/self/status`), or 0 where
 /// that file does not exist.
@@ -31,6 +39,14 @@ fn status_field(name: &str) -> u64 {
 /// Prints one result line for the xtask.
 pub fn emit(key: &str, value: impl std::fmt::Display) {
     println!("{key}={value}");
+}
+
+/// How a binary ends: success, or its error on stderr and as `error=` for the suite.
+pub fn finish(result: Result<(), String>) -> std::process::ExitCode {
+    if let Err(e) = &result {
+        emit("error", e.replace('\n', " | "));
+    }
+    devtools::exit(result)
 }
 
 /// Milliseconds in a duration, as a float.
@@ -82,77 +98,6 @@ pub fn json_response(mut body: Vec<u8>) -> Vec<u8> {
     body.extend_from_slice(head.as_bytes());
     body.rotate_right(head.len());
     body
-}
-
-/// Starts a loopback HTTP/1.1 server on its own thread (with its own single-threaded
-/// runtime) that answers every request on every keep-alive connection with `response`.
-/// Request bodies are read by `content-length` and ignored; the request line is not looked at.
-pub fn spawn_server(response: Arc<Vec<u8>>) -> std::io::Result<SocketAddr> {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
-    listener.set_nonblocking(true)?;
-    let addr = listener.local_addr()?;
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_io()
-        .build()?;
-    std::thread::Builder::new()
-        .name("loopback-server".to_string())
-        .spawn(move || {
-            runtime.block_on(async move {
-                let listener = match tokio::net::TcpListener::from_std(listener) {
-                    Ok(l) => l,
-                    Err(e) => {
-                        eprintln!("loopback server: {e}");
-                        return;
-                    }
-                };
-                while let Ok((socket, _)) = listener.accept().await {
-                    let _ = socket.set_nodelay(true);
-                    tokio::spawn(serve_connection(socket, response.clone()));
-                }
-            })
-        })?;
-    Ok(addr)
-}
-
-async fn serve_connection(mut socket: tokio::net::TcpStream, response: Arc<Vec<u8>>) {
-    let mut buf: Vec<u8> = Vec::with_capacity(8192);
-    let mut chunk = [0u8; 8192];
-    loop {
-        // Read until the end of the request head.
-        let head_end = loop {
-            if let Some(i) = find(&buf, b"\r\n\r\n") {
-                break i + 4;
-            }
-            match socket.read(&mut chunk).await {
-                Ok(0) | Err(_) => return,
-                Ok(n) => buf.extend_from_slice(&chunk[..n]),
-            }
-        };
-        let body_len = content_length(&buf[..head_end]);
-        while buf.len() < head_end + body_len {
-            match socket.read(&mut chunk).await {
-                Ok(0) | Err(_) => return,
-                Ok(n) => buf.extend_from_slice(&chunk[..n]),
-            }
-        }
-        buf.drain(..head_end + body_len);
-        if socket.write_all(&response).await.is_err() {
-            return;
-        }
-    }
-}
-
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
-}
-
-fn content_length(head: &[u8]) -> usize {
-    let head = String::from_utf8_lossy(head);
-    head.lines()
-        .filter_map(|line| line.split_once(':'))
-        .find(|(name, _)| name.trim().eq_ignore_ascii_case("content-length"))
-        .and_then(|(_, value)| value.trim().parse().ok())
-        .unwrap_or(0)
 }
 
 /// The dataset id every request uses.
@@ -217,46 +162,4 @@ pub fn samples_body(count: usize) -> Vec<u8> {
     }
     s.push(']');
     s.into_bytes()
-}
-
-/// A single-threaded runtime for a client, so the only other busy thread in the process is
-/// the loopback server's.
-pub fn client_runtime() -> std::io::Result<tokio::runtime::Runtime> {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-}
-
-/// The generated Lightly client pointed at `addr`.
-pub fn lightly(addr: SocketAddr) -> Result<lightly_client::Client, String> {
-    lightly_client::Client::builder()
-        .base_url(format!("http://{addr}"))
-        .api_key_auth("t")
-        .build()
-        .map_err(|e| format!("cannot build the Lightly client: {e}"))
-}
-
-/// The hand-written baseline: a GET with reqwest, the body read once and decoded with
-/// `serde_json::from_slice`.
-pub async fn get_json_by_hand<T: serde::de::DeserializeOwned>(
-    http: &reqwest::Client,
-    url: &str,
-) -> Result<T, String> {
-    let response = http
-        .get(url)
-        .header("accept", "application/json")
-        .send()
-        .await
-        .map_err(|e| format!("hand-written request failed: {e}"))?;
-    if !response.status().is_success() {
-        return Err(format!(
-            "hand-written request: status {}",
-            response.status()
-        ));
-    }
-    let bytes = response
-        .bytes()
-        .await
-        .map_err(|e| format!("hand-written request: {e}"))?;
-    serde_json::from_slice(&bytes).map_err(|e| format!("hand-written request: {e}"))
 }

@@ -117,7 +117,7 @@ pub const MAX_DEPTH: usize = 128;
 
 /// Reads YAML or JSON into a JSON tree. JSON goes through serde_json, which is much faster
 /// than the YAML parser on large documents.
-fn parse_tree(text: &str) -> Result<serde_json::Value, Diagnostic> {
+pub fn parse_tree(text: &str) -> Result<serde_json::Value, Diagnostic> {
     if text.len() > MAX_DOCUMENT_BYTES {
         return Err(Diagnostic::error(
             "#",
@@ -722,7 +722,8 @@ fn lookup_mut<'v>(
     Some(v)
 }
 
-fn collect_refs(v: &serde_json::Value, out: &mut std::collections::BTreeSet<String>) {
+/// Every `$ref` string anywhere under `v`.
+pub fn collect_refs(v: &serde_json::Value, out: &mut std::collections::BTreeSet<String>) {
     match v {
         serde_json::Value::Object(map) => {
             for (k, v) in map {

@@ -1,14 +1,14 @@
 //! Project tasks: `cargo xtask regenerate [--check]`, `cargo xtask generate --spec PATH
-//! --out DIR [--name CRATE] [--force]`, `cargo xtask test`. Thin: reads files, calls the generator
-//! library, writes files, reports with context.
+//! --out DIR [--name CRATE] [--force]`, `cargo xtask test`, `cargo xtask corpus`, `cargo xtask
+//! bench`. Thin: parses the arguments, then reads files, calls the generator library (or the
+//! `corpus` and `bench` crates), writes files, reports with context.
 
 use openapi_rs_gen::{generate, Options};
 use std::path::Path;
 use std::process::{Command, ExitCode};
+use std::time::Duration;
 use xtask::root;
 
-mod bench;
-mod corpus;
 mod robustness;
 
 const USAGE: &str = "usage:
@@ -30,18 +30,12 @@ fn main() -> ExitCode {
         Some("regenerate") => regenerate(&args[1..]),
         Some("generate") => generate_cmd(&args[1..]),
         Some("test") => test(&args[1..]),
-        Some("corpus") => corpus::run(&args[1..]),
-        Some("bench") => bench::run(&args[1..]),
+        Some("corpus") => corpus_cmd(&args[1..]),
+        Some("bench") => bench_cmd(&args[1..]),
         Some("robustness") => robustness::run(&args[1..]),
         _ => Err(USAGE.to_string()),
     };
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("{e}");
-            ExitCode::FAILURE
-        }
-    }
+    devtools::exit(result)
 }
 
 fn regenerate(args: &[String]) -> Result<(), String> {
@@ -93,28 +87,15 @@ fn generate_cmd(args: &[String]) -> Result<(), String> {
         .map(|f| f.to_string_lossy().into_owned())
         .unwrap_or_else(|| spec.clone());
     let crate_name = name.unwrap_or_else(|| {
-        let stem = Path::new(&spec)
-            .file_stem()
-            .map(|f| f.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let cleaned: String = stem
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() {
-                    c.to_ascii_lowercase()
-                } else {
-                    '-'
-                }
-            })
-            .collect();
-        format!("{}-client", cleaned.trim_matches('-'))
+        let stem = Path::new(&spec).file_stem().unwrap_or_default();
+        format!("{}-client", devtools::sanitize(&stem.to_string_lossy()))
     });
     let options = Options {
         crate_name,
-        crate_version: "0.1.0".to_string(),
         spec_label: file_name,
         command: "cargo xtask generate".to_string(),
         standalone: true,
+        ..Options::default()
     };
     let generated =
         generate(&text, &options).map_err(|d| format!("{spec}: cannot generate a client:\n{d}"))?;
@@ -126,12 +107,54 @@ fn generate_cmd(args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
+/// `corpus [--only SUBSTRING] [--no-check] [--timeout SECS] [--select]`; `--generate-one` is
+/// the child process that generates one document of the run.
+fn corpus_cmd(args: &[String]) -> Result<(), String> {
+    const GENERATE_ONE: &str = "--generate-one";
+    if args.first().map(String::as_str) == Some(GENERATE_ONE) {
+        return corpus::generate_one(&args[1..]);
+    }
+    let mut config = corpus::Config::default();
+    let mut select = false;
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        match arg.as_str() {
+            "--select" => select = true,
+            "--no-check" => config.check = false,
+            "--only" => config.only = Some(it.next().ok_or(USAGE)?.clone()),
+            "--timeout" => {
+                let secs = it.next().and_then(|s| s.parse().ok()).ok_or(USAGE)?;
+                config.timeout = Duration::from_secs(secs);
+            }
+            _ => return Err(USAGE.to_string()),
+        }
+    }
+    if select {
+        return corpus::select();
+    }
+    let exe = std::env::current_exe().map_err(|e| format!("cannot find the xtask binary: {e}"))?;
+    corpus::run(&config, &[exe.into(), "corpus".into(), GENERATE_ONE.into()])
+}
+
+/// `bench [--quick] [--skip-progenitor]`.
+fn bench_cmd(args: &[String]) -> Result<(), String> {
+    let mut settings = bench::suite::Settings::default();
+    for a in args {
+        match a.as_str() {
+            "--quick" => settings.quick = true,
+            "--skip-progenitor" => settings.skip_progenitor = true,
+            _ => return Err(USAGE.to_string()),
+        }
+    }
+    bench::suite::run(settings)
+}
+
 /// Installs what the tests need into `target/tools/` (idempotent), then runs the tests.
 fn test(args: &[String]) -> Result<(), String> {
     let root = root();
     let tools = root.join("target/tools");
     install_tools(&root, &tools)?;
-    let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string()))
+    let status = devtools::cargo()
         .current_dir(&root)
         .args(["test", "--workspace"])
         .args(args)
@@ -155,11 +178,11 @@ fn install_tools(root: &Path, tools: &Path) -> Result<(), String> {
         .map_err(|e| format!("cannot read {}: {e}", requirements.display()))?;
     if std::fs::read_to_string(&stamp).ok().as_deref() != Some(wanted.as_str()) {
         eprintln!("installing Python test tools into {}", venv.display());
-        xtask::run_status(
+        devtools::run_status(
             Command::new("python3").args(["-m", "venv"]).arg(&venv),
             "python3 -m venv",
         )?;
-        xtask::run_status(
+        devtools::run_status(
             Command::new(venv.join("bin/pip"))
                 .args(["install", "--quiet", "--disable-pip-version-check", "-r"])
                 .arg(&requirements),
@@ -183,7 +206,7 @@ fn install_tools(root: &Path, tools: &Path) -> Result<(), String> {
                     .map_err(|e| e.to_string())?;
             }
             let verb = if lock.exists() { "ci" } else { "install" };
-            xtask::run_status(
+            devtools::run_status(
                 Command::new("npm").current_dir(&node_dir).args([
                     verb,
                     "--no-audit",

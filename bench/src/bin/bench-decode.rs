@@ -20,14 +20,7 @@ fn main() -> ExitCode {
     let mode = args.first().cloned().unwrap_or_default();
     let count: usize = bench::flag(&args, "--count", 100_000);
     let iters: usize = bench::flag(&args, "--iters", 5);
-    match run(&mode, count, iters.max(1)) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("{e}");
-            emit("error", e.replace('\n', " | "));
-            ExitCode::FAILURE
-        }
-    }
+    bench::finish(run(&mode, count, iters.max(1)))
 }
 
 fn run(mode: &str, count: usize, iters: usize) -> Result<(), String> {

@@ -46,8 +46,8 @@ fn main() -> ExitCode {
             );
             emit("warnings", generated.warnings.0.len());
             // After the measurement: the document's size in operations, for the report.
-            if let Some(operations) = count_operations(spec, &text) {
-                emit("operations", operations);
+            if let Ok(doc) = devtools::read_tree(&text) {
+                emit("operations", devtools::count_operations(&doc));
             }
             ExitCode::SUCCESS
         }
@@ -58,28 +58,4 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
-}
-
-/// The number of operations under `paths`, read from the raw document.
-fn count_operations(spec: &str, text: &str) -> Option<usize> {
-    const METHODS: [&str; 8] = [
-        "get", "put", "post", "delete", "options", "head", "patch", "trace",
-    ];
-    let doc: serde_json::Value = if spec.ends_with(".json") {
-        serde_json::from_str(text).ok()?
-    } else {
-        serde_yaml::from_str(text).ok()?
-    };
-    let paths = doc.get("paths")?.as_object()?;
-    Some(
-        paths
-            .values()
-            .filter_map(|item| item.as_object())
-            .map(|item| {
-                item.keys()
-                    .filter(|k| METHODS.contains(&k.as_str()))
-                    .count()
-            })
-            .sum(),
-    )
 }

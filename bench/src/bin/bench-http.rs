@@ -18,14 +18,7 @@ fn main() -> ExitCode {
     let requests: usize = bench::flag(&args, "--requests", 2000);
     let batches: usize = bench::flag(&args, "--batches", 7);
     let warmup: usize = bench::flag(&args, "--warmup", 500);
-    match run(requests.max(1), batches.max(1), warmup) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("{e}");
-            emit("error", e.replace('\n', " | "));
-            ExitCode::FAILURE
-        }
-    }
+    bench::finish(run(requests.max(1), batches.max(1), warmup))
 }
 
 fn run(requests: usize, batches: usize, warmup: usize) -> Result<(), String> {

@@ -15,23 +15,15 @@
 //! Prints `subset.PERCENT.operations=N`, `...paths=N`, `...schemas=N`, `...file=PATH`.
 
 use bench::emit;
+use openapi_rs_gen::load::collect_refs;
+use openapi_rs_gen::lower::METHODS;
 use serde_json::{Map, Value};
 use std::collections::{BTreeSet, VecDeque};
 use std::path::Path;
 use std::process::ExitCode;
 
-const METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
-
 fn main() -> ExitCode {
-    match run() {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("{e}");
-            ExitCode::FAILURE
-        }
-    }
+    devtools::exit(run())
 }
 
 fn run() -> Result<(), String> {
@@ -42,7 +34,7 @@ fn run() -> Result<(), String> {
     let text = std::fs::read_to_string(doc).map_err(|e| format!("cannot read {doc}: {e}"))?;
     let doc: Value = serde_json::from_str(&text).map_err(|e| format!("{doc} is not JSON: {e}"))?;
     std::fs::create_dir_all(out).map_err(|e| format!("cannot create {out}: {e}"))?;
-    let total = count_operations(&doc);
+    let total = devtools::count_operations(&doc);
     emit("total_operations", total);
     for p in percents {
         let percent: usize = p
@@ -61,23 +53,6 @@ fn run() -> Result<(), String> {
         emit(&format!("subset.{percent}.file"), file.display());
     }
     Ok(())
-}
-
-fn count_operations(doc: &Value) -> usize {
-    doc.get("paths")
-        .and_then(Value::as_object)
-        .map(|paths| {
-            paths
-                .values()
-                .filter_map(Value::as_object)
-                .map(|item| {
-                    item.keys()
-                        .filter(|k| METHODS.contains(&k.as_str()))
-                        .count()
-                })
-                .sum()
-        })
-        .unwrap_or(0)
 }
 
 /// The subset document, with its operation, path and schema counts.
@@ -117,13 +92,13 @@ fn subset(doc: &Value, percent: usize) -> (Value, usize, usize, usize) {
     let mut reached: BTreeSet<(String, String)> = BTreeSet::new();
     let mut queue: VecDeque<(String, String)> = VecDeque::new();
     let paths_value = Value::Object(paths);
-    collect_refs(&paths_value, &mut reached, &mut queue);
+    reach(&paths_value, &mut reached, &mut queue);
     while let Some((kind, name)) = queue.pop_front() {
         if let Some(target) = components
             .and_then(|c| c.get(&kind))
             .and_then(|k| k.get(&name))
         {
-            collect_refs(target, &mut reached, &mut queue);
+            reach(target, &mut reached, &mut queue);
         }
     }
 
@@ -170,31 +145,17 @@ fn subset(doc: &Value, percent: usize) -> (Value, usize, usize, usize) {
 }
 
 /// Adds every component that `value` refers to and that is not yet reached.
-fn collect_refs(
+fn reach(
     value: &Value,
     reached: &mut BTreeSet<(String, String)>,
     queue: &mut VecDeque<(String, String)>,
 ) {
-    match value {
-        Value::Object(map) => {
-            for (key, v) in map {
-                if key == "$ref" {
-                    if let Some(target) = v.as_str().and_then(parse_ref) {
-                        if reached.insert(target.clone()) {
-                            queue.push_back(target);
-                        }
-                    }
-                } else {
-                    collect_refs(v, reached, queue);
-                }
-            }
+    let mut refs = BTreeSet::new();
+    collect_refs(value, &mut refs);
+    for target in refs.iter().filter_map(|r| parse_ref(r)) {
+        if reached.insert(target.clone()) {
+            queue.push_back(target);
         }
-        Value::Array(items) => {
-            for v in items {
-                collect_refs(v, reached, queue);
-            }
-        }
-        _ => {}
     }
 }
 
@@ -206,4 +167,41 @@ fn parse_ref(r: &str) -> Option<(String, String)> {
     let name = parts.next()?;
     let unescape = |s: &str| s.replace("~1", "/").replace("~0", "~");
     Some((unescape(kind), unescape(name)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_what_the_kept_operations_reach_and_nothing_else() {
+        let doc = serde_json::json!({
+            "paths": {
+                // Of two operations, 50% keeps the second.
+                "/a": {"get": {"requestBody": {"$ref": "#/components/requestBodies/C"}}},
+                "/b": {"get": {"responses": {"200": {"$ref": "#/components/responses/R"}}}},
+            },
+            "components": {
+                "responses": {"R": {"content": {"a/b": {"schema": {"$ref": "#/components/schemas/A~1x"}}}}},
+                "requestBodies": {"C": {}},
+                "schemas": {"A/x": {"items": {"$ref": "#/components/schemas/B"}}, "B": {}, "U": {}},
+                "securitySchemes": {"k": {}},
+            },
+            "x-webhooks": {},
+        });
+        let (subset, operations, paths, schemas) = subset(&doc, 50);
+        assert_eq!((operations, paths, schemas), (1, 1, 2));
+        let components = &subset["components"];
+        let names = |kind: &str| -> Vec<&str> {
+            components[kind]
+                .as_object()
+                .map(|m| m.keys().map(String::as_str).collect())
+                .unwrap_or_default()
+        };
+        assert_eq!(names("schemas"), ["A/x", "B"]);
+        assert_eq!(names("responses"), ["R"]);
+        assert!(names("requestBodies").is_empty());
+        assert_eq!(names("securitySchemes"), ["k"]);
+        assert!(subset.get("x-webhooks").is_none());
+    }
 }

@@ -4,6 +4,8 @@
 mod operations;
 mod schemas;
 
+pub use operations::METHODS;
+
 use crate::diagnostics::{child, Diagnostics};
 use crate::ir::{Api, TypeDef};
 use crate::naming::{self, Scope};

@@ -16,7 +16,8 @@ use openapiv3::{
 };
 use std::collections::{BTreeMap, BTreeSet};
 
-const METHODS: &[&str] = &[
+/// The keys of a path item that hold operations, in the order lowering visits them.
+pub const METHODS: &[&str] = &[
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
 

@@ -2,7 +2,7 @@
 //!
 //! The pipeline is one pure function, [`generate`], that runs the stages in order, each
 //! using only the ones before it and the shared modules below them all ([`diagnostics`],
-//! [`pointer`], [`options`], [`docs`], [`naming`]):
+//! [`pointer`](mod@pointer), [`options`], [`docs`], [`naming`]):
 //! [`load`] (text to `openapiv3`), [`lower`] (to the plain-data [`ir`]), [`emit`] (IR to
 //! crate files: text, or Rust as pieces that build tokens), [`render`] (tokens to text with
 //! `prettyplease`), and [`output`] (the files; writing and checking them on disk). Problems

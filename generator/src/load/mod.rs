@@ -1,8 +1,8 @@
 //! Load: document text (YAML or JSON) into an `openapiv3::OpenAPI`, refusing what is not
 //! OpenAPI 3.0 with a diagnostic that says what the document is. The first stage: it uses
-//! only [`crate::diagnostics`] and [`crate::pointer`]. In order: [`parse`] (text to a JSON
+//! only [`crate::diagnostics`] and [`crate::pointer`]. In order: `parse` (text to a JSON
 //! tree, bounded), the version check, [`normalize31`] (3.1 to 3.0), the external-reference
-//! check, [`hoist`] (nested reference targets under `#/components`), then `openapiv3`.
+//! check, `hoist` (nested reference targets under `#/components`), then `openapiv3`.
 
 mod hoist;
 pub mod normalize31;

@@ -1,4 +1,6 @@
-//! Diagnostics: problems found in an input document, each tied to a JSON pointer.
+//! Diagnostics: problems found in an input document, each tied to a JSON pointer. Shared,
+//! below every stage: load and lower report through it, `generate` returns it. Pointers
+//! are built by [`crate::pointer`] (re-exported here as [`pointer`](fn@pointer) and [`child`]).
 
 pub use crate::pointer::{child, pointer};
 use std::fmt;

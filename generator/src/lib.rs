@@ -68,3 +68,129 @@ pub fn generate(spec_text: &str, options: &Options) -> Result<Generated, Diagnos
     output.files.extend(rendered);
     Ok(Generated { output, warnings })
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::{Path, PathBuf};
+
+    /// Every `.rs` file under `dir`, by path relative to `root`, with forward slashes.
+    fn sources(root: &Path, dir: &Path, out: &mut Vec<String>) {
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        entries.sort();
+        for path in entries {
+            if path.is_dir() {
+                sources(root, &path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let rel = path.strip_prefix(root).unwrap().to_string_lossy();
+                out.push(rel.replace('\\', "/"));
+            }
+        }
+    }
+
+    fn generator_sources() -> Vec<String> {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut out = Vec::new();
+        for dir in ["src", "runtime", "tests"] {
+            sources(root, &root.join(dir), &mut out);
+        }
+        assert!(out.len() > 30, "{out:?}");
+        out
+    }
+
+    #[test]
+    fn every_generator_source_file_opens_with_a_module_comment() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        for rel in generator_sources() {
+            let text = std::fs::read_to_string(root.join(&rel)).unwrap();
+            assert!(
+                text.starts_with("//! "),
+                "{rel} does not open with a `//!` comment"
+            );
+        }
+    }
+
+    /// The README's "How it works" section names every source file of the pipeline (in the
+    /// row of its folder, for a file inside one) and every runtime module.
+    #[test]
+    fn the_readme_pipeline_table_names_every_source_file() {
+        let readme =
+            std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md"))
+                .unwrap();
+        let start = readme.find("## How it works").expect("the section");
+        let section = &readme[start..];
+        let section = &section[..section[3..].find("\n## ").map_or(section.len(), |e| e + 3)];
+        for rel in generator_sources() {
+            let parts: Vec<&str> = rel.split('/').collect();
+            let named = match parts.as_slice() {
+                ["src", "lib.rs"] => section.contains("`src/lib.rs`"),
+                ["src", file] => section.contains(&format!("`{file}`")),
+                ["src", dir, "tests.rs"] => section.contains(&format!("`{dir}/`")),
+                ["src", dir, file] => section.lines().any(|l| {
+                    l.starts_with(&format!("| `{dir}/")) && l.contains(&format!("{file}`"))
+                }),
+                ["runtime", file] => {
+                    let stem = file.trim_end_matches(".rs");
+                    section.contains(&format!("`{stem}`")) || section.contains(&format!("`{file}`"))
+                }
+                // One test file per runtime module, plus the files named.
+                ["tests", "runtime", file] => {
+                    section.contains("`generator/tests/runtime/`")
+                        && (runtime_module(file) || section.contains(&format!("`{file}`")))
+                }
+                _ => false,
+            };
+            assert!(named, "README's \"How it works\" does not name {rel}");
+        }
+    }
+
+    /// Every file the first column of the README's pipeline tables names exists.
+    #[test]
+    fn the_readme_pipeline_table_names_no_file_that_is_gone() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let readme = std::fs::read_to_string(root.join("../README.md")).unwrap();
+        let start = readme.find("## How it works").expect("the section");
+        let mut rows = 0;
+        for line in readme[start..]
+            .lines()
+            .take_while(|l| !l.starts_with("## Rev"))
+        {
+            let Some(cell) = line.strip_prefix("| ").and_then(|l| l.split(" |").next()) else {
+                continue;
+            };
+            if cell.contains("generator/src") || cell.starts_with("shared") {
+                continue;
+            }
+            let tokens: Vec<&str> = cell.split('`').skip(1).step_by(2).collect();
+            let dir = tokens.first().filter(|t| t.ends_with('/')).copied();
+            let dir = dir.or_else(|| {
+                tokens
+                    .first()
+                    .and_then(|t| t.rsplit_once('/'))
+                    .map(|(d, _)| d)
+            });
+            for token in tokens.iter().filter(|t| t.ends_with(".rs")) {
+                let path = match (token.contains('/'), dir) {
+                    (true, _) | (false, None) => root.join("src").join(token),
+                    (false, Some(dir)) => root.join("src").join(dir).join(token),
+                };
+                assert!(
+                    path.is_file(),
+                    "README names {token}, which is not {path:?}"
+                );
+                rows += 1;
+            }
+        }
+        assert!(rows > 15, "{rows}");
+    }
+
+    /// Whether `generator/runtime/` has a file of this name.
+    fn runtime_module(file: &str) -> bool {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("runtime")
+            .join(file)
+            .exists()
+    }
+}

@@ -1,5 +1,8 @@
-//! Diagnostics: problems found in an input document, each tied to a JSON pointer.
+//! Diagnostics: problems found in an input document, each tied to a JSON pointer. Shared,
+//! below every stage: load and lower report through it, `generate` returns it. Pointers
+//! are built by [`crate::pointer`] (re-exported here as [`pointer`](fn@pointer) and [`child`]).
 
+pub use crate::pointer::{child, pointer};
 use std::fmt;
 
 /// How bad a problem is.
@@ -105,46 +108,3 @@ impl fmt::Display for Diagnostics {
 }
 
 impl std::error::Error for Diagnostics {}
-
-/// Builds JSON pointers, escaping `~` and `/` in each token (RFC 6901).
-pub fn pointer(tokens: &[&str]) -> String {
-    let mut out = String::from("#");
-    for token in tokens {
-        out.push('/');
-        push_token(&mut out, token);
-    }
-    out
-}
-
-/// Appends one token to a pointer.
-pub fn child(base: &str, token: &str) -> String {
-    let mut out = String::with_capacity(base.len() + token.len() + 1);
-    out.push_str(base);
-    out.push('/');
-    push_token(&mut out, token);
-    out
-}
-
-fn push_token(out: &mut String, token: &str) {
-    for c in token.chars() {
-        match c {
-            '~' => out.push_str("~0"),
-            '/' => out.push_str("~1"),
-            c => out.push(c),
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn pointers_escape_slashes_and_tildes() {
-        assert_eq!(
-            pointer(&["paths", "/v1/a~b", "get"]),
-            "#/paths/~1v1~1a~0b/get"
-        );
-        assert_eq!(child("#/paths", "/x"), "#/paths/~1x");
-    }
-}

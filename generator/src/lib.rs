@@ -1,8 +1,12 @@
 //! openapi-rs-gen: turns an OpenAPI 3.0 document into a typed, async Rust client crate.
 //!
-//! The pipeline is one pure function, [`generate`]: load (text to `openapiv3`), lower (to
-//! the plain-data [`ir`]), emit (IR to tokens), render (`prettyplease`). Problems in the
-//! document come back as [`Diagnostics`] with JSON pointers, never as panics.
+//! The pipeline is one pure function, [`generate`], that runs the stages in order, each
+//! using only the ones before it and the shared modules below them all ([`diagnostics`],
+//! [`pointer`](mod@pointer), [`options`], [`docs`], [`naming`]):
+//! [`load`] (text to `openapiv3`), [`lower`] (to the plain-data [`ir`]), [`emit`] (IR to
+//! crate files: text, or Rust as pieces that build tokens), [`render`] (tokens to text with
+//! `prettyplease`), and [`output`] (the files; writing and checking them on disk). Problems
+//! in the document come back as [`Diagnostics`] with JSON pointers, never as panics.
 
 pub mod diagnostics;
 pub mod docs;
@@ -11,39 +15,14 @@ pub mod ir;
 pub mod load;
 pub mod lower;
 pub mod naming;
-pub mod normalize31;
+pub mod options;
 pub mod output;
+pub mod pointer;
 pub mod render;
 
 pub use diagnostics::{Diagnostic, Diagnostics, Severity};
+pub use options::Options;
 pub use output::{Output, Staleness, WriteError, WriteOptions, WriteReport};
-
-/// What to call the crate and how to describe where it came from.
-#[derive(Debug, Clone)]
-pub struct Options {
-    /// The package name in `Cargo.toml`.
-    pub crate_name: String,
-    /// The package version in `Cargo.toml`.
-    pub crate_version: String,
-    /// How the header names the source document (a relative path, never an absolute one).
-    pub spec_label: String,
-    /// How the header names the command that regenerates the crate.
-    pub command: String,
-    /// Adds an empty `[workspace]` so the crate builds on its own wherever it is written.
-    pub standalone: bool,
-}
-
-impl Default for Options {
-    fn default() -> Self {
-        Options {
-            crate_name: "api-client".to_string(),
-            crate_version: "0.1.0".to_string(),
-            spec_label: "openapi.yaml".to_string(),
-            command: "cargo xtask generate".to_string(),
-            standalone: false,
-        }
-    }
-}
 
 /// A successful run: the files, plus warnings about what was approximated or skipped.
 #[derive(Debug, Clone)]
@@ -72,28 +51,146 @@ pub fn lower_text(spec_text: &str) -> Result<(ir::Api, Diagnostics), Diagnostics
 pub fn generate(spec_text: &str, options: &Options) -> Result<Generated, Diagnostics> {
     let (api, warnings) = lower_text(spec_text)?;
     let mut output = Output::default();
-    let files = emit::emit_crate(&api, options);
-    let mut pieces = Vec::new();
-    for (path, content) in &files {
-        if let emit::krate_file::FileContent::Rust(list) = content {
-            pieces.extend(list.iter().map(|p| (path.as_str(), p)));
+    let mut rust = Vec::new();
+    for (path, content) in emit::emit_crate(&api, options) {
+        match content {
+            emit::krate_file::FileContent::Text(text) => {
+                output.files.insert(path, text);
+            }
+            emit::krate_file::FileContent::Rust(pieces) => rust.push((path, pieces)),
         }
     }
-    let mut rendered = render::render_pieces(&pieces)
-        .map_err(|e| {
-            let mut d = Diagnostics::default();
-            d.error("#", e);
-            d
-        })?
-        .into_iter();
-    for (path, content) in files {
-        let text = match content {
-            emit::krate_file::FileContent::Text(t) => t,
-            emit::krate_file::FileContent::Rust(list) => {
-                rendered.by_ref().take(list.len()).collect()
-            }
-        };
-        output.files.insert(path, text);
-    }
+    let rendered = render::render_files(rust).map_err(|e| {
+        let mut d = Diagnostics::default();
+        d.error("#", e);
+        d
+    })?;
+    output.files.extend(rendered);
     Ok(Generated { output, warnings })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::{Path, PathBuf};
+
+    /// Every `.rs` file under `dir`, by path relative to `root`, with forward slashes.
+    fn sources(root: &Path, dir: &Path, out: &mut Vec<String>) {
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        entries.sort();
+        for path in entries {
+            if path.is_dir() {
+                sources(root, &path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let rel = path.strip_prefix(root).unwrap().to_string_lossy();
+                out.push(rel.replace('\\', "/"));
+            }
+        }
+    }
+
+    fn generator_sources() -> Vec<String> {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut out = Vec::new();
+        for dir in ["src", "runtime", "tests"] {
+            sources(root, &root.join(dir), &mut out);
+        }
+        assert!(out.len() > 30, "{out:?}");
+        out
+    }
+
+    #[test]
+    fn every_generator_source_file_opens_with_a_module_comment() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        for rel in generator_sources() {
+            let text = std::fs::read_to_string(root.join(&rel)).unwrap();
+            assert!(
+                text.starts_with("//! "),
+                "{rel} does not open with a `//!` comment"
+            );
+        }
+    }
+
+    /// The README's "How it works" section names every source file of the pipeline (in the
+    /// row of its folder, for a file inside one) and every runtime module.
+    #[test]
+    fn the_readme_pipeline_table_names_every_source_file() {
+        let readme =
+            std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md"))
+                .unwrap();
+        let start = readme.find("## How it works").expect("the section");
+        let section = &readme[start..];
+        let section = &section[..section[3..].find("\n## ").map_or(section.len(), |e| e + 3)];
+        for rel in generator_sources() {
+            let parts: Vec<&str> = rel.split('/').collect();
+            let named = match parts.as_slice() {
+                ["src", "lib.rs"] => section.contains("`src/lib.rs`"),
+                ["src", file] => section.contains(&format!("`{file}`")),
+                ["src", dir, "tests.rs"] => section.contains(&format!("`{dir}/`")),
+                ["src", dir, file] => section.lines().any(|l| {
+                    l.starts_with(&format!("| `{dir}/")) && l.contains(&format!("{file}`"))
+                }),
+                ["runtime", file] => {
+                    let stem = file.trim_end_matches(".rs");
+                    section.contains(&format!("`{stem}`")) || section.contains(&format!("`{file}`"))
+                }
+                // One test file per runtime module, plus the files named.
+                ["tests", "runtime", file] => {
+                    section.contains("`generator/tests/runtime/`")
+                        && (runtime_module(file) || section.contains(&format!("`{file}`")))
+                }
+                _ => false,
+            };
+            assert!(named, "README's \"How it works\" does not name {rel}");
+        }
+    }
+
+    /// Every file the first column of the README's pipeline tables names exists.
+    #[test]
+    fn the_readme_pipeline_table_names_no_file_that_is_gone() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let readme = std::fs::read_to_string(root.join("../README.md")).unwrap();
+        let start = readme.find("## How it works").expect("the section");
+        let mut rows = 0;
+        for line in readme[start..]
+            .lines()
+            .take_while(|l| !l.starts_with("## Rev"))
+        {
+            let Some(cell) = line.strip_prefix("| ").and_then(|l| l.split(" |").next()) else {
+                continue;
+            };
+            if cell.contains("generator/src") || cell.starts_with("shared") {
+                continue;
+            }
+            let tokens: Vec<&str> = cell.split('`').skip(1).step_by(2).collect();
+            let dir = tokens.first().filter(|t| t.ends_with('/')).copied();
+            let dir = dir.or_else(|| {
+                tokens
+                    .first()
+                    .and_then(|t| t.rsplit_once('/'))
+                    .map(|(d, _)| d)
+            });
+            for token in tokens.iter().filter(|t| t.ends_with(".rs")) {
+                let path = match (token.contains('/'), dir) {
+                    (true, _) | (false, None) => root.join("src").join(token),
+                    (false, Some(dir)) => root.join("src").join(dir).join(token),
+                };
+                assert!(
+                    path.is_file(),
+                    "README names {token}, which is not {path:?}"
+                );
+                rows += 1;
+            }
+        }
+        assert!(rows > 15, "{rows}");
+    }
+
+    /// Whether `generator/runtime/` has a file of this name.
+    fn runtime_module(file: &str) -> bool {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("runtime")
+            .join(file)
+            .exists()
+    }
 }

@@ -1,7 +1,8 @@
 //! Render: formats emitted tokens with `prettyplease`, so the bytes depend on this crate's
-//! dependency versions only, never on an installed rustfmt.
+//! dependency versions only, never on an installed rustfmt. Consumes files given as
+//! (path, pieces that build tokens); produces (path, text). Knows nothing of the IR or of
+//! emission: its input type is its own, and emission's pieces are of that type.
 
-use crate::emit::krate_file::Piece;
 use proc_macro2::TokenStream;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
@@ -19,9 +20,27 @@ pub fn render_rust(path: &str, tokens: TokenStream) -> Result<String, String> {
 /// more than the 2 MiB a thread gets by default. Reserved, not used, until needed.
 const RENDER_STACK: usize = 64 << 20;
 
+/// A piece of a Rust file: builds its tokens when called. Pieces are built and formatted
+/// on several threads, so they must be shareable.
+pub type Piece<'a> = Box<dyn Fn() -> TokenStream + Send + Sync + 'a>;
+
+/// Renders each file from its pieces, joined in order. A parse failure is a bug in
+/// emission, reported with the file name.
+pub fn render_files(files: Vec<(String, Vec<Piece<'_>>)>) -> Result<Vec<(String, String)>, String> {
+    let pieces: Vec<(&str, &Piece<'_>)> = files
+        .iter()
+        .flat_map(|(path, list)| list.iter().map(move |p| (path.as_str(), p)))
+        .collect();
+    let mut texts = render_pieces(&pieces)?.into_iter();
+    Ok(files
+        .iter()
+        .map(|(path, list)| (path.clone(), texts.by_ref().take(list.len()).collect()))
+        .collect())
+}
+
 /// Builds and formats every piece, on as many threads as the machine has, and returns the
 /// texts in the order given, so the result does not depend on the thread count.
-pub fn render_pieces(pieces: &[(&str, &Piece<'_>)]) -> Result<Vec<String>, String> {
+fn render_pieces(pieces: &[(&str, &Piece<'_>)]) -> Result<Vec<String>, String> {
     let next = AtomicUsize::new(0);
     let results: Mutex<Vec<Option<Result<String, String>>>> =
         Mutex::new((0..pieces.len()).map(|_| None).collect());

@@ -5,7 +5,7 @@ use super::apis::{emit_builder, emit_group_head, Types};
 use super::models::emit_model;
 use super::{code, doc, doc_more, ident};
 use crate::ir::{Api, SchemeKind};
-use crate::Options;
+use crate::options::Options;
 use proc_macro2::TokenStream;
 use quote::quote;
 

@@ -9,6 +9,7 @@ pub use operations::METHODS;
 use crate::diagnostics::{child, Diagnostics};
 use crate::ir::{Api, TypeDef};
 use crate::naming::{self, Scope};
+pub(crate) use crate::pointer::unescape_token;
 use openapiv3::OpenAPI;
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -332,76 +333,5 @@ impl<'a> Lowerer<'a> {
             End::Missing(missing) => Err(Unresolved::Missing(missing.to_string())),
             End::Cycle(c) => Err(Unresolved::Cycle(table.cycles[*c].clone())),
         }
-    }
-}
-
-/// Decodes one JSON pointer token (`~1` is `/`, `~0` is `~`) and URI percent-escapes.
-pub(crate) fn unescape_token(token: &str) -> String {
-    let replaced = token.replace("~1", "/").replace("~0", "~");
-    if !replaced.contains('%') {
-        return replaced;
-    }
-    let bytes = replaced.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        // Bytes, not string slices: the two after a `%` may be inside a multi-byte char.
-        if let (b'%', Some(hi), Some(lo)) = (
-            bytes[i],
-            bytes.get(i + 1).and_then(|b| hex_digit(*b)),
-            bytes.get(i + 2).and_then(|b| hex_digit(*b)),
-        ) {
-            out.push(hi << 4 | lo);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8(out).unwrap_or(replaced)
-}
-
-fn hex_digit(b: u8) -> Option<u8> {
-    (b as char).to_digit(16).map(|d| d as u8)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::unescape_token;
-
-    #[test]
-    fn unescape_token_decodes_pointer_and_percent_escapes() {
-        assert_eq!(unescape_token("a~1b~0c"), "a/b~c");
-        assert_eq!(unescape_token("Caf%C3%A9"), "Café");
-        assert_eq!(unescape_token("%7Bid%7d"), "{id}");
-        assert_eq!(unescape_token("100%25"), "100%");
-    }
-
-    #[test]
-    fn unescape_token_keeps_what_is_not_an_escape_and_never_panics() {
-        for (token, expected) in [
-            ("%", "%"),
-            ("a%", "a%"),
-            ("a%4", "a%4"),
-            ("%Z", "%Z"),
-            ("%ZZ", "%ZZ"),
-            ("%é", "%é"),
-            ("%1é", "%1é"),
-            ("%é1", "%é1"),
-            ("~1q%1é", "/q%1é"),
-            ("%😀x", "%😀x"),
-            ("%4😀", "%4😀"),
-            (
-                "https:~1~1api.example.com~1%é{version}~1%",
-                "https://api.example.com/%é{version}/%",
-            ),
-            ("%+1", "%+1"),
-            ("%-1", "%-1"),
-        ] {
-            assert_eq!(unescape_token(token), expected, "{token}");
-        }
-        // An escape that decodes to bytes that are not UTF-8 keeps the token as written.
-        assert_eq!(unescape_token("%FF"), "%FF");
-        assert_eq!(unescape_token("%C3"), "%C3");
     }
 }

@@ -6,7 +6,8 @@
 //! (to the 3.0 boolean form), `oneOf`/`anyOf` members that are only `{type: "null"}`, and
 //! documents without `paths`.
 
-use crate::diagnostics::{child, Diagnostics};
+use crate::diagnostics::Diagnostics;
+use crate::pointer::child;
 use serde_json::{Map, Value};
 
 /// Keys whose value is a map from names (not keywords) to objects.

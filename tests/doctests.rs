@@ -2,9 +2,7 @@
 //! code fences, indented blocks, backtick runs, HTML `<pre>` and control characters has no
 //! doctests at all, so `cargo test --doc` on it runs zero tests.
 
-use lightly_codegen_tests::root;
-use openapi_rs_gen::{generate, Options};
-use std::process::Command;
+use lightly_codegen_tests::{copy_lock_file, scratch_cargo, scratch_dir, write_fixture_crate};
 
 /// The `N` of every `running N tests` line, or a panic when a line cannot be read.
 fn doctest_counts(stdout: &str) -> Vec<usize> {
@@ -22,28 +20,10 @@ fn doctest_counts(stdout: &str) -> Vec<usize> {
 
 #[test]
 fn hostile_text_runs_no_doctests() {
-    let root = root();
-    let work = root.join("target/doctest-crate");
-    let _ = std::fs::remove_dir_all(&work);
-    let text = std::fs::read_to_string(root.join("tests/fixtures/ok/hostile_text.yaml")).unwrap();
-    let options = Options {
-        crate_name: "fixture-hostile-text".to_string(),
-        spec_label: "hostile_text.yaml".to_string(),
-        standalone: true,
-        ..Options::default()
-    };
-    let generated = generate(&text, &options).unwrap_or_else(|d| panic!("{d}"));
-    generated.output.write(&work, Default::default()).unwrap();
-    std::fs::copy(root.join("Cargo.lock"), work.join("Cargo.lock")).unwrap();
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
-    let output = Command::new(cargo)
-        .current_dir(&work)
-        .args(["test", "--doc", "--offline", "--quiet"])
-        .env("CARGO_TARGET_DIR", root.join("target/fixture-check"))
-        .env_remove("RUSTFLAGS")
-        .env_remove("RUSTDOCFLAGS")
-        .output()
-        .expect("cargo runs");
+    let work = scratch_dir("doctest-crate");
+    write_fixture_crate("hostile_text", &work, true);
+    copy_lock_file(&work);
+    let output = scratch_cargo(&work, &["test", "--doc", "--quiet"]);
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
     let counts = doctest_counts(&stdout);

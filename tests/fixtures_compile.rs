@@ -2,68 +2,40 @@
 //! that does not build. The crates go into one scratch workspace under `target/` that
 //! shares this workspace's lock file, and are checked together.
 
-use lightly_codegen_tests::root;
-use openapi_rs_gen::{generate, Options};
-use std::process::Command;
+use lightly_codegen_tests::{
+    root, scratch_cargo, scratch_dir, write_fixture_crate, write_workspace,
+};
 
 #[test]
 fn fixture_crates_compile_without_warnings() {
-    let root = root();
-    let work = root.join("target/fixture-crates");
-    let _ = std::fs::remove_dir_all(&work);
-    std::fs::create_dir_all(&work).unwrap();
-    let mut members = Vec::new();
-    let mut entries: Vec<_> = std::fs::read_dir(root.join("tests/fixtures/ok"))
+    let work = scratch_dir("fixture-crates");
+    let mut fixtures: Vec<String> = std::fs::read_dir(root().join("tests/fixtures/ok"))
         .unwrap()
         .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
         .collect();
-    entries.sort();
-    for path in entries {
-        let name = path
-            .file_stem()
-            .unwrap()
-            .to_string_lossy()
-            .replace('_', "-");
-        let text = std::fs::read_to_string(&path).unwrap();
-        let options = Options {
-            crate_name: format!("fixture-{name}"),
-            spec_label: format!("{name}.yaml"),
-            ..Options::default()
-        };
-        let generated = generate(&text, &options).unwrap_or_else(|d| panic!("{name}: {d}"));
-        generated
-            .output
-            .write(&work.join(&name), Default::default())
-            .unwrap_or_else(|e| panic!("{name}: {e}"));
-        members.push(format!("\"{name}\""));
+    fixtures.sort();
+    let mut members = Vec::new();
+    for fixture in &fixtures {
+        let name = fixture.replace('_', "-");
+        write_fixture_crate(fixture, &work.join(&name), false);
+        members.push(name);
     }
-    std::fs::write(
-        work.join("Cargo.toml"),
-        format!(
-            "[workspace]\nresolver = \"2\"\nmembers = [{}]\n",
-            members.join(", ")
-        ),
-    )
-    .unwrap();
-    std::fs::copy(root.join("Cargo.lock"), work.join("Cargo.lock")).unwrap();
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
-    let output = Command::new(cargo)
-        .current_dir(&work)
-        .args([
+    write_workspace(&work, &members);
+    let output = scratch_cargo(
+        &work,
+        &[
             "clippy",
             "--workspace",
             "--all-targets",
-            "--offline",
             "--quiet",
             "--keep-going",
             "--",
             "-D",
             "warnings",
-        ])
-        .env("CARGO_TARGET_DIR", root.join("target/fixture-check"))
-        .env_remove("RUSTFLAGS")
-        .output()
-        .expect("cargo runs");
+        ],
+    );
     assert!(
         output.status.success(),
         "fixture crates do not compile cleanly:\n{}",

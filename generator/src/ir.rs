@@ -195,20 +195,43 @@ pub struct Constraints {
     pub min_length: Option<u64>,
     /// Maximum length in characters.
     pub max_length: Option<u64>,
-    /// Lower bound.
-    pub minimum: Option<f64>,
-    /// Upper bound.
-    pub maximum: Option<f64>,
+    /// Lower bound, exact as the document writes it.
+    pub minimum: Option<Bound>,
+    /// Upper bound, exact as the document writes it.
+    pub maximum: Option<Bound>,
     /// Whether the lower bound is excluded.
     pub exclusive_minimum: bool,
     /// Whether the upper bound is excluded.
     pub exclusive_maximum: bool,
     /// The value must be a multiple of this.
-    pub multiple_of: Option<f64>,
+    pub multiple_of: Option<Bound>,
     /// Minimum number of array items.
     pub min_items: Option<u64>,
     /// Maximum number of array items.
     pub max_items: Option<u64>,
+    /// Whether array items must be unique (`uniqueItems`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub unique_items: bool,
+}
+
+/// A numeric bound or step: an integer schema's is exact (no trip through `f64`), a number
+/// schema's is a float.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Bound {
+    /// Of an `integer` schema.
+    Int(i64),
+    /// Of a `number` schema.
+    Float(f64),
+}
+
+impl std::fmt::Display for Bound {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Bound::Int(n) => n.fmt(f),
+            Bound::Float(n) => n.fmt(f),
+        }
+    }
 }
 
 impl Constraints {

@@ -2,7 +2,8 @@
 
 use super::{code, doc, doc_more, ident, ty, Place};
 use crate::ir::{
-    AdditionalField, Constraints, Field, TaggedVariant, Ty, TypeDef, TypeKind, UntaggedVariant,
+    AdditionalField, Bound, Constraints, Field, TaggedVariant, Ty, TypeDef, TypeKind,
+    UntaggedVariant,
 };
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
@@ -278,16 +279,14 @@ pub(crate) fn check_call(inner: &Ty, constraints: &Constraints, value: TokenStre
         }
         None => quote!(None),
     };
-    let opt_f64 = |v: Option<f64>| match v {
-        Some(n) => {
-            let l = Literal::f64_unsuffixed(n);
+    // A bound is written as the document gives it: integers exactly, floats as floats.
+    let opt_bound = |v: Option<Bound>| match v {
+        Some(Bound::Int(n)) => {
+            let l = Literal::i64_unsuffixed(n);
             quote!(Some(#l))
         }
-        None => quote!(None),
-    };
-    let opt_i128 = |v: Option<f64>| match v {
-        Some(n) => {
-            let l = Literal::i128_unsuffixed(n as i128);
+        Some(Bound::Float(n)) => {
+            let l = Literal::f64_unsuffixed(n);
             quote!(Some(#l))
         }
         None => quote!(None),
@@ -310,15 +309,15 @@ pub(crate) fn check_call(inner: &Ty, constraints: &Constraints, value: TokenStre
             quote!(crate::runtime::check_string(#value, #min, #max, #pattern))
         }
         Ty::Int { .. } => {
-            let min = opt_i128(constraints.minimum);
-            let max = opt_i128(constraints.maximum);
-            let mult = opt_i128(constraints.multiple_of);
+            let min = opt_bound(constraints.minimum);
+            let max = opt_bound(constraints.maximum);
+            let mult = opt_bound(constraints.multiple_of);
             quote!(crate::runtime::check_integer(i128::from(#value), #min, #max, #exmin, #exmax, #mult))
         }
         Ty::Float { .. } => {
-            let min = opt_f64(constraints.minimum);
-            let max = opt_f64(constraints.maximum);
-            let mult = opt_f64(constraints.multiple_of);
+            let min = opt_bound(constraints.minimum);
+            let max = opt_bound(constraints.maximum);
+            let mult = opt_bound(constraints.multiple_of);
             let as_f64 = if *inner == (Ty::Float { bits: 64 }) {
                 value
             } else {
@@ -329,7 +328,8 @@ pub(crate) fn check_call(inner: &Ty, constraints: &Constraints, value: TokenStre
         Ty::Vec(_) => {
             let min = opt_u64(constraints.min_items);
             let max = opt_u64(constraints.max_items);
-            quote!(crate::runtime::check_items(#value.len(), #min, #max, true))
+            let unique = constraints.unique_items;
+            quote!(crate::runtime::check_items(#value.as_slice(), #min, #max, #unique))
         }
         _ => quote!(Ok::<(), String>(())),
     }
@@ -374,6 +374,9 @@ fn describe(constraints: &Constraints) -> Vec<String> {
     }
     if let Some(n) = constraints.max_items {
         out.push(format!("Maximum items: {n}."));
+    }
+    if constraints.unique_items {
+        out.push("Items must be unique.".to_owned());
     }
     out
 }
@@ -648,5 +651,46 @@ fn emit_untagged(
         pub enum #name {
             #(#items)*
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `uniqueItems` reaches the emitted check as the schema says it, and integer bounds
+    /// past 2^53 stay exact from the document to the emitted literal.
+    #[test]
+    fn item_checks_follow_unique_items_and_integer_bounds_stay_exact() {
+        let (api, _) = crate::lower_text(
+            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    \
+             Big: {type: integer, format: int64, minimum: 9007199254740993, maximum: 9223372036854775807}\n    \
+             Set: {type: array, uniqueItems: true, items: {type: string}}\n    \
+             Bag: {type: array, uniqueItems: false, minItems: 1, items: {type: string}}\n",
+        )
+        .unwrap();
+        let check = |name: &str| {
+            let def = api.types.iter().find(|t| t.name == name).unwrap();
+            let TypeKind::Newtype { inner, constraints } = &def.kind else {
+                panic!("{name} is not a newtype: {:?}", def.kind)
+            };
+            (
+                constraints.clone(),
+                check_call(inner, constraints, quote!(value)).to_string(),
+            )
+        };
+        let (big, big_call) = check("Big");
+        assert_eq!(big.minimum, Some(Bound::Int(9_007_199_254_740_993)));
+        assert_eq!(big.maximum, Some(Bound::Int(i64::MAX)));
+        assert!(
+            big_call.contains("Some (9007199254740993) , Some (9223372036854775807)"),
+            "{big_call}"
+        );
+        let (set, set_call) = check("Set");
+        assert!(set.unique_items);
+        assert!(set_call.ends_with("None , None , true)"), "{set_call}");
+        let (bag, bag_call) = check("Bag");
+        assert!(!bag.unique_items);
+        assert!(bag_call.ends_with("Some (1) , None , false)"), "{bag_call}");
     }
 }

@@ -447,11 +447,14 @@ impl<'a> Lowerer<'a> {
     /// which a list of one says as well.
     fn param_list(&mut self, s: &Schema, hint: &str, at: &str) -> Option<(Ty, Constraints)> {
         match &s.schema_kind {
-            SchemaKind::Type(Type::Array(a)) if a.min_items.is_some() || a.max_items.is_some() => {
+            SchemaKind::Type(Type::Array(a))
+                if a.min_items.is_some() || a.max_items.is_some() || a.unique_items =>
+            {
                 let items = self.items(a.items.as_ref(), hint, at);
                 let c = Constraints {
                     min_items: a.min_items.map(|n| n as u64),
                     max_items: a.max_items.map(|n| n as u64),
+                    unique_items: a.unique_items,
                     ..Constraints::default()
                 };
                 Some((items, c))

@@ -4,7 +4,7 @@
 use super::{unescape_token, Lowerer};
 use crate::diagnostics::child;
 use crate::ir::{
-    AdditionalField, Constraints, EnumValue, Field, TaggedVariant, Ty, TypeDef, TypeKind,
+    AdditionalField, Bound, Constraints, EnumValue, Field, TaggedVariant, Ty, TypeDef, TypeKind,
     UntaggedVariant,
 };
 use crate::naming::{self, Scope};
@@ -234,7 +234,7 @@ impl<'a> Lowerer<'a> {
                 Some(number_ty(t))
             }
             SchemaKind::Type(Type::Array(a)) => {
-                if a.min_items.is_some() || a.max_items.is_some() {
+                if a.min_items.is_some() || a.max_items.is_some() || a.unique_items {
                     return None;
                 }
                 Some(Ty::Vec(Box::new(self.items(a.items.as_ref(), hint, at))))
@@ -414,6 +414,7 @@ impl<'a> Lowerer<'a> {
                 constraints: Constraints {
                     min_items: a.min_items.map(|n| n as u64),
                     max_items: a.max_items.map(|n| n as u64),
+                    unique_items: a.unique_items,
                     ..Constraints::default()
                 },
             },
@@ -1037,11 +1038,11 @@ pub(crate) fn string_constraints(t: &openapiv3::StringType) -> Option<Constraint
 
 pub(crate) fn integer_constraints(t: &openapiv3::IntegerType) -> Option<Constraints> {
     let c = Constraints {
-        minimum: t.minimum.map(|n| n as f64),
-        maximum: t.maximum.map(|n| n as f64),
+        minimum: t.minimum.map(Bound::Int),
+        maximum: t.maximum.map(Bound::Int),
         exclusive_minimum: t.exclusive_minimum && t.minimum.is_some(),
         exclusive_maximum: t.exclusive_maximum && t.maximum.is_some(),
-        multiple_of: t.multiple_of.map(|n| n as f64),
+        multiple_of: t.multiple_of.map(Bound::Int),
         ..Constraints::default()
     };
     (!c.is_empty()).then_some(c)
@@ -1049,11 +1050,11 @@ pub(crate) fn integer_constraints(t: &openapiv3::IntegerType) -> Option<Constrai
 
 pub(crate) fn number_constraints(t: &openapiv3::NumberType) -> Option<Constraints> {
     let c = Constraints {
-        minimum: t.minimum,
-        maximum: t.maximum,
+        minimum: t.minimum.map(Bound::Float),
+        maximum: t.maximum.map(Bound::Float),
         exclusive_minimum: t.exclusive_minimum && t.minimum.is_some(),
         exclusive_maximum: t.exclusive_maximum && t.maximum.is_some(),
-        multiple_of: t.multiple_of,
+        multiple_of: t.multiple_of.map(Bound::Float),
         ..Constraints::default()
     };
     (!c.is_empty()).then_some(c)

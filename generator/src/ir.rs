@@ -120,6 +120,9 @@ pub enum TypeKind {
     Untagged {
         /// Variants in document order.
         variants: Vec<UntaggedVariant>,
+        /// Whether it gets `Display` (every variant has a text form), so it can be a path,
+        /// query or header value. Decided once the types are final.
+        display: bool,
     },
 }
 
@@ -374,6 +377,11 @@ pub struct Param {
     pub location: ParamLocation,
     /// Its type (never `Option`: optional ones are `Option` in the builder).
     pub ty: Ty,
+    /// How the caller hands the value over (decided once the types are final).
+    pub arg: ArgKind,
+    /// For path parameters: how the value becomes segment text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path_text: Option<PathText>,
     /// Whether it must be given.
     pub required: bool,
     /// Checks applied before sending, for inline constrained schemas.
@@ -388,6 +396,56 @@ pub struct Param {
     pub default: Option<String>,
     /// Deprecated.
     pub deprecated: bool,
+}
+
+/// How a caller hands a parameter value to a builder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum ArgKind {
+    /// `impl TryInto<T>`: a validated newtype (through aliases); a failure is reported by
+    /// `send`.
+    Validated,
+    /// `impl Into<T>`.
+    Into,
+}
+
+/// How a path parameter's value becomes the text of its segment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum PathText {
+    /// A `String`: borrowed as it is.
+    Borrow,
+    /// A string enum or string newtype (through aliases): its `as_str()`.
+    AsStr,
+    /// Anything else with a text form: formatted with `Display`.
+    Display,
+}
+
+/// One part of a multipart body.
+#[derive(Debug, Clone, Serialize)]
+pub struct Part {
+    /// The field of the body struct it comes from; `None`: the whole body is the part.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    /// The part name.
+    pub api_name: String,
+    /// How the value is written.
+    pub kind: PartKind,
+    /// Whether the field is an `Option` (the part is left out when `None`).
+    pub optional: bool,
+}
+
+/// How a multipart part is written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum PartKind {
+    /// Bytes as a file part with this content type.
+    File(String),
+    /// A list of byte strings: one file part with this content type each.
+    Files(String),
+    /// A value with a text form: a text part.
+    Text,
+    /// A list of values with a text form: one text part each.
+    Texts,
+    /// Anything else: a JSON part.
+    Json,
 }
 
 /// How an object query parameter is written.
@@ -414,6 +472,9 @@ pub struct Body {
     pub required: bool,
     /// Description.
     pub doc: Option<String>,
+    /// For multipart bodies: the parts, in field order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub parts: Vec<Part>,
 }
 
 /// How a body is encoded.
@@ -525,6 +586,8 @@ pub enum Pagination {
     Offset {
         /// Rust name of the page size parameter.
         limit: String,
+        /// Type of the page size parameter (aliases followed).
+        limit_ty: Ty,
         /// Rust name of the offset parameter.
         offset: String,
         /// The item type.
@@ -580,7 +643,7 @@ where
                 Some(TypeKind::StringEnum { .. }) | Some(TypeKind::IntEnum { .. }) => true,
                 Some(TypeKind::Newtype { inner, .. }) => !matches!(inner, Ty::Vec(_)),
                 Some(TypeKind::Alias { target }) => text_form(target, kind_of, on_the_way),
-                Some(TypeKind::Untagged { variants }) => variants
+                Some(TypeKind::Untagged { variants, .. }) => variants
                     .iter()
                     .all(|v| text_form(&v.ty, kind_of, on_the_way)),
                 _ => false,

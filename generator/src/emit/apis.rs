@@ -4,45 +4,19 @@
 use super::models::check_call;
 use super::{code, doc, doc_more, ident, ty, Place};
 use crate::ir::{
-    BodyMedia, Group, Operation, Pagination, Param, ParamLocation, ResponseKind, StatusMatch,
-    Success, Ty, TypeDef, TypeKind,
+    ArgKind, BodyMedia, Group, Operation, Pagination, Param, ParamLocation, Part, PartKind,
+    PathText, ResponseKind, StatusMatch, Success, Ty,
 };
 use crate::naming::unraw;
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
-use std::collections::BTreeMap;
-
-/// Lookup of named types, for decisions that depend on what a name stands for.
-pub(crate) type Types<'a> = BTreeMap<&'a str, &'a TypeDef>;
-
-/// How a caller hands a value to a builder.
-enum Arg {
-    /// `impl TryInto<T>`: validated newtypes; a failure is reported by `send`.
-    Validated,
-    /// `impl Into<T>`.
-    Into,
-}
-
-fn arg_kind(t: &Ty, types: &Types<'_>) -> Arg {
-    match t {
-        Ty::Named(n) => match types.get(n.as_str()).map(|d| &d.kind) {
-            Some(TypeKind::Newtype { .. }) => Arg::Validated,
-            Some(TypeKind::Alias { target }) => arg_kind(target, types),
-            _ => Arg::Into,
-        },
-        _ => Arg::Into,
-    }
-}
 
 /// The start of `apis/<group>.rs`: imports, the group's handle type and its methods.
-pub(crate) fn emit_group_head(group: &Group, types: &Types<'_>) -> TokenStream {
+pub(crate) fn emit_group_head(group: &Group) -> TokenStream {
     let handle = ident(&group.type_name);
     let fallback = format!("Operations tagged `{}`.", group.api_name);
     let handle_doc = doc(group.doc.as_deref(), &fallback);
-    let methods = group
-        .operations
-        .iter()
-        .map(|op| emit_method(op, group, types));
+    let methods = group.operations.iter().map(|op| emit_method(op, group));
     let models_import = if group_uses_models(group) {
         quote!(
             use crate::models;
@@ -97,11 +71,11 @@ fn positional(op: &Operation) -> impl Iterator<Item = &Param> {
     op.params.iter().filter(|p| p.required)
 }
 
-fn stored_ty(p: &Param, types: &Types<'_>) -> TokenStream {
+fn stored_ty(p: &Param) -> TokenStream {
     let t = ty(&p.ty, Place::Elsewhere);
-    let inner = match arg_kind(&p.ty, types) {
-        Arg::Validated => quote!(Result<#t, String>),
-        Arg::Into => t,
+    let inner = match p.arg {
+        ArgKind::Validated => quote!(Result<#t, String>),
+        ArgKind::Into => t,
     };
     if p.required {
         inner
@@ -110,18 +84,18 @@ fn stored_ty(p: &Param, types: &Types<'_>) -> TokenStream {
     }
 }
 
-fn arg_ty(t: &Ty, types: &Types<'_>) -> TokenStream {
-    let tt = ty(t, Place::Elsewhere);
-    match arg_kind(t, types) {
-        Arg::Validated => quote!(impl TryInto<#tt, Error: std::fmt::Display>),
-        Arg::Into => quote!(impl Into<#tt>),
+fn arg_ty(p: &Param) -> TokenStream {
+    let tt = ty(&p.ty, Place::Elsewhere);
+    match p.arg {
+        ArgKind::Validated => quote!(impl TryInto<#tt, Error: std::fmt::Display>),
+        ArgKind::Into => quote!(impl Into<#tt>),
     }
 }
 
-fn arg_conv(t: &Ty, types: &Types<'_>, value: TokenStream) -> TokenStream {
-    match arg_kind(t, types) {
-        Arg::Validated => quote!(#value.try_into().map_err(|e| e.to_string())),
-        Arg::Into => quote!(#value.into()),
+fn arg_conv(p: &Param, value: TokenStream) -> TokenStream {
+    match p.arg {
+        ArgKind::Validated => quote!(#value.try_into().map_err(|e| e.to_string())),
+        ArgKind::Into => quote!(#value.into()),
     }
 }
 
@@ -143,7 +117,7 @@ fn param_doc(p: &Param) -> Vec<String> {
     lines
 }
 
-fn emit_method(op: &Operation, _group: &Group, types: &Types<'_>) -> TokenStream {
+fn emit_method(op: &Operation, _group: &Group) -> TokenStream {
     let name = ident(&op.name);
     let builder = ident(&op.builder);
     let mut docs = doc(op.doc.as_deref(), &format!("Calls `{}`.", op.api_name));
@@ -188,9 +162,9 @@ fn emit_method(op: &Operation, _group: &Group, types: &Types<'_>) -> TokenStream
     for p in &op.params {
         let id = ident(&p.name);
         if p.required {
-            let at = arg_ty(&p.ty, types);
+            let at = arg_ty(p);
             args.push(quote!(#id: #at));
-            let conv = arg_conv(&p.ty, types, quote!(#id));
+            let conv = arg_conv(p, quote!(#id));
             inits.push(quote!(#id: #conv));
         } else {
             inits.push(quote!(#id: None));
@@ -264,7 +238,7 @@ fn status_rank(s: &StatusMatch) -> (u8, u16) {
 }
 
 /// One operation's request builder (and its response enum, if any).
-pub(crate) fn emit_builder(op: &Operation, group: &Group, types: &Types<'_>) -> TokenStream {
+pub(crate) fn emit_builder(op: &Operation, group: &Group) -> TokenStream {
     let builder = ident(&op.builder);
     let method_name = &op.name;
     let bdoc = format!(
@@ -276,11 +250,11 @@ pub(crate) fn emit_builder(op: &Operation, group: &Group, types: &Types<'_>) -> 
     let mut setters = Vec::new();
     for p in &op.params {
         let id = ident(&p.name);
-        let st = stored_ty(p, types);
+        let st = stored_ty(p);
         fields.push(quote!(#id: #st));
         if !p.required {
-            let at = arg_ty(&p.ty, types);
-            let conv = arg_conv(&p.ty, types, quote!(value));
+            let at = arg_ty(p);
+            let conv = arg_conv(p, quote!(value));
             let fallback = format!(
                 "Sets the {} parameter {}.",
                 match p.location {
@@ -330,7 +304,7 @@ pub(crate) fn emit_builder(op: &Operation, group: &Group, types: &Types<'_>) -> 
             });
         }
     }
-    let send = emit_send(op, types);
+    let send = emit_send(op);
     let stream = op.pagination.as_ref().map(|p| emit_stream(op, p));
     let multi = match &op.success {
         Success::Multi { name, variants } => {
@@ -413,7 +387,7 @@ pub(crate) fn emit_builder(op: &Operation, group: &Group, types: &Types<'_>) -> 
     }
 }
 
-fn emit_send(op: &Operation, types: &Types<'_>) -> TokenStream {
+fn emit_send(op: &Operation) -> TokenStream {
     let ok = success_ty(op);
     let err = ty(&op.error_ty, Place::Elsewhere);
     let mut prelude = Vec::new();
@@ -424,10 +398,10 @@ fn emit_send(op: &Operation, types: &Types<'_>) -> TokenStream {
     for p in &op.params {
         let id = ident(&p.name);
         let api = &p.api_name;
-        match (arg_kind(&p.ty, types), p.required) {
-            (Arg::Validated, true) => prelude.push(quote!(let #id = self.#id.map_err(|reason| Error::InvalidArgument { name: #api, reason })?;)),
-            (Arg::Validated, false) => prelude.push(quote!(let #id = self.#id.transpose().map_err(|reason| Error::InvalidArgument { name: #api, reason })?;)),
-            (Arg::Into, _) => prelude.push(quote!(let #id = self.#id;)),
+        match (p.arg, p.required) {
+            (ArgKind::Validated, true) => prelude.push(quote!(let #id = self.#id.map_err(|reason| Error::InvalidArgument { name: #api, reason })?;)),
+            (ArgKind::Validated, false) => prelude.push(quote!(let #id = self.#id.transpose().map_err(|reason| Error::InvalidArgument { name: #api, reason })?;)),
+            (ArgKind::Into, _) => prelude.push(quote!(let #id = self.#id;)),
         }
         if !p.constraints.is_empty() {
             let value_ref = if p.ty == Ty::String || matches!(p.ty, Ty::Vec(_)) {
@@ -531,7 +505,7 @@ fn emit_send(op: &Operation, types: &Types<'_>) -> TokenStream {
             fmt.push_str(unraw(local));
             fmt.push('}');
             let local = ident(local);
-            let text = path_text(&p.ty, types, quote!(#id));
+            let text = path_text(p.path_text, quote!(#id));
             segments.push(quote!(let #local = crate::runtime::encode_path_segment(#text);));
         }
         rest = &rest[start + end + 1..];
@@ -553,7 +527,7 @@ fn emit_send(op: &Operation, types: &Types<'_>) -> TokenStream {
                 let ct = &b.content_type;
                 quote!(request.bytes_body(#v, #ct);)
             }
-            BodyMedia::Multipart => multipart_parts(&b.ty, types, v),
+            BodyMedia::Multipart => multipart_parts(&b.parts, v),
         };
         if b.required {
             set(quote!(self.body))
@@ -739,71 +713,50 @@ fn emit_send(op: &Operation, types: &Types<'_>) -> TokenStream {
     }
 }
 
-/// Builds a multipart body from the fields of the body struct: bytes become file parts,
-/// values with a text form become text fields (arrays repeat the field), anything else is
-/// a JSON part.
-fn multipart_parts(body_ty: &Ty, types: &Types<'_>, value: TokenStream) -> TokenStream {
-    if *body_ty == Ty::Bytes {
-        return quote! {
-            let mut form = crate::runtime::Multipart::new();
-            form.file("file", &#value, "application/octet-stream");
-            request.multipart_body(form);
+/// Builds a multipart body from the parts lowering chose.
+fn multipart_parts(parts: &[Part], value: TokenStream) -> TokenStream {
+    let adds = parts.iter().map(|part| {
+        let api = &part.api_name;
+        let add = |v: TokenStream| match &part.kind {
+            PartKind::File(ct) => quote!(form.file(#api, #v, #ct);),
+            PartKind::Files(ct) => quote!(for item in #v { form.file(#api, item, #ct); }),
+            PartKind::Texts => quote!(for item in #v { form.text(#api, item); }),
+            PartKind::Text => quote!(form.text(#api, #v);),
+            PartKind::Json => quote!(form.json(#api, #v).map_err(Error::into_typed)?;),
         };
-    }
-    let fields = match body_ty {
-        Ty::Named(n) => match types.get(n.as_str()).map(|d| &d.kind) {
-            Some(TypeKind::Struct { fields, .. }) => fields.as_slice(),
-            _ => &[],
-        },
-        _ => &[],
-    };
-    let kind_of = |n: &str| types.get(n).map(|d| &d.kind);
-    let parts = fields.iter().map(|f| {
-        let id = ident(&f.name);
-        let api = &f.api_name;
-        let (inner, optional) = match &f.ty {
-            Ty::Option(inner) => (inner.as_ref(), true),
-            other => (other, false),
-        };
-        let add = |v: TokenStream| match inner {
-            Ty::Bytes => quote!(form.file(#api, #v, "application/octet-stream");),
-            Ty::Vec(item) if **item == Ty::Bytes => {
-                quote!(for item in #v { form.file(#api, item, "application/octet-stream"); })
+        match &part.field {
+            // The whole body is the part.
+            None => add(quote!(&#value)),
+            Some(field) => {
+                let id = ident(field);
+                if part.optional {
+                    let a = add(quote!(value));
+                    quote!(if let Some(value) = &body.#id { #a })
+                } else {
+                    add(quote!(&body.#id))
+                }
             }
-            Ty::Vec(item) if crate::ir::has_text_form(item, &kind_of) => {
-                quote!(for item in #v { form.text(#api, item); })
-            }
-            t if crate::ir::has_text_form(t, &kind_of) => quote!(form.text(#api, #v);),
-            _ => quote!(form.json(#api, #v).map_err(Error::into_typed)?;),
-        };
-        if optional {
-            let a = add(quote!(value));
-            quote!(if let Some(value) = &body.#id { #a })
-        } else {
-            add(quote!(&body.#id))
         }
     });
+    let bind = if parts.iter().any(|p| p.field.is_some()) || parts.is_empty() {
+        quote!(let body = &#value;)
+    } else {
+        quote!()
+    };
     quote! {
-        let body = &#value;
+        #bind
         let mut form = crate::runtime::Multipart::new();
-        #(#parts)*
+        #(#adds)*
         request.multipart_body(form);
     }
 }
 
-/// A `&str` view of a path parameter: borrowed where the type has one, formatted otherwise.
-fn path_text(t: &Ty, types: &Types<'_>, value: TokenStream) -> TokenStream {
-    match t {
-        Ty::String => quote!(&#value),
-        Ty::Named(n) => match types.get(n.as_str()).map(|d| &d.kind) {
-            Some(TypeKind::StringEnum { .. }) => quote!(#value.as_str()),
-            Some(TypeKind::Newtype {
-                inner: Ty::String, ..
-            }) => quote!(#value.as_str()),
-            Some(TypeKind::Alias { target }) => path_text(target, types, value),
-            _ => quote!(&#value.to_string()),
-        },
-        _ => quote!(&#value.to_string()),
+/// A `&str` view of a path parameter, as lowering decided.
+fn path_text(how: Option<PathText>, value: TokenStream) -> TokenStream {
+    match how {
+        Some(PathText::Borrow) => quote!(&#value),
+        Some(PathText::AsStr) => quote!(#value.as_str()),
+        Some(PathText::Display) | None => quote!(&#value.to_string()),
     }
 }
 
@@ -812,16 +765,11 @@ fn emit_stream(op: &Operation, p: &Pagination) -> TokenStream {
     match p {
         Pagination::Offset {
             limit,
+            limit_ty,
             offset,
             item,
             offset_ty,
         } => {
-            let limit_ty = op
-                .params
-                .iter()
-                .find(|p| &p.name == limit)
-                .map(|p| p.ty.clone())
-                .unwrap_or(Ty::Float { bits: 64 });
             let limit_f64 = match limit_ty {
                 Ty::Float { bits: 64 } => quote!(limit),
                 Ty::Int { bits: 64 } => quote!(limit as f64),

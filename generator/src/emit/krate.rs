@@ -1,7 +1,7 @@
 //! Crate files: `Cargo.toml`, `lib.rs` (client entry points, servers, security schemes),
 //! `models.rs`, `apis/*.rs` and the hand-written runtime, each with its generated header.
 
-use super::apis::{emit_builder, emit_group_head, Types};
+use super::apis::{emit_builder, emit_group_head};
 use super::models::emit_model;
 use super::{code, doc, doc_more, ident};
 use crate::ir::{Api, SchemeKind};
@@ -47,8 +47,6 @@ pub fn emit_crate<'a>(api: &'a Api, options: &Options) -> Vec<(String, FileConte
         options.spec_label, options.command
     ));
     let header_line = format!(" {header}");
-    let types: std::sync::Arc<Types<'a>> =
-        std::sync::Arc::new(api.types.iter().map(|t| (t.name.as_str(), t)).collect());
     let mut files = Vec::new();
     files.push((
         "Cargo.toml".to_string(),
@@ -79,8 +77,7 @@ pub fn emit_crate<'a>(api: &'a Api, options: &Options) -> Vec<(String, FileConte
         }));
     }
     for t in &api.types {
-        let types = types.clone();
-        models.push(Box::new(move || emit_model(t, &types)));
+        models.push(Box::new(move || emit_model(t)));
     }
     files.push(("src/models.rs".to_string(), FileContent::Rust(models)));
     let mods = api.groups.iter().map(|g| {
@@ -115,9 +112,8 @@ pub fn emit_crate<'a>(api: &'a Api, options: &Options) -> Vec<(String, FileConte
         let mut pieces: Vec<Piece<'a>> = Vec::with_capacity(g.operations.len() + 1);
         {
             let header_line = header_line.clone();
-            let types = types.clone();
             pieces.push(Box::new(move || {
-                let head = emit_group_head(g, &types);
+                let head = emit_group_head(g);
                 let d = format!(" Operations tagged {}.", code(&g.api_name));
                 quote! {
                     #![doc = #header_line]
@@ -129,8 +125,7 @@ pub fn emit_crate<'a>(api: &'a Api, options: &Options) -> Vec<(String, FileConte
             }));
         }
         for op in &g.operations {
-            let types = types.clone();
-            pieces.push(Box::new(move || emit_builder(op, g, &types)));
+            pieces.push(Box::new(move || emit_builder(op, g)));
         }
         files.push((
             format!("src/apis/{}.rs", crate::naming::unraw(&g.module)),

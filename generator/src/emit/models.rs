@@ -9,15 +9,16 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 /// The items of one type: its definition and impls.
-pub(crate) fn emit_model(t: &TypeDef, types: &super::apis::Types<'_>) -> TokenStream {
-    let kind_of = |n: &str| types.get(n).map(|d| &d.kind);
+pub(crate) fn emit_model(t: &TypeDef) -> TokenStream {
     let mut item = emit_type(t);
     // Scalar unions (an id that is a number or a string, say) can be path and query values,
-    // which need a text form.
-    if let TypeKind::Untagged { variants } = &t.kind {
-        if crate::ir::has_text_form(&Ty::Named(t.name.clone()), &kind_of) {
-            item.extend(untagged_display(&ident(&t.name), variants));
-        }
+    // which need a text form; lowering decided which.
+    if let TypeKind::Untagged {
+        variants,
+        display: true,
+    } = &t.kind
+    {
+        item.extend(untagged_display(&ident(&t.name), variants));
     }
     item
 }
@@ -76,7 +77,7 @@ fn emit_type(t: &TypeDef) -> TokenStream {
         TypeKind::Tagged { property, variants } => {
             emit_tagged(&name, docs, deprecated, property, variants)
         }
-        TypeKind::Untagged { variants } => emit_untagged(&name, docs, deprecated, variants),
+        TypeKind::Untagged { variants, .. } => emit_untagged(&name, docs, deprecated, variants),
     }
 }
 

@@ -1,6 +1,7 @@
 //! Lower: an `openapiv3::OpenAPI` into the IR. Resolves references, chooses every Rust
 //! name once, and gathers diagnostics instead of stopping at the first problem.
 
+mod decisions;
 mod operations;
 mod schemas;
 
@@ -17,10 +18,13 @@ pub fn lower(api: &OpenAPI) -> (Option<Api>, Diagnostics) {
     cx.lower_components();
     cx.break_alias_cycles();
     let security_schemes = cx.lower_security_schemes();
-    let groups = cx.lower_operations(&security_schemes);
+    let mut groups = cx.lower_operations(&security_schemes);
     cx.break_alias_cycles();
     cx.box_recursive_fields();
-    let Lowerer { types, diags, .. } = cx;
+    let Lowerer {
+        mut types, diags, ..
+    } = cx;
+    decisions::decide(&mut types, &mut groups);
     if diags.has_errors() {
         return (None, diags);
     }
@@ -366,6 +370,28 @@ fn hex_digit(b: u8) -> Option<u8> {
 #[cfg(test)]
 mod tests {
     use super::unescape_token;
+
+    /// Offset paging divides by the page size, so a limit that is not a number is refused
+    /// with a warning rather than emitted as a conversion that does not compile.
+    #[test]
+    fn offset_paging_needs_a_numeric_limit() {
+        let (api, diags) = crate::lower_text(
+            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /items:\n    get:\n      \
+             operationId: listItems\n      x-pagination: {style: offset, limitParam: limit, offsetParam: offset}\n      \
+             parameters:\n        - {name: limit, in: query, schema: {type: string}}\n        \
+             - {name: offset, in: query, schema: {type: integer}}\n      \
+             responses:\n        '200':\n          description: ok\n          content:\n            \
+             application/json:\n              schema: {type: array, items: {type: string}}\n",
+        )
+        .unwrap();
+        let op = &api.groups[0].operations[0];
+        assert!(op.pagination.is_none());
+        let text = diags.to_string();
+        assert!(
+            text.contains("offset paging needs a numeric limit parameter"),
+            "{text}"
+        );
+    }
 
     #[test]
     fn unescape_token_decodes_pointer_and_percent_escapes() {

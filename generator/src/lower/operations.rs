@@ -5,9 +5,9 @@ use super::schemas::SchemaRef;
 use super::Lowerer;
 use crate::diagnostics::{child, pointer};
 use crate::ir::{
-    Body, BodyMedia, Constraints, ErrorResponse, Group, ObjectStyle, Operation, Pagination, Param,
-    ParamLocation, ResponseHeader, ResponseHeaders, ResponseKind, SecurityScheme, StatusMatch,
-    Success, SuccessVariant, Ty, TypeKind,
+    ArgKind, Body, BodyMedia, Constraints, ErrorResponse, Group, ObjectStyle, Operation,
+    Pagination, Param, ParamLocation, ResponseHeader, ResponseHeaders, ResponseKind,
+    SecurityScheme, StatusMatch, Success, SuccessVariant, Ty, TypeKind,
 };
 use crate::naming::{self, Scope};
 use openapiv3::{
@@ -432,6 +432,9 @@ impl<'a> Lowerer<'a> {
             api_name: data.name.clone(),
             location: loc,
             ty,
+            // Decided once every type is known.
+            arg: ArgKind::Into,
+            path_text: None,
             required: data.required || loc == ParamLocation::Path,
             constraints,
             explode,
@@ -599,6 +602,8 @@ impl<'a> Lowerer<'a> {
             ty,
             required: rb.required,
             doc: rb.description.clone(),
+            // Multipart parts are decided once every type is known.
+            parts: Vec::new(),
         }))
     }
 
@@ -959,6 +964,13 @@ impl<'a> Lowerer<'a> {
                         return None;
                     }
                 };
+                if !matches!(self.unalias(&lp.ty), Ty::Int { .. } | Ty::Float { .. }) {
+                    self.diags.warning(
+                        &ext_at,
+                        "offset paging needs a numeric limit parameter; `x-pagination` is ignored",
+                    );
+                    return None;
+                }
                 if !matches!(self.unalias(&op_.ty), Ty::Int { .. } | Ty::Float { .. }) {
                     self.diags.warning(
                         &ext_at,
@@ -968,6 +980,7 @@ impl<'a> Lowerer<'a> {
                 }
                 Some(Pagination::Offset {
                     limit: lp.name.clone(),
+                    limit_ty: self.unalias(&lp.ty),
                     offset: op_.name.clone(),
                     item,
                     offset_ty: self.unalias(&op_.ty),

@@ -724,7 +724,11 @@ impl<'a> Lowerer<'a> {
                 ty,
             });
         }
-        TypeKind::Untagged { variants }
+        // Whether it gets `Display` is decided once every type is known.
+        TypeKind::Untagged {
+            variants,
+            display: false,
+        }
     }
 
     /// Wraps struct fields in `Box` where a type would otherwise contain itself.
@@ -817,7 +821,7 @@ impl<'a> Lowerer<'a> {
             Some(TypeKind::Struct { fields, .. }) => fields.iter().map(|f| &f.ty).collect(),
             Some(TypeKind::Alias { target }) => vec![target],
             Some(TypeKind::Tagged { variants, .. }) => variants.iter().map(|v| &v.ty).collect(),
-            Some(TypeKind::Untagged { variants }) => variants.iter().map(|v| &v.ty).collect(),
+            Some(TypeKind::Untagged { variants, .. }) => variants.iter().map(|v| &v.ty).collect(),
             _ => Vec::new(),
         };
         tys.into_iter().filter_map(by_value_name).collect()

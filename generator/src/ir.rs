@@ -302,6 +302,8 @@ pub struct Operation {
     pub method: String,
     /// The path template as written.
     pub path: String,
+    /// The path template's pieces, in order.
+    pub path_segments: Vec<PathSegment>,
     /// Summary and description, joined.
     pub doc: Option<String>,
     /// Deprecated.
@@ -368,9 +370,6 @@ pub enum ParamLocation {
 pub struct Param {
     /// The Rust identifier: builder field and setter, method argument and local of `send`.
     pub name: String,
-    /// For path parameters: the local of `send` holding the encoded segment.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub path_local: Option<String>,
     /// The wire name.
     pub api_name: String,
     /// Where it goes.
@@ -379,9 +378,6 @@ pub struct Param {
     pub ty: Ty,
     /// How the caller hands the value over (decided once the types are final).
     pub arg: ArgKind,
-    /// For path parameters: how the value becomes segment text.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub path_text: Option<PathText>,
     /// Whether it must be given.
     pub required: bool,
     /// Checks applied before sending, for inline constrained schemas.
@@ -406,6 +402,22 @@ pub enum ArgKind {
     Validated,
     /// `impl Into<T>`.
     Into,
+}
+
+/// A piece of a path template.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum PathSegment {
+    /// Text as written.
+    Literal(String),
+    /// A path parameter's value, percent-encoded.
+    Param {
+        /// The parameter's Rust name.
+        param: String,
+        /// The local of `send` holding the encoded segment.
+        local: String,
+        /// How the value becomes text (decided once the types are final).
+        text: PathText,
+    },
 }
 
 /// How a path parameter's value becomes the text of its segment.

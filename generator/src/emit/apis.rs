@@ -5,7 +5,7 @@ use super::models::check_call;
 use super::{code, doc, doc_more, ident, ty, Place};
 use crate::ir::{
     ArgKind, BodyMedia, Group, Operation, Pagination, Param, ParamLocation, Part, PartKind,
-    PathText, ResponseKind, StatusMatch, Success, Ty,
+    PathSegment, PathText, ResponseKind, StatusMatch, Success, Ty,
 };
 use crate::naming::unraw;
 use proc_macro2::{Literal, TokenStream};
@@ -486,31 +486,22 @@ fn emit_send(op: &Operation) -> TokenStream {
     // so the format string names them.
     let mut fmt = String::new();
     let mut segments = Vec::new();
-    let mut rest = op.path.as_str();
-    while let Some(start) = rest.find('{') {
-        let Some(end) = rest[start..].find('}') else {
-            break;
-        };
-        fmt.push_str(&rest[..start].replace('{', "{{").replace('}', "}}"));
-        let pname = &rest[start + 1..start + end];
-        if let Some(p) = op
-            .params
-            .iter()
-            .find(|p| p.location == ParamLocation::Path && p.api_name == pname)
-        {
-            let id = ident(&p.name);
-            // Lowering names a local for every path parameter.
-            let local = p.path_local.as_deref().unwrap_or(&p.name);
-            fmt.push('{');
-            fmt.push_str(unraw(local));
-            fmt.push('}');
-            let local = ident(local);
-            let text = path_text(p.path_text, quote!(#id));
-            segments.push(quote!(let #local = crate::runtime::encode_path_segment(#text);));
+    for segment in &op.path_segments {
+        match segment {
+            PathSegment::Literal(text) => {
+                fmt.push_str(&text.replace('{', "{{").replace('}', "}}"));
+            }
+            PathSegment::Param { param, local, text } => {
+                fmt.push('{');
+                fmt.push_str(unraw(local));
+                fmt.push('}');
+                let id = ident(param);
+                let local = ident(local);
+                let text = path_text(*text, quote!(#id));
+                segments.push(quote!(let #local = crate::runtime::encode_path_segment(#text);));
+            }
         }
-        rest = &rest[start + end + 1..];
     }
-    fmt.push_str(&rest.replace('{', "{{").replace('}', "}}"));
     let path_expr = if segments.is_empty() {
         quote!(#fmt.to_string())
     } else {
@@ -752,11 +743,11 @@ fn multipart_parts(parts: &[Part], value: TokenStream) -> TokenStream {
 }
 
 /// A `&str` view of a path parameter, as lowering decided.
-fn path_text(how: Option<PathText>, value: TokenStream) -> TokenStream {
+fn path_text(how: PathText, value: TokenStream) -> TokenStream {
     match how {
-        Some(PathText::Borrow) => quote!(&#value),
-        Some(PathText::AsStr) => quote!(#value.as_str()),
-        Some(PathText::Display) | None => quote!(&#value.to_string()),
+        PathText::Borrow => quote!(&#value),
+        PathText::AsStr => quote!(#value.as_str()),
+        PathText::Display => quote!(&#value.to_string()),
     }
 }
 

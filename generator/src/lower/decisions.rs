@@ -3,7 +3,8 @@
 //! text, multipart parts, `Display` for untagged unions), so emission looks nothing up.
 
 use crate::ir::{
-    has_text_form, ArgKind, Body, BodyMedia, Group, Part, PartKind, PathText, Ty, TypeDef, TypeKind,
+    has_text_form, ArgKind, Body, BodyMedia, Group, Part, PartKind, PathSegment, PathText, Ty,
+    TypeDef, TypeKind,
 };
 use std::collections::BTreeMap;
 
@@ -34,8 +35,12 @@ pub(crate) fn decide(types: &mut BTreeMap<String, TypeDef>, groups: &mut [Group]
     for op in groups.iter_mut().flat_map(|g| g.operations.iter_mut()) {
         for p in &mut op.params {
             p.arg = kinds.arg_kind(&p.ty);
-            if p.location == crate::ir::ParamLocation::Path {
-                p.path_text = Some(kinds.path_text(&p.ty));
+        }
+        for segment in &mut op.path_segments {
+            if let PathSegment::Param { param, text, .. } = segment {
+                if let Some(p) = op.params.iter().find(|p| p.name == *param) {
+                    *text = kinds.path_text(&p.ty);
+                }
             }
         }
         if let Some(body) = op.body.as_mut().filter(|b| b.media == BodyMedia::Multipart) {

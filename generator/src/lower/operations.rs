@@ -6,8 +6,8 @@ use super::Lowerer;
 use crate::diagnostics::{child, pointer};
 use crate::ir::{
     ArgKind, Body, BodyMedia, Constraints, ErrorResponse, Group, ObjectStyle, Operation,
-    Pagination, Param, ParamLocation, ResponseHeader, ResponseHeaders, ResponseKind,
-    SecurityScheme, StatusMatch, Success, SuccessVariant, Ty, TypeKind,
+    Pagination, Param, ParamLocation, PathSegment, PathText, ResponseHeader, ResponseHeaders,
+    ResponseKind, SecurityScheme, StatusMatch, Success, SuccessVariant, Ty, TypeKind,
 };
 use crate::naming::{self, Scope};
 use openapiv3::{
@@ -186,7 +186,14 @@ impl<'a> Lowerer<'a> {
             return None;
         }
         // Path parameters first, in the order the path names them.
-        let template_names = path_template_names(path);
+        let template = parse_path_template(path);
+        let template_names: Vec<String> = template
+            .iter()
+            .filter_map(|piece| match piece {
+                TemplatePiece::Param(name) => Some(name.clone()),
+                TemplatePiece::Literal(_) => None,
+            })
+            .collect();
         for tname in &template_names {
             if !params
                 .iter()
@@ -218,11 +225,29 @@ impl<'a> Lowerer<'a> {
                 .unwrap_or(0),
             _ => usize::MAX,
         });
-        for p in params.iter_mut() {
-            if p.location == ParamLocation::Path {
-                p.path_local = Some(scope.claim(&naming::segment_local(&p.name)));
-            }
+        let mut path_locals = BTreeMap::new();
+        for p in params.iter().filter(|p| p.location == ParamLocation::Path) {
+            path_locals.insert(
+                p.api_name.clone(),
+                (p.name.clone(), scope.claim(&naming::segment_local(&p.name))),
+            );
         }
+        // Every name of the template is declared (or an error was reported above).
+        let path_segments = template
+            .into_iter()
+            .filter_map(|piece| match piece {
+                TemplatePiece::Literal(text) => Some(PathSegment::Literal(text)),
+                TemplatePiece::Param(name) => {
+                    let (param, local) = path_locals.get(&name)?.clone();
+                    Some(PathSegment::Param {
+                        param,
+                        local,
+                        // Decided once every type is known.
+                        text: PathText::Display,
+                    })
+                }
+            })
+            .collect();
 
         let body = match &op.request_body {
             None => None,
@@ -268,6 +293,7 @@ impl<'a> Lowerer<'a> {
             pointer: at.to_string(),
             method: method.to_ascii_uppercase(),
             path: path.to_string(),
+            path_segments,
             doc,
             deprecated: op.deprecated,
             params,
@@ -428,13 +454,11 @@ impl<'a> Lowerer<'a> {
         };
         Ok(Some(Param {
             name: scope.claim_snake(&data.name, "param"),
-            path_local: None,
             api_name: data.name.clone(),
             location: loc,
             ty,
             // Decided once every type is known.
             arg: ArgKind::Into,
-            path_text: None,
             required: data.required || loc == ParamLocation::Path,
             constraints,
             explode,
@@ -1086,15 +1110,31 @@ fn location(p: &Parameter) -> ParamLocation {
 }
 
 /// `{name}` placeholders of a path template, in order.
-fn path_template_names(path: &str) -> Vec<String> {
+/// A piece of a path template, as parsed once here.
+enum TemplatePiece {
+    Literal(String),
+    Param(String),
+}
+
+/// Splits `/pets/{petId}/toys` into literal text and the names between braces; an
+/// unclosed `{` and what follows it is literal text.
+fn parse_path_template(path: &str) -> Vec<TemplatePiece> {
     let mut out = Vec::new();
     let mut rest = path;
     while let Some(start) = rest.find('{') {
         let Some(end) = rest[start..].find('}') else {
             break;
         };
-        out.push(rest[start + 1..start + end].to_string());
+        if start > 0 {
+            out.push(TemplatePiece::Literal(rest[..start].to_string()));
+        }
+        out.push(TemplatePiece::Param(
+            rest[start + 1..start + end].to_string(),
+        ));
         rest = &rest[start + end + 1..];
+    }
+    if !rest.is_empty() {
+        out.push(TemplatePiece::Literal(rest.to_string()));
     }
     out
 }

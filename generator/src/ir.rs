@@ -12,8 +12,12 @@ pub struct Api {
     pub version: String,
     /// `info.description`.
     pub description: Option<String>,
-    /// Server URLs in document order; the first is the default base URL.
+    /// Server URLs in document order as absolute base URLs: variables take their defaults,
+    /// relative URLs get the placeholder host `http://localhost`, and a document without
+    /// servers gets `http://localhost` alone.
     pub servers: Vec<String>,
+    /// The default base URL: the first of `servers`.
+    pub base_url: String,
     /// Named types, sorted by Rust name.
     pub types: Vec<TypeDef>,
     /// Security schemes, sorted by API name.

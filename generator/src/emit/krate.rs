@@ -199,16 +199,6 @@ fn toml_string(s: &str) -> String {
     out
 }
 
-/// A server URL as a base URL: variables take their defaults; relative URLs get a
-/// placeholder host the caller is expected to replace.
-fn absolute(url: &str) -> String {
-    if url.starts_with('/') || url.is_empty() {
-        format!("http://localhost{url}")
-    } else {
-        url.to_string()
-    }
-}
-
 fn lib_rs(api: &Api, header: &str) -> TokenStream {
     let header_line = format!(" {header}");
     let title = format!(" # {}", crate::docs::doc_line(&api.title));
@@ -227,12 +217,8 @@ fn lib_rs(api: &Api, header: &str) -> TokenStream {
     if !desc.is_empty() {
         desc.push(String::new());
     }
-    let servers: Vec<String> = if api.servers.is_empty() {
-        vec!["http://localhost".to_string()]
-    } else {
-        api.servers.iter().map(|s| absolute(s)).collect()
-    };
-    let default = &servers[0];
+    let servers = &api.servers;
+    let default = &api.base_url;
     // An autolink when the URL can be one; inline code otherwise.
     let shown = if default
         .chars()

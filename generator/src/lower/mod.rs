@@ -30,11 +30,16 @@ pub fn lower(api: &OpenAPI) -> (Option<Api>, Diagnostics) {
     }
     let mut types: Vec<TypeDef> = types.into_values().collect();
     types.sort_by(|a, b| a.name.cmp(&b.name));
+    let mut servers: Vec<String> = api.servers.iter().map(server_url).collect();
+    if servers.is_empty() {
+        servers.push(PLACEHOLDER_HOST.to_string());
+    }
     let ir = Api {
         title: api.info.title.clone(),
         version: api.info.version.clone(),
         description: api.info.description.clone(),
-        servers: api.servers.iter().map(server_url).collect(),
+        base_url: servers[0].clone(),
+        servers,
         types,
         security_schemes,
         groups,
@@ -151,6 +156,12 @@ impl<'a> Lowerer<'a> {
 }
 
 /// A server URL with its `{variables}` replaced by their defaults.
+/// The host of relative server URLs (and of a document without servers), which the caller
+/// is expected to replace.
+const PLACEHOLDER_HOST: &str = "http://localhost";
+
+/// A server URL as a base URL: variables take their defaults; a relative URL gets the
+/// placeholder host.
 fn server_url(server: &openapiv3::Server) -> String {
     let mut url = server.url.clone();
     if let Some(vars) = &server.variables {
@@ -158,7 +169,11 @@ fn server_url(server: &openapiv3::Server) -> String {
             url = url.replace(&format!("{{{name}}}"), &var.default);
         }
     }
-    url
+    if url.starts_with('/') || url.is_empty() {
+        format!("{PLACEHOLDER_HOST}{url}")
+    } else {
+        url
+    }
 }
 
 /// Names of component schemas that some operation sends as `multipart/form-data`.

@@ -320,6 +320,8 @@ pub struct Operation {
     pub success: Success,
     /// Documented error responses.
     pub errors: Vec<ErrorResponse>,
+    /// How `send` reads the response by its status.
+    pub responses: ResponseMatch,
     /// The error body type (`Unit` when errors carry none we decode).
     pub error_ty: Ty,
     /// Alternatives of security requirements (scheme API names); empty means no auth.
@@ -549,6 +551,60 @@ pub struct ErrorResponse {
     pub has_body: bool,
     /// The response description.
     pub doc: Option<String>,
+}
+
+/// The match `send` runs on the response status.
+#[derive(Debug, Clone, Serialize)]
+pub struct ResponseMatch {
+    /// Arms in the order they are tried.
+    pub arms: Vec<ResponseArm>,
+    /// What any other status means.
+    pub otherwise: Outcome,
+}
+
+/// One arm of a [`ResponseMatch`].
+#[derive(Debug, Clone, Serialize)]
+pub struct ResponseArm {
+    /// The statuses that select it.
+    pub statuses: Vec<StatusPattern>,
+    /// What they mean.
+    pub outcome: Outcome,
+}
+
+/// A status pattern of a match arm.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum StatusPattern {
+    /// One status code.
+    Code(u16),
+    /// An inclusive range of codes.
+    Range {
+        /// The lowest code.
+        low: u16,
+        /// The highest code.
+        high: u16,
+    },
+}
+
+/// What a response status means.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum Outcome {
+    /// The success value, read this way.
+    Success(ResponseKind),
+    /// A variant of the success enum, read this way.
+    Variant {
+        /// The enum's Rust name.
+        of: String,
+        /// The variant's Rust name.
+        name: String,
+        /// How to read it.
+        kind: ResponseKind,
+    },
+    /// `Error::Api` with the decoded error body.
+    ApiError,
+    /// `Error::Api` without a body (the operation's errors carry none).
+    ApiErrorEmpty,
+    /// `Error::UnexpectedStatus`, with the status and body text.
+    Unexpected,
 }
 
 /// Which statuses a response covers.

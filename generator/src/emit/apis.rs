@@ -4,8 +4,8 @@
 use super::models::check_call;
 use super::{code, doc, doc_more, ident, ty, Place};
 use crate::ir::{
-    ArgKind, BodyMedia, Group, Operation, Pagination, Param, ParamLocation, Part, PartKind,
-    PathSegment, PathText, ResponseKind, StatusMatch, Success, Ty,
+    ArgKind, BodyMedia, Group, Operation, Outcome, Pagination, Param, ParamLocation, Part,
+    PartKind, PathSegment, PathText, ResponseKind, StatusMatch, StatusPattern, Success, Ty,
 };
 use crate::naming::unraw;
 use proc_macro2::{Literal, TokenStream};
@@ -213,27 +213,16 @@ fn decode(kind: &ResponseKind) -> TokenStream {
     }
 }
 
-fn status_pattern(s: StatusMatch) -> TokenStream {
+fn status_pattern(s: StatusPattern) -> TokenStream {
     match s {
-        StatusMatch::Code(n) => {
+        StatusPattern::Code(n) => {
             let l = Literal::u16_unsuffixed(n);
             quote!(#l)
         }
-        StatusMatch::Range(n) => {
-            let lo = Literal::u16_unsuffixed(n * 100);
-            let hi = Literal::u16_unsuffixed(n * 100 + 99);
+        StatusPattern::Range { low, high } => {
+            let (lo, hi) = (Literal::u16_unsuffixed(low), Literal::u16_unsuffixed(high));
             quote!(#lo..=#hi)
         }
-        StatusMatch::Default => quote!(_),
-    }
-}
-
-/// Specific codes first, then ranges, then the catch-all.
-fn status_rank(s: &StatusMatch) -> (u8, u16) {
-    match s {
-        StatusMatch::Code(n) => (0, *n),
-        StatusMatch::Range(n) => (1, *n),
-        StatusMatch::Default => (2, 0),
     }
 }
 
@@ -539,86 +528,28 @@ fn emit_send(op: &Operation) -> TokenStream {
         let a = op.accept.join(", ");
         quote!(request.accept(#a);)
     };
-    // Response arms.
-    let mut arms: Vec<(StatusMatch, TokenStream)> = Vec::new();
-    match &op.success {
-        Success::Single { statuses, kind } => {
-            let d = decode(kind);
-            let mut statuses = statuses.clone();
-            statuses.sort_by_key(status_rank);
-            let pats: Vec<TokenStream> = statuses
-                .iter()
-                .map(|s| {
-                    if *s == StatusMatch::Default {
-                        quote!(200..=299)
-                    } else {
-                        status_pattern(*s)
-                    }
-                })
-                .collect();
-            let first = statuses.first().copied().unwrap_or(StatusMatch::Code(200));
-            arms.push((first, quote!(#(#pats)|* => #d,)));
-        }
-        Success::Multi { name, variants } => {
-            let e = ident(name);
-            for v in variants {
-                let vid = ident(&v.name);
-                let d = decode(&v.kind);
-                let pat = if v.status == StatusMatch::Default {
-                    quote!(200..=299)
-                } else {
-                    status_pattern(v.status)
-                };
-                let body = if v.kind.ty() == Ty::Unit {
-                    quote!(#d.map(|()| #e::#vid))
-                } else {
-                    quote!(#d.map(#e::#vid))
-                };
-                arms.push((v.status, quote!(#pat => #body,)));
+    // Response arms, as lowering ordered them.
+    let outcome = |o: &Outcome| match o {
+        Outcome::Success(kind) => decode(kind),
+        Outcome::Variant { of, name, kind } => {
+            let (e, vid, d) = (ident(of), ident(name), decode(kind));
+            if kind.ty() == Ty::Unit {
+                quote!(#d.map(|()| #e::#vid))
+            } else {
+                quote!(#d.map(#e::#vid))
             }
         }
-    }
-    let mut has_default_error = false;
-    let mut with_body = Vec::new();
-    let mut without_body = Vec::new();
-    for e in &op.errors {
-        if e.status == StatusMatch::Default {
-            has_default_error = true;
-            continue;
-        }
-        if e.has_body || op.error_ty == Ty::Unit {
-            with_body.push(e.status);
-        } else {
-            without_body.push(e.status);
-        }
-    }
-    let error_call = if op.error_ty == Ty::Unit {
-        quote!(response.api_error_empty())
-    } else {
-        quote!(response.api_error())
+        Outcome::ApiError => quote!(Err(response.api_error())),
+        Outcome::ApiErrorEmpty => quote!(Err(response.api_error_empty())),
+        Outcome::Unexpected => quote!(Err(response.unexpected())),
     };
-    with_body.sort_by_key(status_rank);
-    if !with_body.is_empty() {
-        let pats = with_body.iter().map(|s| status_pattern(*s));
-        arms.push((with_body[0], quote!(#(#pats)|* => Err(#error_call),)));
-    }
-    without_body.sort_by_key(status_rank);
-    if !without_body.is_empty() {
-        // A documented error without the body type the others share: report its status and
-        // body text rather than inventing a typed body.
-        let pats = without_body.iter().map(|s| status_pattern(*s));
-        arms.push((
-            without_body[0],
-            quote!(#(#pats)|* => Err(response.unexpected()),),
-        ));
-    }
-    arms.sort_by_key(|(s, _)| status_rank(s));
-    let arms = arms.into_iter().map(|(_, t)| t);
-    let fallback = if has_default_error {
-        quote!(_ => Err(#error_call),)
-    } else {
-        quote!(_ => Err(response.unexpected()),)
-    };
+    let arms = op.responses.arms.iter().map(|arm| {
+        let pats = arm.statuses.iter().map(|s| status_pattern(*s));
+        let o = outcome(&arm.outcome);
+        quote!(#(#pats)|* => #o,)
+    });
+    let otherwise = outcome(&op.responses.otherwise);
+    let fallback = quote!(_ => #otherwise,);
     let mut send_doc = vec![" Sends the request and decodes the response.".to_string()];
     let statuses: Vec<String> = op
         .errors

@@ -1,6 +1,7 @@
 //! Lower, last pass: consumes the finished types and operation groups and fills in the
 //! decisions that depend on what a named type stands for (argument kinds, path segment
-//! text, multipart parts, `Display` for untagged unions), so emission looks nothing up.
+//! text, multipart parts, `Display` for untagged unions) or on final names (the response
+//! match), so emission looks nothing up.
 
 use crate::ir::{
     has_text_form, ArgKind, Body, BodyMedia, Group, Part, PartKind, PathSegment, PathText, Ty,
@@ -43,6 +44,7 @@ pub(crate) fn decide(types: &mut BTreeMap<String, TypeDef>, groups: &mut [Group]
                 }
             }
         }
+        op.responses = super::responses::response_match(&op.success, &op.errors, &op.error_ty);
         if let Some(body) = op.body.as_mut().filter(|b| b.media == BodyMedia::Multipart) {
             body.parts = kinds.parts(body);
         }

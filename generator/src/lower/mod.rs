@@ -3,6 +3,7 @@
 
 mod decisions;
 mod operations;
+mod responses;
 mod schemas;
 
 use crate::diagnostics::{child, Diagnostics};

@@ -5,9 +5,10 @@ use super::schemas::SchemaRef;
 use super::Lowerer;
 use crate::diagnostics::{child, pointer};
 use crate::ir::{
-    ArgKind, Body, BodyMedia, Constraints, ErrorResponse, Group, ObjectStyle, Operation,
+    ArgKind, Body, BodyMedia, Constraints, ErrorResponse, Group, ObjectStyle, Operation, Outcome,
     Pagination, Param, ParamLocation, PathSegment, PathText, ResponseHeader, ResponseHeaders,
-    ResponseKind, SecurityScheme, StatusMatch, Success, SuccessVariant, Ty, TypeKind,
+    ResponseKind, ResponseMatch, SecurityScheme, StatusMatch, Success, SuccessVariant, Ty,
+    TypeKind,
 };
 use crate::naming::{self, Scope};
 use openapiv3::{
@@ -298,6 +299,11 @@ impl<'a> Lowerer<'a> {
             deprecated: op.deprecated,
             params,
             body,
+            // Decided once the success enum's name is final.
+            responses: ResponseMatch {
+                arms: Vec::new(),
+                otherwise: Outcome::Unexpected,
+            },
             success,
             errors,
             error_ty,

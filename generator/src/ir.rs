@@ -388,10 +388,9 @@ pub struct Param {
     pub required: bool,
     /// Checks applied before sending, for inline constrained schemas.
     pub constraints: Constraints,
-    /// For arrays in the query: repeat the key (`explode`) or join with commas.
-    pub explode: bool,
-    /// For objects in the query: how their properties are written.
-    pub object_style: Option<ObjectStyle>,
+    /// For query parameters: how the value is written.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub query: Option<QueryEncoding>,
     /// Description.
     pub doc: Option<String>,
     /// The server-side default, as JSON text (documented, not sent).
@@ -464,6 +463,27 @@ pub enum PartKind {
     Texts,
     /// Anything else: a JSON part.
     Json,
+}
+
+/// How a query parameter is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum QueryEncoding {
+    /// One `name=value` pair of the value's text form.
+    Value,
+    /// A list: the key repeated per item (`explode`) or the items joined with commas.
+    List {
+        /// Whether the key is repeated.
+        explode: bool,
+    },
+    /// Any JSON value, as its JSON text.
+    JsonText,
+    /// A list of JSON values, each as its JSON text.
+    JsonTextList {
+        /// Whether the key is repeated.
+        explode: bool,
+    },
+    /// An object, property by property.
+    Object(ObjectStyle),
 }
 
 /// How an object query parameter is written.

@@ -4,11 +4,12 @@
 use super::models::check_call;
 use super::{code, doc, doc_more, ident, ty, Place};
 use crate::ir::{
-    ArgKind, BodyMedia, Group, Operation, Outcome, Pagination, Param, ParamLocation, Part,
-    PartKind, PathSegment, PathText, ResponseKind, StatusMatch, StatusPattern, Success, Ty,
+    ArgKind, BodyMedia, Group, ObjectStyle, Operation, Outcome, Pagination, Param, ParamLocation,
+    Part, PartKind, PathSegment, PathText, QueryEncoding, ResponseKind, StatusMatch, StatusPattern,
+    Success, Ty,
 };
 use crate::naming::unraw;
-use proc_macro2::{Literal, TokenStream};
+use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
 
 /// The start of `apis/<group>.rs`: imports, the group's handle type and its methods.
@@ -415,39 +416,13 @@ fn emit_send(op: &Operation) -> TokenStream {
             }
         }
         let is_array = matches!(p.ty, Ty::Vec(_));
-        let explode = p.explode;
         match p.location {
             ParamLocation::Path => {}
-            ParamLocation::Query if p.object_style.is_some() => {
-                let style = match p.object_style {
-                    Some(crate::ir::ObjectStyle::DeepObject) => quote!(DeepObject),
-                    Some(crate::ir::ObjectStyle::FormExploded) => quote!(FormExploded),
-                    _ => quote!(Form),
-                };
-                wire.push(if p.required {
-                    quote!(request.query_object(#api, &#id, crate::runtime::ObjectStyle::#style).map_err(Error::into_typed)?;)
-                } else {
-                    quote!(if let Some(value) = &#id { request.query_object(#api, value, crate::runtime::ObjectStyle::#style).map_err(Error::into_typed)?; })
-                });
+            ParamLocation::Query => {
+                if let Some(q) = p.query {
+                    wire.push(query_value(q, &id, api, p.required));
+                }
             }
-            ParamLocation::Query if p.ty == Ty::Json || p.ty == Ty::Vec(Box::new(Ty::Json)) => {
-                let text = if is_array {
-                    quote!(let texts: Vec<String> = values.iter().map(crate::runtime::json_text).collect(); request.query_array(#api, &texts, #explode);)
-                } else {
-                    quote!(request.query(#api, crate::runtime::json_text(values));)
-                };
-                wire.push(if p.required {
-                    quote!({ let values = &#id; #text })
-                } else {
-                    quote!(if let Some(values) = &#id { #text })
-                });
-            }
-            ParamLocation::Query => wire.push(match (is_array, p.required) {
-                (true, true) => quote!(request.query_array(#api, &#id, #explode);),
-                (true, false) => quote!(if let Some(values) = &#id { request.query_array(#api, values, #explode); }),
-                (false, true) => quote!(request.query(#api, #id);),
-                (false, false) => quote!(request.query_opt(#api, #id.as_ref());),
-            }),
             ParamLocation::Header => wire.push(match (is_array, p.required) {
                 (true, true) => quote!(request.header(#api, crate::runtime::join_comma(&#id));),
                 (true, false) => quote!(if let Some(values) = &#id { request.header(#api, crate::runtime::join_comma(values)); }),
@@ -631,6 +606,51 @@ fn emit_send(op: &Operation) -> TokenStream {
             #(#reads)*
             let value = #decode?;
             Ok((value, #hname { #(#fields)* }))
+        }
+    }
+}
+
+/// Writes a query parameter the way lowering chose.
+fn query_value(q: QueryEncoding, id: &Ident, api: &str, required: bool) -> TokenStream {
+    match q {
+        QueryEncoding::Object(style) => {
+            let style = match style {
+                ObjectStyle::DeepObject => quote!(DeepObject),
+                ObjectStyle::FormExploded => quote!(FormExploded),
+                ObjectStyle::Form => quote!(Form),
+            };
+            if required {
+                quote!(request.query_object(#api, &#id, crate::runtime::ObjectStyle::#style).map_err(Error::into_typed)?;)
+            } else {
+                quote!(if let Some(value) = &#id { request.query_object(#api, value, crate::runtime::ObjectStyle::#style).map_err(Error::into_typed)?; })
+            }
+        }
+        QueryEncoding::JsonText | QueryEncoding::JsonTextList { .. } => {
+            let text = match q {
+                QueryEncoding::JsonTextList { explode } => {
+                    quote!(let texts: Vec<String> = values.iter().map(crate::runtime::json_text).collect(); request.query_array(#api, &texts, #explode);)
+                }
+                _ => quote!(request.query(#api, crate::runtime::json_text(values));),
+            };
+            if required {
+                quote!({ let values = &#id; #text })
+            } else {
+                quote!(if let Some(values) = &#id { #text })
+            }
+        }
+        QueryEncoding::List { explode } => {
+            if required {
+                quote!(request.query_array(#api, &#id, #explode);)
+            } else {
+                quote!(if let Some(values) = &#id { request.query_array(#api, values, #explode); })
+            }
+        }
+        QueryEncoding::Value => {
+            if required {
+                quote!(request.query(#api, #id);)
+            } else {
+                quote!(request.query_opt(#api, #id.as_ref());)
+            }
         }
     }
 }

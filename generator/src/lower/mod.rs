@@ -387,6 +387,32 @@ fn hex_digit(b: u8) -> Option<u8> {
 mod tests {
     use super::unescape_token;
 
+    /// An object query parameter in a style the generator does not write falls back to
+    /// `form`, and says so.
+    #[test]
+    fn object_query_style_fallback_is_a_warning() {
+        let (api, diags) = crate::lower_text(
+            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /items:\n    get:\n      \
+             operationId: listItems\n      parameters:\n        - name: filter\n          in: query\n          \
+             style: pipeDelimited\n          schema: {type: object, properties: {a: {type: string}}}\n      \
+             responses:\n        '204': {description: ok}\n",
+        )
+        .unwrap();
+        let p = &api.groups[0].operations[0].params[0];
+        assert_eq!(
+            p.query,
+            Some(crate::ir::QueryEncoding::Object(
+                crate::ir::ObjectStyle::FormExploded
+            ))
+        );
+        let text = diags.to_string();
+        assert!(
+            text.contains("/paths/~1items/get/parameters/0/style")
+                && text.contains("query style `PipeDelimited` is sent as `form`"),
+            "{text}"
+        );
+    }
+
     /// Offset paging divides by the page size, so a limit that is not a number is refused
     /// with a warning rather than emitted as a conversion that does not compile.
     #[test]

@@ -6,9 +6,9 @@ use super::Lowerer;
 use crate::diagnostics::{child, pointer};
 use crate::ir::{
     ArgKind, Body, BodyMedia, Constraints, ErrorResponse, Group, ObjectStyle, Operation, Outcome,
-    Pagination, Param, ParamLocation, PathSegment, PathText, ResponseHeader, ResponseHeaders,
-    ResponseKind, ResponseMatch, SecurityScheme, StatusMatch, Success, SuccessVariant, Ty,
-    TypeKind,
+    Pagination, Param, ParamLocation, PathSegment, PathText, QueryEncoding, ResponseHeader,
+    ResponseHeaders, ResponseKind, ResponseMatch, SecurityScheme, StatusMatch, Success,
+    SuccessVariant, Ty, TypeKind,
 };
 use crate::naming::{self, Scope};
 use openapiv3::{
@@ -446,17 +446,31 @@ impl<'a> Lowerer<'a> {
             self.diags.warning(at, format!("parameter `{}` has a type that cannot be written as text (object or nested array); the operation is skipped", data.name));
             return Err(Skip);
         }
-        let explode = match param {
+        let query = match param {
             Parameter::Query { style, .. } => {
-                if object_style.is_none() && !matches!(style, openapiv3::QueryStyle::Form) {
+                let sent_as_form = match (style, object_style) {
+                    (openapiv3::QueryStyle::Form, _) => false,
+                    (openapiv3::QueryStyle::DeepObject, Some(_)) => false,
+                    _ => true,
+                };
+                if sent_as_form {
                     self.diags.warning(
                         child(at, "style"),
                         format!("query style `{style:?}` is sent as `form`"),
                     );
                 }
-                data.explode.unwrap_or(true)
+                let explode = data.explode.unwrap_or(true);
+                Some(match (object_style, &ty) {
+                    (Some(style), _) => QueryEncoding::Object(style),
+                    (None, Ty::Json) => QueryEncoding::JsonText,
+                    (None, Ty::Vec(item)) if **item == Ty::Json => {
+                        QueryEncoding::JsonTextList { explode }
+                    }
+                    (None, Ty::Vec(_)) => QueryEncoding::List { explode },
+                    (None, _) => QueryEncoding::Value,
+                })
             }
-            _ => data.explode.unwrap_or(false),
+            _ => None,
         };
         Ok(Some(Param {
             name: scope.claim_snake(&data.name, "param"),
@@ -467,8 +481,7 @@ impl<'a> Lowerer<'a> {
             arg: ArgKind::Into,
             required: data.required || loc == ParamLocation::Path,
             constraints,
-            explode,
-            object_style,
+            query,
             doc: data.description.clone(),
             default,
             deprecated: data.deprecated.unwrap_or(false),

@@ -44,7 +44,7 @@ pub(crate) fn decide(types: &mut BTreeMap<String, TypeDef>, groups: &mut [Group]
                 }
             }
         }
-        op.responses = super::responses::response_match(&op.success, &op.errors, &op.error_ty);
+        op.responses = super::response_match::response_match(&op.success, &op.errors, &op.error_ty);
         if let Some(body) = op.body.as_mut().filter(|b| b.media == BodyMedia::Multipart) {
             body.parts = kinds.parts(body);
         }

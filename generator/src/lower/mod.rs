@@ -1,12 +1,17 @@
 //! Lower: an `openapiv3::OpenAPI` into the IR. Resolves references, chooses every Rust
 //! name once, and gathers diagnostics instead of stopping at the first problem.
 
+mod bodies;
 mod decisions;
 mod operations;
+mod paging;
+mod parameters;
+mod response_match;
 mod responses;
 mod schemas;
+mod security;
 
-use crate::diagnostics::{child, Diagnostics};
+use crate::diagnostics::Diagnostics;
 use crate::ir::{Api, TypeDef};
 use crate::naming::{self, Scope};
 use openapiv3::OpenAPI;
@@ -86,73 +91,6 @@ impl<'a> Lowerer<'a> {
             allof_steps: 0,
             chain_tables: BTreeMap::new(),
         }
-    }
-
-    fn lower_security_schemes(&mut self) -> Vec<crate::ir::SecurityScheme> {
-        use crate::ir::SchemeKind;
-        use openapiv3::{APIKeyLocation, ReferenceOr, SecurityScheme as S};
-        let mut out = Vec::new();
-        let Some(components) = &self.api.components else {
-            return out;
-        };
-        let mut setters = naming::scope(&[
-            naming::reserved::CLIENT_BUILDER_METHODS,
-            naming::reserved::DERIVED_METHODS,
-        ]);
-        let mut names: Vec<&String> = components.security_schemes.keys().collect();
-        names.sort();
-        for name in names {
-            let at = crate::diagnostics::pointer(&["components", "securitySchemes", name]);
-            let scheme = match &components.security_schemes[name] {
-                ReferenceOr::Item(s) => s,
-                ReferenceOr::Reference { .. } => {
-                    self.diags.error(
-                        at,
-                        "a `$ref` security scheme is not supported; define it inline",
-                    );
-                    continue;
-                }
-            };
-            let (kind, doc) = match scheme {
-                S::APIKey {
-                    location,
-                    name: param,
-                    description,
-                    ..
-                } => (
-                    match location {
-                        APIKeyLocation::Query => SchemeKind::ApiKeyQuery(param.clone()),
-                        APIKeyLocation::Header => SchemeKind::ApiKeyHeader(param.clone()),
-                        APIKeyLocation::Cookie => SchemeKind::ApiKeyCookie(param.clone()),
-                    },
-                    description.clone(),
-                ),
-                S::HTTP {
-                    scheme,
-                    description,
-                    ..
-                } => match scheme.to_ascii_lowercase().as_str() {
-                    "bearer" => (SchemeKind::Bearer, description.clone()),
-                    "basic" => (SchemeKind::Basic, description.clone()),
-                    other => {
-                        self.diags.warning(child(&at, "scheme"), format!("http scheme `{other}` is not supported; operations that need only it can be called without credentials"));
-                        continue;
-                    }
-                },
-                // OAuth2 and OpenID Connect end in a bearer access token; obtaining the token
-                // is the caller's business.
-                S::OAuth2 { description, .. } | S::OpenIDConnect { description, .. } => {
-                    (SchemeKind::Bearer, description.clone())
-                }
-            };
-            out.push(crate::ir::SecurityScheme {
-                api_name: name.clone(),
-                setter: setters.claim_snake(name, "scheme"),
-                kind,
-                doc,
-            });
-        }
-        out
     }
 }
 

@@ -3,13 +3,17 @@
 
 mod bodies;
 mod decisions;
+mod objects;
 mod operations;
 mod paging;
 mod parameters;
+mod recursion;
 mod response_match;
 mod responses;
+mod scalars;
 mod schemas;
 mod security;
+mod unions;
 
 use crate::diagnostics::Diagnostics;
 use crate::ir::{Api, TypeDef};

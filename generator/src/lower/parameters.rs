@@ -257,7 +257,7 @@ pub(super) fn scalar_kind(kind: &SchemaKind) -> Option<&'static str> {
 
 /// Inline scalar schemas with constraints, as their plain type and checks.
 pub(super) fn scalar_with_constraints(s: &Schema) -> Option<(Ty, Constraints)> {
-    use super::schemas::*;
+    use super::scalars::*;
     match &s.schema_kind {
         SchemaKind::Type(Type::String(t)) if t.enumeration.is_empty() => {
             Some((string_ty(t), string_constraints(t)?))

@@ -1,5 +1,6 @@
-//! Crate files: `Cargo.toml`, `lib.rs` (client entry points, servers, security schemes),
-//! `models.rs`, `apis/*.rs` and the hand-written runtime, each with its generated header.
+//! Emit: consumes the whole IR and renders the crate's files: `Cargo.toml`, `lib.rs` (client
+//! entry points, servers, security schemes), `models.rs`, `apis/*.rs` and the hand-written
+//! runtime, each with its generated header.
 
 use super::apis::{emit_builder, emit_group_head};
 use super::models::emit_model;

@@ -1,8 +1,11 @@
 //! Emit: IR to Rust tokens and crate files. Reads the IR only; cannot fail on a valid IR.
 
 mod apis;
+mod constraints;
 pub mod krate;
 mod models;
+mod paging;
+mod send;
 
 pub use krate as krate_file;
 pub use krate::emit_crate;

@@ -1,5 +1,6 @@
-//! Lower: an `openapiv3::OpenAPI` into the IR. Resolves references, chooses every Rust
-//! name once, and gathers diagnostics instead of stopping at the first problem.
+//! Lower: consumes a loaded `openapiv3::OpenAPI` and produces the IR. Resolves references,
+//! chooses every Rust name once, and gathers diagnostics instead of stopping at the first
+//! problem; runs the passes of its modules in order.
 
 mod bodies;
 mod decisions;

@@ -4,7 +4,7 @@
 use super::constraints::check_call;
 use super::{ident, ty, Place};
 use crate::ir::{
-    ArgKind, BodyMedia, ObjectStyle, Operation, Outcome, ParamLocation, Part, PartKind,
+    ArgKind, BodyMedia, ObjectStyle, Operation, Outcome, ParamLocation, Part, PartKind, Pass,
     PathSegment, PathText, QueryEncoding, ResponseKind, StatusMatch, StatusPattern, Success, Ty,
 };
 use crate::naming::unraw;
@@ -27,11 +27,10 @@ pub(super) fn emit_send(op: &Operation) -> TokenStream {
             (ArgKind::Validated, false) => prelude.push(quote!(let #id = self.#id.transpose().map_err(|reason| Error::InvalidArgument { name: #api, reason })?;)),
             (ArgKind::Into, _) => prelude.push(quote!(let #id = self.#id;)),
         }
-        if !p.constraints.is_empty() {
-            let value_ref = if p.ty == Ty::String || matches!(p.ty, Ty::Vec(_)) {
-                quote!(value)
-            } else {
-                quote!(*value)
+        if let Some(pass) = p.check_pass {
+            let value_ref = match pass {
+                Pass::Borrow => quote!(value),
+                Pass::Copy => quote!(*value),
             };
             let check = check_call(&p.ty, &p.constraints, value_ref);
             if p.required {

@@ -117,6 +117,9 @@ pub struct Param {
     pub required: bool,
     /// Checks applied before sending, for inline constrained schemas.
     pub constraints: Constraints,
+    /// When there are checks: how the checked value is handed to them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub check_pass: Option<Pass>,
     /// For query parameters: how the value is written.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub query: Option<QueryEncoding>,
@@ -126,6 +129,15 @@ pub struct Param {
     pub default: Option<String>,
     /// Deprecated.
     pub deprecated: bool,
+}
+
+/// How a value is handed to a check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Pass {
+    /// By reference (strings and lists).
+    Borrow,
+    /// By value (numbers and other `Copy` scalars).
+    Copy,
 }
 
 /// How a caller hands a parameter value to a builder.

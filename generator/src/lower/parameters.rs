@@ -6,7 +6,7 @@ use super::schemas::SchemaRef;
 use super::Lowerer;
 use crate::diagnostics::child;
 use crate::ir::{
-    ArgKind, Constraints, ObjectStyle, Param, ParamLocation, QueryEncoding, Ty, TypeKind,
+    ArgKind, Constraints, ObjectStyle, Param, ParamLocation, Pass, QueryEncoding, Ty, TypeKind,
 };
 use crate::naming::{self, Scope};
 use openapiv3::{Parameter, ParameterSchemaOrContent, ReferenceOr, Schema, SchemaKind, Type};
@@ -101,11 +101,10 @@ impl<'a> Lowerer<'a> {
         }
         let query = match param {
             Parameter::Query { style, .. } => {
-                let sent_as_form = match (style, object_style) {
-                    (openapiv3::QueryStyle::Form, _) => false,
-                    (openapiv3::QueryStyle::DeepObject, Some(_)) => false,
-                    _ => true,
-                };
+                let sent_as_form = !matches!(
+                    (style, object_style),
+                    (openapiv3::QueryStyle::Form, _) | (openapiv3::QueryStyle::DeepObject, Some(_))
+                );
                 if sent_as_form {
                     self.diags.warning(
                         child(at, "style"),
@@ -125,6 +124,11 @@ impl<'a> Lowerer<'a> {
             }
             _ => None,
         };
+        // Strings and lists are checked through a reference, scalars by value.
+        let check_pass = (!constraints.is_empty()).then_some(match ty {
+            Ty::String | Ty::Vec(_) => Pass::Borrow,
+            _ => Pass::Copy,
+        });
         Ok(Some(Param {
             name: scope.claim_snake(&data.name, "param"),
             api_name: data.name.clone(),
@@ -133,6 +137,7 @@ impl<'a> Lowerer<'a> {
             // Decided once every type is known.
             arg: ArgKind::Into,
             required: data.required || loc == ParamLocation::Path,
+            check_pass,
             constraints,
             query,
             doc: data.description.clone(),

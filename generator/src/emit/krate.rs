@@ -81,25 +81,24 @@ pub fn emit_crate<'a>(api: &'a Api, options: &Options) -> Vec<(String, FileConte
         models.push(Box::new(move || emit_model(t)));
     }
     files.push(("src/models.rs".to_string(), FileContent::Rust(models)));
-    let mods = api.groups.iter().map(|g| {
-        let m = ident(&g.module);
-        let d = format!(
-            " {}",
-            crate::docs::doc_line(
-                g.doc
-                    .as_deref()
-                    .unwrap_or(&format!("Operations tagged {}.", code(&g.api_name)))
-            )
-        );
-        quote!(#[doc = #d] pub mod #m;)
-    });
-    let mods = quote!(#(#mods)*).to_string();
     {
         let header_line = header_line.clone();
         files.push((
             "src/apis/mod.rs".to_string(),
             FileContent::Rust(vec![Box::new(move || {
-                let mods: TokenStream = mods.parse().unwrap_or_default();
+                let mods = api.groups.iter().map(|g| {
+                    let m = ident(&g.module);
+                    let d = format!(
+                        " {}",
+                        crate::docs::doc_line(
+                            g.doc
+                                .as_deref()
+                                .unwrap_or(&format!("Operations tagged {}.", code(&g.api_name)))
+                        )
+                    );
+                    quote!(#[doc = #d] pub mod #m;)
+                });
+                let mods = quote!(#(#mods)*);
                 quote! {
                     #![doc = #header_line]
                     #![doc = ""]

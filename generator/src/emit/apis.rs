@@ -45,7 +45,7 @@ pub(crate) fn emit_group_head(group: &Group) -> TokenStream {
 
 fn names_model(t: &Ty) -> bool {
     match t {
-        Ty::Named(n) => !n.starts_with("::"),
+        Ty::Named(_) => true,
         Ty::Vec(i) | Ty::Map(i) | Ty::Option(i) | Ty::Boxed(i) => names_model(i),
         _ => false,
     }

@@ -62,6 +62,8 @@ pub enum Ty {
     Named(String),
     /// `()`: no value.
     Unit,
+    /// `reqwest::Url`: a redirect target.
+    Url,
 }
 
 /// A named type.

@@ -407,7 +407,7 @@ impl ResponseKind {
             ResponseKind::TextLines => Ty::Vec(Box::new(Ty::String)),
             ResponseKind::Bytes => Ty::Bytes,
             ResponseKind::Empty => Ty::Unit,
-            ResponseKind::Redirect => Ty::Named("::reqwest::Url".to_string()),
+            ResponseKind::Redirect => Ty::Url,
         }
     }
 }

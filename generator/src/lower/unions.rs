@@ -137,5 +137,6 @@ pub(super) fn primitive_label(ty: &Ty) -> String {
         Ty::Option(inner) | Ty::Boxed(inner) => primitive_label(inner),
         Ty::Named(n) => n.clone(),
         Ty::Unit => "Unit".into(),
+        Ty::Url => "Url".into(),
     }
 }

@@ -2,9 +2,9 @@
 //! (exact bounds, `uniqueItems` as the schema says) and their doc lines.
 
 use super::{code, doc_more, ident, ty, Place};
-use crate::ir::{Bound, Constraints, Ty};
+use crate::ir::{Bound, Constraints, Derive, Ty};
 use proc_macro2::{Literal, TokenStream};
-use quote::quote;
+use quote::{format_ident, quote};
 
 /// The call that checks a value against constraints, as an expression of type
 /// `Result<(), String>`. `value` is an expression of the inner type, by reference for strings.
@@ -124,22 +124,21 @@ pub(super) fn emit_newtype(
     deprecated: TokenStream,
     inner: &Ty,
     constraints: &Constraints,
+    derives: &[Derive],
 ) -> TokenStream {
     let name = ident(type_name);
     docs.extend(doc_more(&describe(constraints)));
     let inner_t = ty(inner, Place::Models);
     let is_string = *inner == Ty::String;
-    let is_int = matches!(inner, Ty::Int { .. });
     let is_vec = matches!(inner, Ty::Vec(_));
-    let derives = if is_string {
-        quote!(#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)])
-    } else if is_int {
-        quote!(#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)])
-    } else if is_vec {
-        quote!(#[derive(Debug, Clone, PartialEq, Serialize)])
-    } else {
-        quote!(#[derive(Debug, Clone, Copy, PartialEq, PartialOrd, Serialize)])
-    };
+    // `Copy` stands before `PartialEq`, the comparisons after it, as lowering listed them.
+    let has = |d: Derive| derives.contains(&d);
+    let copy = has(Derive::Copy).then(|| quote!(Copy,));
+    let compare = [Derive::Eq, Derive::Hash, Derive::PartialOrd, Derive::Ord]
+        .into_iter()
+        .filter(|d| has(*d))
+        .map(|d| format_ident!("{d:?}"));
+    let derives = quote!(#[derive(Debug, Clone, #copy PartialEq, #(#compare,)* Serialize)]);
     let value_ref = if is_string {
         quote!(&value)
     } else {

@@ -3,7 +3,9 @@
 
 use super::constraints::emit_newtype;
 use super::{code, doc, doc_more, ident, ty, Place};
-use crate::ir::{AdditionalField, Field, TaggedVariant, Ty, TypeDef, TypeKind, UntaggedVariant};
+use crate::ir::{
+    AdditionalField, Derive, Field, TaggedVariant, Ty, TypeDef, TypeKind, UntaggedVariant,
+};
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
@@ -34,7 +36,14 @@ fn emit_type(t: &TypeDef) -> TokenStream {
     match &t.kind {
         TypeKind::Struct { fields, additional } => {
             docs.extend(doc_more(&[format!("Schema: {}.", code(&t.pointer))]));
-            emit_struct(&name, docs, deprecated, fields, additional.as_ref())
+            emit_struct(
+                &name,
+                docs,
+                deprecated,
+                fields,
+                additional.as_ref(),
+                &t.derives,
+            )
         }
         TypeKind::StringEnum { values, default } => {
             emit_string_enum(&name, docs, deprecated, values, default.as_deref())
@@ -63,7 +72,7 @@ fn emit_type(t: &TypeDef) -> TokenStream {
             }
         }
         TypeKind::Newtype { inner, constraints } => {
-            emit_newtype(&t.name, docs, deprecated, inner, constraints)
+            emit_newtype(&t.name, docs, deprecated, inner, constraints, &t.derives)
         }
         TypeKind::Alias { target } => {
             let target = ty(target, Place::Models);
@@ -86,9 +95,9 @@ fn emit_struct(
     deprecated: TokenStream,
     fields: &[Field],
     additional: Option<&AdditionalField>,
+    derives: &[Derive],
 ) -> TokenStream {
-    let all_optional = fields.iter().all(|f| matches!(f.ty, Ty::Option(_)));
-    let default = if all_optional {
+    let default = if derives.contains(&Derive::Default) {
         quote!(Default,)
     } else {
         quote!()

@@ -81,6 +81,27 @@ pub struct TypeDef {
     pub deprecated: bool,
     /// What kind of type.
     pub kind: TypeKind,
+    /// Traits it derives beside `Debug`, `Clone`, `PartialEq` and serde's, for structs and
+    /// newtypes (decided once the types are final).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub derives: Vec<Derive>,
+}
+
+/// A derived trait that depends on the type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Derive {
+    /// `Copy`: newtypes over numbers.
+    Copy,
+    /// `Default`: structs whose fields are all optional.
+    Default,
+    /// `Eq`.
+    Eq,
+    /// `Hash`.
+    Hash,
+    /// `PartialOrd`.
+    PartialOrd,
+    /// `Ord`.
+    Ord,
 }
 
 /// The shapes a named type can take.

@@ -4,8 +4,8 @@
 //! match), so emission looks nothing up.
 
 use crate::ir::{
-    has_text_form, ArgKind, Body, BodyMedia, Group, Part, PartKind, PathSegment, PathText, Ty,
-    TypeDef, TypeKind,
+    has_text_form, ArgKind, Body, BodyMedia, Derive, Group, Part, PartKind, PathSegment, PathText,
+    Ty, TypeDef, TypeKind,
 };
 use std::collections::BTreeMap;
 
@@ -32,6 +32,9 @@ pub(crate) fn decide(types: &mut BTreeMap<String, TypeDef>, groups: &mut [Group]
             *display = true;
         }
     }
+    for t in types.values_mut() {
+        t.derives = derives(&t.kind);
+    }
     let kinds = Kinds(types);
     for op in groups.iter_mut().flat_map(|g| g.operations.iter_mut()) {
         for p in &mut op.params {
@@ -48,6 +51,24 @@ pub(crate) fn decide(types: &mut BTreeMap<String, TypeDef>, groups: &mut [Group]
         if let Some(body) = op.body.as_mut().filter(|b| b.media == BodyMedia::Multipart) {
             body.parts = kinds.parts(body);
         }
+    }
+}
+
+/// Structs whose fields are all optional have a `Default`; newtypes derive what their inner
+/// type allows.
+fn derives(kind: &TypeKind) -> Vec<Derive> {
+    use Derive::*;
+    match kind {
+        TypeKind::Struct { fields, .. } if fields.iter().all(|f| matches!(f.ty, Ty::Option(_))) => {
+            vec![Default]
+        }
+        TypeKind::Newtype { inner, .. } => match inner {
+            Ty::String => vec![Eq, Hash, PartialOrd, Ord],
+            Ty::Int { .. } => vec![Copy, Eq, Hash, PartialOrd, Ord],
+            Ty::Vec(_) => Vec::new(),
+            _ => vec![Copy, PartialOrd],
+        },
+        _ => Vec::new(),
     }
 }
 

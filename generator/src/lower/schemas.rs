@@ -101,6 +101,8 @@ impl<'a> Lowerer<'a> {
                     doc,
                     deprecated,
                     kind,
+                    // Decided once every type is final.
+                    derives: Vec::new(),
                 },
             );
         }
@@ -186,6 +188,8 @@ impl<'a> Lowerer<'a> {
                                 doc: s.schema_data.description.clone(),
                                 deprecated: s.schema_data.deprecated,
                                 kind,
+                                // Decided once every type is final.
+                                derives: Vec::new(),
                             },
                         );
                         Ty::Named(name)

@@ -1,7 +1,7 @@
 //! Lower, last pass: consumes the finished types and operation groups and fills in the
 //! decisions that depend on what a named type stands for (argument kinds, path segment
-//! text, multipart parts, `Display` for untagged unions) or on final names (the response
-//! match), so emission looks nothing up.
+//! text, multipart parts, `Display` for untagged unions, derived traits) or on final names
+//! (the response match), so emission looks nothing up.
 
 use crate::ir::{
     has_text_form, ArgKind, Body, BodyMedia, Derive, Group, Part, PartKind, PathSegment, PathText,

@@ -2867,7 +2867,7 @@ impl PredictionSingletonObjectDetectionBbox {
     pub fn new(
         value: Vec<PredictionSingletonObjectDetectionBboxItem>,
     ) -> Result<Self, ValidationError> {
-        crate::runtime::check_items(value.len(), Some(4), Some(4), true)
+        crate::runtime::check_items(value.as_slice(), Some(4), Some(4), false)
             .map_err(|reason| ValidationError::new(
                 "PredictionSingletonObjectDetectionBbox",
                 reason,

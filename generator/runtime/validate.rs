@@ -128,22 +128,23 @@ fn check_bounds<T: PartialOrd + Display>(
     Ok(())
 }
 
-/// Checks an array's length and uniqueness (computed by the caller); returns the reason on failure.
-pub fn check_items(
-    len: usize,
+/// Checks an array's length and, if `unique` (the schema's `uniqueItems`), that no two
+/// items are equal; returns the reason on failure.
+pub fn check_items<T: PartialEq>(
+    items: &[T],
     min_items: Option<u64>,
     max_items: Option<u64>,
     unique: bool,
 ) -> Result<(), String> {
-    let len = len as u64;
-    let items = |n: u64| if n == 1 { "item" } else { "items" };
+    let len = items.len() as u64;
+    let noun = |n: u64| if n == 1 { "item" } else { "items" };
     if let Some(min) = min_items.filter(|&min| len < min) {
-        return Err(format!("must have at least {min} {}", items(min)));
+        return Err(format!("must have at least {min} {}", noun(min)));
     }
     if let Some(max) = max_items.filter(|&max| len > max) {
-        return Err(format!("must have at most {max} {}", items(max)));
+        return Err(format!("must have at most {max} {}", noun(max)));
     }
-    if !unique {
+    if unique && (1..items.len()).any(|i| items[..i].contains(&items[i])) {
         return Err("items must be unique".to_owned());
     }
     Ok(())

@@ -1,48 +1,21 @@
-//! Operations: one module per group with its handle type, a request builder per
-//! operation, and multi-status response enums.
+//! Emit: consumes the IR's operation groups and renders `apis/<group>.rs`: the group's
+//! handle type with one method per operation, and each operation's request builder with its
+//! setters and multi-status response enum (`send` and `stream` have their own modules).
 
-use super::models::check_call;
+use super::paging::emit_stream;
+use super::send::emit_send;
 use super::{code, doc, doc_more, ident, ty, Place};
-use crate::ir::{
-    BodyMedia, Group, Operation, Pagination, Param, ParamLocation, ResponseKind, StatusMatch,
-    Success, Ty, TypeDef, TypeKind,
-};
+use crate::ir::{ArgKind, Group, Operation, Param, ParamLocation, StatusMatch, Success, Ty};
 use crate::naming::unraw;
-use proc_macro2::{Literal, TokenStream};
-use quote::{format_ident, quote};
-use std::collections::BTreeMap;
-
-/// Lookup of named types, for decisions that depend on what a name stands for.
-pub(crate) type Types<'a> = BTreeMap<&'a str, &'a TypeDef>;
-
-/// How a caller hands a value to a builder.
-enum Arg {
-    /// `impl TryInto<T>`: validated newtypes; a failure is reported by `send`.
-    Validated,
-    /// `impl Into<T>`.
-    Into,
-}
-
-fn arg_kind(t: &Ty, types: &Types<'_>) -> Arg {
-    match t {
-        Ty::Named(n) => match types.get(n.as_str()).map(|d| &d.kind) {
-            Some(TypeKind::Newtype { .. }) => Arg::Validated,
-            Some(TypeKind::Alias { target }) => arg_kind(target, types),
-            _ => Arg::Into,
-        },
-        _ => Arg::Into,
-    }
-}
+use proc_macro2::TokenStream;
+use quote::quote;
 
 /// The start of `apis/<group>.rs`: imports, the group's handle type and its methods.
-pub(crate) fn emit_group_head(group: &Group, types: &Types<'_>) -> TokenStream {
+pub(crate) fn emit_group_head(group: &Group) -> TokenStream {
     let handle = ident(&group.type_name);
     let fallback = format!("Operations tagged `{}`.", group.api_name);
     let handle_doc = doc(group.doc.as_deref(), &fallback);
-    let methods = group
-        .operations
-        .iter()
-        .map(|op| emit_method(op, group, types));
+    let methods = group.operations.iter().map(|op| emit_method(op, group));
     let models_import = if group_uses_models(group) {
         quote!(
             use crate::models;
@@ -72,7 +45,7 @@ pub(crate) fn emit_group_head(group: &Group, types: &Types<'_>) -> TokenStream {
 
 fn names_model(t: &Ty) -> bool {
     match t {
-        Ty::Named(n) => !n.starts_with("::"),
+        Ty::Named(_) => true,
         Ty::Vec(i) | Ty::Map(i) | Ty::Option(i) | Ty::Boxed(i) => names_model(i),
         _ => false,
     }
@@ -97,11 +70,11 @@ fn positional(op: &Operation) -> impl Iterator<Item = &Param> {
     op.params.iter().filter(|p| p.required)
 }
 
-fn stored_ty(p: &Param, types: &Types<'_>) -> TokenStream {
+fn stored_ty(p: &Param) -> TokenStream {
     let t = ty(&p.ty, Place::Elsewhere);
-    let inner = match arg_kind(&p.ty, types) {
-        Arg::Validated => quote!(Result<#t, String>),
-        Arg::Into => t,
+    let inner = match p.arg {
+        ArgKind::Validated => quote!(Result<#t, String>),
+        ArgKind::Into => t,
     };
     if p.required {
         inner
@@ -110,18 +83,18 @@ fn stored_ty(p: &Param, types: &Types<'_>) -> TokenStream {
     }
 }
 
-fn arg_ty(t: &Ty, types: &Types<'_>) -> TokenStream {
-    let tt = ty(t, Place::Elsewhere);
-    match arg_kind(t, types) {
-        Arg::Validated => quote!(impl TryInto<#tt, Error: std::fmt::Display>),
-        Arg::Into => quote!(impl Into<#tt>),
+fn arg_ty(p: &Param) -> TokenStream {
+    let tt = ty(&p.ty, Place::Elsewhere);
+    match p.arg {
+        ArgKind::Validated => quote!(impl TryInto<#tt, Error: std::fmt::Display>),
+        ArgKind::Into => quote!(impl Into<#tt>),
     }
 }
 
-fn arg_conv(t: &Ty, types: &Types<'_>, value: TokenStream) -> TokenStream {
-    match arg_kind(t, types) {
-        Arg::Validated => quote!(#value.try_into().map_err(|e| e.to_string())),
-        Arg::Into => quote!(#value.into()),
+fn arg_conv(p: &Param, value: TokenStream) -> TokenStream {
+    match p.arg {
+        ArgKind::Validated => quote!(#value.try_into().map_err(|e| e.to_string())),
+        ArgKind::Into => quote!(#value.into()),
     }
 }
 
@@ -143,7 +116,7 @@ fn param_doc(p: &Param) -> Vec<String> {
     lines
 }
 
-fn emit_method(op: &Operation, _group: &Group, types: &Types<'_>) -> TokenStream {
+fn emit_method(op: &Operation, _group: &Group) -> TokenStream {
     let name = ident(&op.name);
     let builder = ident(&op.builder);
     let mut docs = doc(op.doc.as_deref(), &format!("Calls `{}`.", op.api_name));
@@ -188,9 +161,9 @@ fn emit_method(op: &Operation, _group: &Group, types: &Types<'_>) -> TokenStream
     for p in &op.params {
         let id = ident(&p.name);
         if p.required {
-            let at = arg_ty(&p.ty, types);
+            let at = arg_ty(p);
             args.push(quote!(#id: #at));
-            let conv = arg_conv(&p.ty, types, quote!(#id));
+            let conv = arg_conv(p, quote!(#id));
             inits.push(quote!(#id: #conv));
         } else {
             inits.push(quote!(#id: None));
@@ -217,54 +190,8 @@ fn emit_method(op: &Operation, _group: &Group, types: &Types<'_>) -> TokenStream
     }
 }
 
-fn success_ty(op: &Operation) -> TokenStream {
-    match &op.success {
-        Success::Single { kind, .. } => ty(&kind.ty(), Place::Elsewhere),
-        Success::Multi { name, .. } => {
-            let id = ident(name);
-            quote!(#id)
-        }
-    }
-}
-
-fn decode(kind: &ResponseKind) -> TokenStream {
-    match kind {
-        ResponseKind::Json(_) => quote!(response.json()),
-        ResponseKind::Text => quote!(response.text()),
-        ResponseKind::TextLines => quote!(response.text_lines()),
-        ResponseKind::TextParsed(_) => quote!(response.parse_text()),
-        ResponseKind::Bytes => quote!(Ok(response.into_bytes())),
-        ResponseKind::Empty => quote!(response.empty()),
-        ResponseKind::Redirect => quote!(response.redirect_location()),
-    }
-}
-
-fn status_pattern(s: StatusMatch) -> TokenStream {
-    match s {
-        StatusMatch::Code(n) => {
-            let l = Literal::u16_unsuffixed(n);
-            quote!(#l)
-        }
-        StatusMatch::Range(n) => {
-            let lo = Literal::u16_unsuffixed(n * 100);
-            let hi = Literal::u16_unsuffixed(n * 100 + 99);
-            quote!(#lo..=#hi)
-        }
-        StatusMatch::Default => quote!(_),
-    }
-}
-
-/// Specific codes first, then ranges, then the catch-all.
-fn status_rank(s: &StatusMatch) -> (u8, u16) {
-    match s {
-        StatusMatch::Code(n) => (0, *n),
-        StatusMatch::Range(n) => (1, *n),
-        StatusMatch::Default => (2, 0),
-    }
-}
-
 /// One operation's request builder (and its response enum, if any).
-pub(crate) fn emit_builder(op: &Operation, group: &Group, types: &Types<'_>) -> TokenStream {
+pub(crate) fn emit_builder(op: &Operation, group: &Group) -> TokenStream {
     let builder = ident(&op.builder);
     let method_name = &op.name;
     let bdoc = format!(
@@ -276,11 +203,11 @@ pub(crate) fn emit_builder(op: &Operation, group: &Group, types: &Types<'_>) -> 
     let mut setters = Vec::new();
     for p in &op.params {
         let id = ident(&p.name);
-        let st = stored_ty(p, types);
+        let st = stored_ty(p);
         fields.push(quote!(#id: #st));
         if !p.required {
-            let at = arg_ty(&p.ty, types);
-            let conv = arg_conv(&p.ty, types, quote!(value));
+            let at = arg_ty(p);
+            let conv = arg_conv(p, quote!(value));
             let fallback = format!(
                 "Sets the {} parameter {}.",
                 match p.location {
@@ -330,7 +257,7 @@ pub(crate) fn emit_builder(op: &Operation, group: &Group, types: &Types<'_>) -> 
             });
         }
     }
-    let send = emit_send(op, types);
+    let send = emit_send(op);
     let stream = op.pagination.as_ref().map(|p| emit_stream(op, p));
     let multi = match &op.success {
         Success::Multi { name, variants } => {
@@ -410,503 +337,5 @@ pub(crate) fn emit_builder(op: &Operation, group: &Group, types: &Types<'_>) -> 
 
         #multi
         #headers_struct
-    }
-}
-
-fn emit_send(op: &Operation, types: &Types<'_>) -> TokenStream {
-    let ok = success_ty(op);
-    let err = ty(&op.error_ty, Place::Elsewhere);
-    let mut prelude = Vec::new();
-    let mut wire = Vec::new();
-    let mut cookies = Vec::new();
-    // Take every parameter out of the builder, validating as we go, so nothing is sent
-    // when any argument is bad.
-    for p in &op.params {
-        let id = ident(&p.name);
-        let api = &p.api_name;
-        match (arg_kind(&p.ty, types), p.required) {
-            (Arg::Validated, true) => prelude.push(quote!(let #id = self.#id.map_err(|reason| Error::InvalidArgument { name: #api, reason })?;)),
-            (Arg::Validated, false) => prelude.push(quote!(let #id = self.#id.transpose().map_err(|reason| Error::InvalidArgument { name: #api, reason })?;)),
-            (Arg::Into, _) => prelude.push(quote!(let #id = self.#id;)),
-        }
-        if !p.constraints.is_empty() {
-            let value_ref = if p.ty == Ty::String || matches!(p.ty, Ty::Vec(_)) {
-                quote!(value)
-            } else {
-                quote!(*value)
-            };
-            let check = check_call(&p.ty, &p.constraints, value_ref);
-            if p.required {
-                prelude.push(quote! {
-                    {
-                        let value = &#id;
-                        #check.map_err(|reason| Error::InvalidArgument { name: #api, reason })?;
-                    }
-                });
-            } else {
-                prelude.push(quote! {
-                    if let Some(value) = &#id {
-                        #check.map_err(|reason| Error::InvalidArgument { name: #api, reason })?;
-                    }
-                });
-            }
-        }
-        let is_array = matches!(p.ty, Ty::Vec(_));
-        let explode = p.explode;
-        match p.location {
-            ParamLocation::Path => {}
-            ParamLocation::Query if p.object_style.is_some() => {
-                let style = match p.object_style {
-                    Some(crate::ir::ObjectStyle::DeepObject) => quote!(DeepObject),
-                    Some(crate::ir::ObjectStyle::FormExploded) => quote!(FormExploded),
-                    _ => quote!(Form),
-                };
-                wire.push(if p.required {
-                    quote!(request.query_object(#api, &#id, crate::runtime::ObjectStyle::#style).map_err(Error::into_typed)?;)
-                } else {
-                    quote!(if let Some(value) = &#id { request.query_object(#api, value, crate::runtime::ObjectStyle::#style).map_err(Error::into_typed)?; })
-                });
-            }
-            ParamLocation::Query if p.ty == Ty::Json || p.ty == Ty::Vec(Box::new(Ty::Json)) => {
-                let text = if is_array {
-                    quote!(let texts: Vec<String> = values.iter().map(crate::runtime::json_text).collect(); request.query_array(#api, &texts, #explode);)
-                } else {
-                    quote!(request.query(#api, crate::runtime::json_text(values));)
-                };
-                wire.push(if p.required {
-                    quote!({ let values = &#id; #text })
-                } else {
-                    quote!(if let Some(values) = &#id { #text })
-                });
-            }
-            ParamLocation::Query => wire.push(match (is_array, p.required) {
-                (true, true) => quote!(request.query_array(#api, &#id, #explode);),
-                (true, false) => quote!(if let Some(values) = &#id { request.query_array(#api, values, #explode); }),
-                (false, true) => quote!(request.query(#api, #id);),
-                (false, false) => quote!(request.query_opt(#api, #id.as_ref());),
-            }),
-            ParamLocation::Header => wire.push(match (is_array, p.required) {
-                (true, true) => quote!(request.header(#api, crate::runtime::join_comma(&#id));),
-                (true, false) => quote!(if let Some(values) = &#id { request.header(#api, crate::runtime::join_comma(values)); }),
-                (false, true) => quote!(request.header(#api, #id);),
-                (false, false) => quote!(if let Some(value) = &#id { request.header(#api, value); }),
-            }),
-            ParamLocation::Cookie => cookies.push(match (is_array, p.required) {
-                (true, true) => quote!(cookies.push(format!("{}={}", #api, crate::runtime::join_comma(&#id)));),
-                (true, false) => quote!(if let Some(values) = &#id { cookies.push(format!("{}={}", #api, crate::runtime::join_comma(values))); }),
-                (false, true) => quote!(cookies.push(format!("{}={}", #api, #id));),
-                (false, false) => quote!(if let Some(value) = &#id { cookies.push(format!("{}={}", #api, value)); }),
-            }),
-        }
-    }
-    if !cookies.is_empty() {
-        wire.push(quote! {
-            let mut cookies: Vec<String> = Vec::new();
-            #(#cookies)*
-            if !cookies.is_empty() {
-                request.header("Cookie", cookies.join("; "));
-            }
-        });
-    }
-    // The path: literal pieces with encoded parameters between them, bound to locals first
-    // so the format string names them.
-    let mut fmt = String::new();
-    let mut segments = Vec::new();
-    let mut rest = op.path.as_str();
-    while let Some(start) = rest.find('{') {
-        let Some(end) = rest[start..].find('}') else {
-            break;
-        };
-        fmt.push_str(&rest[..start].replace('{', "{{").replace('}', "}}"));
-        let pname = &rest[start + 1..start + end];
-        if let Some(p) = op
-            .params
-            .iter()
-            .find(|p| p.location == ParamLocation::Path && p.api_name == pname)
-        {
-            let id = ident(&p.name);
-            // Lowering names a local for every path parameter.
-            let local = p.path_local.as_deref().unwrap_or(&p.name);
-            fmt.push('{');
-            fmt.push_str(unraw(local));
-            fmt.push('}');
-            let local = ident(local);
-            let text = path_text(&p.ty, types, quote!(#id));
-            segments.push(quote!(let #local = crate::runtime::encode_path_segment(#text);));
-        }
-        rest = &rest[start + end + 1..];
-    }
-    fmt.push_str(&rest.replace('{', "{{").replace('}', "}}"));
-    let path_expr = if segments.is_empty() {
-        quote!(#fmt.to_string())
-    } else {
-        quote!(format!(#fmt))
-    };
-    prelude.extend(segments);
-    let method = format_ident!("{}", op.method);
-    let body = op.body.as_ref().map(|b| {
-        let set = |v: TokenStream| match b.media {
-            BodyMedia::Json => quote!(request.json_body(&#v).map_err(Error::into_typed)?;),
-            BodyMedia::Text => quote!(request.text_body(#v);),
-            BodyMedia::Form => quote!(request.form_body(crate::runtime::form_pairs(&#v).map_err(Error::into_typed)?);),
-            BodyMedia::Bytes => {
-                let ct = &b.content_type;
-                quote!(request.bytes_body(#v, #ct);)
-            }
-            BodyMedia::Multipart => multipart_parts(&b.ty, types, v),
-        };
-        if b.required {
-            set(quote!(self.body))
-        } else {
-            let s = set(quote!(body));
-            quote!(if let Some(body) = self.body { #s })
-        }
-    });
-    let security = if op.security.is_empty() {
-        quote!()
-    } else {
-        let alts = op.security.iter().map(|alt| quote!(&[#(#alt),*]));
-        quote!(request.security(&[#(#alts),*]);)
-    };
-    let accept = if op.accept.is_empty() {
-        quote!()
-    } else {
-        let a = op.accept.join(", ");
-        quote!(request.accept(#a);)
-    };
-    // Response arms.
-    let mut arms: Vec<(StatusMatch, TokenStream)> = Vec::new();
-    match &op.success {
-        Success::Single { statuses, kind } => {
-            let d = decode(kind);
-            let mut statuses = statuses.clone();
-            statuses.sort_by_key(status_rank);
-            let pats: Vec<TokenStream> = statuses
-                .iter()
-                .map(|s| {
-                    if *s == StatusMatch::Default {
-                        quote!(200..=299)
-                    } else {
-                        status_pattern(*s)
-                    }
-                })
-                .collect();
-            let first = statuses.first().copied().unwrap_or(StatusMatch::Code(200));
-            arms.push((first, quote!(#(#pats)|* => #d,)));
-        }
-        Success::Multi { name, variants } => {
-            let e = ident(name);
-            for v in variants {
-                let vid = ident(&v.name);
-                let d = decode(&v.kind);
-                let pat = if v.status == StatusMatch::Default {
-                    quote!(200..=299)
-                } else {
-                    status_pattern(v.status)
-                };
-                let body = if v.kind.ty() == Ty::Unit {
-                    quote!(#d.map(|()| #e::#vid))
-                } else {
-                    quote!(#d.map(#e::#vid))
-                };
-                arms.push((v.status, quote!(#pat => #body,)));
-            }
-        }
-    }
-    let mut has_default_error = false;
-    let mut with_body = Vec::new();
-    let mut without_body = Vec::new();
-    for e in &op.errors {
-        if e.status == StatusMatch::Default {
-            has_default_error = true;
-            continue;
-        }
-        if e.has_body || op.error_ty == Ty::Unit {
-            with_body.push(e.status);
-        } else {
-            without_body.push(e.status);
-        }
-    }
-    let error_call = if op.error_ty == Ty::Unit {
-        quote!(response.api_error_empty())
-    } else {
-        quote!(response.api_error())
-    };
-    with_body.sort_by_key(status_rank);
-    if !with_body.is_empty() {
-        let pats = with_body.iter().map(|s| status_pattern(*s));
-        arms.push((with_body[0], quote!(#(#pats)|* => Err(#error_call),)));
-    }
-    without_body.sort_by_key(status_rank);
-    if !without_body.is_empty() {
-        // A documented error without the body type the others share: report its status and
-        // body text rather than inventing a typed body.
-        let pats = without_body.iter().map(|s| status_pattern(*s));
-        arms.push((
-            without_body[0],
-            quote!(#(#pats)|* => Err(response.unexpected()),),
-        ));
-    }
-    arms.sort_by_key(|(s, _)| status_rank(s));
-    let arms = arms.into_iter().map(|(_, t)| t);
-    let fallback = if has_default_error {
-        quote!(_ => Err(#error_call),)
-    } else {
-        quote!(_ => Err(response.unexpected()),)
-    };
-    let mut send_doc = vec![" Sends the request and decodes the response.".to_string()];
-    let statuses: Vec<String> = op
-        .errors
-        .iter()
-        .map(|e| match e.status {
-            StatusMatch::Code(n) => n.to_string(),
-            StatusMatch::Range(n) => format!("{n}XX"),
-            StatusMatch::Default => "any other status".to_string(),
-        })
-        .collect();
-    if !statuses.is_empty() {
-        send_doc.push(String::new());
-        send_doc.push(format!(
-            " Documented error statuses ({}) come back as [`Error::Api`].",
-            statuses.join(", ")
-        ));
-    }
-    let mut_kw = if wire.is_empty() && body.is_none() && security.is_empty() && accept.is_empty() {
-        quote!()
-    } else {
-        quote!(mut)
-    };
-    let request_and_response = quote! {
-        #(#prelude)*
-        let #mut_kw request = Request::new(reqwest::Method::#method, #path_expr);
-        #(#wire)*
-        #body
-        #security
-        #accept
-        let response = self.client.execute(request).await.map_err(Error::into_typed)?;
-    };
-    let decode = quote! {
-        match response.status().as_u16() {
-            #(#arms)*
-            #fallback
-        }
-    };
-    let Some(headers) = &op.response_headers else {
-        let send_doc = send_doc.iter().map(|l| quote!(#[doc = #l]));
-        return quote! {
-            #(#send_doc)*
-            pub async fn send(self) -> Result<#ok, Error<#err>> {
-                #request_and_response
-                #decode
-            }
-        };
-    };
-    // With declared response headers: `send_with_headers` does the work; `send` keeps the
-    // common case short.
-    let hname = ident(&headers.name);
-    let reads = headers.fields.iter().map(|h| {
-        let l = ident(&h.local);
-        let api = &h.api_name;
-        quote!(let #l = response.header_value(#api);)
-    });
-    let fields = headers.fields.iter().map(|h| {
-        let id = ident(&h.name);
-        let l = ident(&h.local);
-        quote!(#id: #l?,)
-    });
-    send_doc.push(String::new());
-    send_doc.push(format!(
-        " [`Self::send_with_headers`] also returns the declared response headers ([`{}`]).",
-        headers.name
-    ));
-    let send_doc = send_doc.iter().map(|l| quote!(#[doc = #l]));
-    let with_doc = format!(" Like [`Self::send`], and also returns the response headers the document declares ([`{}`]).", headers.name);
-    quote! {
-        #(#send_doc)*
-        pub async fn send(self) -> Result<#ok, Error<#err>> {
-            self.send_with_headers().await.map(|(value, _)| value)
-        }
-
-        #[doc = #with_doc]
-        pub async fn send_with_headers(self) -> Result<(#ok, #hname), Error<#err>> {
-            #request_and_response
-            // Read before the body consumes the response, report after the status: a bad
-            // header on an error response should not hide the error.
-            #(#reads)*
-            let value = #decode?;
-            Ok((value, #hname { #(#fields)* }))
-        }
-    }
-}
-
-/// Builds a multipart body from the fields of the body struct: bytes become file parts,
-/// values with a text form become text fields (arrays repeat the field), anything else is
-/// a JSON part.
-fn multipart_parts(body_ty: &Ty, types: &Types<'_>, value: TokenStream) -> TokenStream {
-    if *body_ty == Ty::Bytes {
-        return quote! {
-            let mut form = crate::runtime::Multipart::new();
-            form.file("file", &#value, "application/octet-stream");
-            request.multipart_body(form);
-        };
-    }
-    let fields = match body_ty {
-        Ty::Named(n) => match types.get(n.as_str()).map(|d| &d.kind) {
-            Some(TypeKind::Struct { fields, .. }) => fields.as_slice(),
-            _ => &[],
-        },
-        _ => &[],
-    };
-    let kind_of = |n: &str| types.get(n).map(|d| &d.kind);
-    let parts = fields.iter().map(|f| {
-        let id = ident(&f.name);
-        let api = &f.api_name;
-        let (inner, optional) = match &f.ty {
-            Ty::Option(inner) => (inner.as_ref(), true),
-            other => (other, false),
-        };
-        let add = |v: TokenStream| match inner {
-            Ty::Bytes => quote!(form.file(#api, #v, "application/octet-stream");),
-            Ty::Vec(item) if **item == Ty::Bytes => {
-                quote!(for item in #v { form.file(#api, item, "application/octet-stream"); })
-            }
-            Ty::Vec(item) if crate::ir::has_text_form(item, &kind_of) => {
-                quote!(for item in #v { form.text(#api, item); })
-            }
-            t if crate::ir::has_text_form(t, &kind_of) => quote!(form.text(#api, #v);),
-            _ => quote!(form.json(#api, #v).map_err(Error::into_typed)?;),
-        };
-        if optional {
-            let a = add(quote!(value));
-            quote!(if let Some(value) = &body.#id { #a })
-        } else {
-            add(quote!(&body.#id))
-        }
-    });
-    quote! {
-        let body = &#value;
-        let mut form = crate::runtime::Multipart::new();
-        #(#parts)*
-        request.multipart_body(form);
-    }
-}
-
-/// A `&str` view of a path parameter: borrowed where the type has one, formatted otherwise.
-fn path_text(t: &Ty, types: &Types<'_>, value: TokenStream) -> TokenStream {
-    match t {
-        Ty::String => quote!(&#value),
-        Ty::Named(n) => match types.get(n.as_str()).map(|d| &d.kind) {
-            Some(TypeKind::StringEnum { .. }) => quote!(#value.as_str()),
-            Some(TypeKind::Newtype {
-                inner: Ty::String, ..
-            }) => quote!(#value.as_str()),
-            Some(TypeKind::Alias { target }) => path_text(target, types, value),
-            _ => quote!(&#value.to_string()),
-        },
-        _ => quote!(&#value.to_string()),
-    }
-}
-
-fn emit_stream(op: &Operation, p: &Pagination) -> TokenStream {
-    let err = ty(&op.error_ty, Place::Elsewhere);
-    match p {
-        Pagination::Offset {
-            limit,
-            offset,
-            item,
-            offset_ty,
-        } => {
-            let limit_ty = op
-                .params
-                .iter()
-                .find(|p| &p.name == limit)
-                .map(|p| p.ty.clone())
-                .unwrap_or(Ty::Float { bits: 64 });
-            let limit_f64 = match limit_ty {
-                Ty::Float { bits: 64 } => quote!(limit),
-                Ty::Int { bits: 64 } => quote!(limit as f64),
-                _ => quote!(f64::from(limit)),
-            };
-            let item = ty(item, Place::Elsewhere);
-            let limit = ident(limit);
-            let offset = ident(offset);
-            let ot = ty(offset_ty, Place::Elsewhere);
-            // An integer offset saturates rather than wraps, so the runtime sees it stall.
-            let advanced = match offset_ty {
-                Ty::Float { .. } => quote!(start + count as #ot),
-                _ => quote!(start.saturating_add(count as #ot)),
-            };
-            quote! {
-                /// Walks every page lazily, starting at the offset set on this builder (or 0),
-                /// and yields the items one by one. A page shorter than the page size, or an
-                /// empty page, ends the walk; the first error ends it too, and so does an
-                /// offset that cannot advance ([`crate::runtime::Error::Paging`]).
-                pub fn stream(self) -> crate::runtime::ItemStream<'a, #item, #err> {
-                    crate::runtime::paginate(self, |builder| async move {
-                        let start: #ot = builder.#offset.unwrap_or_default();
-                        let limit = builder.#limit;
-                        let page = builder.clone().send().await?;
-                        let count = page.len();
-                        let full = match limit {
-                            Some(limit) => count as f64 >= #limit_f64,
-                            None => true,
-                        };
-                        let next = if count > 0 && full {
-                            crate::runtime::Next::offset(start, #advanced, |o| Self { #offset: Some(o), ..builder })
-                        } else {
-                            crate::runtime::Next::end()
-                        };
-                        Ok((page, next))
-                    })
-                }
-            }
-        }
-        Pagination::Cursor {
-            cursor_param,
-            cursor_field,
-            has_more_field,
-            items_field,
-            cursor_optional,
-            has_more_optional,
-            items_optional,
-            item,
-        } => {
-            let item = ty(item, Place::Elsewhere);
-            let cp = ident(cursor_param);
-            let cf = ident(cursor_field);
-            let hf = ident(has_more_field);
-            let itf = ident(items_field);
-            let items = if *items_optional {
-                quote!(page.#itf.unwrap_or_default())
-            } else {
-                quote!(page.#itf)
-            };
-            let has_more = if *has_more_optional {
-                quote!(page.#hf.unwrap_or(false))
-            } else {
-                quote!(page.#hf)
-            };
-            let cursor = if *cursor_optional {
-                quote!(page.#cf)
-            } else {
-                quote!(Some(page.#cf))
-            };
-            quote! {
-                /// Walks every page lazily, following the cursor the server returns while it
-                /// says there is more, and yields the items one by one. The first error ends
-                /// the walk, and so does a cursor the server returned before or a missing one
-                /// while it says there is more ([`crate::runtime::Error::Paging`]).
-                pub fn stream(self) -> crate::runtime::ItemStream<'a, #item, #err> {
-                    crate::runtime::paginate(self, |builder| async move {
-                        let page = builder.clone().send().await?;
-                        let has_more = #has_more;
-                        let cursor = #cursor;
-                        let items = #items;
-                        let next = crate::runtime::Next::cursor(has_more, cursor, |c| Self { #cp: Some(c), ..builder });
-                        Ok((items, next))
-                    })
-                }
-            }
-        }
     }
 }

@@ -1,7 +1,8 @@
-//! Crate files: `Cargo.toml`, `lib.rs` (client entry points, servers, security schemes),
-//! `models.rs`, `apis/*.rs` and the hand-written runtime, each with its generated header.
+//! Emit: consumes the whole IR and renders the crate's files: `Cargo.toml`, `lib.rs` (client
+//! entry points, servers, security schemes), `models.rs`, `apis/*.rs` and the hand-written
+//! runtime, each with its generated header.
 
-use super::apis::{emit_builder, emit_group_head, Types};
+use super::apis::{emit_builder, emit_group_head};
 use super::models::emit_model;
 use super::{code, doc, doc_more, ident};
 use crate::ir::{Api, SchemeKind};
@@ -47,8 +48,6 @@ pub fn emit_crate<'a>(api: &'a Api, options: &Options) -> Vec<(String, FileConte
         options.spec_label, options.command
     ));
     let header_line = format!(" {header}");
-    let types: std::sync::Arc<Types<'a>> =
-        std::sync::Arc::new(api.types.iter().map(|t| (t.name.as_str(), t)).collect());
     let mut files = Vec::new();
     files.push((
         "Cargo.toml".to_string(),
@@ -79,29 +78,27 @@ pub fn emit_crate<'a>(api: &'a Api, options: &Options) -> Vec<(String, FileConte
         }));
     }
     for t in &api.types {
-        let types = types.clone();
-        models.push(Box::new(move || emit_model(t, &types)));
+        models.push(Box::new(move || emit_model(t)));
     }
     files.push(("src/models.rs".to_string(), FileContent::Rust(models)));
-    let mods = api.groups.iter().map(|g| {
-        let m = ident(&g.module);
-        let d = format!(
-            " {}",
-            crate::docs::doc_line(
-                g.doc
-                    .as_deref()
-                    .unwrap_or(&format!("Operations tagged {}.", code(&g.api_name)))
-            )
-        );
-        quote!(#[doc = #d] pub mod #m;)
-    });
-    let mods = quote!(#(#mods)*).to_string();
     {
         let header_line = header_line.clone();
         files.push((
             "src/apis/mod.rs".to_string(),
             FileContent::Rust(vec![Box::new(move || {
-                let mods: TokenStream = mods.parse().unwrap_or_default();
+                let mods = api.groups.iter().map(|g| {
+                    let m = ident(&g.module);
+                    let d = format!(
+                        " {}",
+                        crate::docs::doc_line(
+                            g.doc
+                                .as_deref()
+                                .unwrap_or(&format!("Operations tagged {}.", code(&g.api_name)))
+                        )
+                    );
+                    quote!(#[doc = #d] pub mod #m;)
+                });
+                let mods = quote!(#(#mods)*);
                 quote! {
                     #![doc = #header_line]
                     #![doc = ""]
@@ -115,9 +112,8 @@ pub fn emit_crate<'a>(api: &'a Api, options: &Options) -> Vec<(String, FileConte
         let mut pieces: Vec<Piece<'a>> = Vec::with_capacity(g.operations.len() + 1);
         {
             let header_line = header_line.clone();
-            let types = types.clone();
             pieces.push(Box::new(move || {
-                let head = emit_group_head(g, &types);
+                let head = emit_group_head(g);
                 let d = format!(" Operations tagged {}.", code(&g.api_name));
                 quote! {
                     #![doc = #header_line]
@@ -129,8 +125,7 @@ pub fn emit_crate<'a>(api: &'a Api, options: &Options) -> Vec<(String, FileConte
             }));
         }
         for op in &g.operations {
-            let types = types.clone();
-            pieces.push(Box::new(move || emit_builder(op, g, &types)));
+            pieces.push(Box::new(move || emit_builder(op, g)));
         }
         files.push((
             format!("src/apis/{}.rs", crate::naming::unraw(&g.module)),
@@ -204,16 +199,6 @@ fn toml_string(s: &str) -> String {
     out
 }
 
-/// A server URL as a base URL: variables take their defaults; relative URLs get a
-/// placeholder host the caller is expected to replace.
-fn absolute(url: &str) -> String {
-    if url.starts_with('/') || url.is_empty() {
-        format!("http://localhost{url}")
-    } else {
-        url.to_string()
-    }
-}
-
 fn lib_rs(api: &Api, header: &str) -> TokenStream {
     let header_line = format!(" {header}");
     let title = format!(" # {}", crate::docs::doc_line(&api.title));
@@ -232,12 +217,8 @@ fn lib_rs(api: &Api, header: &str) -> TokenStream {
     if !desc.is_empty() {
         desc.push(String::new());
     }
-    let servers: Vec<String> = if api.servers.is_empty() {
-        vec!["http://localhost".to_string()]
-    } else {
-        api.servers.iter().map(|s| absolute(s)).collect()
-    };
-    let default = &servers[0];
+    let servers = &api.servers;
+    let default = &api.base_url;
     // An autolink when the URL can be one; inline code otherwise.
     let shown = if default
         .chars()

@@ -1,8 +1,11 @@
 //! Emit: IR to Rust tokens and crate files. Reads the IR only; cannot fail on a valid IR.
 
 mod apis;
+mod constraints;
 pub mod krate;
 mod models;
+mod paging;
+mod send;
 
 pub use krate as krate_file;
 pub use krate::emit_crate;
@@ -55,11 +58,7 @@ pub(crate) fn ty(t: &Ty, place: Place) -> TokenStream {
             let inner = ty(inner, place);
             quote!(Box<#inner>)
         }
-        Ty::Named(n) if n.starts_with("::") => {
-            let path: syn::Path = syn::parse_str(n.trim_start_matches("::"))
-                .unwrap_or_else(|_| syn::parse_quote!(serde_json::Value));
-            quote!(#path)
-        }
+        Ty::Url => quote!(reqwest::Url),
         Ty::Named(n) => {
             let id = ident(n);
             match place {

@@ -1,22 +1,25 @@
-//! Models: one Rust item (plus impls) per named type of the IR.
+//! Emit: consumes the IR's named types and renders `models.rs`, one Rust item (plus impls)
+//! per type (constrained newtypes in `constraints`).
 
+use super::constraints::emit_newtype;
 use super::{code, doc, doc_more, ident, ty, Place};
 use crate::ir::{
-    AdditionalField, Constraints, Field, TaggedVariant, Ty, TypeDef, TypeKind, UntaggedVariant,
+    AdditionalField, Derive, Field, TaggedVariant, Ty, TypeDef, TypeKind, UntaggedVariant,
 };
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 /// The items of one type: its definition and impls.
-pub(crate) fn emit_model(t: &TypeDef, types: &super::apis::Types<'_>) -> TokenStream {
-    let kind_of = |n: &str| types.get(n).map(|d| &d.kind);
+pub(crate) fn emit_model(t: &TypeDef) -> TokenStream {
     let mut item = emit_type(t);
     // Scalar unions (an id that is a number or a string, say) can be path and query values,
-    // which need a text form.
-    if let TypeKind::Untagged { variants } = &t.kind {
-        if crate::ir::has_text_form(&Ty::Named(t.name.clone()), &kind_of) {
-            item.extend(untagged_display(&ident(&t.name), variants));
-        }
+    // which need a text form; lowering decided which.
+    if let TypeKind::Untagged {
+        variants,
+        display: true,
+    } = &t.kind
+    {
+        item.extend(untagged_display(&ident(&t.name), variants));
     }
     item
 }
@@ -33,7 +36,14 @@ fn emit_type(t: &TypeDef) -> TokenStream {
     match &t.kind {
         TypeKind::Struct { fields, additional } => {
             docs.extend(doc_more(&[format!("Schema: {}.", code(&t.pointer))]));
-            emit_struct(&name, docs, deprecated, fields, additional.as_ref())
+            emit_struct(
+                &name,
+                docs,
+                deprecated,
+                fields,
+                additional.as_ref(),
+                &t.derives,
+            )
         }
         TypeKind::StringEnum { values, default } => {
             emit_string_enum(&name, docs, deprecated, values, default.as_deref())
@@ -62,7 +72,7 @@ fn emit_type(t: &TypeDef) -> TokenStream {
             }
         }
         TypeKind::Newtype { inner, constraints } => {
-            emit_newtype(&t.name, docs, deprecated, inner, constraints)
+            emit_newtype(&t.name, docs, deprecated, inner, constraints, &t.derives)
         }
         TypeKind::Alias { target } => {
             let target = ty(target, Place::Models);
@@ -75,7 +85,7 @@ fn emit_type(t: &TypeDef) -> TokenStream {
         TypeKind::Tagged { property, variants } => {
             emit_tagged(&name, docs, deprecated, property, variants)
         }
-        TypeKind::Untagged { variants } => emit_untagged(&name, docs, deprecated, variants),
+        TypeKind::Untagged { variants, .. } => emit_untagged(&name, docs, deprecated, variants),
     }
 }
 
@@ -85,9 +95,9 @@ fn emit_struct(
     deprecated: TokenStream,
     fields: &[Field],
     additional: Option<&AdditionalField>,
+    derives: &[Derive],
 ) -> TokenStream {
-    let all_optional = fields.iter().all(|f| matches!(f.ty, Ty::Option(_)));
-    let default = if all_optional {
+    let default = if derives.contains(&Derive::Default) {
         quote!(Default,)
     } else {
         quote!()
@@ -265,262 +275,6 @@ fn emit_string_enum(
             }
         }
         #default_impl
-    }
-}
-
-/// The call that checks a value against constraints, as an expression of type
-/// `Result<(), String>`. `value` is an expression of the inner type, by reference for strings.
-pub(crate) fn check_call(inner: &Ty, constraints: &Constraints, value: TokenStream) -> TokenStream {
-    let opt_u64 = |v: Option<u64>| match v {
-        Some(n) => {
-            let l = Literal::u64_unsuffixed(n);
-            quote!(Some(#l))
-        }
-        None => quote!(None),
-    };
-    let opt_f64 = |v: Option<f64>| match v {
-        Some(n) => {
-            let l = Literal::f64_unsuffixed(n);
-            quote!(Some(#l))
-        }
-        None => quote!(None),
-    };
-    let opt_i128 = |v: Option<f64>| match v {
-        Some(n) => {
-            let l = Literal::i128_unsuffixed(n as i128);
-            quote!(Some(#l))
-        }
-        None => quote!(None),
-    };
-    let exmin = constraints.exclusive_minimum;
-    let exmax = constraints.exclusive_maximum;
-    match inner {
-        Ty::String => {
-            let min = opt_u64(constraints.min_length);
-            let max = opt_u64(constraints.max_length);
-            let pattern = match &constraints.pattern {
-                Some(p) => quote! {
-                    Some({
-                        static PATTERN: std::sync::OnceLock<crate::runtime::Pattern> = std::sync::OnceLock::new();
-                        (&PATTERN, #p)
-                    })
-                },
-                None => quote!(None),
-            };
-            quote!(crate::runtime::check_string(#value, #min, #max, #pattern))
-        }
-        Ty::Int { .. } => {
-            let min = opt_i128(constraints.minimum);
-            let max = opt_i128(constraints.maximum);
-            let mult = opt_i128(constraints.multiple_of);
-            quote!(crate::runtime::check_integer(i128::from(#value), #min, #max, #exmin, #exmax, #mult))
-        }
-        Ty::Float { .. } => {
-            let min = opt_f64(constraints.minimum);
-            let max = opt_f64(constraints.maximum);
-            let mult = opt_f64(constraints.multiple_of);
-            let as_f64 = if *inner == (Ty::Float { bits: 64 }) {
-                value
-            } else {
-                quote!(f64::from(#value))
-            };
-            quote!(crate::runtime::check_number(#as_f64, #min, #max, #exmin, #exmax, #mult))
-        }
-        Ty::Vec(_) => {
-            let min = opt_u64(constraints.min_items);
-            let max = opt_u64(constraints.max_items);
-            quote!(crate::runtime::check_items(#value.len(), #min, #max, true))
-        }
-        _ => quote!(Ok::<(), String>(())),
-    }
-}
-
-fn describe(constraints: &Constraints) -> Vec<String> {
-    let mut out = Vec::new();
-    if let Some(p) = &constraints.pattern {
-        out.push(format!("Pattern: {}.", code(p)));
-    }
-    if let Some(n) = constraints.min_length {
-        out.push(format!("Minimum length: {n}."));
-    }
-    if let Some(n) = constraints.max_length {
-        out.push(format!("Maximum length: {n}."));
-    }
-    if let Some(n) = constraints.minimum {
-        out.push(format!(
-            "Minimum: {n}{}.",
-            if constraints.exclusive_minimum {
-                " (exclusive)"
-            } else {
-                ""
-            }
-        ));
-    }
-    if let Some(n) = constraints.maximum {
-        out.push(format!(
-            "Maximum: {n}{}.",
-            if constraints.exclusive_maximum {
-                " (exclusive)"
-            } else {
-                ""
-            }
-        ));
-    }
-    if let Some(n) = constraints.multiple_of {
-        out.push(format!("Multiple of: {n}."));
-    }
-    if let Some(n) = constraints.min_items {
-        out.push(format!("Minimum items: {n}."));
-    }
-    if let Some(n) = constraints.max_items {
-        out.push(format!("Maximum items: {n}."));
-    }
-    out
-}
-
-fn emit_newtype(
-    type_name: &str,
-    mut docs: TokenStream,
-    deprecated: TokenStream,
-    inner: &Ty,
-    constraints: &Constraints,
-) -> TokenStream {
-    let name = ident(type_name);
-    docs.extend(doc_more(&describe(constraints)));
-    let inner_t = ty(inner, Place::Models);
-    let is_string = *inner == Ty::String;
-    let is_int = matches!(inner, Ty::Int { .. });
-    let is_vec = matches!(inner, Ty::Vec(_));
-    let derives = if is_string {
-        quote!(#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)])
-    } else if is_int {
-        quote!(#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)])
-    } else if is_vec {
-        quote!(#[derive(Debug, Clone, PartialEq, Serialize)])
-    } else {
-        quote!(#[derive(Debug, Clone, Copy, PartialEq, PartialOrd, Serialize)])
-    };
-    let value_ref = if is_string {
-        quote!(&value)
-    } else {
-        quote!(value)
-    };
-    let check = check_call(inner, constraints, value_ref);
-    let tn = type_name;
-    let (new_sig, new_conv) = if is_string {
-        (
-            quote!(value: impl Into<String>),
-            quote!(let value = value.into();),
-        )
-    } else {
-        (quote!(value: #inner_t), quote!())
-    };
-    let accessors = if is_string {
-        quote! {
-            /// The value as a string slice.
-            pub fn as_str(&self) -> &str {
-                &self.0
-            }
-            /// The wrapped value.
-            pub fn into_inner(self) -> String {
-                self.0
-            }
-        }
-    } else if is_vec {
-        quote! {
-            /// The items.
-            pub fn as_slice(&self) -> &[<#inner_t as IntoIterator>::Item] {
-                &self.0
-            }
-            /// The wrapped value.
-            pub fn into_inner(self) -> #inner_t {
-                self.0
-            }
-        }
-    } else {
-        quote! {
-            /// The wrapped value.
-            pub fn get(self) -> #inner_t {
-                self.0
-            }
-        }
-    };
-    let str_impls = if is_string {
-        quote! {
-            impl TryFrom<&str> for #name {
-                type Error = ValidationError;
-                fn try_from(value: &str) -> Result<Self, Self::Error> {
-                    Self::new(value)
-                }
-            }
-            impl std::str::FromStr for #name {
-                type Err = ValidationError;
-                fn from_str(value: &str) -> Result<Self, Self::Err> {
-                    Self::new(value)
-                }
-            }
-            impl AsRef<str> for #name {
-                fn as_ref(&self) -> &str {
-                    &self.0
-                }
-            }
-            impl std::fmt::Display for #name {
-                fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                    f.write_str(&self.0)
-                }
-            }
-        }
-    } else if is_vec {
-        quote!()
-    } else {
-        quote! {
-            impl std::str::FromStr for #name {
-                type Err = ValidationError;
-                fn from_str(value: &str) -> Result<Self, Self::Err> {
-                    let parsed: #inner_t = value.trim().parse().map_err(|e| ValidationError::new(#tn, format!("not a number: {e}")))?;
-                    Self::new(parsed)
-                }
-            }
-            impl std::fmt::Display for #name {
-                fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                    std::fmt::Display::fmt(&self.0, f)
-                }
-            }
-        }
-    };
-    quote! {
-        #docs
-        #deprecated
-        #derives
-        #[serde(transparent)]
-        pub struct #name(#inner_t);
-        impl #name {
-            /// Checks `value` against the schema's constraints.
-            pub fn new(#new_sig) -> Result<Self, ValidationError> {
-                #new_conv
-                #check.map_err(|reason| ValidationError::new(#tn, reason))?;
-                Ok(Self(value))
-            }
-            #accessors
-        }
-        impl TryFrom<#inner_t> for #name {
-            type Error = ValidationError;
-            fn try_from(value: #inner_t) -> Result<Self, Self::Error> {
-                Self::new(value)
-            }
-        }
-        impl From<#name> for #inner_t {
-            fn from(value: #name) -> Self {
-                value.0
-            }
-        }
-        #str_impls
-        impl<'de> Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = <#inner_t>::deserialize(deserializer)?;
-                Self::new(value).map_err(serde::de::Error::custom)
-            }
-        }
     }
 }
 

@@ -1,12 +1,24 @@
-//! Lower: an `openapiv3::OpenAPI` into the IR. Resolves references, chooses every Rust
-//! name once, and gathers diagnostics instead of stopping at the first problem.
+//! Lower: consumes a loaded `openapiv3::OpenAPI` and produces the IR. Resolves references,
+//! chooses every Rust name once, and gathers diagnostics instead of stopping at the first
+//! problem; runs the passes of its modules in order.
 
+mod bodies;
+mod decisions;
+mod objects;
 mod operations;
+mod paging;
+mod parameters;
+mod recursion;
+mod response_match;
+mod responses;
+mod scalars;
 mod schemas;
+mod security;
+mod unions;
 
 pub use operations::METHODS;
 
-use crate::diagnostics::{child, Diagnostics};
+use crate::diagnostics::Diagnostics;
 use crate::ir::{Api, TypeDef};
 use crate::naming::{self, Scope};
 pub(crate) use crate::pointer::unescape_token;
@@ -20,20 +32,28 @@ pub fn lower(api: &OpenAPI) -> (Option<Api>, Diagnostics) {
     cx.lower_components();
     cx.break_alias_cycles();
     let security_schemes = cx.lower_security_schemes();
-    let groups = cx.lower_operations(&security_schemes);
+    let mut groups = cx.lower_operations(&security_schemes);
     cx.break_alias_cycles();
     cx.box_recursive_fields();
-    let Lowerer { types, diags, .. } = cx;
+    let Lowerer {
+        mut types, diags, ..
+    } = cx;
+    decisions::decide(&mut types, &mut groups);
     if diags.has_errors() {
         return (None, diags);
     }
     let mut types: Vec<TypeDef> = types.into_values().collect();
     types.sort_by(|a, b| a.name.cmp(&b.name));
+    let mut servers: Vec<String> = api.servers.iter().map(server_url).collect();
+    if servers.is_empty() {
+        servers.push(PLACEHOLDER_HOST.to_string());
+    }
     let ir = Api {
         title: api.info.title.clone(),
         version: api.info.version.clone(),
         description: api.info.description.clone(),
-        servers: api.servers.iter().map(server_url).collect(),
+        base_url: servers[0].clone(),
+        servers,
         types,
         security_schemes,
         groups,
@@ -80,76 +100,15 @@ impl<'a> Lowerer<'a> {
             chain_tables: BTreeMap::new(),
         }
     }
-
-    fn lower_security_schemes(&mut self) -> Vec<crate::ir::SecurityScheme> {
-        use crate::ir::SchemeKind;
-        use openapiv3::{APIKeyLocation, ReferenceOr, SecurityScheme as S};
-        let mut out = Vec::new();
-        let Some(components) = &self.api.components else {
-            return out;
-        };
-        let mut setters = naming::scope(&[
-            naming::reserved::CLIENT_BUILDER_METHODS,
-            naming::reserved::DERIVED_METHODS,
-        ]);
-        let mut names: Vec<&String> = components.security_schemes.keys().collect();
-        names.sort();
-        for name in names {
-            let at = crate::diagnostics::pointer(&["components", "securitySchemes", name]);
-            let scheme = match &components.security_schemes[name] {
-                ReferenceOr::Item(s) => s,
-                ReferenceOr::Reference { .. } => {
-                    self.diags.error(
-                        at,
-                        "a `$ref` security scheme is not supported; define it inline",
-                    );
-                    continue;
-                }
-            };
-            let (kind, doc) = match scheme {
-                S::APIKey {
-                    location,
-                    name: param,
-                    description,
-                    ..
-                } => (
-                    match location {
-                        APIKeyLocation::Query => SchemeKind::ApiKeyQuery(param.clone()),
-                        APIKeyLocation::Header => SchemeKind::ApiKeyHeader(param.clone()),
-                        APIKeyLocation::Cookie => SchemeKind::ApiKeyCookie(param.clone()),
-                    },
-                    description.clone(),
-                ),
-                S::HTTP {
-                    scheme,
-                    description,
-                    ..
-                } => match scheme.to_ascii_lowercase().as_str() {
-                    "bearer" => (SchemeKind::Bearer, description.clone()),
-                    "basic" => (SchemeKind::Basic, description.clone()),
-                    other => {
-                        self.diags.warning(child(&at, "scheme"), format!("http scheme `{other}` is not supported; operations that need only it can be called without credentials"));
-                        continue;
-                    }
-                },
-                // OAuth2 and OpenID Connect end in a bearer access token; obtaining the token
-                // is the caller's business.
-                S::OAuth2 { description, .. } | S::OpenIDConnect { description, .. } => {
-                    (SchemeKind::Bearer, description.clone())
-                }
-            };
-            out.push(crate::ir::SecurityScheme {
-                api_name: name.clone(),
-                setter: setters.claim_snake(name, "scheme"),
-                kind,
-                doc,
-            });
-        }
-        out
-    }
 }
 
 /// A server URL with its `{variables}` replaced by their defaults.
+/// The host of relative server URLs (and of a document without servers), which the caller
+/// is expected to replace.
+const PLACEHOLDER_HOST: &str = "http://localhost";
+
+/// A server URL as a base URL: variables take their defaults; a relative URL gets the
+/// placeholder host.
 fn server_url(server: &openapiv3::Server) -> String {
     let mut url = server.url.clone();
     if let Some(vars) = &server.variables {
@@ -157,7 +116,11 @@ fn server_url(server: &openapiv3::Server) -> String {
             url = url.replace(&format!("{{{name}}}"), &var.default);
         }
     }
-    url
+    if url.starts_with('/') || url.is_empty() {
+        format!("{PLACEHOLDER_HOST}{url}")
+    } else {
+        url
+    }
 }
 
 /// Names of component schemas that some operation sends as `multipart/form-data`.
@@ -333,5 +296,56 @@ impl<'a> Lowerer<'a> {
             End::Missing(missing) => Err(Unresolved::Missing(missing.to_string())),
             End::Cycle(c) => Err(Unresolved::Cycle(table.cycles[*c].clone())),
         }
+    }
+}
+#[cfg(test)]
+mod tests {
+
+    /// An object query parameter in a style the generator does not write falls back to
+    /// `form`, and says so.
+    #[test]
+    fn object_query_style_fallback_is_a_warning() {
+        let (api, diags) = crate::lower_text(
+            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /items:\n    get:\n      \
+             operationId: listItems\n      parameters:\n        - name: filter\n          in: query\n          \
+             style: pipeDelimited\n          schema: {type: object, properties: {a: {type: string}}}\n      \
+             responses:\n        '204': {description: ok}\n",
+        )
+        .unwrap();
+        let p = &api.groups[0].operations[0].params[0];
+        assert_eq!(
+            p.query,
+            Some(crate::ir::QueryEncoding::Object(
+                crate::ir::ObjectStyle::FormExploded
+            ))
+        );
+        let text = diags.to_string();
+        assert!(
+            text.contains("/paths/~1items/get/parameters/0/style")
+                && text.contains("query style `PipeDelimited` is sent as `form`"),
+            "{text}"
+        );
+    }
+
+    /// Offset paging divides by the page size, so a limit that is not a number is refused
+    /// with a warning rather than emitted as a conversion that does not compile.
+    #[test]
+    fn offset_paging_needs_a_numeric_limit() {
+        let (api, diags) = crate::lower_text(
+            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /items:\n    get:\n      \
+             operationId: listItems\n      x-pagination: {style: offset, limitParam: limit, offsetParam: offset}\n      \
+             parameters:\n        - {name: limit, in: query, schema: {type: string}}\n        \
+             - {name: offset, in: query, schema: {type: integer}}\n      \
+             responses:\n        '200':\n          description: ok\n          content:\n            \
+             application/json:\n              schema: {type: array, items: {type: string}}\n",
+        )
+        .unwrap();
+        let op = &api.groups[0].operations[0];
+        assert!(op.pagination.is_none());
+        let text = diags.to_string();
+        assert!(
+            text.contains("offset paging needs a numeric limit parameter"),
+            "{text}"
+        );
     }
 }

@@ -99,16 +99,26 @@ fn check_integer_and_items_constraints() {
         Ok(())
     );
     assert_eq!(
-        check_items(0, Some(1), None, true),
+        check_items::<u8>(&[], Some(1), None, true),
         Err("must have at least 1 item".into())
     );
     assert_eq!(
-        check_items(3, None, Some(2), true),
+        check_items(&[1, 2, 3], None, Some(2), true),
         Err("must have at most 2 items".into())
     );
+    assert_eq!(check_items(&[1, 2], Some(1), Some(2), true), Ok(()));
+}
+
+#[test]
+fn unique_items_are_checked_only_when_the_schema_asks() {
     assert_eq!(
-        check_items(2, Some(1), Some(2), false),
+        check_items(&["a", "b", "a"], None, None, true),
         Err("items must be unique".into())
     );
-    assert_eq!(check_items(2, Some(1), Some(2), true), Ok(()));
+    assert_eq!(check_items(&["a", "b", "a"], None, None, false), Ok(()));
+    assert_eq!(check_items(&[1.5, 2.5], None, None, true), Ok(()));
+    assert_eq!(
+        check_items(&[1.5, 1.5], None, None, true),
+        Err("items must be unique".into())
+    );
 }

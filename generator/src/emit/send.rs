@@ -1,0 +1,371 @@
+//! Emit: consumes an operation of the IR and renders its request builder's `send` (and
+//! `send_with_headers`): checks, path, query, headers, cookies, body, and the response match.
+
+use super::constraints::check_call;
+use super::{ident, ty, Place};
+use crate::ir::{
+    ArgKind, BodyMedia, ObjectStyle, Operation, Outcome, ParamLocation, Part, PartKind, Pass,
+    PathSegment, PathText, QueryEncoding, ResponseKind, StatusMatch, StatusPattern, Success, Ty,
+};
+use crate::naming::unraw;
+use proc_macro2::{Ident, Literal, TokenStream};
+use quote::{format_ident, quote};
+
+pub(super) fn emit_send(op: &Operation) -> TokenStream {
+    let ok = success_ty(op);
+    let err = ty(&op.error_ty, Place::Elsewhere);
+    let mut prelude = Vec::new();
+    let mut wire = Vec::new();
+    let mut cookies = Vec::new();
+    // Take every parameter out of the builder, validating as we go, so nothing is sent
+    // when any argument is bad.
+    for p in &op.params {
+        let id = ident(&p.name);
+        let api = &p.api_name;
+        match (p.arg, p.required) {
+            (ArgKind::Validated, true) => prelude.push(quote!(let #id = self.#id.map_err(|reason| Error::InvalidArgument { name: #api, reason })?;)),
+            (ArgKind::Validated, false) => prelude.push(quote!(let #id = self.#id.transpose().map_err(|reason| Error::InvalidArgument { name: #api, reason })?;)),
+            (ArgKind::Into, _) => prelude.push(quote!(let #id = self.#id;)),
+        }
+        if let Some(pass) = p.check_pass {
+            let value_ref = match pass {
+                Pass::Borrow => quote!(value),
+                Pass::Copy => quote!(*value),
+            };
+            let check = check_call(&p.ty, &p.constraints, value_ref);
+            if p.required {
+                prelude.push(quote! {
+                    {
+                        let value = &#id;
+                        #check.map_err(|reason| Error::InvalidArgument { name: #api, reason })?;
+                    }
+                });
+            } else {
+                prelude.push(quote! {
+                    if let Some(value) = &#id {
+                        #check.map_err(|reason| Error::InvalidArgument { name: #api, reason })?;
+                    }
+                });
+            }
+        }
+        let is_array = matches!(p.ty, Ty::Vec(_));
+        match p.location {
+            ParamLocation::Path => {}
+            ParamLocation::Query => {
+                if let Some(q) = p.query {
+                    wire.push(query_value(q, &id, api, p.required));
+                }
+            }
+            ParamLocation::Header => wire.push(match (is_array, p.required) {
+                (true, true) => quote!(request.header(#api, crate::runtime::join_comma(&#id));),
+                (true, false) => quote!(if let Some(values) = &#id { request.header(#api, crate::runtime::join_comma(values)); }),
+                (false, true) => quote!(request.header(#api, #id);),
+                (false, false) => quote!(if let Some(value) = &#id { request.header(#api, value); }),
+            }),
+            ParamLocation::Cookie => cookies.push(match (is_array, p.required) {
+                (true, true) => quote!(cookies.push(format!("{}={}", #api, crate::runtime::join_comma(&#id)));),
+                (true, false) => quote!(if let Some(values) = &#id { cookies.push(format!("{}={}", #api, crate::runtime::join_comma(values))); }),
+                (false, true) => quote!(cookies.push(format!("{}={}", #api, #id));),
+                (false, false) => quote!(if let Some(value) = &#id { cookies.push(format!("{}={}", #api, value)); }),
+            }),
+        }
+    }
+    if !cookies.is_empty() {
+        wire.push(quote! {
+            let mut cookies: Vec<String> = Vec::new();
+            #(#cookies)*
+            if !cookies.is_empty() {
+                request.header("Cookie", cookies.join("; "));
+            }
+        });
+    }
+    // The path: literal pieces with encoded parameters between them, bound to locals first
+    // so the format string names them.
+    let mut fmt = String::new();
+    let mut segments = Vec::new();
+    for segment in &op.path_segments {
+        match segment {
+            PathSegment::Literal(text) => {
+                fmt.push_str(&text.replace('{', "{{").replace('}', "}}"));
+            }
+            PathSegment::Param { param, local, text } => {
+                fmt.push('{');
+                fmt.push_str(unraw(local));
+                fmt.push('}');
+                let id = ident(param);
+                let local = ident(local);
+                let text = path_text(*text, quote!(#id));
+                segments.push(quote!(let #local = crate::runtime::encode_path_segment(#text);));
+            }
+        }
+    }
+    let path_expr = if segments.is_empty() {
+        quote!(#fmt.to_string())
+    } else {
+        quote!(format!(#fmt))
+    };
+    prelude.extend(segments);
+    let method = format_ident!("{}", op.method);
+    let body = op.body.as_ref().map(|b| {
+        let set = |v: TokenStream| match b.media {
+            BodyMedia::Json => quote!(request.json_body(&#v).map_err(Error::into_typed)?;),
+            BodyMedia::Text => quote!(request.text_body(#v);),
+            BodyMedia::Form => quote!(request.form_body(crate::runtime::form_pairs(&#v).map_err(Error::into_typed)?);),
+            BodyMedia::Bytes => {
+                let ct = &b.content_type;
+                quote!(request.bytes_body(#v, #ct);)
+            }
+            BodyMedia::Multipart => multipart_parts(&b.parts, v),
+        };
+        if b.required {
+            set(quote!(self.body))
+        } else {
+            let s = set(quote!(body));
+            quote!(if let Some(body) = self.body { #s })
+        }
+    });
+    let security = if op.security.is_empty() {
+        quote!()
+    } else {
+        let alts = op.security.iter().map(|alt| quote!(&[#(#alt),*]));
+        quote!(request.security(&[#(#alts),*]);)
+    };
+    let accept = if op.accept.is_empty() {
+        quote!()
+    } else {
+        let a = op.accept.join(", ");
+        quote!(request.accept(#a);)
+    };
+    // Response arms, as lowering ordered them.
+    let outcome = |o: &Outcome| match o {
+        Outcome::Success(kind) => decode(kind),
+        Outcome::Variant { of, name, kind } => {
+            let (e, vid, d) = (ident(of), ident(name), decode(kind));
+            if kind.ty() == Ty::Unit {
+                quote!(#d.map(|()| #e::#vid))
+            } else {
+                quote!(#d.map(#e::#vid))
+            }
+        }
+        Outcome::ApiError => quote!(Err(response.api_error())),
+        Outcome::ApiErrorEmpty => quote!(Err(response.api_error_empty())),
+        Outcome::Unexpected => quote!(Err(response.unexpected())),
+    };
+    let arms = op.responses.arms.iter().map(|arm| {
+        let pats = arm.statuses.iter().map(|s| status_pattern(*s));
+        let o = outcome(&arm.outcome);
+        quote!(#(#pats)|* => #o,)
+    });
+    let otherwise = outcome(&op.responses.otherwise);
+    let fallback = quote!(_ => #otherwise,);
+    let mut send_doc = vec![" Sends the request and decodes the response.".to_string()];
+    let statuses: Vec<String> = op
+        .errors
+        .iter()
+        .map(|e| match e.status {
+            StatusMatch::Code(n) => n.to_string(),
+            StatusMatch::Range(n) => format!("{n}XX"),
+            StatusMatch::Default => "any other status".to_string(),
+        })
+        .collect();
+    if !statuses.is_empty() {
+        send_doc.push(String::new());
+        send_doc.push(format!(
+            " Documented error statuses ({}) come back as [`Error::Api`].",
+            statuses.join(", ")
+        ));
+    }
+    let mut_kw = if wire.is_empty() && body.is_none() && security.is_empty() && accept.is_empty() {
+        quote!()
+    } else {
+        quote!(mut)
+    };
+    let request_and_response = quote! {
+        #(#prelude)*
+        let #mut_kw request = Request::new(reqwest::Method::#method, #path_expr);
+        #(#wire)*
+        #body
+        #security
+        #accept
+        let response = self.client.execute(request).await.map_err(Error::into_typed)?;
+    };
+    let decode = quote! {
+        match response.status().as_u16() {
+            #(#arms)*
+            #fallback
+        }
+    };
+    let Some(headers) = &op.response_headers else {
+        let send_doc = send_doc.iter().map(|l| quote!(#[doc = #l]));
+        return quote! {
+            #(#send_doc)*
+            pub async fn send(self) -> Result<#ok, Error<#err>> {
+                #request_and_response
+                #decode
+            }
+        };
+    };
+    // With declared response headers: `send_with_headers` does the work; `send` keeps the
+    // common case short.
+    let hname = ident(&headers.name);
+    let reads = headers.fields.iter().map(|h| {
+        let l = ident(&h.local);
+        let api = &h.api_name;
+        quote!(let #l = response.header_value(#api);)
+    });
+    let fields = headers.fields.iter().map(|h| {
+        let id = ident(&h.name);
+        let l = ident(&h.local);
+        quote!(#id: #l?,)
+    });
+    send_doc.push(String::new());
+    send_doc.push(format!(
+        " [`Self::send_with_headers`] also returns the declared response headers ([`{}`]).",
+        headers.name
+    ));
+    let send_doc = send_doc.iter().map(|l| quote!(#[doc = #l]));
+    let with_doc = format!(" Like [`Self::send`], and also returns the response headers the document declares ([`{}`]).", headers.name);
+    quote! {
+        #(#send_doc)*
+        pub async fn send(self) -> Result<#ok, Error<#err>> {
+            self.send_with_headers().await.map(|(value, _)| value)
+        }
+
+        #[doc = #with_doc]
+        pub async fn send_with_headers(self) -> Result<(#ok, #hname), Error<#err>> {
+            #request_and_response
+            // Read before the body consumes the response, report after the status: a bad
+            // header on an error response should not hide the error.
+            #(#reads)*
+            let value = #decode?;
+            Ok((value, #hname { #(#fields)* }))
+        }
+    }
+}
+
+pub(super) fn success_ty(op: &Operation) -> TokenStream {
+    match &op.success {
+        Success::Single { kind, .. } => ty(&kind.ty(), Place::Elsewhere),
+        Success::Multi { name, .. } => {
+            let id = ident(name);
+            quote!(#id)
+        }
+    }
+}
+
+pub(super) fn decode(kind: &ResponseKind) -> TokenStream {
+    match kind {
+        ResponseKind::Json(_) => quote!(response.json()),
+        ResponseKind::Text => quote!(response.text()),
+        ResponseKind::TextLines => quote!(response.text_lines()),
+        ResponseKind::TextParsed(_) => quote!(response.parse_text()),
+        ResponseKind::Bytes => quote!(Ok(response.into_bytes())),
+        ResponseKind::Empty => quote!(response.empty()),
+        ResponseKind::Redirect => quote!(response.redirect_location()),
+    }
+}
+
+pub(super) fn status_pattern(s: StatusPattern) -> TokenStream {
+    match s {
+        StatusPattern::Code(n) => {
+            let l = Literal::u16_unsuffixed(n);
+            quote!(#l)
+        }
+        StatusPattern::Range { low, high } => {
+            let (lo, hi) = (Literal::u16_unsuffixed(low), Literal::u16_unsuffixed(high));
+            quote!(#lo..=#hi)
+        }
+    }
+}
+
+/// Writes a query parameter the way lowering chose.
+pub(super) fn query_value(q: QueryEncoding, id: &Ident, api: &str, required: bool) -> TokenStream {
+    match q {
+        QueryEncoding::Object(style) => {
+            let style = match style {
+                ObjectStyle::DeepObject => quote!(DeepObject),
+                ObjectStyle::FormExploded => quote!(FormExploded),
+                ObjectStyle::Form => quote!(Form),
+            };
+            if required {
+                quote!(request.query_object(#api, &#id, crate::runtime::ObjectStyle::#style).map_err(Error::into_typed)?;)
+            } else {
+                quote!(if let Some(value) = &#id { request.query_object(#api, value, crate::runtime::ObjectStyle::#style).map_err(Error::into_typed)?; })
+            }
+        }
+        QueryEncoding::JsonText | QueryEncoding::JsonTextList { .. } => {
+            let text = match q {
+                QueryEncoding::JsonTextList { explode } => {
+                    quote!(let texts: Vec<String> = values.iter().map(crate::runtime::json_text).collect(); request.query_array(#api, &texts, #explode);)
+                }
+                _ => quote!(request.query(#api, crate::runtime::json_text(values));),
+            };
+            if required {
+                quote!({ let values = &#id; #text })
+            } else {
+                quote!(if let Some(values) = &#id { #text })
+            }
+        }
+        QueryEncoding::List { explode } => {
+            if required {
+                quote!(request.query_array(#api, &#id, #explode);)
+            } else {
+                quote!(if let Some(values) = &#id { request.query_array(#api, values, #explode); })
+            }
+        }
+        QueryEncoding::Value => {
+            if required {
+                quote!(request.query(#api, #id);)
+            } else {
+                quote!(request.query_opt(#api, #id.as_ref());)
+            }
+        }
+    }
+}
+
+/// Builds a multipart body from the parts lowering chose.
+pub(super) fn multipart_parts(parts: &[Part], value: TokenStream) -> TokenStream {
+    let adds = parts.iter().map(|part| {
+        let api = &part.api_name;
+        let add = |v: TokenStream| match &part.kind {
+            PartKind::File(ct) => quote!(form.file(#api, #v, #ct);),
+            PartKind::Files(ct) => quote!(for item in #v { form.file(#api, item, #ct); }),
+            PartKind::Texts => quote!(for item in #v { form.text(#api, item); }),
+            PartKind::Text => quote!(form.text(#api, #v);),
+            PartKind::Json => quote!(form.json(#api, #v).map_err(Error::into_typed)?;),
+        };
+        match &part.field {
+            // The whole body is the part.
+            None => add(quote!(&#value)),
+            Some(field) => {
+                let id = ident(field);
+                if part.optional {
+                    let a = add(quote!(value));
+                    quote!(if let Some(value) = &body.#id { #a })
+                } else {
+                    add(quote!(&body.#id))
+                }
+            }
+        }
+    });
+    let bind = if parts.iter().any(|p| p.field.is_some()) || parts.is_empty() {
+        quote!(let body = &#value;)
+    } else {
+        quote!()
+    };
+    quote! {
+        #bind
+        let mut form = crate::runtime::Multipart::new();
+        #(#adds)*
+        request.multipart_body(form);
+    }
+}
+
+/// A `&str` view of a path parameter, as lowering decided.
+pub(super) fn path_text(how: PathText, value: TokenStream) -> TokenStream {
+    match how {
+        PathText::Borrow => quote!(&#value),
+        PathText::AsStr => quote!(#value.as_str()),
+        PathText::Display => quote!(&#value.to_string()),
+    }
+}

@@ -1,0 +1,151 @@
+//! Lower, last pass: consumes the finished types and operation groups and fills in the
+//! decisions that depend on what a named type stands for (argument kinds, path segment
+//! text, multipart parts, `Display` for untagged unions, derived traits) or on final names
+//! (the response match), so emission looks nothing up.
+
+use crate::ir::{
+    has_text_form, ArgKind, Body, BodyMedia, Derive, Group, Part, PartKind, PathSegment, PathText,
+    Ty, TypeDef, TypeKind,
+};
+use std::collections::BTreeMap;
+
+/// The content type of file parts: the document gives none.
+const FILE_CONTENT_TYPE: &str = "application/octet-stream";
+
+/// The part name of a multipart body that is one bare binary string: the document gives none.
+const BARE_FILE_PART: &str = "file";
+
+/// Fills in every decision of `types` and `groups` that needs the final type table.
+pub(crate) fn decide(types: &mut BTreeMap<String, TypeDef>, groups: &mut [Group]) {
+    let display: Vec<String> = {
+        let kind_of = |n: &str| types.get(n).map(|d| &d.kind);
+        types
+            .values()
+            .filter(|t| matches!(t.kind, TypeKind::Untagged { .. }))
+            .filter(|t| has_text_form(&Ty::Named(t.name.clone()), &kind_of))
+            .map(|t| t.name.clone())
+            .collect()
+    };
+    for name in display {
+        if let Some(TypeKind::Untagged { display, .. }) = types.get_mut(&name).map(|t| &mut t.kind)
+        {
+            *display = true;
+        }
+    }
+    for t in types.values_mut() {
+        t.derives = derives(&t.kind);
+    }
+    let kinds = Kinds(types);
+    for op in groups.iter_mut().flat_map(|g| g.operations.iter_mut()) {
+        for p in &mut op.params {
+            p.arg = kinds.arg_kind(&p.ty);
+        }
+        for segment in &mut op.path_segments {
+            if let PathSegment::Param { param, text, .. } = segment {
+                if let Some(p) = op.params.iter().find(|p| p.name == *param) {
+                    *text = kinds.path_text(&p.ty);
+                }
+            }
+        }
+        op.responses = super::response_match::response_match(&op.success, &op.errors, &op.error_ty);
+        if let Some(body) = op.body.as_mut().filter(|b| b.media == BodyMedia::Multipart) {
+            body.parts = kinds.parts(body);
+        }
+    }
+}
+
+/// Structs whose fields are all optional have a `Default`; newtypes derive what their inner
+/// type allows.
+fn derives(kind: &TypeKind) -> Vec<Derive> {
+    use Derive::*;
+    match kind {
+        TypeKind::Struct { fields, .. } if fields.iter().all(|f| matches!(f.ty, Ty::Option(_))) => {
+            vec![Default]
+        }
+        TypeKind::Newtype { inner, .. } => match inner {
+            Ty::String => vec![Eq, Hash, PartialOrd, Ord],
+            Ty::Int { .. } => vec![Copy, Eq, Hash, PartialOrd, Ord],
+            Ty::Vec(_) => Vec::new(),
+            _ => vec![Copy, PartialOrd],
+        },
+        _ => Vec::new(),
+    }
+}
+
+struct Kinds<'t>(&'t BTreeMap<String, TypeDef>);
+
+impl Kinds<'_> {
+    fn kind(&self, ty: &Ty) -> Option<&TypeKind> {
+        match ty {
+            Ty::Named(n) => self.0.get(n).map(|d| &d.kind),
+            _ => None,
+        }
+    }
+
+    fn text_form(&self, ty: &Ty) -> bool {
+        has_text_form(ty, &|n: &str| self.0.get(n).map(|d| &d.kind))
+    }
+
+    /// Validated newtypes (through aliases) are taken with `TryInto`; the rest with `Into`.
+    fn arg_kind(&self, ty: &Ty) -> ArgKind {
+        match self.kind(ty) {
+            Some(TypeKind::Newtype { .. }) => ArgKind::Validated,
+            Some(TypeKind::Alias { target }) => self.arg_kind(target),
+            _ => ArgKind::Into,
+        }
+    }
+
+    fn path_text(&self, ty: &Ty) -> PathText {
+        if *ty == Ty::String {
+            return PathText::Borrow;
+        }
+        match self.kind(ty) {
+            Some(TypeKind::StringEnum { .. })
+            | Some(TypeKind::Newtype {
+                inner: Ty::String, ..
+            }) => PathText::AsStr,
+            Some(TypeKind::Alias { target }) => self.path_text(target),
+            _ => PathText::Display,
+        }
+    }
+
+    /// Bytes become file parts, values with a text form text parts (lists repeat the part),
+    /// anything else a JSON part.
+    fn parts(&self, body: &Body) -> Vec<Part> {
+        if body.ty == Ty::Bytes {
+            return vec![Part {
+                field: None,
+                api_name: BARE_FILE_PART.to_string(),
+                kind: PartKind::File(FILE_CONTENT_TYPE.to_string()),
+                optional: false,
+            }];
+        }
+        let Some(TypeKind::Struct { fields, .. }) = self.kind(&body.ty) else {
+            return Vec::new();
+        };
+        fields
+            .iter()
+            .map(|f| {
+                let (inner, optional) = match &f.ty {
+                    Ty::Option(inner) => (inner.as_ref(), true),
+                    other => (other, false),
+                };
+                let kind = match inner {
+                    Ty::Bytes => PartKind::File(FILE_CONTENT_TYPE.to_string()),
+                    Ty::Vec(item) if **item == Ty::Bytes => {
+                        PartKind::Files(FILE_CONTENT_TYPE.to_string())
+                    }
+                    Ty::Vec(item) if self.text_form(item) => PartKind::Texts,
+                    t if self.text_form(t) => PartKind::Text,
+                    _ => PartKind::Json,
+                };
+                Part {
+                    field: Some(f.name.clone()),
+                    api_name: f.api_name.clone(),
+                    kind,
+                    optional,
+                }
+            })
+            .collect()
+    }
+}

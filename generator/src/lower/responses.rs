@@ -1,0 +1,320 @@
+//! Lower: consumes an operation's `responses` and produces what success looks like, the
+//! documented errors, the error body type, the `Accept` list and the declared headers.
+
+use super::bodies::classify_media;
+use super::schemas::SchemaRef;
+use super::Lowerer;
+use crate::diagnostics::child;
+use crate::ir::{
+    BodyMedia, ErrorResponse, ResponseHeader, ResponseHeaders, ResponseKind, StatusMatch, Success,
+    SuccessVariant, Ty, TypeKind,
+};
+use crate::naming::{self, Scope};
+use openapiv3::{ParameterSchemaOrContent, ReferenceOr, Response, StatusCode};
+use std::collections::BTreeSet;
+
+impl<'a> Lowerer<'a> {
+    pub(super) fn resolve_response(
+        &mut self,
+        r: &'a ReferenceOr<Response>,
+        at: &str,
+    ) -> Option<&'a Response> {
+        self.resolve_component(r, at, "responses", "response", |c| &c.responses)
+    }
+
+    #[allow(clippy::type_complexity)]
+    pub(super) fn lower_responses(
+        &mut self,
+        responses: &'a openapiv3::Responses,
+        at: &str,
+        builder: &str,
+    ) -> Option<(
+        Success,
+        Vec<ErrorResponse>,
+        Ty,
+        Vec<String>,
+        Option<ResponseHeaders>,
+    )> {
+        let mut all: Vec<(StatusMatch, &'a Response, String)> = Vec::new();
+        for (code, r) in &responses.responses {
+            let (status, token) = match code {
+                StatusCode::Code(n) => (StatusMatch::Code(*n), n.to_string()),
+                StatusCode::Range(n) => (StatusMatch::Range(*n), format!("{n}XX")),
+            };
+            let r_at = child(at, &token);
+            if let Some(resp) = self.resolve_response(r, &r_at) {
+                all.push((status, resp, r_at));
+            }
+        }
+        if let Some(r) = &responses.default {
+            let r_at = child(at, "default");
+            if let Some(resp) = self.resolve_response(r, &r_at) {
+                all.push((StatusMatch::Default, resp, r_at));
+            }
+        }
+        let is_success = |s: &StatusMatch| match s {
+            StatusMatch::Code(n) => (200..400).contains(n),
+            StatusMatch::Range(n) => *n == 2 || *n == 3,
+            StatusMatch::Default => false,
+        };
+        let has_success = all.iter().any(|(s, ..)| is_success(s));
+        let mut accept = BTreeSet::new();
+        let mut success_parts = Vec::new();
+        let mut header_fields: Vec<ResponseHeader> = Vec::new();
+        let mut header_scope = Scope::default();
+        let mut error_parts = Vec::new();
+        for (status, resp, r_at) in &all {
+            let success = is_success(status) || (!has_success && *status == StatusMatch::Default);
+            let hint = if success {
+                format!("{builder}Response")
+            } else {
+                format!("{builder}ErrorBody")
+            };
+            let kind = self.response_kind(*status, resp, r_at, &hint)?;
+            for media in resp.content.keys() {
+                accept.insert(media.clone());
+            }
+            if success {
+                // A redirect's Location is its result already.
+                let skip_location = kind == ResponseKind::Redirect;
+                self.lower_response_headers(
+                    resp,
+                    r_at,
+                    builder,
+                    skip_location,
+                    &mut header_fields,
+                    &mut header_scope,
+                );
+                success_parts.push((*status, kind, resp.description.clone()));
+            } else {
+                error_parts.push((*status, kind, resp.description.clone()));
+            }
+        }
+        let success = if success_parts.is_empty() {
+            Success::Single {
+                statuses: vec![StatusMatch::Range(2)],
+                kind: ResponseKind::Empty,
+            }
+        } else if success_parts
+            .iter()
+            .all(|(_, k, _)| *k == success_parts[0].1)
+        {
+            Success::Single {
+                statuses: success_parts.iter().map(|(s, ..)| *s).collect(),
+                kind: success_parts[0].1.clone(),
+            }
+        } else {
+            let mut scope = Scope::default();
+            let variants = success_parts
+                .into_iter()
+                .map(|(status, kind, doc)| SuccessVariant {
+                    name: scope.claim(&status_variant_name(status)),
+                    status,
+                    kind,
+                    doc: non_empty(doc),
+                })
+                .collect();
+            Success::Multi {
+                // Claimed with the builder's name once the operations are grouped.
+                name: naming::success_enum(builder),
+                variants,
+            }
+        };
+        // One error body type per operation: the shared JSON type, or free-form JSON when
+        // statuses disagree.
+        let mut error_types: Vec<Ty> = Vec::new();
+        for (_, kind, _) in &error_parts {
+            if let ResponseKind::Json(t) = kind {
+                if !error_types.contains(t) {
+                    error_types.push(t.clone());
+                }
+            }
+        }
+        let error_ty = match error_types.len() {
+            0 => Ty::Unit,
+            1 => error_types.remove(0),
+            _ => Ty::Json,
+        };
+        let errors = error_parts
+            .into_iter()
+            .map(|(status, kind, doc)| ErrorResponse {
+                status,
+                has_body: matches!(kind, ResponseKind::Json(_)),
+                doc: non_empty(doc),
+            })
+            .collect();
+        let mut accept: Vec<String> = accept.into_iter().collect();
+        // JSON last keeps a text/plain success first in line for servers that pick the first.
+        accept.sort_by_key(|m| classify_media(m) == Some(BodyMedia::Json));
+        let headers = (!header_fields.is_empty()).then(|| ResponseHeaders {
+            name: naming::headers_struct(builder),
+            fields: header_fields,
+        });
+        Some((success, errors, error_ty, accept, headers))
+    }
+
+    /// Adds the headers a success response declares (once per name, case-insensitively).
+    /// Only headers whose type has a text form to parse are read; others are warned about.
+    pub(super) fn lower_response_headers(
+        &mut self,
+        resp: &'a Response,
+        at: &str,
+        builder: &str,
+        skip_location: bool,
+        out: &mut Vec<ResponseHeader>,
+        scope: &mut Scope,
+    ) {
+        for (name, header) in &resp.headers {
+            if out.iter().any(|h| h.api_name.eq_ignore_ascii_case(name))
+                || (skip_location && name.eq_ignore_ascii_case("location"))
+            {
+                continue;
+            }
+            let h_at = child(&child(at, "headers"), name);
+            let Some(header) =
+                self.resolve_component(header, &h_at, "headers", "header", |c| &c.headers)
+            else {
+                continue;
+            };
+            let schema = match &header.format {
+                ParameterSchemaOrContent::Schema(s) => s,
+                ParameterSchemaOrContent::Content(_) => {
+                    self.diags.warning(
+                        &h_at,
+                        format!("response header `{name}` described by `content` is not read"),
+                    );
+                    continue;
+                }
+            };
+            let hint = format!("{builder}{}Header", naming::upper_camel(name, "H"));
+            let ty = self.lower_use(SchemaRef::from(schema), &hint, &child(&h_at, "schema"));
+            if !self.parses_from_text(&ty) {
+                self.diags.warning(&h_at, format!("response header `{name}` has a type that cannot be parsed from text; it is not read"));
+                continue;
+            }
+            out.push(ResponseHeader {
+                name: scope.claim_snake(name, "header"),
+                local: String::new(),
+                api_name: name.clone(),
+                ty,
+                doc: header.description.clone(),
+            });
+        }
+    }
+
+    /// Whether a type implements `FromStr` in the generated code.
+    pub(super) fn parses_from_text(&self, ty: &Ty) -> bool {
+        match ty {
+            Ty::Bool | Ty::Int { .. } | Ty::Float { .. } | Ty::String => true,
+            Ty::Named(n) => match self.types.get(n).map(|t| &t.kind) {
+                Some(TypeKind::StringEnum { .. }) => true,
+                Some(TypeKind::Newtype { inner, .. }) => !matches!(inner, Ty::Vec(_)),
+                Some(TypeKind::Alias { target }) => self.parses_from_text(target),
+                _ => false,
+            },
+            _ => false,
+        }
+    }
+
+    pub(super) fn response_kind(
+        &mut self,
+        status: StatusMatch,
+        resp: &'a Response,
+        at: &str,
+        hint: &str,
+    ) -> Option<ResponseKind> {
+        let redirect = matches!(status, StatusMatch::Code(300..=399) | StatusMatch::Range(3));
+        if redirect
+            && (resp.content.is_empty()
+                || resp.headers.contains_key("Location")
+                || resp.headers.contains_key("location"))
+        {
+            return Some(ResponseKind::Redirect);
+        }
+        // Prefer JSON when several media types are offered.
+        let mut entries: Vec<(&String, &openapiv3::MediaType)> = resp.content.iter().collect();
+        entries.sort_by_key(|(m, _)| classify_media(m) != Some(BodyMedia::Json));
+        let Some((media, mt)) = entries.first() else {
+            return Some(ResponseKind::Empty);
+        };
+        let schema_at = child(&child(&child(at, "content"), media), "schema");
+        Some(match classify_media(media) {
+            Some(BodyMedia::Json) => match &mt.schema {
+                Some(s) => {
+                    let sref = SchemaRef::from(s);
+                    let nullable = self.is_nullable(&sref, &schema_at);
+                    let ty = self.lower_use(sref, hint, &schema_at);
+                    ResponseKind::Json(if nullable {
+                        Ty::Option(Box::new(ty))
+                    } else {
+                        ty
+                    })
+                }
+                None => ResponseKind::Json(Ty::Json),
+            },
+            Some(BodyMedia::Text) => match &mt.schema {
+                None => ResponseKind::Text,
+                Some(s) => {
+                    let ty = self.lower_use(SchemaRef::from(s), hint, &schema_at);
+                    match self.text_shape(&ty) {
+                        TextShape::String => ResponseKind::Text,
+                        TextShape::Lines => ResponseKind::TextLines,
+                        TextShape::Parsed => ResponseKind::TextParsed(ty),
+                        TextShape::Unsupported => {
+                            self.diags.warning(&schema_at, "a text/plain response with a structured schema is returned as a string");
+                            ResponseKind::Text
+                        }
+                    }
+                }
+            },
+            _ => ResponseKind::Bytes,
+        })
+    }
+
+    pub(super) fn text_shape(&self, ty: &Ty) -> TextShape {
+        match ty {
+            Ty::String => TextShape::String,
+            Ty::Vec(inner) if **inner == Ty::String => TextShape::Lines,
+            Ty::Bool | Ty::Int { .. } | Ty::Float { .. } => TextShape::Parsed,
+            Ty::Named(n) => match self.types.get(n).map(|t| &t.kind) {
+                Some(TypeKind::Alias { target }) => self.text_shape(target),
+                Some(TypeKind::StringEnum { .. }) | Some(TypeKind::Newtype { .. }) => {
+                    TextShape::Parsed
+                }
+                _ => TextShape::Unsupported,
+            },
+            _ => TextShape::Unsupported,
+        }
+    }
+}
+
+pub(super) enum TextShape {
+    String,
+    Lines,
+    Parsed,
+    Unsupported,
+}
+
+pub(super) fn status_variant_name(status: StatusMatch) -> String {
+    match status {
+        StatusMatch::Code(200) => "Ok".into(),
+        StatusMatch::Code(201) => "Created".into(),
+        StatusMatch::Code(202) => "Accepted".into(),
+        StatusMatch::Code(203) => "NonAuthoritative".into(),
+        StatusMatch::Code(204) => "NoContent".into(),
+        StatusMatch::Code(206) => "PartialContent".into(),
+        StatusMatch::Code(301) => "MovedPermanently".into(),
+        StatusMatch::Code(302) => "Found".into(),
+        StatusMatch::Code(303) => "SeeOther".into(),
+        StatusMatch::Code(304) => "NotModified".into(),
+        StatusMatch::Code(307) => "TemporaryRedirect".into(),
+        StatusMatch::Code(308) => "PermanentRedirect".into(),
+        StatusMatch::Code(n) => format!("Status{n}"),
+        StatusMatch::Range(n) => format!("Status{n}xx"),
+        StatusMatch::Default => "Default".into(),
+    }
+}
+
+pub(super) fn non_empty(s: String) -> Option<String> {
+    (!s.trim().is_empty()).then_some(s)
+}

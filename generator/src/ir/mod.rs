@@ -302,17 +302,32 @@ pub enum SchemeKind {
     Basic,
 }
 
-/// Whether values of `ty` have a text form (`Display`), as path, query and header values
-/// need. `kind_of` looks up named types.
+/// Whether values of `ty` have a text form to write (`Display`), as path, query and header
+/// values need. `kind_of` looks up named types.
 pub fn has_text_form<'t>(ty: &Ty, kind_of: &dyn Fn(&str) -> Option<&'t TypeKind>) -> bool {
-    text_form(ty, kind_of, &mut Vec::new())
+    text_form(ty, kind_of, TextWay::Write, &mut Vec::new())
 }
 
-/// `has_text_form`, with the named types on the way: a type that contains itself (a union
-/// with itself as a variant) has none, and must not recurse forever.
+/// Whether values of `ty` can be read from text (`FromStr`), as response headers and
+/// `text/plain` bodies need. Integer enums and untagged unions are written as text but not
+/// parsed from it. `kind_of` looks up named types.
+pub fn parses_from_text<'t>(ty: &Ty, kind_of: &dyn Fn(&str) -> Option<&'t TypeKind>) -> bool {
+    text_form(ty, kind_of, TextWay::Read, &mut Vec::new())
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum TextWay {
+    Write,
+    Read,
+}
+
+/// The one walk behind [`has_text_form`] and [`parses_from_text`], with the named types on
+/// the way: a type that contains itself (a union with itself as a variant) has no text form,
+/// and must not recurse forever.
 fn text_form<'t, 'n>(
     ty: &'n Ty,
     kind_of: &dyn Fn(&str) -> Option<&'t TypeKind>,
+    way: TextWay,
     on_the_way: &mut Vec<&'n str>,
 ) -> bool
 where
@@ -326,12 +341,16 @@ where
             }
             on_the_way.push(n);
             let answer = match kind_of(n) {
-                Some(TypeKind::StringEnum { .. }) | Some(TypeKind::IntEnum { .. }) => true,
+                Some(TypeKind::StringEnum { .. }) => true,
+                Some(TypeKind::IntEnum { .. }) => way == TextWay::Write,
                 Some(TypeKind::Newtype { inner, .. }) => !matches!(inner, Ty::Vec(_)),
-                Some(TypeKind::Alias { target }) => text_form(target, kind_of, on_the_way),
-                Some(TypeKind::Untagged { variants, .. }) => variants
-                    .iter()
-                    .all(|v| text_form(&v.ty, kind_of, on_the_way)),
+                Some(TypeKind::Alias { target }) => text_form(target, kind_of, way, on_the_way),
+                Some(TypeKind::Untagged { variants, .. }) => {
+                    way == TextWay::Write
+                        && variants
+                            .iter()
+                            .all(|v| text_form(&v.ty, kind_of, way, on_the_way))
+                }
                 _ => false,
             };
             on_the_way.pop();

@@ -29,6 +29,7 @@ use std::rc::Rc;
 /// Lowers a loaded document. Warnings ride along with the IR; errors replace it.
 pub fn lower(api: &OpenAPI) -> (Option<Api>, Diagnostics) {
     let mut cx = Lowerer::new(api);
+    cx.find_multipart_components();
     cx.lower_components();
     cx.break_alias_cycles();
     let security_schemes = cx.lower_security_schemes();
@@ -95,14 +96,13 @@ impl<'a> Lowerer<'a> {
             component_names: BTreeMap::new(),
             inline_cache: BTreeMap::new(),
             binary_as_bytes: false,
-            multipart_components: multipart_components(api),
+            multipart_components: std::collections::BTreeSet::new(),
             allof_steps: 0,
             chain_tables: BTreeMap::new(),
         }
     }
 }
 
-/// A server URL with its `{variables}` replaced by their defaults.
 /// The host of relative server URLs (and of a document without servers), which the caller
 /// is expected to replace.
 const PLACEHOLDER_HOST: &str = "http://localhost";
@@ -123,34 +123,36 @@ fn server_url(server: &openapiv3::Server) -> String {
     }
 }
 
-/// Names of component schemas that some operation sends as `multipart/form-data`.
-fn multipart_components(api: &OpenAPI) -> std::collections::BTreeSet<String> {
-    use openapiv3::ReferenceOr;
-    let mut out = std::collections::BTreeSet::new();
-    for (_, _, op) in api.operations() {
-        let body = match &op.request_body {
-            Some(ReferenceOr::Item(b)) => Some(b),
-            Some(ReferenceOr::Reference { reference }) => reference
-                .strip_prefix("#/components/requestBodies/")
-                .and_then(|n| {
-                    api.components
-                        .as_ref()?
-                        .request_bodies
-                        .get(&unescape_token(n))
-                })
-                .and_then(|b| b.as_item()),
-            None => None,
-        };
-        let schema = body
-            .and_then(|b| b.content.get("multipart/form-data"))
-            .and_then(|m| m.schema.as_ref());
-        if let Some(ReferenceOr::Reference { reference }) = schema {
-            if let Some(name) = reference.strip_prefix("#/components/schemas/") {
-                out.insert(unescape_token(name));
+impl<'a> Lowerer<'a> {
+    /// Finds the component schemas that some operation sends as `multipart/form-data`,
+    /// following request-body references the way every other reference is followed.
+    fn find_multipart_components(&mut self) {
+        use openapiv3::ReferenceOr;
+        let api = self.api;
+        let mut found = std::collections::BTreeSet::new();
+        for (_, _, op) in api.operations() {
+            let body = match &op.request_body {
+                Some(ReferenceOr::Item(b)) => Some(b),
+                Some(ReferenceOr::Reference { reference }) => {
+                    api.components.as_ref().and_then(|c| {
+                        self.follow_component(&c.request_bodies, "requestBodies", reference)
+                            .ok()
+                            .map(|(_, body)| body)
+                    })
+                }
+                None => None,
+            };
+            let schema = body
+                .and_then(|b| b.content.get("multipart/form-data"))
+                .and_then(|m| m.schema.as_ref());
+            if let Some(ReferenceOr::Reference { reference }) = schema {
+                if let Some(name) = reference.strip_prefix("#/components/schemas/") {
+                    found.insert(unescape_token(name));
+                }
             }
         }
+        self.multipart_components = found;
     }
-    out
 }
 
 /// Why a reference to a component did not lead to an actual component.
@@ -300,6 +302,49 @@ impl<'a> Lowerer<'a> {
 }
 #[cfg(test)]
 mod tests {
+
+    /// A `text/plain` response is parsed from text only when its type can be (the one
+    /// predicate for `FromStr`): a constrained list is not, and is returned as a string.
+    #[test]
+    fn text_responses_parse_only_what_implements_from_str() {
+        let (api, diags) = crate::lower_text(
+            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /ids:\n    get:\n      \
+             operationId: ids\n      responses:\n        '200':\n          description: ok\n          \
+             content:\n            text/plain:\n              schema: {$ref: '#/components/schemas/Ids'}\n\
+             components:\n  schemas:\n    Ids: {type: array, minItems: 1, items: {type: string}}\n",
+        )
+        .unwrap();
+        let op = &api.groups[0].operations[0];
+        let text = format!("{:?}", op.responses);
+        assert!(!text.contains("TextParsed"), "{text}");
+        assert!(
+            diags.to_string().contains("returned as a string"),
+            "{diags}"
+        );
+    }
+
+    /// A multipart body reached through a chain of request-body references still makes the
+    /// binary properties of its schema file contents, as a direct one does.
+    #[test]
+    fn multipart_bodies_behind_reference_chains_carry_bytes() {
+        let (api, _) = crate::lower_text(
+            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /up:\n    post:\n      \
+             operationId: upload\n      requestBody: {$ref: '#/components/requestBodies/Alias'}\n      \
+             responses:\n        '204': {description: ok}\ncomponents:\n  requestBodies:\n    \
+             Alias: {$ref: '#/components/requestBodies/Upload'}\n    Upload:\n      content:\n        \
+             multipart/form-data:\n          schema: {$ref: '#/components/schemas/Form'}\n  \
+             schemas:\n    Form:\n      type: object\n      properties:\n        \
+             file: {type: string, format: binary}\n",
+        )
+        .unwrap();
+        let form = api
+            .types
+            .iter()
+            .find(|t| t.api_name == "Form")
+            .expect("the form type");
+        let text = format!("{:?}", form.kind);
+        assert!(text.contains("Bytes"), "{text}");
+    }
 
     /// An object query parameter in a style the generator does not write falls back to
     /// `form`, and says so.

@@ -204,16 +204,7 @@ impl<'a> Lowerer<'a> {
 
     /// Whether a type implements `FromStr` in the generated code.
     pub(super) fn parses_from_text(&self, ty: &Ty) -> bool {
-        match ty {
-            Ty::Bool | Ty::Int { .. } | Ty::Float { .. } | Ty::String => true,
-            Ty::Named(n) => match self.types.get(n).map(|t| &t.kind) {
-                Some(TypeKind::StringEnum { .. }) => true,
-                Some(TypeKind::Newtype { inner, .. }) => !matches!(inner, Ty::Vec(_)),
-                Some(TypeKind::Alias { target }) => self.parses_from_text(target),
-                _ => false,
-            },
-            _ => false,
-        }
+        crate::ir::parses_from_text(ty, &|n: &str| self.types.get(n).map(|t| &t.kind))
     }
 
     pub(super) fn response_kind(
@@ -278,9 +269,7 @@ impl<'a> Lowerer<'a> {
             Ty::Bool | Ty::Int { .. } | Ty::Float { .. } => TextShape::Parsed,
             Ty::Named(n) => match self.types.get(n).map(|t| &t.kind) {
                 Some(TypeKind::Alias { target }) => self.text_shape(target),
-                Some(TypeKind::StringEnum { .. }) | Some(TypeKind::Newtype { .. }) => {
-                    TextShape::Parsed
-                }
+                _ if self.parses_from_text(ty) => TextShape::Parsed,
                 _ => TextShape::Unsupported,
             },
             _ => TextShape::Unsupported,

@@ -19,6 +19,7 @@ pub mod options;
 pub mod output;
 pub mod pointer;
 pub mod render;
+pub mod runtime;
 
 pub use diagnostics::{Diagnostic, Diagnostics, Severity};
 pub use options::Options;

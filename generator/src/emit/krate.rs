@@ -10,22 +10,7 @@ use crate::options::Options;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-/// The hand-written runtime placed into every generated crate as `src/runtime/`: each
-/// file's name and text. Its tests live in `generator/tests/runtime/`, not in these files.
-pub const RUNTIME: &[(&str, &str)] = &[
-    ("auth.rs", include_str!("../../runtime/auth.rs")),
-    ("client.rs", include_str!("../../runtime/client.rs")),
-    ("error.rs", include_str!("../../runtime/error.rs")),
-    ("mod.rs", include_str!("../../runtime/mod.rs")),
-    ("model.rs", include_str!("../../runtime/model.rs")),
-    ("multipart.rs", include_str!("../../runtime/multipart.rs")),
-    ("paging.rs", include_str!("../../runtime/paging.rs")),
-    ("pattern.rs", include_str!("../../runtime/pattern.rs")),
-    ("request.rs", include_str!("../../runtime/request.rs")),
-    ("response.rs", include_str!("../../runtime/response.rs")),
-    ("retry.rs", include_str!("../../runtime/retry.rs")),
-    ("validate.rs", include_str!("../../runtime/validate.rs")),
-];
+use crate::runtime::FILES as RUNTIME;
 
 /// A piece of a Rust file: builds its tokens when called. Pieces are built and formatted
 /// one by one (and in parallel), because token streams cannot cross threads and one huge

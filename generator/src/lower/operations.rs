@@ -79,7 +79,7 @@ impl<'a> Lowerer<'a> {
         }
         // A group's module is also its accessor on `Client`.
         let mut module_scope = naming::scope(&[
-            naming::reserved::GROUP_MODULES,
+            &naming::reserved::group_modules(),
             naming::reserved::DERIVED_METHODS,
         ]);
         // Handles, builder types and response types live in their group's module beside its

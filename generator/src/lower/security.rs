@@ -61,7 +61,7 @@ impl<'a> Lowerer<'a> {
             return out;
         };
         let mut setters = naming::scope(&[
-            naming::reserved::CLIENT_BUILDER_METHODS,
+            naming::reserved::client_builder_methods(),
             naming::reserved::DERIVED_METHODS,
         ]);
         let mut names: Vec<&String> = components.security_schemes.keys().collect();

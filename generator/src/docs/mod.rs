@@ -9,15 +9,7 @@
 /// inside a quote or list item, or an HTML `<pre>`) fenced as `text` so nothing is run as a
 /// doctest, and indentation removed so nothing becomes an indented code block.
 pub fn doc_lines(text: &str) -> Vec<String> {
-    let text = clean(text);
-    let converted;
-    let text = if text.contains("</") {
-        converted = html_to_markdown(&text);
-        converted.as_str()
-    } else {
-        text.as_str()
-    };
-    blocks(trim_blank_lines(text))
+    description_blocks(text)
         .into_iter()
         .flat_map(|b| match b {
             Block::Line(l) => vec![l],
@@ -33,18 +25,21 @@ pub fn doc_lines(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// The prose lines and code blocks of a description: control characters made safe, HTML
+/// turned into Markdown (only when the text has closing tags), blank edges trimmed.
+fn description_blocks(text: &str) -> Vec<Block> {
+    let text = clean(text);
+    if text.contains("</") {
+        blocks(trim_blank_lines(&html_to_markdown(&text)))
+    } else {
+        blocks(trim_blank_lines(&text))
+    }
+}
+
 /// `text` as one line of rustdoc, for list items and other places that take a single
 /// line: the lines of [`doc_lines`] joined with spaces, code blocks as inline code.
 pub fn doc_line(text: &str) -> String {
-    let text = clean(text);
-    let converted;
-    let text = if text.contains("</") {
-        converted = html_to_markdown(&text);
-        converted.as_str()
-    } else {
-        text.as_str()
-    };
-    let parts: Vec<String> = blocks(trim_blank_lines(text))
+    let parts: Vec<String> = description_blocks(text)
         .into_iter()
         .filter_map(|b| match b {
             Block::Line(l) => Some(l),

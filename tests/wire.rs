@@ -3100,6 +3100,24 @@ mod distrust {
         .unwrap()
     }
 
+    /// The error `get_tags_by_dataset_id` ends in against [`raw_server`] with `head` (see
+    /// there), through a client with body limit `limit`; bounded so a hang fails.
+    async fn tags_error_from_raw(
+        head: String,
+        chunked: bool,
+        limit: Option<u64>,
+    ) -> Error<lightly_client::models::ApiErrorResponse> {
+        let base = raw_server(head, chunked).await;
+        bounded(
+            client(&base, limit)
+                .tags()
+                .get_tags_by_dataset_id(DATASET)
+                .send(),
+        )
+        .await
+        .unwrap_err()
+    }
+
     fn assert_too_large<E: Debug>(err: &Error<E>, status: u16, limit: u64) {
         match err {
             Error::BodyTooLarge {
@@ -3118,74 +3136,60 @@ mod distrust {
 
     #[tokio::test]
     async fn a_chunked_body_over_the_limit_stops_at_the_limit() {
-        let base = raw_server(
-            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked"
-                .to_owned(),
-            true,
-        )
-        .await;
-        let err = bounded(
-            client(&base, Some(100_000))
-                .tags()
-                .get_tags_by_dataset_id(DATASET)
-                .send(),
-        )
-        .await
-        .unwrap_err();
-        assert_too_large(&err, 200, 100_000);
+        assert_too_large(
+            &tags_error_from_raw(
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked"
+                    .to_owned(),
+                true,
+                Some(100_000),
+            )
+            .await,
+            200,
+            100_000,
+        );
 
         // An error status's body is bounded the same way.
-        let base = raw_server(
-            "HTTP/1.1 500 Internal Server Error\r\ntransfer-encoding: chunked".to_owned(),
-            true,
-        )
-        .await;
-        let err = bounded(
-            client(&base, Some(100_000))
-                .tags()
-                .get_tags_by_dataset_id(DATASET)
-                .send(),
-        )
-        .await
-        .unwrap_err();
-        assert_too_large(&err, 500, 100_000);
+        assert_too_large(
+            &tags_error_from_raw(
+                "HTTP/1.1 500 Internal Server Error\r\ntransfer-encoding: chunked".to_owned(),
+                true,
+                Some(100_000),
+            )
+            .await,
+            500,
+            100_000,
+        );
     }
 
     #[tokio::test]
     async fn a_declared_length_over_the_limit_fails_before_reading() {
         // The body never comes: only a client that trusts the header and stops can finish.
-        let base = raw_server(
-            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 1000001"
-                .to_owned(),
-            false,
-        )
-        .await;
-        let err = bounded(
-            client(&base, Some(1_000_000))
-                .tags()
-                .get_tags_by_dataset_id(DATASET)
-                .send(),
-        )
-        .await
-        .unwrap_err();
-        assert_too_large(&err, 200, 1_000_000);
+        assert_too_large(
+            &tags_error_from_raw(
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 1000001"
+                    .to_owned(),
+                false,
+                Some(1_000_000),
+            )
+            .await,
+            200,
+            1_000_000,
+        );
 
         // The default limit applies without configuration.
         let over = DEFAULT_MAX_RESPONSE_BODY_BYTES + 1;
-        let base = raw_server(
-            format!("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {over}"),
-            false,
-        )
-        .await;
-        let err = bounded(
-            client(&base, None)
-                .tags()
-                .get_tags_by_dataset_id(DATASET)
-                .send(),
-        )
-        .await
-        .unwrap_err();
-        assert_too_large(&err, 200, DEFAULT_MAX_RESPONSE_BODY_BYTES);
+        assert_too_large(
+            &tags_error_from_raw(
+                format!(
+                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {over}"
+                ),
+                false,
+                None,
+            )
+            .await,
+            200,
+            DEFAULT_MAX_RESPONSE_BODY_BYTES,
+        );
         assert_eq!(DEFAULT_MAX_RESPONSE_BODY_BYTES, 64 * 1024 * 1024);
     }
 

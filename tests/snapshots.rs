@@ -11,7 +11,7 @@ fn fixture_options(name: &str) -> Options {
         crate_version: "0.1.0".to_string(),
         spec_label: format!("tests/fixtures/ok/{name}.yaml"),
         command: "cargo xtask generate".to_string(),
-        standalone: false,
+        ..Options::default()
     }
 }
 

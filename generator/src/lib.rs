@@ -34,10 +34,18 @@ pub struct Generated {
     pub warnings: Diagnostics,
 }
 
-/// Loads and lowers a document into the IR, with warnings.
+/// Loads and lowers a document into the IR with default options, with warnings.
 pub fn lower_text(spec_text: &str) -> Result<(ir::Api, Diagnostics), Diagnostics> {
+    lower_text_with(spec_text, &Options::default())
+}
+
+/// Loads and lowers a document into the IR as `options` say, with warnings.
+pub fn lower_text_with(
+    spec_text: &str,
+    options: &Options,
+) -> Result<(ir::Api, Diagnostics), Diagnostics> {
     let loaded = load::load(spec_text)?;
-    let (api, lowered) = lower::lower(&loaded.api);
+    let (api, lowered) = lower::lower(&loaded.api, options);
     let mut diags = loaded.warnings.clone();
     diags.0.extend(lowered.0);
     loaded.restore_pointers(&mut diags);
@@ -50,7 +58,7 @@ pub fn lower_text(spec_text: &str) -> Result<(ir::Api, Diagnostics), Diagnostics
 
 /// The whole pipeline: document text in, crate files out.
 pub fn generate(spec_text: &str, options: &Options) -> Result<Generated, Diagnostics> {
-    let (api, warnings) = lower_text(spec_text)?;
+    let (api, warnings) = lower_text_with(spec_text, options)?;
     let mut output = Output::default();
     let mut rust = Vec::new();
     for (path, content) in emit::emit_crate(&api, options) {

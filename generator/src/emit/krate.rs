@@ -374,7 +374,7 @@ mod tests {
             crate_version: "1\\\n[evil]".to_string(),
             spec_label: "s\n[evil]\nx = 1".to_string(),
             command: "c\r\n[evil]".to_string(),
-            standalone: false,
+            ..Options::default()
         };
         let files = emit_crate(&api, &options);
         let text = |name: &str| match files.iter().find(|(p, _)| p == name) {

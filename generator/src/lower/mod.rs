@@ -21,14 +21,15 @@ pub use operations::METHODS;
 use crate::diagnostics::Diagnostics;
 use crate::ir::{Api, TypeDef};
 use crate::naming::{self, Scope};
+use crate::options::Options;
 pub(crate) use crate::pointer::unescape_token;
 use openapiv3::OpenAPI;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
 /// Lowers a loaded document. Warnings ride along with the IR; errors replace it.
-pub fn lower(api: &OpenAPI) -> (Option<Api>, Diagnostics) {
-    let mut cx = Lowerer::new(api);
+pub fn lower(api: &OpenAPI, options: &Options) -> (Option<Api>, Diagnostics) {
+    let mut cx = Lowerer::new(api, options);
     cx.find_multipart_components();
     cx.lower_components();
     cx.break_alias_cycles();
@@ -65,6 +66,9 @@ pub fn lower(api: &OpenAPI) -> (Option<Api>, Diagnostics) {
 /// State shared by the lowering passes.
 pub(crate) struct Lowerer<'a> {
     pub(crate) api: &'a OpenAPI,
+    /// What the caller asked for: which operations, which types.
+    #[allow(dead_code)]
+    pub(crate) options: &'a Options,
     pub(crate) diags: Diagnostics,
     /// Named types by Rust name.
     pub(crate) types: BTreeMap<String, TypeDef>,
@@ -87,9 +91,10 @@ pub(crate) struct Lowerer<'a> {
 }
 
 impl<'a> Lowerer<'a> {
-    fn new(api: &'a OpenAPI) -> Self {
+    fn new(api: &'a OpenAPI, options: &'a Options) -> Self {
         Lowerer {
             api,
+            options,
             diags: Diagnostics::default(),
             types: BTreeMap::new(),
             type_scope: naming::scope(&[naming::reserved::PRELUDE, naming::reserved::MODEL_TYPES]),

@@ -13,6 +13,11 @@ pub fn lightly_options() -> Options {
         crate_name: "lightly-client".to_string(),
         spec_label: "spec/lightly.yaml".to_string(),
         command: "cargo xtask regenerate".to_string(),
+        // The workspace's license: the client is this workspace's generated code.
+        package: openapi_rs_gen::options::Package {
+            license: Some("MIT OR Apache-2.0".to_string()),
+            ..Default::default()
+        },
         ..Options::default()
     }
 }

@@ -1,6 +1,8 @@
-//! Emit: consumes the whole IR and renders the crate's files: `Cargo.toml`, `lib.rs` (client
-//! entry points, servers, security schemes), `models.rs`, `apis/*.rs` and the hand-written
-//! runtime, each with its generated header.
+//! Emit: consumes the whole IR and renders the crate's files: `Cargo.toml` (with the package
+//! metadata crates.io shows), `README.md` (from `readme`; also the crate docs), `lib.rs`
+//! (client entry points, servers, security schemes), `models.rs`, `apis/*.rs`, the
+//! hand-written runtime, each with its generated header, and the license file the options
+//! name, as given.
 
 use super::apis::{emit_builder, emit_group_head};
 use super::models::emit_model;
@@ -38,6 +40,14 @@ pub fn emit_crate<'a>(api: &'a Api, options: &Options) -> Vec<(String, FileConte
         "Cargo.toml".to_string(),
         FileContent::Text(cargo_toml(api, options, &header)),
     ));
+    files.push((
+        "README.md".to_string(),
+        FileContent::Text(super::readme::readme(api, options, &header)),
+    ));
+    if let Some(file) = &options.package.license_file {
+        // The license text as given: a header would change it. The manifest records it.
+        files.push((file.name.clone(), FileContent::Text(file.text.clone())));
+    }
     files.push((
         "src/lib.rs".to_string(),
         FileContent::Rust(vec![{
@@ -128,10 +138,7 @@ pub fn emit_crate<'a>(api: &'a Api, options: &Options) -> Vec<(String, FileConte
 }
 
 fn cargo_toml(api: &Api, options: &Options, header: &str) -> String {
-    let description = toml_string(&crate::docs::one_line(&format!(
-        "Typed async client for {} {}",
-        api.title, api.version
-    )));
+    let package = package_fields(api, options);
     let workspace = if options.standalone {
         "\n[workspace]\n"
     } else {
@@ -140,13 +147,7 @@ fn cargo_toml(api: &Api, options: &Options, header: &str) -> String {
     format!(
         r#"# {header}
 [package]
-name = {name}
-version = {version}
-edition = "2021"
-rust-version = "1.80"
-description = {description}
-publish = false
-
+{package}
 [dependencies]
 futures-core = "0.3"
 percent-encoding = "2"
@@ -160,9 +161,87 @@ tokio = {{ version = "1", features = ["time"] }}
 [dev-dependencies]
 tokio = {{ version = "1", features = ["macros", "rt-multi-thread"] }}
 {workspace}"#,
-        name = toml_string(&options.crate_name),
-        version = toml_string(&options.crate_version),
     )
+}
+
+/// The `[package]` fields, one per line: the options' values, else what the document's
+/// `info` says (the description from its title, version and first sentence, the license
+/// when lowering found an SPDX expression in it, the contact URL as the homepage), else
+/// docs.rs as the documentation. Every value is a TOML string, so document text cannot
+/// add keys or tables.
+fn package_fields(api: &Api, options: &Options) -> String {
+    let p = &options.package;
+    let mut fields = vec![
+        ("name", toml_string(&options.crate_name)),
+        ("version", toml_string(&options.crate_version)),
+        ("edition", toml_string(&p.edition)),
+        ("rust-version", toml_string(&p.rust_version)),
+    ];
+    let description = p.description.clone().unwrap_or_else(|| {
+        let mut d = format!("Typed async client for {} {}", api.title, api.version);
+        if let Some(first) = api.description.as_deref().and_then(first_sentence) {
+            d.push_str(": ");
+            d.push_str(&first);
+        }
+        d
+    });
+    fields.push((
+        "description",
+        toml_string(&crate::docs::one_line(&description)),
+    ));
+    let license = p
+        .license
+        .clone()
+        .or_else(|| api.license.as_ref().and_then(|l| l.spdx.clone()));
+    match (license, &p.license_file) {
+        (Some(l), _) => fields.push(("license", toml_string(&l))),
+        (None, Some(f)) => fields.push(("license-file", toml_string(&f.name))),
+        (None, None) => {}
+    }
+    fields.push(("readme", toml_string("README.md")));
+    let homepage = p
+        .homepage
+        .clone()
+        .or_else(|| api.contact.as_ref().and_then(|c| c.url.clone()));
+    let documentation = p.documentation.clone().or_else(|| {
+        let plain = options
+            .crate_name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        plain.then(|| format!("https://docs.rs/{}", options.crate_name))
+    });
+    for (key, value) in [
+        ("homepage", homepage),
+        ("repository", p.repository.clone()),
+        ("documentation", documentation),
+    ] {
+        if let Some(v) = value {
+            fields.push((key, toml_string(&v)));
+        }
+    }
+    for (key, list) in [
+        ("authors", &p.authors),
+        ("keywords", &p.keywords),
+        ("categories", &p.categories),
+    ] {
+        if !list.is_empty() {
+            let items: Vec<String> = list.iter().map(|s| toml_string(s)).collect();
+            fields.push((key, format!("[{}]", items.join(", "))));
+        }
+    }
+    fields.iter().map(|(k, v)| format!("{k} = {v}\n")).collect()
+}
+
+/// The first sentence of a description, on one line, when there is one of a sensible
+/// length for a package description.
+fn first_sentence(text: &str) -> Option<String> {
+    let text = text.replace("\r\n", "\n");
+    let paragraph = text.trim_start().split("\n\n").next().unwrap_or_default();
+    let line = crate::docs::one_line(paragraph);
+    let line = line.split_whitespace().collect::<Vec<_>>().join(" ");
+    let end = line.find(". ").map_or(line.len(), |i| i + 1);
+    let sentence = line[..end].trim();
+    (!sentence.is_empty() && sentence.chars().count() <= 160).then(|| sentence.to_string())
 }
 
 /// `s` as a TOML basic string, quotes included.
@@ -186,22 +265,6 @@ fn toml_string(s: &str) -> String {
 
 fn lib_rs(api: &Api, header: &str) -> TokenStream {
     let header_line = format!(" {header}");
-    let title = format!(" # {}", crate::docs::doc_line(&api.title));
-    let version = format!(
-        " Generated for version {} of the document.",
-        code(&api.version)
-    );
-    let mut desc: Vec<String> = api
-        .description
-        .as_deref()
-        .map(crate::docs::doc_lines)
-        .unwrap_or_default()
-        .into_iter()
-        .map(|l| if l.is_empty() { l } else { format!(" {l}") })
-        .collect();
-    if !desc.is_empty() {
-        desc.push(String::new());
-    }
     let servers = &api.servers;
     let default = &api.base_url;
     // An autolink when the URL can be one; inline code otherwise.
@@ -279,39 +342,12 @@ fn lib_rs(api: &Api, header: &str) -> TokenStream {
             }
         }
     });
-    let example_group = api
-        .groups
-        .first()
-        .map(|g| crate::naming::unraw(&g.module).to_string())
-        .unwrap_or_default();
-    let usage = [
-        String::new(),
-        "# Usage".to_string(),
-        String::new(),
-        "Build a [`Client`] once with [`Client::builder`], set credentials with the builder's"
-            .to_string(),
-        "per-scheme methods, then call operations through the per-tag handles".to_string(),
-        format!(
-            "(`client.{example_group}()`): required parameters are arguments, optional ones are"
-        ),
-        "builder methods, and `.send().await` performs the request.".to_string(),
-    ];
-    let usage = usage.iter().map(|l| {
-        let l = if l.is_empty() {
-            String::new()
-        } else {
-            format!(" {l}")
-        };
-        quote!(#![doc = #l])
-    });
     quote! {
         #![doc = #header_line]
         #![doc = ""]
-        #![doc = #title]
-        #![doc = ""]
-        #(#![doc = #desc])*
-        #![doc = #version]
-        #(#usage)*
+        // The README (title, description, usage example) is the crate documentation, so
+        // its example is compiled as a doctest and the two cannot say different things.
+        #![doc = include_str!("../README.md")]
         #![forbid(unsafe_code)]
         #![deny(missing_docs)]
 

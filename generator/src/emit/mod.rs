@@ -5,6 +5,7 @@ mod constraints;
 pub mod krate;
 mod models;
 mod paging;
+mod readme;
 mod send;
 
 pub use krate as krate_file;

@@ -15,6 +15,12 @@ pub struct Api {
     pub version: String,
     /// `info.description`.
     pub description: Option<String>,
+    /// `info.license`, with the SPDX expression it names, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub license: Option<License>,
+    /// `info.contact`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contact: Option<Contact>,
     /// Server URLs in document order as absolute base URLs: variables take their defaults,
     /// relative URLs get the placeholder host `http://localhost`, and a document without
     /// servers gets `http://localhost` alone.
@@ -27,6 +33,29 @@ pub struct Api {
     pub security_schemes: Vec<SecurityScheme>,
     /// Operation groups (one per tag), sorted by Rust name; each holds its operations.
     pub groups: Vec<Group>,
+}
+
+/// The document's license (`info.license`).
+#[derive(Debug, Clone, Serialize)]
+pub struct License {
+    /// `name`, as written.
+    pub name: String,
+    /// The SPDX expression for the crate's `license`: the 3.1 `identifier`, or else `name`,
+    /// when it is a well-formed expression of known license identifiers; `None` otherwise.
+    pub spdx: Option<String>,
+    /// `url`.
+    pub url: Option<String>,
+}
+
+/// The document's contact (`info.contact`).
+#[derive(Debug, Clone, Serialize)]
+pub struct Contact {
+    /// `name`.
+    pub name: Option<String>,
+    /// `url`, only when it is an `http` or `https` URL (so it can be the crate's homepage).
+    pub url: Option<String>,
+    /// `email`.
+    pub email: Option<String>,
 }
 
 /// A use-site type.

@@ -3,8 +3,9 @@
 //!
 //! Covered: `type` arrays with `"null"` (to `nullable`), `const` (to a one-value `enum`),
 //! schema `examples` arrays (to `example`), numeric `exclusiveMinimum`/`exclusiveMaximum`
-//! (to the 3.0 boolean form), `oneOf`/`anyOf` members that are only `{type: "null"}`, and
-//! documents without `paths`.
+//! (to the 3.0 boolean form), `oneOf`/`anyOf` members that are only `{type: "null"}`,
+//! documents without `paths`, and `info.license.identifier` (kept as the extension
+//! [`LICENSE_IDENTIFIER`], since the 3.0 model has no such field).
 
 use crate::diagnostics::Diagnostics;
 use crate::pointer::child;
@@ -36,6 +37,10 @@ const NAME_MAPS: &[&str] = &[
     "dependentSchemas",
 ];
 
+/// The extension of `info.license` that holds a 3.1 document's `identifier` (an SPDX
+/// expression) after normalising.
+pub const LICENSE_IDENTIFIER: &str = "x-openapi-rs-gen-license-identifier";
+
 /// Keys whose value is user data, never to be rewritten.
 const DATA: &[&str] = &["example", "default", "enum", "const", "x-examples"];
 
@@ -50,6 +55,15 @@ pub fn normalize(raw: &mut Value, warnings: &mut Diagnostics) {
                 "#/webhooks",
                 "webhooks are not part of a client and are ignored",
             );
+        }
+        let license = obj
+            .get_mut("info")
+            .and_then(|i| i.get_mut("license"))
+            .and_then(Value::as_object_mut);
+        if let Some(license) = license {
+            if let Some(id) = license.remove("identifier") {
+                license.insert(LICENSE_IDENTIFIER.to_string(), id);
+            }
         }
     }
     walk(raw, "#", false, warnings);
@@ -224,6 +238,19 @@ fn rewrite_schema_keywords(map: &mut Map<String, Value>, at: &str, warnings: &mu
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn keeps_the_license_identifier_as_an_extension() {
+        let mut doc = json!({
+            "openapi": "3.1.0",
+            "info": {"title": "t", "version": "1", "license": {"name": "n", "identifier": "MIT"}}
+        });
+        normalize(&mut doc, &mut Diagnostics::default());
+        assert_eq!(
+            doc["info"]["license"],
+            json!({"name": "n", LICENSE_IDENTIFIER: "MIT"})
+        );
+    }
 
     #[test]
     fn rewrites_31_schema_keywords() {

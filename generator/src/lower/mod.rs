@@ -6,6 +6,7 @@ mod bodies;
 mod decisions;
 mod objects;
 mod operations;
+mod package;
 mod paging;
 mod parameters;
 mod recursion;
@@ -17,6 +18,7 @@ mod security;
 mod unions;
 
 pub use operations::METHODS;
+pub use package::{package_problems, spdx_expression};
 
 use crate::diagnostics::Diagnostics;
 use crate::ir::{Api, TypeDef};
@@ -30,6 +32,9 @@ use std::rc::Rc;
 /// Lowers a loaded document. Warnings ride along with the IR; errors replace it.
 pub fn lower(api: &OpenAPI, options: &Options) -> (Option<Api>, Diagnostics) {
     let mut cx = Lowerer::new(api, options);
+    cx.check_package_options();
+    let license = cx.lower_license();
+    let contact = cx.lower_contact();
     cx.find_multipart_components();
     cx.lower_components();
     cx.break_alias_cycles();
@@ -54,6 +59,8 @@ pub fn lower(api: &OpenAPI, options: &Options) -> (Option<Api>, Diagnostics) {
         title: api.info.title.clone(),
         version: api.info.version.clone(),
         description: api.info.description.clone(),
+        license,
+        contact,
         base_url: servers[0].clone(),
         servers,
         types,

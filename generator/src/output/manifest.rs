@@ -65,11 +65,11 @@ pub(super) fn owns(path: &str, bytes: &[u8], manifest: &Manifest) -> Owner {
     }
 }
 
-/// Whether the first line is the generated header of a Rust or TOML file.
+/// Whether the first line is the generated header of a Rust, TOML or Markdown file.
 pub(super) fn carries_header(bytes: &[u8]) -> bool {
     let first = bytes.split(|b| *b == b'\n').next().unwrap_or_default();
     let first = String::from_utf8_lossy(first);
-    ["//! ", "# "].iter().any(|marker| {
+    ["//! ", "# ", "<!-- "].iter().any(|marker| {
         first
             .strip_prefix(marker)
             .is_some_and(|r| r.starts_with(MARK))

@@ -1,0 +1,468 @@
+//! Emit: consumes the IR and the options and renders the crate's `README.md`, which is also
+//! its crate documentation (`lib.rs` includes it): the title, the document's description
+//! (made safe by [`crate::docs`]), how to add the dependency, and a usage example that
+//! calls the document's first operation with values of the right types, compiled as a
+//! doctest. No document text reaches the example's code: it is built from Rust names only.
+
+use crate::ir::{
+    Api, ArgKind, Bound, Constraints, Operation, Param, SchemeKind, Ty, TypeDef, TypeKind,
+};
+use crate::naming::unraw;
+use crate::options::Options;
+use std::collections::BTreeMap;
+
+/// How deep the example follows named types inside a body before giving up on it.
+const MAX_DEPTH: usize = 6;
+
+/// The text of `README.md`. `header` is the generated header (one line).
+pub(super) fn readme(api: &Api, options: &Options, header: &str) -> String {
+    let mut out = String::new();
+    let mut comment = header.to_string();
+    while comment.contains("--") {
+        comment = comment.replace("--", "- -");
+    }
+    out.push_str(&format!("<!-- {comment} -->\n\n"));
+    out.push_str(&format!("# {}\n\n", crate::docs::doc_line(&api.title)));
+    if let Some(d) = &api.description {
+        let lines = crate::docs::doc_lines(d);
+        if lines.iter().any(|l| !l.trim().is_empty()) {
+            for l in lines {
+                out.push_str(&l);
+                out.push('\n');
+            }
+            out.push('\n');
+        }
+    }
+    out.push_str(&format!(
+        "A typed async Rust client for version {} of this API, generated from its OpenAPI document by openapi-rs-gen.\n\n",
+        crate::emit::code(&api.version)
+    ));
+    let name = crate::docs::one_line(&options.crate_name);
+    out.push_str("## Adding the dependency\n\n");
+    out.push_str(&fenced(
+        "sh",
+        &format!("cargo add {name}\ncargo add tokio --features macros,rt-multi-thread\n"),
+    ));
+    out.push_str("\n## Usage\n\n");
+    let group = api.groups.first().map(|g| unraw(&g.module)).unwrap_or("…");
+    out.push_str(&format!(
+        "Build a `Client` once with `Client::builder()`, set credentials with the builder's \
+         per-scheme methods, then call operations through the per-tag handles \
+         (`client.{group}()`): required parameters are arguments, optional ones are builder \
+         methods, and `.send().await` performs the request.\n\n"
+    ));
+    out.push_str(&fenced(
+        "rust,no_run",
+        &example(api, &name.replace('-', "_")),
+    ));
+    out
+}
+
+/// `body` in a code fence longer than any backtick run inside it.
+fn fenced(info: &str, body: &str) -> String {
+    let mut longest = 0;
+    let mut run = 0;
+    for c in body.chars() {
+        run = if c == '`' { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    let fence = "`".repeat((longest + 1).max(3));
+    format!("{fence}{info}\n{body}{fence}\n")
+}
+
+/// The example program: a client, and the first operation a call can be written for.
+fn example(api: &Api, krate: &str) -> String {
+    let values = Values {
+        types: api.types.iter().map(|t| (t.name.as_str(), t)).collect(),
+        models: std::cell::Cell::new(false),
+    };
+    // Non-deprecated operations first, each group in order, each in document order.
+    let ops = api
+        .groups
+        .iter()
+        .flat_map(|g| g.operations.iter().map(move |op| (g.module.as_str(), op)));
+    let (fresh, deprecated): (Vec<_>, Vec<_>) = ops.partition(|(_, op)| !op.deprecated);
+    let call = fresh
+        .iter()
+        .chain(&deprecated)
+        .find_map(|(module, op)| values.call(module, op).map(|c| (op, c)));
+    let mut body = String::new();
+    let mut builder = "    let client = Client::builder()".to_string();
+    if let Some((op, _)) = &call {
+        for scheme in op.security.first().into_iter().flatten() {
+            let Some(s) = api.security_schemes.iter().find(|s| &s.api_name == scheme) else {
+                continue;
+            };
+            let setter = &s.setter;
+            let var = unraw(setter).to_ascii_uppercase();
+            let args = match s.kind {
+                SchemeKind::Basic => format!(
+                    "std::env::var(\"{var}_USERNAME\")?, std::env::var(\"{var}_PASSWORD\")?"
+                ),
+                _ => format!("std::env::var(\"{var}\")?"),
+            };
+            builder.push_str(&format!("\n        .{setter}({args})"));
+        }
+    }
+    builder.push_str("\n        .build()?;\n");
+    body.push_str(&builder);
+    match &call {
+        Some((_, c)) => body.push_str(&format!(
+            "    let response = {c}\n        .send()\n        .await?;\n    println!(\"{{response:?}}\");\n"
+        )),
+        None => body.push_str("    let _ = client;\n"),
+    }
+    let uses = if values.models.get() {
+        format!("use {krate}::{{models, Client}};")
+    } else {
+        format!("use {krate}::Client;")
+    };
+    let text = format!(
+        "{uses}\n\n#[tokio::main]\nasync fn main() -> Result<(), Box<dyn std::error::Error>> {{\n{body}    Ok(())\n}}\n"
+    );
+    // Formatted like the rest of the crate; the text is built from Rust names, so it parses.
+    match syn::parse_file(&text) {
+        Ok(file) => prettyplease::unparse(&file).replacen(";\n", ";\n\n", 1),
+        Err(_) => text,
+    }
+}
+
+/// Builds Rust expressions of a given type from the IR's types.
+struct Values<'a> {
+    types: BTreeMap<&'a str, &'a TypeDef>,
+    /// Whether an expression names `models::`.
+    models: std::cell::Cell<bool>,
+}
+
+impl Values<'_> {
+    /// `client.group().operation(args...)`, or `None` when an argument cannot be written.
+    fn call(&self, module: &str, op: &Operation) -> Option<String> {
+        let mut args = Vec::new();
+        for p in op.params.iter().filter(|p| p.required) {
+            args.push(self.arg(p)?);
+        }
+        if let Some(b) = op.body.as_ref().filter(|b| b.required) {
+            args.push(match &b.ty {
+                Ty::String => "\"example\"".to_string(),
+                t => self.top_value(t, None)?,
+            });
+        }
+        Some(format!(
+            "client\n        .{module}()\n        .{}({})",
+            op.name,
+            args.join(", ")
+        ))
+    }
+
+    /// A positional argument: `impl Into<T>` or, for validated newtypes,
+    /// `impl TryInto<T>` (given the wrapped value).
+    fn arg(&self, p: &Param) -> Option<String> {
+        match p.arg {
+            ArgKind::Validated => {
+                let (inner, c) = self.newtype(&p.ty)?;
+                match inner {
+                    Ty::String => Some(format!("{:?}", string(Some(c)))),
+                    t => self.top_value(t, Some(c)),
+                }
+            }
+            ArgKind::Into => match &p.ty {
+                Ty::String => Some(format!("{:?}", string(Some(&p.constraints)))),
+                t => self.top_value(t, Some(&p.constraints)),
+            },
+        }
+    }
+
+    /// The newtype `t` is or aliases: its wrapped type and checks.
+    fn newtype(&self, t: &Ty) -> Option<(&Ty, &Constraints)> {
+        let mut t = t;
+        for _ in 0..MAX_DEPTH {
+            let Ty::Named(n) = t else { return None };
+            match &self.types.get(n.as_str())?.kind {
+                TypeKind::Newtype { inner, constraints } => return Some((inner, constraints)),
+                TypeKind::Alias { target } => t = target,
+                _ => return None,
+            }
+        }
+        None
+    }
+
+    /// An expression for an `impl Into<T>` or `impl TryInto<T>` argument: as [`Self::value`],
+    /// but only where the expression's own type is known (`Default::default()` is not).
+    fn top_value(&self, t: &Ty, c: Option<&Constraints>) -> Option<String> {
+        match t {
+            Ty::Json | Ty::Map(_) | Ty::Option(_) => None,
+            t => self.value(t, c, 0),
+        }
+    }
+
+    /// An expression of exactly type `t`, within constraints `c` where given.
+    fn value(&self, t: &Ty, c: Option<&Constraints>, depth: usize) -> Option<String> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        Some(match t {
+            Ty::Bool => "true".to_string(),
+            Ty::Int { bits } => format!("{}i{bits}", int(c)),
+            Ty::Float { bits } => format!("{:?}f{bits}", float(c)),
+            Ty::String => format!("{:?}.to_string()", string(c)),
+            Ty::Bytes => "b\"example\".to_vec()".to_string(),
+            Ty::Json | Ty::Map(_) => "Default::default()".to_string(),
+            Ty::Option(_) => "None".to_string(),
+            Ty::Unit => "()".to_string(),
+            Ty::Url => return None,
+            Ty::Boxed(inner) => format!("Box::new({})", self.value(inner, None, depth + 1)?),
+            Ty::Vec(inner) => {
+                let item = self.value(inner, None, depth + 1)?;
+                let n = c.and_then(|c| c.min_items).unwrap_or(1).clamp(1, 3);
+                format!("vec![{}]", vec![item; n as usize].join(", "))
+            }
+            Ty::Named(n) => self.named(n, depth)?,
+        })
+    }
+
+    fn named(&self, name: &str, depth: usize) -> Option<String> {
+        let def = self.types.get(name)?;
+        let path = format!("models::{}", def.name);
+        let expr = match &def.kind {
+            TypeKind::Struct { fields, additional } => {
+                let mut inits: Vec<String> = Vec::new();
+                for f in fields {
+                    let v = match &f.ty {
+                        Ty::Option(_) => "None".to_string(),
+                        t => self.value(t, None, depth + 1)?,
+                    };
+                    inits.push(format!("{}: {v}", f.name));
+                }
+                if let Some(a) = additional {
+                    inits.push(format!("{}: Default::default()", a.name));
+                }
+                if inits.is_empty() {
+                    format!("{path} {{}}")
+                } else {
+                    format!("{path} {{ {} }}", inits.join(", "))
+                }
+            }
+            TypeKind::StringEnum { values, .. } => match values.first() {
+                Some(v) => format!("{path}::{}", v.name),
+                None => format!("{path}::from(\"example\")"),
+            },
+            TypeKind::IntEnum { values } => match values.first() {
+                Some((c, _)) => format!("{path}::{c}"),
+                None => format!("{path}(1)"),
+            },
+            TypeKind::Newtype { inner, constraints } => {
+                let v = match inner {
+                    Ty::String => format!("{:?}", string(Some(constraints))),
+                    t => self.value(t, Some(constraints), depth + 1)?,
+                };
+                format!("{path}::new({v})?")
+            }
+            TypeKind::Alias { target } => return self.value(target, None, depth + 1),
+            TypeKind::Tagged { variants, .. } => {
+                let v = variants.first()?;
+                format!(
+                    "{path}::{}({})",
+                    v.name,
+                    self.value(&v.ty, None, depth + 1)?
+                )
+            }
+            TypeKind::Untagged { variants, .. } => variants.iter().find_map(|v| {
+                let inner = self.value(&v.ty, None, depth + 1)?;
+                Some(format!("{path}::{}({inner})", v.name))
+            })?,
+        };
+        self.models.set(true);
+        Some(expr)
+    }
+}
+
+/// An integer within the bounds.
+fn int(c: Option<&Constraints>) -> i64 {
+    let Some(c) = c else { return 1 };
+    let min = c.minimum.as_ref().map(|b| match b {
+        Bound::Int(i) => i.saturating_add(i64::from(c.exclusive_minimum)),
+        Bound::Float(f) => (f.floor() as i64).saturating_add(1),
+    });
+    let max = c.maximum.as_ref().map(|b| match b {
+        Bound::Int(i) => i.saturating_sub(i64::from(c.exclusive_maximum)),
+        Bound::Float(f) => (f.ceil() as i64).saturating_sub(1),
+    });
+    let step = match c.multiple_of {
+        Some(Bound::Int(m)) if m > 0 => m,
+        _ => 1,
+    };
+    match (min, max) {
+        (Some(lo), _) => lo
+            .div_euclid(step)
+            .saturating_add(i64::from(lo % step != 0))
+            .saturating_mul(step),
+        (None, Some(hi)) if hi < step => hi.div_euclid(step).saturating_mul(step),
+        _ => step,
+    }
+}
+
+/// A number within the bounds.
+fn float(c: Option<&Constraints>) -> f64 {
+    let Some(c) = c else { return 1.0 };
+    let bound = |b: &Bound| match b {
+        Bound::Int(i) => *i as f64,
+        Bound::Float(f) => *f,
+    };
+    match (c.minimum.as_ref().map(bound), c.maximum.as_ref().map(bound)) {
+        (Some(lo), Some(hi)) if c.exclusive_minimum => (lo + hi) / 2.0,
+        (Some(lo), _) if c.exclusive_minimum => lo + 1.0,
+        (Some(lo), _) => lo,
+        (None, Some(hi)) if hi < 1.0 => hi - 1.0,
+        _ => 1.0,
+    }
+}
+
+/// A string that fits the pattern, if it is a simple one, and the length bounds; made only
+/// of characters that are plain in Rust and Markdown.
+fn string(c: Option<&Constraints>) -> String {
+    let plain = |s: &str| {
+        s.chars()
+            .all(|ch| ch.is_ascii_alphanumeric() || matches!(ch, '-' | '_' | '.' | '@' | ':'))
+    };
+    let from_pattern = c
+        .and_then(|c| c.pattern.as_deref())
+        .and_then(pattern_example)
+        .filter(|s| plain(s));
+    if let Some(s) = from_pattern {
+        return s;
+    }
+    let min = c.and_then(|c| c.min_length).unwrap_or(0).min(64) as usize;
+    let max = c.and_then(|c| c.max_length).unwrap_or(u64::MAX).min(64) as usize;
+    let mut s = "example".to_string();
+    while s.len() < min {
+        s.push('x');
+    }
+    s.truncate(max.max(min).max(1));
+    s
+}
+
+/// The shortest string an anchored pattern of literal characters and character classes
+/// (each with an optional quantifier) matches, taking the first character of each class.
+fn pattern_example(pattern: &str) -> Option<String> {
+    let p = pattern.strip_prefix('^')?.strip_suffix('$')?;
+    let chars: Vec<char> = p.chars().collect();
+    let mut out = String::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let ch = match chars[i] {
+            '[' => {
+                let end = i + chars[i..].iter().position(|c| *c == ']')?;
+                let class = &chars[i + 1..end];
+                if class.first().is_none_or(|c| matches!(c, '^' | '\\' | '[')) {
+                    return None;
+                }
+                i = end + 1;
+                class[0]
+            }
+            '\\' => {
+                let c = *chars.get(i + 1)?;
+                i += 2;
+                match c {
+                    'd' => '0',
+                    'w' => 'a',
+                    '.' | '-' | '_' => c,
+                    _ => return None,
+                }
+            }
+            c if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '@' | ':') => {
+                i += 1;
+                c
+            }
+            _ => return None,
+        };
+        let count = match chars.get(i) {
+            Some('+') => {
+                i += 1;
+                1
+            }
+            Some('*') | Some('?') => {
+                i += 1;
+                0
+            }
+            Some('{') => {
+                let end = i + chars[i..].iter().position(|c| *c == '}')?;
+                let inner: String = chars[i + 1..end].iter().collect();
+                i = end + 1;
+                inner.split(',').next()?.trim().parse::<usize>().ok()?
+            }
+            _ => 1,
+        };
+        if count > 64 {
+            return None;
+        }
+        out.extend(std::iter::repeat_n(ch, count));
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn simple_patterns_give_matching_examples() {
+        assert_eq!(
+            pattern_example("^[a-f0-9]{24}$").as_deref(),
+            Some("aaaaaaaaaaaaaaaaaaaaaaaa")
+        );
+        assert_eq!(
+            pattern_example("^v\\d+-[A-Z]{2,3}_x?$").as_deref(),
+            Some("v0-AA_")
+        );
+        for unsupported in ["[a-z]+", "^(a|b)$", "^[^a]$", "^a{100}$", "^.*$"] {
+            assert_eq!(pattern_example(unsupported), None, "{unsupported}");
+        }
+        let backticks = Constraints {
+            pattern: Some("^```$".to_string()),
+            ..Constraints::default()
+        };
+        assert_eq!(string(Some(&backticks)), "example");
+        let long = Constraints {
+            min_length: Some(10),
+            max_length: Some(12),
+            ..Constraints::default()
+        };
+        assert_eq!(string(Some(&long)), "examplexxx");
+        let short = Constraints {
+            max_length: Some(3),
+            ..Constraints::default()
+        };
+        assert_eq!(string(Some(&short)), "exa");
+    }
+
+    #[test]
+    fn numbers_respect_their_bounds() {
+        let c = |min: Option<i64>, max: Option<i64>, ex: bool, step: Option<i64>| Constraints {
+            minimum: min.map(Bound::Int),
+            maximum: max.map(Bound::Int),
+            exclusive_minimum: ex,
+            exclusive_maximum: ex,
+            multiple_of: step.map(Bound::Int),
+            ..Constraints::default()
+        };
+        assert_eq!(int(None), 1);
+        assert_eq!(int(Some(&c(Some(5), None, false, None))), 5);
+        assert_eq!(int(Some(&c(Some(5), None, true, None))), 6);
+        assert_eq!(int(Some(&c(None, Some(-3), false, None))), -3);
+        assert_eq!(int(Some(&c(Some(7), None, false, Some(5)))), 10);
+        assert_eq!(int(Some(&c(None, None, false, Some(5)))), 5);
+        let f = Constraints {
+            minimum: Some(Bound::Float(0.0)),
+            maximum: Some(Bound::Float(1.0)),
+            exclusive_minimum: true,
+            ..Constraints::default()
+        };
+        assert_eq!(float(Some(&f)), 0.5);
+    }
+
+    #[test]
+    fn fences_outlast_backticks_inside() {
+        assert_eq!(fenced("sh", "a\n"), "```sh\na\n```\n");
+        assert_eq!(fenced("sh", "a````b\n"), "`````sh\na````b\n`````\n");
+    }
+}

@@ -34,15 +34,24 @@ pub fn tool(relative: &str) -> PathBuf {
 /// Generates `tests/fixtures/ok/<fixture>.yaml` into `dir` as the crate
 /// `fixture-<fixture with dashes>`, panicking with the diagnostics if it does not generate.
 pub fn write_fixture_crate(fixture: &str, dir: &Path, standalone: bool) {
-    let text = std::fs::read_to_string(root().join(format!("tests/fixtures/ok/{fixture}.yaml")))
-        .unwrap_or_else(|e| panic!("{fixture}: {e}"));
-    let options = Options {
+    write_fixture_crate_with(fixture, dir, &fixture_options(fixture, standalone));
+}
+
+/// The options [`write_fixture_crate`] generates `fixture` with.
+pub fn fixture_options(fixture: &str, standalone: bool) -> Options {
+    Options {
         crate_name: format!("fixture-{}", fixture.replace('_', "-")),
         spec_label: format!("{fixture}.yaml"),
         standalone,
         ..Options::default()
-    };
-    let generated = generate(&text, &options).unwrap_or_else(|d| panic!("{fixture}: {d}"));
+    }
+}
+
+/// Generates `tests/fixtures/ok/<fixture>.yaml` into `dir` with `options`.
+pub fn write_fixture_crate_with(fixture: &str, dir: &Path, options: &Options) {
+    let text = std::fs::read_to_string(root().join(format!("tests/fixtures/ok/{fixture}.yaml")))
+        .unwrap_or_else(|e| panic!("{fixture}: {e}"));
+    let generated = generate(&text, options).unwrap_or_else(|d| panic!("{fixture}: {d}"));
     generated
         .output
         .write(dir, Default::default())

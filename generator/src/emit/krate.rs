@@ -436,6 +436,128 @@ mod tests {
         }
     }
 
+    fn text_files(api: &Api, options: &Options) -> std::collections::BTreeMap<String, String> {
+        emit_crate(api, options)
+            .into_iter()
+            .filter_map(|(p, c)| match c {
+                FileContent::Text(t) => Some((p, t)),
+                FileContent::Rust(_) => None,
+            })
+            .collect()
+    }
+
+    /// The `[package]` table of a Cargo.toml, as (key, value) lines.
+    fn package_table(toml: &str) -> Vec<(String, String)> {
+        toml.lines()
+            .skip_while(|l| *l != "[package]")
+            .skip(1)
+            .take_while(|l| !l.is_empty())
+            .map(|l| {
+                let (k, v) = l.split_once(" = ").unwrap_or_else(|| panic!("{l}"));
+                (k.to_string(), v.to_string())
+            })
+            .collect()
+    }
+
+    const HOSTILE_INFO: &str = "openapi: 3.1.0\ninfo:\n  title: \"T\\n[evil]\\nx = 1 <b>\"\n  version: \"1\"\n  description: \"First \\\"line\\\" [a](javascript:x) <script>. Second.\\n\\nLater [evil]\"\n  license: {name: \"Apache 2.0\\n[evil]\", identifier: \"Apache-2.0 OR MIT\"}\n  contact: {url: \"https://example.com/\\\"x\\\"\"}\npaths: {}\n";
+
+    #[test]
+    fn package_metadata_defaults_come_from_info_escaped() {
+        let (api, warnings) = crate::lower_text(HOSTILE_INFO).unwrap();
+        assert!(warnings.is_empty(), "{warnings}");
+        let options = Options {
+            crate_name: "my-client".to_string(),
+            ..Options::default()
+        };
+        let files = text_files(&api, &options);
+        let toml = &files["Cargo.toml"];
+        let tables: Vec<&str> = toml.lines().filter(|l| l.starts_with('[')).collect();
+        assert_eq!(
+            tables,
+            ["[package]", "[dependencies]", "[dev-dependencies]"],
+            "{toml}"
+        );
+        assert!(!toml.contains("publish"), "{toml}");
+        let keys: Vec<(String, String)> = package_table(toml);
+        let expected = [
+            ("name", "\"my-client\""),
+            ("version", "\"0.1.0\""),
+            ("edition", "\"2021\""),
+            ("rust-version", "\"1.80\""),
+            (
+                "description",
+                "\"Typed async client for T [evil] x = 1 <b> 1: First \\\"line\\\" [a](javascript:x) <script>.\"",
+            ),
+            ("license", "\"Apache-2.0 OR MIT\""),
+            ("readme", "\"README.md\""),
+            ("homepage", "\"https://example.com/\\\"x\\\"\""),
+            ("documentation", "\"https://docs.rs/my-client\""),
+        ];
+        let expected: Vec<(String, String)> = expected
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        assert_eq!(keys, expected, "{toml}");
+    }
+
+    #[test]
+    fn package_options_win_over_info_and_a_license_file_is_written() {
+        let (api, _) = crate::lower_text(HOSTILE_INFO).unwrap();
+        let options = Options {
+            crate_name: "my-client".to_string(),
+            package: crate::options::Package {
+                description: Some("Mine \"q\"\n[evil]".to_string()),
+                license_file: Some(crate::options::LicenseFile {
+                    name: "LICENSE-CUSTOM".to_string(),
+                    text: "Custom terms\n".to_string(),
+                }),
+                repository: Some("https://example.com/r".to_string()),
+                homepage: Some("https://example.com/h".to_string()),
+                documentation: Some("https://example.com/d".to_string()),
+                authors: vec!["A \"B\" <a@b>".to_string()],
+                keywords: vec!["api".to_string(), "c++".to_string()],
+                categories: vec!["api-bindings".to_string()],
+                edition: "2024".to_string(),
+                rust_version: "1.85".to_string(),
+                ..Default::default()
+            },
+            ..Options::default()
+        };
+        let files = text_files(&api, &options);
+        assert_eq!(files["LICENSE-CUSTOM"], "Custom terms\n");
+        let toml = &files["Cargo.toml"];
+        let keys = package_table(toml);
+        let get = |k: &str| {
+            keys.iter()
+                .find(|(key, _)| key == k)
+                .map(|(_, v)| v.as_str())
+                .unwrap_or_else(|| panic!("no {k} in {toml}"))
+        };
+        assert_eq!(get("description"), "\"Mine \\\"q\\\" [evil]\"");
+        // The document's SPDX license wins over a license file: Cargo takes one of them.
+        assert_eq!(get("license"), "\"Apache-2.0 OR MIT\"");
+        assert!(keys.iter().all(|(k, _)| k != "license-file"), "{toml}");
+        assert_eq!(get("repository"), "\"https://example.com/r\"");
+        assert_eq!(get("homepage"), "\"https://example.com/h\"");
+        assert_eq!(get("documentation"), "\"https://example.com/d\"");
+        assert_eq!(get("authors"), "[\"A \\\"B\\\" <a@b>\"]");
+        assert_eq!(get("keywords"), "[\"api\", \"c++\"]");
+        assert_eq!(get("categories"), "[\"api-bindings\"]");
+        assert_eq!(get("edition"), "\"2024\"");
+        assert_eq!(get("rust-version"), "\"1.85\"");
+
+        // Without an SPDX license anywhere, the file is the license.
+        let (plain, _) =
+            crate::lower_text("openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n")
+                .unwrap();
+        let toml = &text_files(&plain, &options)["Cargo.toml"];
+        assert!(
+            toml.contains("\nlicense-file = \"LICENSE-CUSTOM\"\n"),
+            "{toml}"
+        );
+        assert!(!toml.contains("\nlicense = "), "{toml}");
+    }
+
     /// The shipped runtime holds no tests: they live in `generator/tests/runtime/`.
     #[test]
     fn runtime_carries_no_test_code() {

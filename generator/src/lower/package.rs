@@ -366,6 +366,89 @@ mod tests {
         );
     }
 
+    fn lowered(info: &str, options: &crate::Options) -> (crate::ir::Api, Vec<String>) {
+        let text = format!("{info}\npaths: {{}}\n");
+        let (api, diags) = crate::lower_text_with(&text, options).unwrap();
+        (api, diags.iter().map(|d| d.to_string()).collect())
+    }
+
+    #[test]
+    fn the_license_is_an_spdx_expression_from_the_document_or_none_with_a_warning() {
+        let o = crate::Options::default();
+        let (api, w) = lowered("openapi: 3.0.3\ninfo: {title: t, version: '1', license: {name: MIT OR Apache-2.0, url: 'https://x'}}", &o);
+        let l = api.license.unwrap();
+        assert_eq!(
+            (l.spdx.as_deref(), l.url.as_deref()),
+            (Some("MIT OR Apache-2.0"), Some("https://x"))
+        );
+        assert!(w.is_empty(), "{w:?}");
+        // 3.1: the identifier is the expression; the name is only a label.
+        let (api, w) = lowered("openapi: 3.1.0\ninfo: {title: t, version: '1', license: {name: Apache License, identifier: Apache-2.0}}", &o);
+        assert_eq!(api.license.unwrap().spdx.as_deref(), Some("Apache-2.0"));
+        assert!(w.is_empty(), "{w:?}");
+        let (api, w) = lowered(
+            "openapi: 3.0.3\ninfo: {title: t, version: '1', license: {name: Apache 2.0}}",
+            &o,
+        );
+        assert_eq!(api.license.unwrap().spdx, None);
+        assert_eq!(w, ["warning: license `Apache 2.0` is not an SPDX expression of known licenses, so the crate names no license; set the package license or license file (at #/info/license/name)"]);
+        let (_, w) = lowered("openapi: 3.1.0\ninfo: {title: t, version: '1', license: {name: n, identifier: 'Made-Up'}}", &o);
+        assert!(w[0].ends_with("(at #/info/license/identifier)"), "{w:?}");
+        // A license from the options makes the document's irrelevant.
+        let mine = crate::Options {
+            package: Package {
+                license: Some("MIT".to_string()),
+                ..Package::default()
+            },
+            ..crate::Options::default()
+        };
+        let (_, w) = lowered(
+            "openapi: 3.0.3\ninfo: {title: t, version: '1', license: {name: Apache 2.0}}",
+            &mine,
+        );
+        assert!(w.is_empty(), "{w:?}");
+        let (api, _) = lowered("openapi: 3.0.3\ninfo: {title: t, version: '1'}", &o);
+        assert!(api.license.is_none() && api.contact.is_none());
+    }
+
+    #[test]
+    fn a_contact_url_is_kept_only_when_it_is_a_web_url() {
+        let o = crate::Options::default();
+        let (api, w) = lowered("openapi: 3.0.3\ninfo: {title: t, version: '1', contact: {name: N, url: 'https://example.com', email: e@x}}", &o);
+        let c = api.contact.unwrap();
+        assert_eq!(
+            (c.name.as_deref(), c.url.as_deref(), c.email.as_deref()),
+            (Some("N"), Some("https://example.com"), Some("e@x"))
+        );
+        assert!(w.is_empty(), "{w:?}");
+        let (api, w) = lowered(
+            "openapi: 3.0.3\ninfo: {title: t, version: '1', contact: {url: 'javascript:alert(1)'}}",
+            &o,
+        );
+        assert_eq!(api.contact.unwrap().url, None);
+        assert_eq!(w, ["warning: contact URL `javascript:alert(1)` is not an http or https URL, so it is not the crate's homepage (at #/info/contact/url)"]);
+    }
+
+    #[test]
+    fn package_option_problems_are_errors_of_lowering() {
+        let o = crate::Options {
+            package: Package {
+                license_file: Some(LicenseFile {
+                    name: "sub/LICENSE".to_string(),
+                    text: String::new(),
+                }),
+                ..Package::default()
+            },
+            ..crate::Options::default()
+        };
+        let err = crate::lower_text_with(
+            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n",
+            &o,
+        )
+        .unwrap_err();
+        assert_eq!(err.to_string().trim(), "error: option `package.license_file` `sub/LICENSE` must be a plain file name: it holds a path separator (at #)");
+    }
+
     #[test]
     fn license_file_names_must_be_plain() {
         for ok in ["LICENSE", "LICENSE-MIT", "COPYING.txt", "license.md"] {

@@ -150,7 +150,7 @@ fn cargo_toml(api: &Api, options: &Options, header: &str) -> String {
 {package}
 [dependencies]
 futures-core = "0.3"
-percent-encoding = "2"
+percent-encoding = "2.1"
 regex-lite = "0.1"
 reqwest = {{ version = "0.12", default-features = false, features = ["rustls-tls"] }}
 serde = {{ version = "1", features = ["derive"] }}

@@ -69,7 +69,12 @@ fn the_lightly_client_packages_and_its_readme_example_compiles() {
     generated.output.write(&dir, Default::default()).unwrap();
     copy_lock_file(&dir);
     let files = package(&dir);
-    for f in ["Cargo.toml", "README.md", "src/lib.rs", "src/runtime/mod.rs"] {
+    for f in [
+        "Cargo.toml",
+        "README.md",
+        "src/lib.rs",
+        "src/runtime/mod.rs",
+    ] {
         assert!(files.iter().any(|l| l == f), "{f} not packaged: {files:?}");
     }
     assert!(

@@ -8,6 +8,8 @@
 //! `prettyplease`), and [`output`] (the files; writing and checking them on disk). Problems
 //! in the document come back as [`Diagnostics`] with JSON pointers, never as panics.
 
+#[cfg(feature = "cli")]
+pub mod cli;
 pub mod config;
 pub mod diagnostics;
 pub mod docs;
@@ -150,6 +152,7 @@ mod tests {
                     let stem = file.trim_end_matches(".rs");
                     section.contains(&format!("`{stem}`")) || section.contains(&format!("`{file}`"))
                 }
+                ["tests", file] => section.contains(&format!("`generator/tests/{file}`")),
                 // One test file per runtime module, plus the files named.
                 ["tests", "runtime", file] => {
                     section.contains("`generator/tests/runtime/`")

@@ -482,7 +482,7 @@ impl TypeConfig {
 /// Where a file named in the config lives: relative paths are taken from the config's
 /// folder.
 pub fn resolve(base_dir: &Path, path: &Path) -> PathBuf {
-    if path.is_absolute() {
+    if path.is_absolute() || base_dir == Path::new(".") {
         path.to_path_buf()
     } else {
         base_dir.join(path)

@@ -188,7 +188,8 @@ fn toml_string(s: &str) -> String {
 /// The builder calls that set the config's client defaults (the user agent always).
 fn client_defaults(c: &crate::options::ClientDefaults) -> TokenStream {
     let millis = |d: std::time::Duration| {
-        let ms = u64::try_from(d.as_millis()).unwrap_or(u64::MAX);
+        let ms =
+            proc_macro2::Literal::u64_unsuffixed(u64::try_from(d.as_millis()).unwrap_or(u64::MAX));
         quote!(::std::time::Duration::from_millis(#ms))
     };
     let ua = match &c.user_agent {

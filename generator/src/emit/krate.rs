@@ -210,7 +210,7 @@ fn client_defaults(c: &crate::options::ClientDefaults) -> TokenStream {
         calls.extend(quote!(.connect_timeout(#d)));
     }
     if let Some(r) = &c.retry {
-        let n = r.max_retries;
+        let n = proc_macro2::Literal::u32_unsuffixed(r.max_retries);
         let (i, m) = (millis(r.initial_backoff), millis(r.max_backoff));
         calls.extend(quote! {
             .retry_policy(RetryPolicy::new().max_retries(#n).initial_backoff(#i).max_backoff(#m))

@@ -305,53 +305,16 @@ fn feature_name(f: &str) -> Result<(), String> {
 }
 
 /// SPDX license expressions as crates.io reads them: identifiers joined by `OR`, `AND`,
-/// `WITH`, with parentheses.
+/// `WITH`, with parentheses (the form lowering also checks document licenses with).
 fn is_spdx_expression(l: &str) -> bool {
-    let spaced = l.replace('(', " ( ").replace(')', " ) ");
-    let mut expect_id = true;
-    let mut depth = 0i32;
-    let mut any = false;
-    for token in spaced.split_whitespace() {
-        match token {
-            "(" if expect_id => depth += 1,
-            ")" if !expect_id => {
-                depth -= 1;
-                if depth < 0 {
-                    return false;
-                }
-            }
-            "OR" | "AND" | "WITH" if !expect_id => expect_id = true,
-            id if expect_id => {
-                let id = id.strip_suffix('+').unwrap_or(id);
-                if id.is_empty()
-                    || !id
-                        .chars()
-                        .all(|c| c.is_ascii_alphanumeric() || ".-".contains(c))
-                {
-                    return false;
-                }
-                expect_id = false;
-                any = true;
-            }
-            _ => return false,
-        }
-    }
-    any && !expect_id && depth == 0
+    crate::lower::spdx_expression(l, false)
 }
 
 fn http_url(url: &str) -> Result<(), String> {
-    let rest = url
-        .strip_prefix("https://")
-        .or_else(|| url.strip_prefix("http://"));
-    match rest {
-        Some(rest)
-            if !rest.is_empty()
-                && !rest.starts_with('/')
-                && !url.chars().any(|c| c.is_whitespace() || c.is_control()) =>
-        {
-            Ok(())
-        }
-        _ => Err(format!("`{url}` is not an http:// or https:// URL")),
+    if crate::lower::web_url(url) {
+        Ok(())
+    } else {
+        Err(format!("`{url}` is not an http:// or https:// URL"))
     }
 }
 

@@ -19,7 +19,7 @@ mod select;
 mod unions;
 
 pub use operations::METHODS;
-pub use package::{package_problems, spdx_expression};
+pub use package::{package_problems, spdx_expression, web_url};
 
 use crate::diagnostics::Diagnostics;
 use crate::ir::{Api, TypeDef};

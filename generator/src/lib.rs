@@ -24,6 +24,7 @@ pub mod output;
 pub mod pointer;
 pub mod render;
 pub mod runtime;
+pub mod surface;
 
 pub use config::Config;
 pub use diagnostics::{Diagnostic, Diagnostics, Severity};

@@ -603,6 +603,61 @@ mod tests {
         }
     }
 
+    /// The module target is one file an `include!` can take (no inner attributes at its
+    /// top, no module declared out of line), which names the crate target's dependencies;
+    /// in either grouping of operations.
+    #[test]
+    fn the_module_target_is_one_includable_file_naming_its_dependencies() {
+        let text = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /a/{id}:\n    get:\n      operationId: getA\n      tags: [things]\n      parameters: [{name: id, in: path, required: true, schema: {type: string, pattern: '^[a-z]+$'}}]\n      responses: {'200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/A'}}}}}\ncomponents:\n  schemas:\n    A: {type: object, properties: {n: {type: integer, minimum: 1}}}\n";
+        let crate_options = Options {
+            crate_name: "my-api".to_string(),
+            ..Options::default()
+        };
+        let krate = crate::generate(text, &crate_options).unwrap().output;
+        let toml = &krate.files["Cargo.toml"];
+        for modules in [Modules::PerTag, Modules::Flat] {
+            let options = Options {
+                layout: Layout {
+                    target: Target::Module,
+                    modules,
+                    ..Layout::default()
+                },
+                ..crate_options.clone()
+            };
+            let out = crate::generate(text, &options).unwrap().output;
+            let names: Vec<&String> = out.files.keys().collect();
+            assert_eq!(names, ["my_api.rs"]);
+            let module = &out.files["my_api.rs"];
+            let file: syn::File = syn::parse_str(module).unwrap();
+            assert!(file.attrs.is_empty(), "inner attributes at the top");
+            fn no_out_of_line_modules(items: &[syn::Item]) -> usize {
+                let mut inline = 0;
+                for item in items {
+                    if let syn::Item::Mod(m) = item {
+                        let (_, inner) = m.content.as_ref().expect("every module is inline");
+                        assert!(!m
+                            .attrs
+                            .iter()
+                            .any(|a| matches!(a.style, syn::AttrStyle::Inner(_))));
+                        inline += 1 + no_out_of_line_modules(inner);
+                    }
+                }
+                inline
+            }
+            // apis (and things), models, runtime and its eleven modules.
+            let expected = if modules == Modules::PerTag { 15 } else { 14 };
+            assert_eq!(no_out_of_line_modules(&file.items), expected);
+            assert!(!module.contains("crate::"), "a path from the crate root");
+            for line in dependency_lines(toml) {
+                assert!(
+                    module.lines().any(|l| l == format!("//     {line}")),
+                    "the module does not name `{line}`"
+                );
+            }
+            assert!(module.contains("include!(concat!(env!(\"OUT_DIR\"), \"/my_api.rs\"));"));
+        }
+    }
+
     /// The shipped runtime holds no tests: they live in `generator/tests/runtime/`.
     #[test]
     fn runtime_carries_no_test_code() {

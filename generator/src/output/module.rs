@@ -1,9 +1,9 @@
 //! Output, module target: folds a crate's rendered Rust files into one file for `include!`.
-//! Each module declaration (`pub mod apis;`) becomes the module's file in braces, so the
-//! files' own inner attributes (`//!` docs, `#![allow]`) open inline `mod` blocks, where
-//! they are allowed; the root's `//!` docs become plain comments, since an `include!`d file
-//! can hold no inner attributes. Paths in the files are relative (`super::runtime`), so
-//! they mean the same in the crate and wherever the file is included.
+//! Each module declaration (`pub mod apis;`) becomes the module's file in braces; the
+//! file's leading inner attributes (`//!` docs, `#![allow]`) become outer ones on that
+//! inline `mod` (`///`, `#[allow]`), and the root's `//!` docs plain comments, since an
+//! `include!`d file can hold no inner attributes. Paths in the files are relative
+//! (`super::runtime`), so they mean the same in the crate and wherever the file is included.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -35,6 +35,10 @@ pub fn fold(files: &BTreeMap<String, String>) -> Result<String, String> {
                 ));
             }
             body = true;
+            if !out.is_empty() {
+                // The comments that were the crate's docs, apart from the first item's.
+                out.push('\n');
+            }
         }
         push_line(&mut out, line, ROOT, files, &mut used)?;
     }
@@ -75,9 +79,31 @@ fn push_line(
     if !used.insert(child.clone()) {
         return Err(format!("internal error: `{child}` is declared twice"));
     }
+    // The file's inner attributes become outer ones on the inline module (after the
+    // declaration's own), as the same attributes on an item: one style per item.
+    let text = &files[&child];
+    let mut lines = text.lines().peekable();
+    while let Some(line) = lines.peek() {
+        if let Some(doc) = line.strip_prefix("//!") {
+            out.push_str("///");
+            out.push_str(doc);
+        } else if let Some(attr) = line.strip_prefix("#![") {
+            if !attr.ends_with(']') {
+                return Err(format!(
+                    "internal error: `{child}` has an inner attribute on several lines: {line}"
+                ));
+            }
+            out.push_str("#[");
+            out.push_str(attr);
+        } else {
+            break;
+        }
+        out.push('\n');
+        lines.next();
+    }
     out.push_str(head);
     out.push_str(" {\n");
-    for inner in files[&child].lines() {
+    for inner in lines {
         push_line(out, inner, &child, files, used)?;
     }
     out.push_str("}\n");
@@ -144,7 +170,7 @@ mod tests {
         let folded = fold(&crate_files).unwrap();
         assert_eq!(
             folded,
-            "// Root docs.\n//\n/// Apis.\npub mod apis {\n//! Apis docs.\n#[cfg(feature = \"a\")]\npub mod a {\n#![allow(deprecated)]\nuse super::super::r#type::T;\n}\n}\npub mod r#type {\npub(crate) mod inner {\npub struct T;\n}\n    mod indented;\nlet s = \"mod x;\";\n}\nfn f() {}\n"
+            "// Root docs.\n//\n\n/// Apis.\n/// Apis docs.\npub mod apis {\n#[cfg(feature = \"a\")]\n#[allow(deprecated)]\npub mod a {\nuse super::super::r#type::T;\n}\n}\npub mod r#type {\npub(crate) mod inner {\npub struct T;\n}\n    mod indented;\nlet s = \"mod x;\";\n}\nfn f() {}\n"
         );
     }
 
@@ -156,6 +182,11 @@ mod tests {
         assert!(fold(&orphan).unwrap_err().contains("`src/orphan.rs`"));
         let inner = files(&[("src/lib.rs", "//! Docs.\n#![forbid(unsafe_code)]\n")]);
         assert!(fold(&inner).unwrap_err().contains("inner attribute"));
+        let long = files(&[
+            ("src/lib.rs", "mod a;\n"),
+            ("src/a.rs", "#![allow(\n    x\n)]\n"),
+        ]);
+        assert!(fold(&long).unwrap_err().contains("several lines"));
         assert!(fold(&files(&[])).is_err());
     }
 

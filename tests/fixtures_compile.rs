@@ -24,22 +24,23 @@ fn fixture_crates_compile_without_warnings() {
         members.push(name);
     }
     write_workspace(&work, &members);
-    let output = scratch_cargo(
+    assert_clippy_clean(
         &work,
-        &[
-            "clippy",
-            "--workspace",
-            "--all-targets",
-            "--quiet",
-            "--keep-going",
-            "--",
-            "-D",
-            "warnings",
-        ],
+        &["--workspace", "--all-targets", "--keep-going"],
+        "fixture crates",
     );
+}
+
+/// Runs `cargo clippy --quiet ARGS -- -D warnings` in the scratch workspace `work`, failing
+/// with clippy's output, which names `what` it checked.
+fn assert_clippy_clean(work: &std::path::Path, args: &[&str], what: &str) {
+    let mut all = vec!["clippy", "--quiet"];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["--", "-D", "warnings"]);
+    let output = scratch_cargo(work, &all);
     assert!(
         output.status.success(),
-        "fixture crates do not compile cleanly:\n{}",
+        "{what} do not compile cleanly:\n{}",
         String::from_utf8_lossy(&output.stderr)
     );
 }
@@ -67,23 +68,10 @@ fn each_tag_feature_compiles_alone_and_with_none() {
         "{toml}"
     );
     for feature in std::iter::once("").chain(features.iter().copied()) {
-        let output = scratch_cargo(
+        assert_clippy_clean(
             &work,
-            &[
-                "clippy",
-                "--quiet",
-                "--no-default-features",
-                "--features",
-                feature,
-                "--",
-                "-D",
-                "warnings",
-            ],
-        );
-        assert!(
-            output.status.success(),
-            "with only the features [{feature}] the crate does not compile cleanly:\n{}",
-            String::from_utf8_lossy(&output.stderr)
+            &["--no-default-features", "--features", feature],
+            &format!("with only the features [{feature}], the crate's targets"),
         );
     }
 }

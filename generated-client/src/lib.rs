@@ -12,6 +12,11 @@
 //! per-scheme methods, then call operations through the per-tag handles
 //! (`client.datasources()`): required parameters are arguments, optional ones are
 //! builder methods, and `.send().await` performs the request.
+//!
+//! Each tag's module is behind a Cargo feature of the same name, all on by default;
+//! with `default-features = false`, only the tags you name are compiled:
+//! `datasources`, `predictions`, `samples`, `samplings`, `tags`.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 pub mod apis;
@@ -51,22 +56,32 @@ impl Client {
             .user_agent(concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")))
     }
     /// Configure and query the datasource (cloud bucket) a dataset reads its raw data from
+    #[cfg(feature = "datasources")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "datasources")))]
     pub fn datasources(&self) -> apis::datasources::DatasourcesApi<'_> {
         apis::datasources::DatasourcesApi::new(self)
     }
     /// Upload and read prediction task schemas and per-sample prediction singletons
+    #[cfg(feature = "predictions")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "predictions")))]
     pub fn predictions(&self) -> apis::predictions::PredictionsApi<'_> {
         apis::predictions::PredictionsApi::new(self)
     }
     /// Create, read and update the samples of a dataset and their image URLs
+    #[cfg(feature = "samples")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "samples")))]
     pub fn samples(&self) -> apis::samples::SamplesApi<'_> {
         apis::samples::SamplesApi::new(self)
     }
     /// Trigger samplings (selections) on the embeddings of a dataset
+    #[cfg(feature = "samplings")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "samplings")))]
     pub fn samplings(&self) -> apis::samplings::SamplingsApi<'_> {
         apis::samplings::SamplingsApi::new(self)
     }
     /// Create, combine, export and manage the tags (sample subsets) of a dataset
+    #[cfg(feature = "tags")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "tags")))]
     pub fn tags(&self) -> apis::tags::TagsApi<'_> {
         apis::tags::TagsApi::new(self)
     }

@@ -84,7 +84,24 @@ pub fn generate(spec_text: &str, options: &Options) -> Result<Generated, Diagnos
         d
     })?;
     output.files.extend(rendered);
+    if options.layout.target == options::Target::Module {
+        output = fold_into_module(&output, options).map_err(|e| {
+            let mut d = Diagnostics::default();
+            d.error("#", e);
+            d
+        })?;
+    }
     Ok(Generated { output, warnings })
+}
+
+/// The module target: the crate's files folded into `<crate name in snake_case>.rs`.
+fn fold_into_module(crate_files: &Output, options: &Options) -> Result<Output, String> {
+    let text = output::module::fold(&crate_files.files)?;
+    let mut output = Output::default();
+    output
+        .files
+        .insert(naming::module_file(&options.crate_name), text);
+    Ok(output)
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! Support shared by the test files: where the workspace and the installed test tools are,
 //! and scratch workspaces of generated fixture crates that cargo builds on their own.
 
+use openapi_rs_gen::options::{Layout, Modules};
 use openapi_rs_gen::{generate, Options};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -31,16 +32,32 @@ pub fn tool(relative: &str) -> PathBuf {
     path
 }
 
-/// Generates `tests/fixtures/ok/<fixture>.yaml` into `dir` as the crate
-/// `fixture-<fixture with dashes>`, panicking with the diagnostics if it does not generate.
+/// The options a fixture is generated with: the crate `fixture-<fixture with dashes>`,
+/// labelled with the fixture's path; the layout fixtures are named for their layout.
+pub fn fixture_options(fixture: &str) -> Options {
+    let layout = match fixture {
+        "flat_layout" => Layout {
+            modules: Modules::Flat,
+            ..Layout::default()
+        },
+        _ => Layout::default(),
+    };
+    Options {
+        crate_name: format!("fixture-{}", fixture.replace('_', "-")),
+        spec_label: format!("tests/fixtures/ok/{fixture}.yaml"),
+        layout,
+        ..Options::default()
+    }
+}
+
+/// Generates `tests/fixtures/ok/<fixture>.yaml` into `dir` with [`fixture_options`],
+/// panicking with the diagnostics if it does not generate.
 pub fn write_fixture_crate(fixture: &str, dir: &Path, standalone: bool) {
     let text = std::fs::read_to_string(root().join(format!("tests/fixtures/ok/{fixture}.yaml")))
         .unwrap_or_else(|e| panic!("{fixture}: {e}"));
     let options = Options {
-        crate_name: format!("fixture-{}", fixture.replace('_', "-")),
-        spec_label: format!("{fixture}.yaml"),
         standalone,
-        ..Options::default()
+        ..fixture_options(fixture)
     };
     let generated = generate(&text, &options).unwrap_or_else(|d| panic!("{fixture}: {d}"));
     generated

@@ -15,6 +15,7 @@ use serde_json::Value;
 struct Action {
     /// The action's pointer in the overlay, label included.
     at: String,
+    /// The target as messages show it.
     target: String,
     query: Query,
     change: Change,
@@ -135,7 +136,10 @@ fn validate_action(action: &Value, at: String, errors: &mut Diagnostics) -> Opti
         Err(e) => {
             errors.error(
                 format!("{at}/target"),
-                format!("`{target}` is not a JSONPath expression this generator supports: {e}"),
+                format!(
+                    "`{}` is not a JSONPath expression this generator supports: {e}",
+                    shown(target)
+                ),
             );
             None
         }
@@ -162,7 +166,7 @@ fn validate_action(action: &Value, at: String, errors: &mut Diagnostics) -> Opti
     };
     Some(Action {
         at,
-        target: target.to_string(),
+        target: shown(target),
         query: query?,
         change,
     })
@@ -301,6 +305,15 @@ fn depth(value: &Value) -> usize {
         }
     }
     deepest
+}
+
+/// A target as messages show it: whole when short, its start otherwise.
+fn shown(target: &str) -> String {
+    const SHOWN: usize = 60;
+    match target.char_indices().nth(SHOWN) {
+        Some((end, _)) => format!("{}…", &target[..end]),
+        None => target.to_string(),
+    }
 }
 
 fn kind(value: &Value) -> &'static str {

@@ -1,8 +1,8 @@
 //! OpenAPI Overlays end to end: `tests/fixtures/overlay/overlay.yaml` fixes
 //! `tests/fixtures/overlay/base.yaml` (adds a missing operationId, retypes an id, drops an
 //! internal operation) and the generated crate shows each fix; the overlay's own problems
-//! come back as diagnostics located in the overlay, and hostile targets end in a located
-//! error, not a hang.
+//! come back as diagnostics located in the overlay, and hostile targets (here and in the
+//! robustness run's overlay cases) end in a located error that names the limit.
 
 use lightly_codegen_tests::root;
 use openapi_rs_gen::options::Overlay;
@@ -148,4 +148,44 @@ fn hostile_targets_end_in_a_located_error() {
         everything.iter().all(|d| d.pointer.contains('#')),
         "{everything}"
     );
+}
+
+/// The overlay cases of the robustness run (which runs them in a child under a time and
+/// memory limit) end in the limit or the error each is built to reach.
+#[test]
+fn the_robustness_runs_overlay_cases_name_their_limit() {
+    let expected = [
+        ("every node for every node", "error: the target `$..[?$..*]` cannot be applied: the query takes more than 4000000 steps on this document; make it narrower (at overlay.yaml#/actions/0/target)"),
+        ("every container updated", "error: not a valid OpenAPI 3.0 document"),
+        ("every node removed", "error: not an API description: there is no `openapi` version field (at #)"),
+        ("a 1 MB target", "is not a JSONPath expression this generator supports: the expression is 1048578 bytes, more than the limit of 4096 (at overlay.yaml#/actions/0/target)"),
+        ("filters nested 1300 deep", "is not a JSONPath expression this generator supports: filters, parentheses and functions nest more than 32 deep at character 100 (at overlay.yaml#/actions/0/target)"),
+        ("parentheses nested 2000 deep", "is not a JSONPath expression this generator supports: filters, parentheses and functions nest more than 32 deep at character 36 (at overlay.yaml#/actions/0/target)"),
+        ("an update nested 10000 deep", "error: not valid YAML: nested more than 128 levels deep at line 5 column 139 (at overlay.yaml#/actions/0/update/x/0/0/"),
+        ("billion laughs in the update", "error: not valid YAML: aliases repeat their anchors"),
+        ("10000 targets that match nothing", "a crate, 10000 warnings, the first: warning: the target `$.x0` matches nothing in the document, so the action changes nothing (at overlay.yaml#/actions/0)"),
+    ];
+    let cases: Vec<_> = lightly_codegen_tests::robustness::generated_hostile(false)
+        .into_iter()
+        .filter(|c| c.label.starts_with("generated hostile: overlay: "))
+        .collect();
+    assert_eq!(cases.len(), expected.len());
+    for (case, (name, outcome)) in cases.into_iter().zip(expected) {
+        assert!(case.label.ends_with(name), "{} is not {name}", case.label);
+        let (doc, options) = lightly_codegen_tests::robustness::split_case(case.text);
+        assert!(options.overlay.is_some(), "{name}");
+        let got = match generate(&doc, &options) {
+            Ok(g) => format!(
+                "a crate, {} warnings, the first: {}",
+                g.warnings.0.len(),
+                g.warnings.0[0]
+            ),
+            Err(d) => d
+                .iter()
+                .find(|d| d.severity == openapi_rs_gen::Severity::Error)
+                .unwrap()
+                .to_string(),
+        };
+        assert!(got.contains(outcome), "{name}: {got}");
+    }
 }

@@ -21,7 +21,8 @@ pub const MAX_EXPRESSION_BYTES: usize = 4096;
 pub const MAX_NESTING: usize = 32;
 /// The most nodes one segment of a query may yield.
 pub const MAX_NODES: usize = 100_000;
-/// The most steps one query may take: nodes visited plus filter evaluations.
+/// The most steps one query may take: nodes visited, plus segments and parts of filter
+/// expressions evaluated.
 pub const MAX_STEPS: usize = 4_000_000;
 
 /// A query that failed: where in the expression (a byte offset) and why.
@@ -808,6 +809,7 @@ impl<'a> Eval<'a> {
             at: 0,
         }];
         for segment in segments {
+            self.tick(nodes.len())?;
             let mut next = Vec::new();
             match segment {
                 Segment::Child(selectors) => {
@@ -947,6 +949,9 @@ impl<'a> Eval<'a> {
 
     /// Evaluates a filter expression with `current` as `@`.
     fn test(&mut self, expr: &Logical, current: &'a Value) -> Result<bool, PathError> {
+        // Each part of a long expression counts, so `@.a || @.a || ...` cannot multiply
+        // the work past the budget.
+        self.tick(1)?;
         Ok(match expr {
             Logical::Or(any) => {
                 for e in any {
@@ -1485,6 +1490,13 @@ mod tests {
         // Each element runs `$..*` over the whole document: quadratic, so the step budget ends it.
         let doc = Value::Array((0..2000).map(|_| json!([[1, 2], [3, 4], [5, 6]])).collect());
         let err = Query::parse("$[?$..*]").unwrap().locate(&doc).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "the query takes more than 4000000 steps on this document; make it narrower"
+        );
+        // A long filter: each of its parts counts.
+        let long = format!("$..[?{}]", ["@.a.b.c"; 350].join(" || "));
+        let err = Query::parse(&long).unwrap().locate(&doc).unwrap_err();
         assert_eq!(
             err.to_string(),
             "the query takes more than 4000000 steps on this document; make it narrower"

@@ -449,40 +449,35 @@ impl<'t> Parser<'t> {
     }
 
     fn logical(&mut self) -> Result<Logical, PathError> {
-        let mut any = vec![self.and()?];
-        loop {
-            let before = self.at;
-            self.blank();
-            if !self.eat("||") {
-                self.at = before;
-                break;
-            }
-            self.blank();
-            any.push(self.and()?);
-        }
-        Ok(if any.len() == 1 {
-            any.pop().expect("one")
-        } else {
-            Logical::Or(any)
-        })
+        self.chain("||", Self::and, Logical::Or)
     }
 
     fn and(&mut self) -> Result<Logical, PathError> {
-        let mut all = vec![self.basic()?];
+        self.chain("&&", Self::basic, Logical::And)
+    }
+
+    /// Operands joined by `op`: one alone, or several in `join`.
+    fn chain(
+        &mut self,
+        op: &str,
+        operand: fn(&mut Self) -> Result<Logical, PathError>,
+        join: fn(Vec<Logical>) -> Logical,
+    ) -> Result<Logical, PathError> {
+        let mut parts = vec![operand(self)?];
         loop {
             let before = self.at;
             self.blank();
-            if !self.eat("&&") {
+            if !self.eat(op) {
                 self.at = before;
                 break;
             }
             self.blank();
-            all.push(self.basic()?);
+            parts.push(operand(self)?);
         }
-        Ok(if all.len() == 1 {
-            all.pop().expect("one")
+        Ok(if parts.len() == 1 {
+            parts.pop().expect("one")
         } else {
-            Logical::And(all)
+            join(parts)
         })
     }
 

@@ -2,8 +2,9 @@
 //! OpenAPI 3.0 with a diagnostic that says what the document is. The first stage: it uses
 //! only [`crate::diagnostics`], [`crate::pointer`] and the overlay of [`crate::options`].
 //! In order: `parse` (text to a JSON tree, bounded), [`overlay`] (an OpenAPI Overlay's
-//! actions, targets found by [`jsonpath`]), the version check, [`normalize31`] (3.1 to 3.0), the external-reference
-//! check, `hoist` (nested reference targets under `#/components`), then `openapiv3`.
+//! actions, targets found by [`jsonpath`]), the version check, [`normalize31`] (3.1 to
+//! 3.0), the external-reference check, `hoist` (nested reference targets under
+//! `#/components`), then `openapiv3`.
 
 mod hoist;
 pub mod jsonpath;

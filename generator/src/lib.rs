@@ -8,9 +8,13 @@
 //! `prettyplease`), and [`output`] (the files; writing and checking them on disk). Problems
 //! in the document come back as [`Diagnostics`] with JSON pointers, never as panics.
 
+#[cfg(feature = "cli")]
+pub mod cli;
+pub mod config;
 pub mod diagnostics;
 pub mod docs;
 pub mod emit;
+pub mod generator;
 pub mod ir;
 pub mod load;
 pub mod lower;
@@ -21,7 +25,9 @@ pub mod pointer;
 pub mod render;
 pub mod runtime;
 
+pub use config::Config;
 pub use diagnostics::{Diagnostic, Diagnostics, Severity};
+pub use generator::{Generator, GeneratorError};
 pub use options::Options;
 pub use output::{Output, Staleness, WriteError, WriteOptions, WriteReport};
 
@@ -56,9 +62,11 @@ pub fn lower_text_with(
     }
 }
 
-/// The whole pipeline: document text in, crate files out.
+/// The whole pipeline: document text in, crate files out. An empty crate name or version
+/// in `options` is taken from the document's `info` ([`Options::with_document_defaults`]).
 pub fn generate(spec_text: &str, options: &Options) -> Result<Generated, Diagnostics> {
     let (api, warnings) = lower_text_with(spec_text, options)?;
+    let options = &options.with_document_defaults(&api.title, &api.version);
     let mut output = Output::default();
     let mut rust = Vec::new();
     for (path, content) in emit::emit_crate(&api, options) {
@@ -144,6 +152,7 @@ mod tests {
                     let stem = file.trim_end_matches(".rs");
                     section.contains(&format!("`{stem}`")) || section.contains(&format!("`{file}`"))
                 }
+                ["tests", file] => section.contains(&format!("`generator/tests/{file}`")),
                 // One test file per runtime module, plus the files named.
                 ["tests", "runtime", file] => {
                     section.contains("`generator/tests/runtime/`")

@@ -10,9 +10,9 @@ use std::time::Duration;
 /// What to call the crate, what to put in it and how to describe where it came from.
 #[derive(Debug, Clone)]
 pub struct Options {
-    /// The package name in `Cargo.toml`.
+    /// The package name in `Cargo.toml`; empty: from the document's title.
     pub crate_name: String,
-    /// The package version in `Cargo.toml`.
+    /// The package version in `Cargo.toml`; empty: from `info.version`.
     pub crate_version: String,
     /// How the header names the source document (a relative path, never an absolute one).
     pub spec_label: String,
@@ -50,6 +50,42 @@ impl Default for Options {
             client: ClientDefaults::default(),
             overlay: None,
         }
+    }
+}
+
+impl Options {
+    /// The same options with an empty crate name or version filled from the document: the
+    /// title in kebab case plus `-client` (`api-client` when the title has no letters to
+    /// start with), and `info.version` when it is semver (else `0.1.0`).
+    pub fn with_document_defaults(&self, title: &str, version: &str) -> Options {
+        let mut o = self.clone();
+        if o.crate_name.is_empty() {
+            let mut name = String::new();
+            for c in title.chars() {
+                if c.is_ascii_alphanumeric() {
+                    name.push(c.to_ascii_lowercase());
+                } else if !name.is_empty() && !name.ends_with('-') {
+                    name.push('-');
+                }
+            }
+            let name = name.trim_end_matches('-');
+            let name = name.strip_suffix("-api").unwrap_or(name);
+            o.crate_name = if name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+                let mut n = format!("{name}-client");
+                n.truncate(64);
+                n
+            } else {
+                "api-client".to_string()
+            };
+        }
+        if o.crate_version.is_empty() {
+            o.crate_version = if crate::config::is_semver(version) {
+                version.to_string()
+            } else {
+                "0.1.0".to_string()
+            };
+        }
+        o
     }
 }
 
@@ -270,4 +306,49 @@ pub struct RetryDefaults {
     pub initial_backoff: Duration,
     /// The backoff ceiling.
     pub max_backoff: Duration,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Options;
+
+    #[test]
+    fn names_and_versions_come_from_the_document_when_unset() {
+        let unset = Options {
+            crate_name: String::new(),
+            crate_version: String::new(),
+            ..Options::default()
+        };
+        let cases = [
+            ("Lightly API", "1.0.0", "lightly-client", "1.0.0"),
+            (
+                "Swagger Petstore - OpenAPI 3.0",
+                "1.0.27",
+                "swagger-petstore-openapi-3-0-client",
+                "1.0.27",
+            ),
+            (
+                "  GitHub v3 REST API",
+                "1.1.4",
+                "github-v3-rest-client",
+                "1.1.4",
+            ),
+            ("123", "v2", "api-client", "0.1.0"),
+            ("日本", "2024-01-01", "api-client", "0.1.0"),
+        ];
+        for (title, version, name, v) in cases {
+            let o = unset.with_document_defaults(title, version);
+            assert_eq!(
+                (o.crate_name.as_str(), o.crate_version.as_str()),
+                (name, v),
+                "{title}"
+            );
+            crate::config::validate::crate_name(&o.crate_name).unwrap();
+        }
+        let set = Options::default().with_document_defaults("Other", "9.9.9");
+        assert_eq!(
+            (set.crate_name.as_str(), set.crate_version.as_str()),
+            ("api-client", "0.1.0")
+        );
+    }
 }

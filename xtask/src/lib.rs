@@ -2,27 +2,27 @@
 //! the one way the checked-in Lightly client is generated, so `regenerate`, `--check` and the
 //! freshness test cannot drift apart.
 
-use openapi_rs_gen::{generate, Generated, Options, Output, WriteOptions};
+use openapi_rs_gen::{Generated, Generator, Output, WriteOptions};
 use std::path::Path;
 
 pub use devtools::root;
 
-/// The options that produce `generated-client/`.
-pub fn lightly_options() -> Options {
-    Options {
-        crate_name: "lightly-client".to_string(),
-        spec_label: "spec/lightly.yaml".to_string(),
-        command: "cargo xtask regenerate".to_string(),
-        ..Options::default()
-    }
+/// The generator that produces `generated-client/`: `spec/openapi-rs-gen.toml`, the same
+/// kind of config file a user writes.
+pub fn lightly_generator() -> Result<Generator, String> {
+    Generator::from_config_file(&root().join("spec/openapi-rs-gen.toml"))
+        .map(|g| {
+            g.spec_label("spec/lightly.yaml")
+                .command("cargo xtask regenerate")
+        })
+        .map_err(|e| e.to_string())
 }
 
-/// Generates the Lightly client from `spec/lightly.yaml`.
+/// Generates the Lightly client from `spec/lightly.yaml` with its config.
 pub fn generate_lightly() -> Result<Generated, String> {
-    let spec = root().join("spec/lightly.yaml");
-    let text = std::fs::read_to_string(&spec)
-        .map_err(|e| format!("cannot read {}: {e}", spec.display()))?;
-    generate(&text, &lightly_options()).map_err(|d| format!("spec/lightly.yaml has problems:\n{d}"))
+    lightly_generator()?
+        .generate()
+        .map_err(|e| format!("spec/lightly.yaml has problems:\n{e}"))
 }
 
 /// Compares `generated-client/` with a fresh generation; `Err` says what is stale and which

@@ -1,9 +1,8 @@
-//! Project tasks: `cargo xtask regenerate [--check]`, `cargo xtask generate --spec PATH
-//! --out DIR [--name CRATE] [--force]`, `cargo xtask test`, `cargo xtask corpus`, `cargo xtask
+//! Project tasks: `cargo xtask regenerate [--check]`, `cargo xtask generate` (the CLI's own
+//! `generate`), `cargo xtask test`, `cargo xtask corpus`, `cargo xtask
 //! bench`. Thin: parses the arguments, then reads files, calls the generator library (or the
 //! `corpus` and `bench` crates), writes files, reports with context.
 
-use openapi_rs_gen::{generate, Options};
 use std::path::Path;
 use std::process::{Command, ExitCode};
 use std::time::Duration;
@@ -13,9 +12,9 @@ mod robustness;
 
 const USAGE: &str = "usage:
   cargo xtask regenerate [--check]     spec/lightly.yaml -> generated-client/
-  cargo xtask generate --spec PATH --out DIR [--name CRATE] [--force]
-                                       DIR must be new, empty or written by the generator;
-                                       --force writes beside other files, never over them
+  cargo xtask generate [--spec PATH] [--out DIR] [--name CRATE] [--force] [...]
+                                       the installable CLI's `generate` (see
+                                       `cargo run -p openapi-rs-gen -- generate --help`)
   cargo xtask test                     install test tools, then run every test
   cargo xtask corpus [--only SUBSTRING] [--no-check] [--timeout SECS] [--select]
                                        generate and check the real-world corpus
@@ -63,48 +62,16 @@ fn regenerate(args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
+/// `generate ...`: the installable CLI's `generate`, the same code (`openapi_rs_gen::cli`).
 fn generate_cmd(args: &[String]) -> Result<(), String> {
-    let mut spec = None;
-    let mut out = None;
-    let mut name = None;
-    let mut force = false;
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        match a.as_str() {
-            "--spec" => spec = it.next().cloned(),
-            "--out" => out = it.next().cloned(),
-            "--name" => name = it.next().cloned(),
-            "--force" => force = true,
-            _ => return Err(USAGE.to_string()),
-        }
+    let argv = ["openapi-rs-gen", "generate"]
+        .into_iter()
+        .map(String::from)
+        .chain(args.iter().cloned());
+    match openapi_rs_gen::cli::run(argv) {
+        0 => Ok(()),
+        code => Err(format!("generate failed (exit status {code})")),
     }
-    let (Some(spec), Some(out)) = (spec, out) else {
-        return Err(USAGE.to_string());
-    };
-    let text = std::fs::read_to_string(&spec).map_err(|e| format!("cannot read {spec}: {e}"))?;
-    let file_name = Path::new(&spec)
-        .file_name()
-        .map(|f| f.to_string_lossy().into_owned())
-        .unwrap_or_else(|| spec.clone());
-    let crate_name = name.unwrap_or_else(|| {
-        let stem = Path::new(&spec).file_stem().unwrap_or_default();
-        format!("{}-client", devtools::sanitize(&stem.to_string_lossy()))
-    });
-    let options = Options {
-        crate_name,
-        spec_label: file_name,
-        command: "cargo xtask generate".to_string(),
-        standalone: true,
-        ..Options::default()
-    };
-    let generated =
-        generate(&text, &options).map_err(|d| format!("{spec}: cannot generate a client:\n{d}"))?;
-    for w in generated.warnings.iter() {
-        eprintln!("{spec}: {w}");
-    }
-    let summary = xtask::write_output(&generated.output, Path::new(&out), &out, force)?;
-    eprintln!("{summary}");
-    Ok(())
 }
 
 /// `corpus [--only SUBSTRING] [--no-check] [--timeout SECS] [--select]`; `--generate-one` is

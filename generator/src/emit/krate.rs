@@ -42,7 +42,8 @@ pub fn emit_crate<'a>(api: &'a Api, options: &Options) -> Vec<(String, FileConte
         "src/lib.rs".to_string(),
         FileContent::Rust(vec![{
             let header = header.clone();
-            Box::new(move || lib_rs(api, &header))
+            let options = options.clone();
+            Box::new(move || lib_rs(api, &options, &header))
         }]),
     ));
     let mut models: Vec<Piece<'a>> = Vec::with_capacity(api.types.len() + 1);
@@ -184,7 +185,41 @@ fn toml_string(s: &str) -> String {
     out
 }
 
-fn lib_rs(api: &Api, header: &str) -> TokenStream {
+/// The builder calls that set the config's client defaults (the user agent always).
+fn client_defaults(c: &crate::options::ClientDefaults) -> TokenStream {
+    let millis = |d: std::time::Duration| {
+        let ms =
+            proc_macro2::Literal::u64_unsuffixed(u64::try_from(d.as_millis()).unwrap_or(u64::MAX));
+        quote!(::std::time::Duration::from_millis(#ms))
+    };
+    let ua = match &c.user_agent {
+        Some(ua) => quote!(#ua),
+        None => quote!(concat!(
+            env!("CARGO_PKG_NAME"),
+            "/",
+            env!("CARGO_PKG_VERSION")
+        )),
+    };
+    let mut calls = quote!(.user_agent(#ua));
+    if let Some(d) = c.timeout {
+        let d = millis(d);
+        calls.extend(quote!(.timeout(#d)));
+    }
+    if let Some(d) = c.connect_timeout {
+        let d = millis(d);
+        calls.extend(quote!(.connect_timeout(#d)));
+    }
+    if let Some(r) = &c.retry {
+        let n = proc_macro2::Literal::u32_unsuffixed(r.max_retries);
+        let (i, m) = (millis(r.initial_backoff), millis(r.max_backoff));
+        calls.extend(quote! {
+            .retry_policy(RetryPolicy::new().max_retries(#n).initial_backoff(#i).max_backoff(#m))
+        });
+    }
+    calls
+}
+
+fn lib_rs(api: &Api, options: &Options, header: &str) -> TokenStream {
     let header_line = format!(" {header}");
     let title = format!(" # {}", crate::docs::doc_line(&api.title));
     let version = format!(
@@ -304,6 +339,7 @@ fn lib_rs(api: &Api, header: &str) -> TokenStream {
         };
         quote!(#![doc = #l])
     });
+    let defaults = client_defaults(&options.client);
     quote! {
         #![doc = #header_line]
         #![doc = ""]
@@ -334,7 +370,7 @@ fn lib_rs(api: &Api, header: &str) -> TokenStream {
             /// A builder for a client of this API, with [`DEFAULT_BASE_URL`] and no credentials.
             pub fn builder() -> ClientBuilder {
                 ClientBuilder::new(DEFAULT_BASE_URL, SECURITY_SCHEMES)
-                    .user_agent(concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")))
+                    #defaults
             }
             #(#accessors)*
         }

@@ -14,6 +14,7 @@ mod responses;
 mod scalars;
 mod schemas;
 mod security;
+mod select;
 mod unions;
 
 pub use operations::METHODS;
@@ -54,7 +55,11 @@ pub fn lower(api: &OpenAPI, options: &Options) -> (Option<Api>, Diagnostics) {
         title: api.info.title.clone(),
         version: api.info.version.clone(),
         description: api.info.description.clone(),
-        base_url: servers[0].clone(),
+        base_url: options
+            .client
+            .base_url
+            .clone()
+            .unwrap_or_else(|| servers[0].clone()),
         servers,
         types,
         security_schemes,
@@ -67,7 +72,6 @@ pub fn lower(api: &OpenAPI, options: &Options) -> (Option<Api>, Diagnostics) {
 pub(crate) struct Lowerer<'a> {
     pub(crate) api: &'a OpenAPI,
     /// What the caller asked for: which operations, which types.
-    #[allow(dead_code)]
     pub(crate) options: &'a Options,
     pub(crate) diags: Diagnostics,
     /// Named types by Rust name.

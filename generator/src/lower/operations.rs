@@ -29,6 +29,8 @@ impl<'a> Lowerer<'a> {
         ]);
         let mut seen_ids: BTreeMap<String, String> = BTreeMap::new();
         let mut grouped: BTreeMap<String, Vec<Operation>> = BTreeMap::new();
+        let options = self.options;
+        let mut selector = super::select::Selector::new(&options.select);
         for (path, item) in api.paths.iter() {
             let path_at = pointer(&["paths", path]);
             let item = match item {
@@ -64,6 +66,15 @@ impl<'a> Lowerer<'a> {
                     }
                     None => derived_operation_name(method, path),
                 };
+                let keep = selector.keeps(&super::select::Candidate {
+                    tags: &op.tags,
+                    id: &api_name,
+                    path,
+                    deprecated: op.deprecated,
+                });
+                if !keep {
+                    continue;
+                }
                 let name = op_scope.claim_snake(&api_name, "op");
                 let tag = op
                     .tags
@@ -77,6 +88,7 @@ impl<'a> Lowerer<'a> {
                 }
             }
         }
+        selector.report_unused(&mut self.diags);
         // A group's module is also its accessor on `Client`.
         let mut module_scope = naming::scope(&[
             &naming::reserved::group_modules(),

@@ -189,3 +189,27 @@ fn the_robustness_runs_overlay_cases_name_their_limit() {
         assert!(got.contains(outcome), "{name}: {got}");
     }
 }
+
+/// The config file's `overlay` key reaches the generator: the same fixture pair, through
+/// `openapi-rs-gen.toml` and the `Generator` the CLI and `build.rs` use.
+#[test]
+fn the_config_files_overlay_key_applies_the_overlay() {
+    let dir = lightly_codegen_tests::scratch_dir("overlay-config");
+    for name in ["base.yaml", "overlay.yaml"] {
+        std::fs::write(dir.join(name), fixture(name)).unwrap();
+    }
+    let config = dir.join("openapi-rs-gen.toml");
+    std::fs::write(
+        &config,
+        "spec = \"base.yaml\"\noutput = \"client\"\noverlay = \"overlay.yaml\"\n",
+    )
+    .unwrap();
+    let generated = openapi_rs_gen::Generator::from_config_file(&config)
+        .and_then(|g| g.generate())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let code = code(&generated);
+    assert!(code.contains("pub fn list_pets("), "{code}");
+    assert!(code.contains("pub id: i64"));
+    assert_eq!(generated.warnings.0.len(), 1, "{}", generated.warnings);
+    assert_eq!(generated.warnings.0[0].pointer, "overlay.yaml#/actions/4");
+}

@@ -51,7 +51,7 @@ pub fn lower_text_with(
     spec_text: &str,
     options: &Options,
 ) -> Result<(ir::Api, Diagnostics), Diagnostics> {
-    let loaded = load::load(spec_text)?;
+    let loaded = load::load_with(spec_text, options.overlay.as_ref())?;
     let (api, lowered) = lower::lower(&loaded.api, options);
     let mut diags = loaded.warnings.clone();
     diags.0.extend(lowered.0);

@@ -1,6 +1,7 @@
 //! Every fixture's generated crate compiles without warnings, so no snapshot can bless code
 //! that does not build. The crates go into one scratch workspace under `target/` that
-//! shares this workspace's lock file, and are checked together.
+//! shares this workspace's lock file, and are checked together. A crate with a feature per
+//! tag is also checked with each feature alone and with none.
 
 use lightly_codegen_tests::{
     root, scratch_cargo, scratch_dir, write_fixture_crate, write_workspace,
@@ -23,22 +24,54 @@ fn fixture_crates_compile_without_warnings() {
         members.push(name);
     }
     write_workspace(&work, &members);
-    let output = scratch_cargo(
+    assert_clippy_clean(
         &work,
-        &[
-            "clippy",
-            "--workspace",
-            "--all-targets",
-            "--quiet",
-            "--keep-going",
-            "--",
-            "-D",
-            "warnings",
-        ],
+        &["--workspace", "--all-targets", "--keep-going"],
+        "fixture crates",
     );
+}
+
+/// Runs `cargo clippy --quiet ARGS -- -D warnings` in the scratch workspace `work`, failing
+/// with clippy's output, which names `what` it checked.
+fn assert_clippy_clean(work: &std::path::Path, args: &[&str], what: &str) {
+    let mut all = vec!["clippy", "--quiet"];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["--", "-D", "warnings"]);
+    let output = scratch_cargo(work, &all);
     assert!(
         output.status.success(),
-        "fixture crates do not compile cleanly:\n{}",
+        "{what} do not compile cleanly:\n{}",
         String::from_utf8_lossy(&output.stderr)
     );
+}
+
+/// A crate with a feature per tag compiles without warnings with no tag feature on and with
+/// each one alone (models stay compiled; nothing the runtime or models offer may then go
+/// unused), and its features avoid the names a crate reserves (`default`, `mock`).
+#[test]
+fn each_tag_feature_compiles_alone_and_with_none() {
+    let work = scratch_dir("fixture-features");
+    write_fixture_crate("tag_features", &work.join("tag-features"), false);
+    write_workspace(&work, &["tag-features".to_string()]);
+    let toml = std::fs::read_to_string(work.join("tag-features/Cargo.toml")).unwrap();
+    let features: Vec<&str> = toml
+        .lines()
+        .skip_while(|l| *l != "[features]")
+        .skip(1)
+        .take_while(|l| !l.is_empty())
+        .filter(|l| !l.starts_with('#') && !l.starts_with("default ="))
+        .map(|l| l.split(" = ").next().unwrap())
+        .collect();
+    assert_eq!(features, ["default_2", "mock_2", "pets", "store"], "{toml}");
+    assert!(
+        toml.contains("default = [\"default_2\", \"mock_2\", \"pets\", \"store\"]"),
+        "{toml}"
+    );
+    for feature in std::iter::once("").chain(features.iter().copied()) {
+        assert_clippy_clean(
+            &work,
+            &["--no-default-features", "--features", feature],
+            &format!("with only the features [{feature}], the crate's targets"),
+        );
+    }
 }

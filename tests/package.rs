@@ -86,7 +86,8 @@ fn the_lightly_client_packages_and_its_readme_example_compiles() {
 #[test]
 fn a_crate_with_a_license_file_packages_it() {
     let dir = scratch_dir("package-license-file");
-    let mut options = fixture_options("deprecated", true);
+    let mut options = fixture_options("deprecated");
+    options.standalone = true;
     options.package.license_file = Some(LicenseFile {
         name: "LICENSE-TERMS".to_string(),
         text: "These are the terms.\n".to_string(),

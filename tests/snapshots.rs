@@ -3,17 +3,8 @@
 //! `cargo insta review`. Also: the checked-in client is fresh, and generation is
 //! deterministic.
 
-use openapi_rs_gen::{generate, lower_text, Options};
-
-fn fixture_options(name: &str) -> Options {
-    Options {
-        crate_name: format!("fixture-{}", name.replace('_', "-")),
-        crate_version: "0.1.0".to_string(),
-        spec_label: format!("tests/fixtures/ok/{name}.yaml"),
-        command: "cargo xtask generate".to_string(),
-        ..Options::default()
-    }
-}
+use lightly_codegen_tests::fixture_options;
+use openapi_rs_gen::{generate, lower_text_with, Options};
 
 #[test]
 fn lightly_client_files() {
@@ -49,9 +40,11 @@ fn fixtures_ir_and_output() {
     insta::glob!("fixtures/ok/*.yaml", |path| {
         let name = path.file_stem().unwrap().to_string_lossy().into_owned();
         let text = std::fs::read_to_string(path).unwrap();
-        let (ir, warnings) = lower_text(&text).unwrap_or_else(|d| panic!("{name}: {d}"));
+        let options = fixture_options(&name);
+        let (ir, warnings) =
+            lower_text_with(&text, &options).unwrap_or_else(|d| panic!("{name}: {d}"));
         insta::assert_yaml_snapshot!(format!("ir__{name}"), ir);
-        let generated = generate(&text, &fixture_options(&name)).unwrap();
+        let generated = generate(&text, &options).unwrap();
         let mut combined = String::new();
         if !warnings.is_empty() {
             combined.push_str("// ---- diagnostics ----\n");

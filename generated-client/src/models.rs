@@ -5,7 +5,9 @@
 #[allow(unused_imports)]
 use serde::{Deserialize, Serialize};
 #[allow(unused_imports)]
-use crate::runtime::ValidationError;
+use super::runtime;
+#[allow(unused_imports)]
+use super::runtime::ValidationError;
 /// Type of active learning score
 ///
 /// Pattern: `^[a-zA-Z0-9_-]+$`.
@@ -16,12 +18,12 @@ impl ActiveLearningScoreType {
     /// Checks `value` against the schema's constraints.
     pub fn new(value: impl Into<String>) -> Result<Self, ValidationError> {
         let value = value.into();
-        crate::runtime::check_string(
+        runtime::check_string(
                 &value,
                 None,
                 None,
                 Some({
-                    static PATTERN: std::sync::OnceLock<crate::runtime::Pattern> = std::sync::OnceLock::new();
+                    static PATTERN: std::sync::OnceLock<runtime::Pattern> = std::sync::OnceLock::new();
                     (&PATTERN, "^[a-zA-Z0-9_-]+$")
                 }),
             )
@@ -504,14 +506,7 @@ pub struct CategoryId(i64);
 impl CategoryId {
     /// Checks `value` against the schema's constraints.
     pub fn new(value: i64) -> Result<Self, ValidationError> {
-        crate::runtime::check_integer(
-                i128::from(value),
-                Some(0),
-                None,
-                false,
-                false,
-                None,
-            )
+        runtime::check_integer(i128::from(value), Some(0), None, false, false, None)
             .map_err(|reason| ValidationError::new("CategoryId", reason))?;
         Ok(Self(value))
     }
@@ -568,12 +563,12 @@ impl CategoryName {
     /// Checks `value` against the schema's constraints.
     pub fn new(value: impl Into<String>) -> Result<Self, ValidationError> {
         let value = value.into();
-        crate::runtime::check_string(
+        runtime::check_string(
                 &value,
                 Some(1),
                 None,
                 Some({
-                    static PATTERN: std::sync::OnceLock<crate::runtime::Pattern> = std::sync::OnceLock::new();
+                    static PATTERN: std::sync::OnceLock<runtime::Pattern> = std::sync::OnceLock::new();
                     (&PATTERN, "^[a-zA-Z0-9][a-zA-Z0-9 .:;=@_-]+$")
                 }),
             )
@@ -671,14 +666,7 @@ pub struct CropDataPredictionIndex(i64);
 impl CropDataPredictionIndex {
     /// Checks `value` against the schema's constraints.
     pub fn new(value: i64) -> Result<Self, ValidationError> {
-        crate::runtime::check_integer(
-                i128::from(value),
-                Some(0),
-                None,
-                false,
-                false,
-                None,
-            )
+        runtime::check_integer(i128::from(value), Some(0), None, false, false, None)
             .map_err(|reason| ValidationError::new("CropDataPredictionIndex", reason))?;
         Ok(Self(value))
     }
@@ -764,27 +752,20 @@ impl Serialize for DatasourceConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::Lightly(value) => {
-                crate::runtime::serialize_tagged(value, "type", "LIGHTLY", serializer)
+                runtime::serialize_tagged(value, "type", "LIGHTLY", serializer)
             }
-            Self::S3(value) => {
-                crate::runtime::serialize_tagged(value, "type", "S3", serializer)
-            }
+            Self::S3(value) => runtime::serialize_tagged(value, "type", "S3", serializer),
             Self::S3DelegatedAccess(value) => {
-                crate::runtime::serialize_tagged(
-                    value,
-                    "type",
-                    "S3DelegatedAccess",
-                    serializer,
-                )
+                runtime::serialize_tagged(value, "type", "S3DelegatedAccess", serializer)
             }
             Self::Gcs(value) => {
-                crate::runtime::serialize_tagged(value, "type", "GCS", serializer)
+                runtime::serialize_tagged(value, "type", "GCS", serializer)
             }
             Self::Azure(value) => {
-                crate::runtime::serialize_tagged(value, "type", "AZURE", serializer)
+                runtime::serialize_tagged(value, "type", "AZURE", serializer)
             }
             Self::Local(value) => {
-                crate::runtime::serialize_tagged(value, "type", "LOCAL", serializer)
+                runtime::serialize_tagged(value, "type", "LOCAL", serializer)
             }
             Self::Unknown(value) => value.serialize(serializer),
         }
@@ -800,16 +781,14 @@ impl<'de> Deserialize<'de> for DatasourceConfig {
             .and_then(serde_json::Value::as_str)
             .map(str::to_owned);
         match tag.as_deref() {
-            Some("LIGHTLY") => {
-                crate::runtime::deserialize_tagged(value).map(Self::Lightly)
-            }
-            Some("S3") => crate::runtime::deserialize_tagged(value).map(Self::S3),
+            Some("LIGHTLY") => runtime::deserialize_tagged(value).map(Self::Lightly),
+            Some("S3") => runtime::deserialize_tagged(value).map(Self::S3),
             Some("S3DelegatedAccess") => {
-                crate::runtime::deserialize_tagged(value).map(Self::S3DelegatedAccess)
+                runtime::deserialize_tagged(value).map(Self::S3DelegatedAccess)
             }
-            Some("GCS") => crate::runtime::deserialize_tagged(value).map(Self::Gcs),
-            Some("AZURE") => crate::runtime::deserialize_tagged(value).map(Self::Azure),
-            Some("LOCAL") => crate::runtime::deserialize_tagged(value).map(Self::Local),
+            Some("GCS") => runtime::deserialize_tagged(value).map(Self::Gcs),
+            Some("AZURE") => runtime::deserialize_tagged(value).map(Self::Azure),
+            Some("LOCAL") => runtime::deserialize_tagged(value).map(Self::Local),
             _ => Ok(Self::Unknown(value)),
         }
     }
@@ -847,7 +826,7 @@ impl DatasourceConfigAzureAccountKey {
     /// Checks `value` against the schema's constraints.
     pub fn new(value: impl Into<String>) -> Result<Self, ValidationError> {
         let value = value.into();
-        crate::runtime::check_string(&value, Some(1), None, None)
+        runtime::check_string(&value, Some(1), None, None)
             .map_err(|reason| ValidationError::new(
                 "DatasourceConfigAzureAccountKey",
                 reason,
@@ -914,7 +893,7 @@ impl DatasourceConfigAzureAccountName {
     /// Checks `value` against the schema's constraints.
     pub fn new(value: impl Into<String>) -> Result<Self, ValidationError> {
         let value = value.into();
-        crate::runtime::check_string(&value, Some(1), None, None)
+        runtime::check_string(&value, Some(1), None, None)
             .map_err(|reason| ValidationError::new(
                 "DatasourceConfigAzureAccountName",
                 reason,
@@ -1085,7 +1064,7 @@ impl DatasourceConfigGcsGcsProjectId {
     /// Checks `value` against the schema's constraints.
     pub fn new(value: impl Into<String>) -> Result<Self, ValidationError> {
         let value = value.into();
-        crate::runtime::check_string(&value, Some(1), None, None)
+        runtime::check_string(&value, Some(1), None, None)
             .map_err(|reason| ValidationError::new(
                 "DatasourceConfigGcsGcsProjectId",
                 reason,
@@ -1431,12 +1410,12 @@ impl DatasourceConfigS3DelegatedAccessS3Arn {
     /// Checks `value` against the schema's constraints.
     pub fn new(value: impl Into<String>) -> Result<Self, ValidationError> {
         let value = value.into();
-        crate::runtime::check_string(
+        runtime::check_string(
                 &value,
                 Some(12),
                 None,
                 Some({
-                    static PATTERN: std::sync::OnceLock<crate::runtime::Pattern> = std::sync::OnceLock::new();
+                    static PATTERN: std::sync::OnceLock<runtime::Pattern> = std::sync::OnceLock::new();
                     (&PATTERN, "^arn:aws:iam::[0-9]{12}:role.+$")
                 }),
             )
@@ -1507,12 +1486,12 @@ impl DatasourceConfigS3DelegatedAccessS3ExternalId {
     /// Checks `value` against the schema's constraints.
     pub fn new(value: impl Into<String>) -> Result<Self, ValidationError> {
         let value = value.into();
-        crate::runtime::check_string(
+        runtime::check_string(
                 &value,
                 Some(10),
                 None,
                 Some({
-                    static PATTERN: std::sync::OnceLock<crate::runtime::Pattern> = std::sync::OnceLock::new();
+                    static PATTERN: std::sync::OnceLock<runtime::Pattern> = std::sync::OnceLock::new();
                     (&PATTERN, "^[a-zA-Z0-9_+=,.@:\\/-]+$")
                 }),
             )
@@ -1710,7 +1689,7 @@ impl DatasourceConfigS3s3AccessKeyId {
     /// Checks `value` against the schema's constraints.
     pub fn new(value: impl Into<String>) -> Result<Self, ValidationError> {
         let value = value.into();
-        crate::runtime::check_string(&value, Some(1), None, None)
+        runtime::check_string(&value, Some(1), None, None)
             .map_err(|reason| ValidationError::new(
                 "DatasourceConfigS3s3AccessKeyId",
                 reason,
@@ -1777,7 +1756,7 @@ impl DatasourceConfigS3s3SecretAccessKey {
     /// Checks `value` against the schema's constraints.
     pub fn new(value: impl Into<String>) -> Result<Self, ValidationError> {
         let value = value.into();
-        crate::runtime::check_string(&value, Some(1), None, None)
+        runtime::check_string(&value, Some(1), None, None)
             .map_err(|reason| ValidationError::new(
                 "DatasourceConfigS3s3SecretAccessKey",
                 reason,
@@ -2233,12 +2212,12 @@ impl MongoObjectId {
     /// Checks `value` against the schema's constraints.
     pub fn new(value: impl Into<String>) -> Result<Self, ValidationError> {
         let value = value.into();
-        crate::runtime::check_string(
+        runtime::check_string(
                 &value,
                 None,
                 None,
                 Some({
-                    static PATTERN: std::sync::OnceLock<crate::runtime::Pattern> = std::sync::OnceLock::new();
+                    static PATTERN: std::sync::OnceLock<runtime::Pattern> = std::sync::OnceLock::new();
                     (&PATTERN, "^[a-f0-9]{24}$")
                 }),
             )
@@ -2306,12 +2285,12 @@ impl PathSafeName {
     /// Checks `value` against the schema's constraints.
     pub fn new(value: impl Into<String>) -> Result<Self, ValidationError> {
         let value = value.into();
-        crate::runtime::check_string(
+        runtime::check_string(
                 &value,
                 Some(1),
                 None,
                 Some({
-                    static PATTERN: std::sync::OnceLock<crate::runtime::Pattern> = std::sync::OnceLock::new();
+                    static PATTERN: std::sync::OnceLock<runtime::Pattern> = std::sync::OnceLock::new();
                     (&PATTERN, "^[a-zA-Z0-9][a-zA-Z0-9 ._-]+$")
                 }),
             )
@@ -2400,23 +2379,13 @@ impl Serialize for PredictionSingleton {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::Classification(value) => {
-                crate::runtime::serialize_tagged(
-                    value,
-                    "type",
-                    "CLASSIFICATION",
-                    serializer,
-                )
+                runtime::serialize_tagged(value, "type", "CLASSIFICATION", serializer)
             }
             Self::ObjectDetection(value) => {
-                crate::runtime::serialize_tagged(
-                    value,
-                    "type",
-                    "OBJECT_DETECTION",
-                    serializer,
-                )
+                runtime::serialize_tagged(value, "type", "OBJECT_DETECTION", serializer)
             }
             Self::InstanceSegmentation(value) => {
-                crate::runtime::serialize_tagged(
+                runtime::serialize_tagged(
                     value,
                     "type",
                     "INSTANCE_SEGMENTATION",
@@ -2424,7 +2393,7 @@ impl Serialize for PredictionSingleton {
                 )
             }
             Self::KeypointDetection(value) => {
-                crate::runtime::serialize_tagged(
+                runtime::serialize_tagged(
                     value,
                     "type",
                     "KEYPOINT_DETECTION",
@@ -2446,16 +2415,16 @@ impl<'de> Deserialize<'de> for PredictionSingleton {
             .map(str::to_owned);
         match tag.as_deref() {
             Some("CLASSIFICATION") => {
-                crate::runtime::deserialize_tagged(value).map(Self::Classification)
+                runtime::deserialize_tagged(value).map(Self::Classification)
             }
             Some("OBJECT_DETECTION") => {
-                crate::runtime::deserialize_tagged(value).map(Self::ObjectDetection)
+                runtime::deserialize_tagged(value).map(Self::ObjectDetection)
             }
             Some("INSTANCE_SEGMENTATION") => {
-                crate::runtime::deserialize_tagged(value).map(Self::InstanceSegmentation)
+                runtime::deserialize_tagged(value).map(Self::InstanceSegmentation)
             }
             Some("KEYPOINT_DETECTION") => {
-                crate::runtime::deserialize_tagged(value).map(Self::KeypointDetection)
+                runtime::deserialize_tagged(value).map(Self::KeypointDetection)
             }
             _ => Ok(Self::Unknown(value)),
         }
@@ -2704,14 +2673,7 @@ pub struct PredictionSingletonKeypointDetectionKeypointsItem(i64);
 impl PredictionSingletonKeypointDetectionKeypointsItem {
     /// Checks `value` against the schema's constraints.
     pub fn new(value: i64) -> Result<Self, ValidationError> {
-        crate::runtime::check_integer(
-                i128::from(value),
-                Some(3),
-                None,
-                false,
-                false,
-                None,
-            )
+        runtime::check_integer(i128::from(value), Some(3), None, false, false, None)
             .map_err(|reason| ValidationError::new(
                 "PredictionSingletonKeypointDetectionKeypointsItem",
                 reason,
@@ -2867,7 +2829,7 @@ impl PredictionSingletonObjectDetectionBbox {
     pub fn new(
         value: Vec<PredictionSingletonObjectDetectionBboxItem>,
     ) -> Result<Self, ValidationError> {
-        crate::runtime::check_items(value.as_slice(), Some(4), Some(4), false)
+        runtime::check_items(value.as_slice(), Some(4), Some(4), false)
             .map_err(|reason| ValidationError::new(
                 "PredictionSingletonObjectDetectionBbox",
                 reason,
@@ -2919,14 +2881,7 @@ pub struct PredictionSingletonObjectDetectionBboxItem(i64);
 impl PredictionSingletonObjectDetectionBboxItem {
     /// Checks `value` against the schema's constraints.
     pub fn new(value: i64) -> Result<Self, ValidationError> {
-        crate::runtime::check_integer(
-                i128::from(value),
-                Some(0),
-                None,
-                false,
-                false,
-                None,
-            )
+        runtime::check_integer(i128::from(value), Some(0), None, false, false, None)
             .map_err(|reason| ValidationError::new(
                 "PredictionSingletonObjectDetectionBboxItem",
                 reason,
@@ -3077,14 +3032,7 @@ pub struct ProbabilitiesItem(f32);
 impl ProbabilitiesItem {
     /// Checks `value` against the schema's constraints.
     pub fn new(value: f32) -> Result<Self, ValidationError> {
-        crate::runtime::check_number(
-                f64::from(value),
-                Some(0.0),
-                Some(1.0),
-                false,
-                false,
-                None,
-            )
+        runtime::check_number(f64::from(value), Some(0.0), Some(1.0), false, false, None)
             .map_err(|reason| ValidationError::new("ProbabilitiesItem", reason))?;
         Ok(Self(value))
     }
@@ -3800,14 +3748,7 @@ pub struct Score(f32);
 impl Score {
     /// Checks `value` against the schema's constraints.
     pub fn new(value: f32) -> Result<Self, ValidationError> {
-        crate::runtime::check_number(
-                f64::from(value),
-                Some(0.0),
-                Some(1.0),
-                false,
-                false,
-                None,
-            )
+        runtime::check_number(f64::from(value), Some(0.0), Some(1.0), false, false, None)
             .map_err(|reason| ValidationError::new("Score", reason))?;
         Ok(Self(value))
     }
@@ -3962,12 +3903,12 @@ impl TagBitMaskData {
     /// Checks `value` against the schema's constraints.
     pub fn new(value: impl Into<String>) -> Result<Self, ValidationError> {
         let value = value.into();
-        crate::runtime::check_string(
+        runtime::check_string(
                 &value,
                 None,
                 None,
                 Some({
-                    static PATTERN: std::sync::OnceLock<crate::runtime::Pattern> = std::sync::OnceLock::new();
+                    static PATTERN: std::sync::OnceLock<runtime::Pattern> = std::sync::OnceLock::new();
                     (&PATTERN, "^0x[a-f0-9]+$")
                 }),
             )
@@ -4212,12 +4153,12 @@ impl TagDataPrevTagId {
     /// Checks `value` against the schema's constraints.
     pub fn new(value: impl Into<String>) -> Result<Self, ValidationError> {
         let value = value.into();
-        crate::runtime::check_string(
+        runtime::check_string(
                 &value,
                 None,
                 None,
                 Some({
-                    static PATTERN: std::sync::OnceLock<crate::runtime::Pattern> = std::sync::OnceLock::new();
+                    static PATTERN: std::sync::OnceLock<runtime::Pattern> = std::sync::OnceLock::new();
                     (&PATTERN, "^[a-f0-9]{24}$")
                 }),
             )
@@ -4287,12 +4228,12 @@ impl TagName {
     /// Checks `value` against the schema's constraints.
     pub fn new(value: impl Into<String>) -> Result<Self, ValidationError> {
         let value = value.into();
-        crate::runtime::check_string(
+        runtime::check_string(
                 &value,
                 Some(3),
                 None,
                 Some({
-                    static PATTERN: std::sync::OnceLock<crate::runtime::Pattern> = std::sync::OnceLock::new();
+                    static PATTERN: std::sync::OnceLock<runtime::Pattern> = std::sync::OnceLock::new();
                     (&PATTERN, "^[a-zA-Z0-9][a-zA-Z0-9 .:;=@_-]+$")
                 }),
             )
@@ -4455,14 +4396,7 @@ pub struct Timestamp(i64);
 impl Timestamp {
     /// Checks `value` against the schema's constraints.
     pub fn new(value: i64) -> Result<Self, ValidationError> {
-        crate::runtime::check_integer(
-                i128::from(value),
-                Some(0),
-                None,
-                false,
-                false,
-                None,
-            )
+        runtime::check_integer(i128::from(value), Some(0), None, false, false, None)
             .map_err(|reason| ValidationError::new("Timestamp", reason))?;
         Ok(Self(value))
     }

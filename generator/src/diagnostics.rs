@@ -20,7 +20,8 @@ pub enum Severity {
 pub struct Diagnostic {
     /// How bad it is.
     pub severity: Severity,
-    /// Where it is: a JSON pointer into the document, such as `#/paths/~1pets/get`.
+    /// Where it is: a JSON pointer into the document, such as `#/paths/~1pets/get`; for a
+    /// problem in an overlay, the overlay's label before the `#` (`fix.yaml#/actions/2`).
     pub pointer: String,
     /// What is wrong, starting lowercase, without a trailing period.
     pub message: String,

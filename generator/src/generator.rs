@@ -463,6 +463,40 @@ impl Generator {
     }
 }
 
+/// What changed in the API between the crate in `dir` and `generated`, by their
+/// `api-surface.txt` files ([`crate::surface::diff`]); `None` when `dir` has no surface yet
+/// (a first generation, or a crate from before surfaces existed). When the surfaces match
+/// but other files differ, the verdict is patch.
+pub fn api_changes(generated: &Generated, dir: &Path) -> Option<crate::surface::diff::Report> {
+    use crate::surface::{diff, FILE_NAME};
+    let old = std::fs::read_to_string(dir.join(FILE_NAME)).ok()?;
+    let new = generated.output.files.get(FILE_NAME)?;
+    let report = diff::compare(&old, new);
+    let others_changed = generated
+        .output
+        .compare(dir)
+        .map(|s| {
+            s.stale
+                .iter()
+                .chain(&s.missing)
+                .chain(&s.extra)
+                .any(|p| p != FILE_NAME)
+        })
+        .unwrap_or(true);
+    Some(report.with_other_files_changed(others_changed))
+}
+
+/// The version of the crate in `dir` (its `Cargo.toml`'s `[package] version`), if any.
+pub fn version_on_disk(dir: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(dir.join("Cargo.toml")).ok()?;
+    let value: toml::Table = text.parse().ok()?;
+    value
+        .get("package")?
+        .get("version")?
+        .as_str()
+        .map(str::to_string)
+}
+
 /// The one Rust file of a module-target output.
 fn module_text(output: &Output) -> Result<&str, GeneratorError> {
     let mut rust = output.files.iter().filter(|(p, _)| p.ends_with(".rs"));

@@ -24,6 +24,7 @@ pub mod output;
 pub mod pointer;
 pub mod render;
 pub mod runtime;
+pub mod surface;
 
 pub use config::Config;
 pub use diagnostics::{Diagnostic, Diagnostics, Severity};
@@ -50,7 +51,7 @@ pub fn lower_text_with(
     spec_text: &str,
     options: &Options,
 ) -> Result<(ir::Api, Diagnostics), Diagnostics> {
-    let loaded = load::load(spec_text)?;
+    let loaded = load::load_with(spec_text, options.overlay.as_ref())?;
     let (api, lowered) = lower::lower(&loaded.api, options);
     let mut diags = loaded.warnings.clone();
     diags.0.extend(lowered.0);
@@ -83,7 +84,24 @@ pub fn generate(spec_text: &str, options: &Options) -> Result<Generated, Diagnos
         d
     })?;
     output.files.extend(rendered);
+    if options.layout.target == options::Target::Module {
+        output = fold_into_module(&output, options).map_err(|e| {
+            let mut d = Diagnostics::default();
+            d.error("#", e);
+            d
+        })?;
+    }
     Ok(Generated { output, warnings })
+}
+
+/// The module target: the crate's files folded into `<crate name in snake_case>.rs`.
+fn fold_into_module(crate_files: &Output, options: &Options) -> Result<Output, String> {
+    let text = output::module::fold(&crate_files.files)?;
+    let mut output = Output::default();
+    output
+        .files
+        .insert(naming::module_file(&options.crate_name), text);
+    Ok(output)
 }
 
 #[cfg(test)]

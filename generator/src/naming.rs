@@ -69,11 +69,11 @@ pub mod reserved {
     ];
 
     /// Type names in `models.rs`, besides [`PRELUDE`]: its imports.
-    pub const MODEL_TYPES: &[&str] = &["Serialize", "Deserialize", "ValidationError"];
+    pub const MODEL_TYPES: &[&str] = &["Serialize", "Deserialize", "ValidationError", "runtime"];
 
     /// Type names in each `apis/<group>.rs`, besides [`PRELUDE`]: its imports. The
     /// group's handle, builders and response types are claimed in one scope with these.
-    pub const GROUP_TYPES: &[&str] = &["Error", "Request", "Client", "models"];
+    pub const GROUP_TYPES: &[&str] = &["Error", "Request", "Client", "models", "runtime"];
 
     /// Trait methods the emitted types derive; an inherent method of the same name would
     /// shadow them (`builder.clone()` is called by `stream`).
@@ -97,6 +97,11 @@ pub mod reserved {
     pub fn client_builder_methods() -> &'static [&'static str] {
         crate::runtime::methods_of("ClientBuilder")
     }
+
+    /// Cargo features a generated crate has, or is expected to get, besides one per tag
+    /// module: `default`, and names its dependencies' features are commonly passed through
+    /// as. A tag feature is claimed in a scope that starts with these.
+    pub const FEATURES: &[&str] = &["default", "mock", "tracing", "rustls-tls", "native-tls"];
 
     /// Methods of a group's handle besides its operations.
     pub const HANDLE_METHODS: &[&str] = &["new"];
@@ -195,6 +200,17 @@ pub fn unraw(ident: &str) -> &str {
 /// The handle type of a tag's operations (`TagsApi`); claim it in the group types' scope.
 pub fn handle_type(tag: &str) -> String {
     format!("{}Api", type_name(tag))
+}
+
+/// The Cargo feature that gates a tag's module, named after the module (a snake_case
+/// identifier is valid feature syntax); claim it in a scope of [`reserved::FEATURES`].
+pub fn tag_feature(module: &str) -> String {
+    unraw(module).to_string()
+}
+
+/// The file the module target is written to: the crate name in snake_case, `.rs`.
+pub fn module_file(crate_name: &str) -> String {
+    format!("{}.rs", snake(crate_name, "client"))
 }
 
 /// The enum of an operation's success responses, named after its builder.

@@ -1,6 +1,7 @@
 //! Support shared by the test files: where the workspace and the installed test tools are,
 //! and scratch workspaces of generated fixture crates that cargo builds on their own.
 
+use openapi_rs_gen::options::{Layout, Modules};
 use openapi_rs_gen::{generate, Options};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -31,20 +32,35 @@ pub fn tool(relative: &str) -> PathBuf {
     path
 }
 
-/// Generates `tests/fixtures/ok/<fixture>.yaml` into `dir` as the crate
-/// `fixture-<fixture with dashes>`, panicking with the diagnostics if it does not generate.
-pub fn write_fixture_crate(fixture: &str, dir: &Path, standalone: bool) {
-    write_fixture_crate_with(fixture, dir, &fixture_options(fixture, standalone));
-}
-
-/// The options [`write_fixture_crate`] generates `fixture` with.
-pub fn fixture_options(fixture: &str, standalone: bool) -> Options {
+/// The options a fixture is generated with: the crate `fixture-<fixture with dashes>`,
+/// labelled with the fixture's path; the layout fixtures are named for their layout.
+pub fn fixture_options(fixture: &str) -> Options {
+    let layout = match fixture {
+        "flat_layout" => Layout {
+            modules: Modules::Flat,
+            ..Layout::default()
+        },
+        _ => Layout::default(),
+    };
     Options {
         crate_name: format!("fixture-{}", fixture.replace('_', "-")),
-        spec_label: format!("{fixture}.yaml"),
-        standalone,
+        spec_label: format!("tests/fixtures/ok/{fixture}.yaml"),
+        layout,
         ..Options::default()
     }
+}
+
+/// Generates `tests/fixtures/ok/<fixture>.yaml` into `dir` with [`fixture_options`],
+/// panicking with the diagnostics if it does not generate.
+pub fn write_fixture_crate(fixture: &str, dir: &Path, standalone: bool) {
+    write_fixture_crate_with(
+        fixture,
+        dir,
+        &Options {
+            standalone,
+            ..fixture_options(fixture)
+        },
+    );
 }
 
 /// Generates `tests/fixtures/ok/<fixture>.yaml` into `dir` with `options`.

@@ -6,7 +6,8 @@
 //! Cases are mutated documents (every fixture and the Lightly document, edited as a tree
 //! and as text, from a seed each), arbitrary text, and hand-made hostile documents
 //! (`tests/fixtures/hostile/`, `tests/fixtures/invalid/`, and the giant ones built by
-//! [`generated_hostile`]). `tests/robustness.rs` runs a small fixed slice;
+//! [`generated_hostile`], among them hostile overlays with their documents, see
+//! [`with_overlay`]). `tests/robustness.rs` runs a small fixed slice;
 //! `cargo xtask robustness [--cases N]` runs the long one.
 
 use openapi_rs_gen::{generate, Options};
@@ -27,6 +28,39 @@ const CASE_STACK: usize = 8 << 20;
 /// Documents that start with this line make the child misbehave on purpose, so the tests
 /// can show that the run notices each kind of failure.
 pub const SELFTEST: &str = "#robustness-selftest ";
+/// Cases that start with this line carry an overlay: the line ends with the overlay's
+/// length in bytes, then come the overlay's text and the document's (see [`with_overlay`]).
+pub const OVERLAY: &str = "#robustness-overlay ";
+/// How the robustness child labels a case's overlay in diagnostics.
+pub const OVERLAY_LABEL: &str = "overlay.yaml";
+
+/// One case text holding an overlay and the document it applies to.
+pub fn with_overlay(overlay: &str, document: &str) -> String {
+    format!("{OVERLAY}{}\n{overlay}{document}", overlay.len())
+}
+
+/// The document and the options of a case: an overlay case's parts, or the text as it is.
+pub fn split_case(text: String) -> (String, Options) {
+    let parts = text.strip_prefix(OVERLAY).and_then(|rest| {
+        let (len, rest) = rest.split_once('\n')?;
+        let len: usize = len.parse().ok()?;
+        let overlay = rest.get(..len)?;
+        Some((rest[len..].to_string(), overlay.to_string()))
+    });
+    match parts {
+        Some((document, overlay)) => {
+            let options = Options {
+                overlay: Some(openapi_rs_gen::options::Overlay {
+                    text: overlay,
+                    label: OVERLAY_LABEL.to_string(),
+                }),
+                ..Options::default()
+            };
+            (document, options)
+        }
+        None => (text, Options::default()),
+    }
+}
 
 /// One document to run.
 #[derive(Debug, Clone)]
@@ -151,17 +185,24 @@ fn run_here(text: String) -> String {
     }
     let worker = std::thread::Builder::new()
         .stack_size(CASE_STACK)
-        .spawn(move || match generate(&text, &Options::default()) {
-            Ok(_) => "crate".to_string(),
-            Err(d) => match d
-                .iter()
-                .find(|d| d.severity == openapi_rs_gen::Severity::Error)
-            {
-                Some(e) if e.pointer.starts_with('#') => {
-                    format!("refused\t{}", one_line(&e.to_string()))
-                }
-                _ => format!("unlocated\t{}", one_line(&d.to_string())),
-            },
+        .spawn(move || {
+            let (text, options) = split_case(text);
+            let located = |pointer: &str| {
+                let in_overlay = pointer.strip_prefix(OVERLAY_LABEL);
+                in_overlay.unwrap_or(pointer).starts_with('#')
+            };
+            match generate(&text, &options) {
+                Ok(_) => "crate".to_string(),
+                Err(d) => match d
+                    .iter()
+                    .find(|d| d.severity == openapi_rs_gen::Severity::Error)
+                {
+                    Some(e) if located(&e.pointer) => {
+                        format!("refused\t{}", one_line(&e.to_string()))
+                    }
+                    _ => format!("unlocated\t{}", one_line(&d.to_string())),
+                },
+            }
         });
     let joined = match worker {
         Ok(handle) => handle.join(),
@@ -1309,14 +1350,105 @@ pub fn generated_hostile(full: bool) -> Vec<Case> {
             serde_json::json!({"get": {"operationId": format!("op{i}"), "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {"type": "object", "properties": {"a": {"type": "string"}, "b": {"type": "array", "items": {"type": "integer"}}}}}}}}}}),
         );
     }
+    let many_operations = json_doc(&format!(r#""paths":{}"#, Value::Object(paths)));
     out.push((
         "many operations with inline responses".into(),
-        json_doc(&format!(r#""paths":{}"#, Value::Object(paths))),
+        many_operations.clone(),
     ));
+    out.extend(overlay_cases(&many_operations));
     out.into_iter()
         .map(|(name, text)| Case {
             label: format!("generated hostile: {name}"),
             text,
         })
+        .collect()
+}
+
+/// Overlays built to make loading work hard, each with the document it applies to: targets
+/// that visit every node for every node, select every node, are huge or nest deeply, and
+/// overlays that are themselves hostile YAML.
+fn overlay_cases(big: &str) -> Vec<(String, String)> {
+    let head = "overlay: 1.0.0\ninfo: {title: hostile, version: '1'}\nactions:\n";
+    let action = |target: &str, change: &str| {
+        format!(
+            "{head}- target: {}\n  {change}\n",
+            Value::String(target.to_string())
+        )
+    };
+    let small = format!("{HEAD}paths: {{}}\n");
+    let mut out = vec![
+        (
+            "every node for every node".to_string(),
+            with_overlay(&action("$..[?$..*]", "remove: true"), big),
+        ),
+        (
+            "every container updated".to_string(),
+            with_overlay(&action("$..[?@.*]", "update: {x-seen: true}"), big),
+        ),
+        (
+            "every node removed".to_string(),
+            with_overlay(&action("$..*", "remove: true"), big),
+        ),
+        (
+            "a 1 MB target".to_string(),
+            with_overlay(
+                &action(&format!("$.{}", "a.".repeat(1 << 19)), "remove: true"),
+                big,
+            ),
+        ),
+        // As deep as the expression's length limit allows.
+        (
+            "filters nested 1300 deep".to_string(),
+            with_overlay(
+                &action(&format!("${}", "[?@".repeat(1300)), "remove: true"),
+                &small,
+            ),
+        ),
+        (
+            "parentheses nested 2000 deep".to_string(),
+            with_overlay(
+                &action(
+                    &format!("$[?{}@{}]", "(".repeat(2000), ")".repeat(2000)),
+                    "remove: true",
+                ),
+                &small,
+            ),
+        ),
+        (
+            "an update nested 10000 deep".to_string(),
+            with_overlay(
+                &action(
+                    "$",
+                    &format!(
+                        "update: {{x: {}{}}}",
+                        "[".repeat(10_000),
+                        "]".repeat(10_000)
+                    ),
+                ),
+                &small,
+            ),
+        ),
+    ];
+    let mut laughs = format!("{head}- target: $\n  update:\n    x-l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+    for i in 1..10 {
+        laughs.push_str(&format!(
+            "    x-l{i}: &l{i} [{}]\n",
+            vec![format!("*l{}", i - 1); 10].join(", ")
+        ));
+    }
+    out.push((
+        "billion laughs in the update".to_string(),
+        with_overlay(&laughs, &small),
+    ));
+    let mut misses = head.to_string();
+    for i in 0..10_000 {
+        misses.push_str(&format!("- {{target: '$.x{i}', remove: true}}\n"));
+    }
+    out.push((
+        "10000 targets that match nothing".to_string(),
+        with_overlay(&misses, big),
+    ));
+    out.into_iter()
+        .map(|(name, text)| (format!("overlay: {name}"), text))
         .collect()
 }

@@ -2,9 +2,11 @@
 //!
 //! Operations tagged `datasources`.
 #![allow(deprecated)]
-use crate::models;
-use crate::runtime::{Error, Request};
-use crate::Client;
+use super::super::models;
+#[allow(unused_imports)]
+use super::super::runtime;
+use super::super::runtime::{Error, Request};
+use super::super::Client;
 /// Configure and query the datasource (cloud bucket) a dataset reads its raw data from
 #[derive(Debug, Clone, Copy)]
 pub struct DatasourcesApi<'a> {
@@ -146,9 +148,7 @@ impl<'a> GetDatasourceByDatasetId<'a> {
                 name: "datasetId",
                 reason,
             })?;
-        let dataset_id_segment = crate::runtime::encode_path_segment(
-            dataset_id.as_str(),
-        );
+        let dataset_id_segment = runtime::encode_path_segment(dataset_id.as_str());
         let mut request = Request::new(
             reqwest::Method::GET,
             format!("/v1/datasets/{dataset_id_segment}/datasource"),
@@ -182,9 +182,7 @@ impl<'a> UpdateDatasourceByDatasetId<'a> {
                 name: "datasetId",
                 reason,
             })?;
-        let dataset_id_segment = crate::runtime::encode_path_segment(
-            dataset_id.as_str(),
-        );
+        let dataset_id_segment = runtime::encode_path_segment(dataset_id.as_str());
         let mut request = Request::new(
             reqwest::Method::PUT,
             format!("/v1/datasets/{dataset_id_segment}/datasource"),
@@ -265,9 +263,7 @@ impl<'a> GetListOfRawSamplesFromDatasourceByDatasetId<'a> {
                 reason,
             })?;
         let cursor = self.cursor;
-        let dataset_id_segment = crate::runtime::encode_path_segment(
-            dataset_id.as_str(),
-        );
+        let dataset_id_segment = runtime::encode_path_segment(dataset_id.as_str());
         let mut request = Request::new(
             reqwest::Method::GET,
             format!("/v1/datasets/{dataset_id_segment}/datasource/list"),
@@ -287,22 +283,22 @@ impl<'a> GetListOfRawSamplesFromDatasourceByDatasetId<'a> {
     /// Walks every page lazily, following the cursor the server returns while it
     /// says there is more, and yields the items one by one. The first error ends
     /// the walk, and so does a cursor the server returned before or a missing one
-    /// while it says there is more ([`crate::runtime::Error::Paging`]).
+    /// while it says there is more ([`Error::Paging`]).
     pub fn stream(
         self,
-    ) -> crate::runtime::ItemStream<
+    ) -> runtime::ItemStream<
         'a,
         models::DatasourceRawSamplesDataRow,
         models::ApiErrorResponse,
     > {
-        crate::runtime::paginate(
+        runtime::paginate(
             self,
             |builder| async move {
                 let page = builder.clone().send().await?;
                 let has_more = page.has_more;
                 let cursor = Some(page.cursor);
                 let items = page.data;
-                let next = crate::runtime::Next::cursor(
+                let next = runtime::Next::cursor(
                     has_more,
                     cursor,
                     |c| Self { cursor: Some(c), ..builder },
@@ -335,9 +331,7 @@ impl<'a> GetDatasourceProcessedUntilTimestampByDatasetId<'a> {
                 name: "datasetId",
                 reason,
             })?;
-        let dataset_id_segment = crate::runtime::encode_path_segment(
-            dataset_id.as_str(),
-        );
+        let dataset_id_segment = runtime::encode_path_segment(dataset_id.as_str());
         let mut request = Request::new(
             reqwest::Method::GET,
             format!(
@@ -373,9 +367,7 @@ impl<'a> UpdateDatasourceProcessedUntilTimestampByDatasetId<'a> {
                 name: "datasetId",
                 reason,
             })?;
-        let dataset_id_segment = crate::runtime::encode_path_segment(
-            dataset_id.as_str(),
-        );
+        let dataset_id_segment = runtime::encode_path_segment(dataset_id.as_str());
         let mut request = Request::new(
             reqwest::Method::PUT,
             format!(
@@ -413,9 +405,7 @@ impl<'a> VerifyDatasourceByDatasetId<'a> {
                 name: "datasetId",
                 reason,
             })?;
-        let dataset_id_segment = crate::runtime::encode_path_segment(
-            dataset_id.as_str(),
-        );
+        let dataset_id_segment = runtime::encode_path_segment(dataset_id.as_str());
         let mut request = Request::new(
             reqwest::Method::GET,
             format!("/v1/datasets/{dataset_id_segment}/datasource/verify"),

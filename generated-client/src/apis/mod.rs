@@ -2,12 +2,22 @@
 //!
 //! Operations, one module per tag of the document.
 /// Configure and query the datasource (cloud bucket) a dataset reads its raw data from
+#[cfg(feature = "datasources")]
+#[cfg_attr(docsrs, doc(cfg(feature = "datasources")))]
 pub mod datasources;
 /// Upload and read prediction task schemas and per-sample prediction singletons
+#[cfg(feature = "predictions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "predictions")))]
 pub mod predictions;
 /// Create, read and update the samples of a dataset and their image URLs
+#[cfg(feature = "samples")]
+#[cfg_attr(docsrs, doc(cfg(feature = "samples")))]
 pub mod samples;
 /// Trigger samplings (selections) on the embeddings of a dataset
+#[cfg(feature = "samplings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "samplings")))]
 pub mod samplings;
 /// Create, combine, export and manage the tags (sample subsets) of a dataset
+#[cfg(feature = "tags")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tags")))]
 pub mod tags;

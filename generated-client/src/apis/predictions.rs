@@ -2,9 +2,11 @@
 //!
 //! Operations tagged `predictions`.
 #![allow(deprecated)]
-use crate::models;
-use crate::runtime::{Error, Request};
-use crate::Client;
+use super::super::models;
+#[allow(unused_imports)]
+use super::super::runtime;
+use super::super::runtime::{Error, Request};
+use super::super::Client;
 /// Upload and read prediction task schemas and per-sample prediction singletons
 #[derive(Debug, Clone, Copy)]
 pub struct PredictionsApi<'a> {
@@ -219,9 +221,7 @@ impl<'a> GetPredictionsByDatasetId<'a> {
                 name: "taskName",
                 reason,
             })?;
-        let dataset_id_segment = crate::runtime::encode_path_segment(
-            dataset_id.as_str(),
-        );
+        let dataset_id_segment = runtime::encode_path_segment(dataset_id.as_str());
         let mut request = Request::new(
             reqwest::Method::GET,
             format!("/v1/datasets/{dataset_id_segment}/predictions/samples"),
@@ -272,10 +272,8 @@ impl<'a> GetPredictionBySampleId<'a> {
                 name: "predictionUUIDTimestamp",
                 reason,
             })?;
-        let dataset_id_segment = crate::runtime::encode_path_segment(
-            dataset_id.as_str(),
-        );
-        let sample_id_segment = crate::runtime::encode_path_segment(sample_id.as_str());
+        let dataset_id_segment = runtime::encode_path_segment(dataset_id.as_str());
+        let sample_id_segment = runtime::encode_path_segment(sample_id.as_str());
         let mut request = Request::new(
             reqwest::Method::GET,
             format!(
@@ -328,10 +326,8 @@ impl<'a> CreateOrUpdatePredictionBySampleId<'a> {
                 name: "predictionUUIDTimestamp",
                 reason,
             })?;
-        let dataset_id_segment = crate::runtime::encode_path_segment(
-            dataset_id.as_str(),
-        );
-        let sample_id_segment = crate::runtime::encode_path_segment(sample_id.as_str());
+        let dataset_id_segment = runtime::encode_path_segment(dataset_id.as_str());
+        let sample_id_segment = runtime::encode_path_segment(sample_id.as_str());
         let mut request = Request::new(
             reqwest::Method::POST,
             format!(
@@ -390,9 +386,7 @@ impl<'a> GetPredictionTaskSchemasByDatasetId<'a> {
                 name: "predictionUUIDTimestamp",
                 reason,
             })?;
-        let dataset_id_segment = crate::runtime::encode_path_segment(
-            dataset_id.as_str(),
-        );
+        let dataset_id_segment = runtime::encode_path_segment(dataset_id.as_str());
         let mut request = Request::new(
             reqwest::Method::GET,
             format!("/v1/datasets/{dataset_id_segment}/predictions/tasks"),
@@ -436,9 +430,7 @@ impl<'a> CreateOrUpdatePredictionTaskSchemaByDatasetId<'a> {
                 name: "predictionUUIDTimestamp",
                 reason,
             })?;
-        let dataset_id_segment = crate::runtime::encode_path_segment(
-            dataset_id.as_str(),
-        );
+        let dataset_id_segment = runtime::encode_path_segment(dataset_id.as_str());
         let mut request = Request::new(
             reqwest::Method::POST,
             format!("/v1/datasets/{dataset_id_segment}/predictions/tasks"),
@@ -489,10 +481,8 @@ impl<'a> GetPredictionTaskSchemaByTaskName<'a> {
                 name: "predictionUUIDTimestamp",
                 reason,
             })?;
-        let dataset_id_segment = crate::runtime::encode_path_segment(
-            dataset_id.as_str(),
-        );
-        let task_name_segment = crate::runtime::encode_path_segment(task_name.as_str());
+        let dataset_id_segment = runtime::encode_path_segment(dataset_id.as_str());
+        let task_name_segment = runtime::encode_path_segment(task_name.as_str());
         let mut request = Request::new(
             reqwest::Method::GET,
             format!(

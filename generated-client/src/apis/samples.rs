@@ -2,9 +2,11 @@
 //!
 //! Operations tagged `samples`.
 #![allow(deprecated)]
-use crate::models;
-use crate::runtime::{Error, Request};
-use crate::Client;
+use super::super::models;
+#[allow(unused_imports)]
+use super::super::runtime;
+use super::super::runtime::{Error, Request};
+use super::super::Client;
 /// Create, read and update the samples of a dataset and their image URLs
 #[derive(Debug, Clone, Copy)]
 pub struct SamplesApi<'a> {
@@ -254,9 +256,7 @@ impl<'a> GetSamplesByDatasetId<'a> {
         let file_name = self.file_name;
         let page_size = self.page_size;
         let page_offset = self.page_offset;
-        let dataset_id_segment = crate::runtime::encode_path_segment(
-            dataset_id.as_str(),
-        );
+        let dataset_id_segment = runtime::encode_path_segment(dataset_id.as_str());
         let mut request = Request::new(
             reqwest::Method::GET,
             format!("/v1/datasets/{dataset_id_segment}/samples"),
@@ -276,11 +276,11 @@ impl<'a> GetSamplesByDatasetId<'a> {
     /// Walks every page lazily, starting at the offset set on this builder (or 0),
     /// and yields the items one by one. A page shorter than the page size, or an
     /// empty page, ends the walk; the first error ends it too, and so does an
-    /// offset that cannot advance ([`crate::runtime::Error::Paging`]).
+    /// offset that cannot advance ([`Error::Paging`]).
     pub fn stream(
         self,
-    ) -> crate::runtime::ItemStream<'a, models::SampleData, models::ApiErrorResponse> {
-        crate::runtime::paginate(
+    ) -> runtime::ItemStream<'a, models::SampleData, models::ApiErrorResponse> {
+        runtime::paginate(
             self,
             |builder| async move {
                 let start: f64 = builder.page_offset.unwrap_or_default();
@@ -292,7 +292,7 @@ impl<'a> GetSamplesByDatasetId<'a> {
                     None => true,
                 };
                 let next = if count > 0 && full {
-                    crate::runtime::Next::offset(
+                    runtime::Next::offset(
                         start,
                         start + count as f64,
                         |o| Self {
@@ -301,7 +301,7 @@ impl<'a> GetSamplesByDatasetId<'a> {
                         },
                     )
                 } else {
-                    crate::runtime::Next::end()
+                    runtime::Next::end()
                 };
                 Ok((page, next))
             },
@@ -329,9 +329,7 @@ impl<'a> CreateSampleByDatasetId<'a> {
                 name: "datasetId",
                 reason,
             })?;
-        let dataset_id_segment = crate::runtime::encode_path_segment(
-            dataset_id.as_str(),
-        );
+        let dataset_id_segment = runtime::encode_path_segment(dataset_id.as_str());
         let mut request = Request::new(
             reqwest::Method::POST,
             format!("/v1/datasets/{dataset_id_segment}/samples"),
@@ -403,9 +401,7 @@ impl<'a> GetSamplesPartialByDatasetId<'a> {
         let file_name = self.file_name;
         let page_size = self.page_size;
         let page_offset = self.page_offset;
-        let dataset_id_segment = crate::runtime::encode_path_segment(
-            dataset_id.as_str(),
-        );
+        let dataset_id_segment = runtime::encode_path_segment(dataset_id.as_str());
         let mut request = Request::new(
             reqwest::Method::GET,
             format!("/v1/datasets/{dataset_id_segment}/samples/partial"),
@@ -426,15 +422,11 @@ impl<'a> GetSamplesPartialByDatasetId<'a> {
     /// Walks every page lazily, starting at the offset set on this builder (or 0),
     /// and yields the items one by one. A page shorter than the page size, or an
     /// empty page, ends the walk; the first error ends it too, and so does an
-    /// offset that cannot advance ([`crate::runtime::Error::Paging`]).
+    /// offset that cannot advance ([`Error::Paging`]).
     pub fn stream(
         self,
-    ) -> crate::runtime::ItemStream<
-        'a,
-        models::SampleDataModes,
-        models::ApiErrorResponse,
-    > {
-        crate::runtime::paginate(
+    ) -> runtime::ItemStream<'a, models::SampleDataModes, models::ApiErrorResponse> {
+        runtime::paginate(
             self,
             |builder| async move {
                 let start: f64 = builder.page_offset.unwrap_or_default();
@@ -446,7 +438,7 @@ impl<'a> GetSamplesPartialByDatasetId<'a> {
                     None => true,
                 };
                 let next = if count > 0 && full {
-                    crate::runtime::Next::offset(
+                    runtime::Next::offset(
                         start,
                         start + count as f64,
                         |o| Self {
@@ -455,7 +447,7 @@ impl<'a> GetSamplesPartialByDatasetId<'a> {
                         },
                     )
                 } else {
-                    crate::runtime::Next::end()
+                    runtime::Next::end()
                 };
                 Ok((page, next))
             },
@@ -489,10 +481,8 @@ impl<'a> GetSampleById<'a> {
                 name: "sampleId",
                 reason,
             })?;
-        let dataset_id_segment = crate::runtime::encode_path_segment(
-            dataset_id.as_str(),
-        );
-        let sample_id_segment = crate::runtime::encode_path_segment(sample_id.as_str());
+        let dataset_id_segment = runtime::encode_path_segment(dataset_id.as_str());
+        let sample_id_segment = runtime::encode_path_segment(sample_id.as_str());
         let mut request = Request::new(
             reqwest::Method::GET,
             format!("/v1/datasets/{dataset_id_segment}/samples/{sample_id_segment}"),
@@ -543,10 +533,8 @@ impl<'a> UpdateSampleById<'a> {
                 reason,
             })?;
         let enable_dataset_update = self.enable_dataset_update;
-        let dataset_id_segment = crate::runtime::encode_path_segment(
-            dataset_id.as_str(),
-        );
-        let sample_id_segment = crate::runtime::encode_path_segment(sample_id.as_str());
+        let dataset_id_segment = runtime::encode_path_segment(dataset_id.as_str());
+        let sample_id_segment = runtime::encode_path_segment(sample_id.as_str());
         let mut request = Request::new(
             reqwest::Method::PUT,
             format!("/v1/datasets/{dataset_id_segment}/samples/{sample_id_segment}"),
@@ -601,10 +589,8 @@ impl<'a> GetSampleImageReadUrlById<'a> {
                 reason,
             })?;
         let r#type = self.r#type;
-        let dataset_id_segment = crate::runtime::encode_path_segment(
-            dataset_id.as_str(),
-        );
-        let sample_id_segment = crate::runtime::encode_path_segment(sample_id.as_str());
+        let dataset_id_segment = runtime::encode_path_segment(dataset_id.as_str());
+        let sample_id_segment = runtime::encode_path_segment(sample_id.as_str());
         let mut request = Request::new(
             reqwest::Method::GET,
             format!(
@@ -649,10 +635,8 @@ impl<'a> GetSampleImageResourceRedirectById<'a> {
                 reason,
             })?;
         let r#type = self.r#type;
-        let dataset_id_segment = crate::runtime::encode_path_segment(
-            dataset_id.as_str(),
-        );
-        let sample_id_segment = crate::runtime::encode_path_segment(sample_id.as_str());
+        let dataset_id_segment = runtime::encode_path_segment(dataset_id.as_str());
+        let sample_id_segment = runtime::encode_path_segment(sample_id.as_str());
         let mut request = Request::new(
             reqwest::Method::GET,
             format!(
@@ -697,10 +681,8 @@ impl<'a> GetSampleImageWriteUrlById<'a> {
                 reason,
             })?;
         let is_thumbnail = self.is_thumbnail;
-        let dataset_id_segment = crate::runtime::encode_path_segment(
-            dataset_id.as_str(),
-        );
-        let sample_id_segment = crate::runtime::encode_path_segment(sample_id.as_str());
+        let dataset_id_segment = runtime::encode_path_segment(dataset_id.as_str());
+        let sample_id_segment = runtime::encode_path_segment(sample_id.as_str());
         let mut request = Request::new(
             reqwest::Method::GET,
             format!(
@@ -745,10 +727,8 @@ impl<'a> GetSampleImageWriteUrlsById<'a> {
                 name: "sampleId",
                 reason,
             })?;
-        let dataset_id_segment = crate::runtime::encode_path_segment(
-            dataset_id.as_str(),
-        );
-        let sample_id_segment = crate::runtime::encode_path_segment(sample_id.as_str());
+        let dataset_id_segment = runtime::encode_path_segment(dataset_id.as_str());
+        let sample_id_segment = runtime::encode_path_segment(sample_id.as_str());
         let mut request = Request::new(
             reqwest::Method::GET,
             format!(

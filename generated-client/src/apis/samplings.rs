@@ -2,9 +2,11 @@
 //!
 //! Operations tagged `samplings`.
 #![allow(deprecated)]
-use crate::models;
-use crate::runtime::{Error, Request};
-use crate::Client;
+use super::super::models;
+#[allow(unused_imports)]
+use super::super::runtime;
+use super::super::runtime::{Error, Request};
+use super::super::Client;
 /// Trigger samplings (selections) on the embeddings of a dataset
 #[derive(Debug, Clone, Copy)]
 pub struct SamplingsApi<'a> {
@@ -66,12 +68,8 @@ impl<'a> TriggerSamplingById<'a> {
                 name: "embeddingId",
                 reason,
             })?;
-        let dataset_id_segment = crate::runtime::encode_path_segment(
-            dataset_id.as_str(),
-        );
-        let embedding_id_segment = crate::runtime::encode_path_segment(
-            embedding_id.as_str(),
-        );
+        let dataset_id_segment = runtime::encode_path_segment(dataset_id.as_str());
+        let embedding_id_segment = runtime::encode_path_segment(embedding_id.as_str());
         let mut request = Request::new(
             reqwest::Method::POST,
             format!(

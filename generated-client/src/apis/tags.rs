@@ -2,9 +2,11 @@
 //!
 //! Operations tagged `tags`.
 #![allow(deprecated)]
-use crate::models;
-use crate::runtime::{Error, Request};
-use crate::Client;
+use super::super::models;
+#[allow(unused_imports)]
+use super::super::runtime;
+use super::super::runtime::{Error, Request};
+use super::super::Client;
 /// Create, combine, export and manage the tags (sample subsets) of a dataset
 #[derive(Debug, Clone, Copy)]
 pub struct TagsApi<'a> {
@@ -281,9 +283,7 @@ impl<'a> GetTagsByDatasetId<'a> {
                 name: "datasetId",
                 reason,
             })?;
-        let dataset_id_segment = crate::runtime::encode_path_segment(
-            dataset_id.as_str(),
-        );
+        let dataset_id_segment = runtime::encode_path_segment(dataset_id.as_str());
         let mut request = Request::new(
             reqwest::Method::GET,
             format!("/v1/datasets/{dataset_id_segment}/tags"),
@@ -319,9 +319,7 @@ impl<'a> CreateTagByDatasetId<'a> {
                 name: "datasetId",
                 reason,
             })?;
-        let dataset_id_segment = crate::runtime::encode_path_segment(
-            dataset_id.as_str(),
-        );
+        let dataset_id_segment = runtime::encode_path_segment(dataset_id.as_str());
         let mut request = Request::new(
             reqwest::Method::POST,
             format!("/v1/datasets/{dataset_id_segment}/tags"),
@@ -358,9 +356,7 @@ impl<'a> PerformTagArithmetics<'a> {
                 name: "datasetId",
                 reason,
             })?;
-        let dataset_id_segment = crate::runtime::encode_path_segment(
-            dataset_id.as_str(),
-        );
+        let dataset_id_segment = runtime::encode_path_segment(dataset_id.as_str());
         let mut request = Request::new(
             reqwest::Method::POST,
             format!("/v1/datasets/{dataset_id_segment}/tags/arithmetics"),
@@ -397,9 +393,7 @@ impl<'a> PerformTagArithmeticsBitmask<'a> {
                 name: "datasetId",
                 reason,
             })?;
-        let dataset_id_segment = crate::runtime::encode_path_segment(
-            dataset_id.as_str(),
-        );
+        let dataset_id_segment = runtime::encode_path_segment(dataset_id.as_str());
         let mut request = Request::new(
             reqwest::Method::POST,
             format!("/v1/datasets/{dataset_id_segment}/tags/arithmetics/bitmask"),
@@ -436,9 +430,7 @@ impl<'a> CreateInitialTagByDatasetId<'a> {
                 name: "datasetId",
                 reason,
             })?;
-        let dataset_id_segment = crate::runtime::encode_path_segment(
-            dataset_id.as_str(),
-        );
+        let dataset_id_segment = runtime::encode_path_segment(dataset_id.as_str());
         let mut request = Request::new(
             reqwest::Method::POST,
             format!("/v1/datasets/{dataset_id_segment}/tags/initial"),
@@ -475,9 +467,7 @@ impl<'a> UpsizeTagsByDatasetId<'a> {
                 name: "datasetId",
                 reason,
             })?;
-        let dataset_id_segment = crate::runtime::encode_path_segment(
-            dataset_id.as_str(),
-        );
+        let dataset_id_segment = runtime::encode_path_segment(dataset_id.as_str());
         let mut request = Request::new(
             reqwest::Method::POST,
             format!("/v1/datasets/{dataset_id_segment}/tags/upsize"),
@@ -518,10 +508,8 @@ impl<'a> GetTagByTagId<'a> {
                 name: "tagId",
                 reason,
             })?;
-        let dataset_id_segment = crate::runtime::encode_path_segment(
-            dataset_id.as_str(),
-        );
-        let tag_id_segment = crate::runtime::encode_path_segment(tag_id.as_str());
+        let dataset_id_segment = runtime::encode_path_segment(dataset_id.as_str());
+        let tag_id_segment = runtime::encode_path_segment(tag_id.as_str());
         let mut request = Request::new(
             reqwest::Method::GET,
             format!("/v1/datasets/{dataset_id_segment}/tags/{tag_id_segment}"),
@@ -562,10 +550,8 @@ impl<'a> UpdateTagByTagId<'a> {
                 name: "tagId",
                 reason,
             })?;
-        let dataset_id_segment = crate::runtime::encode_path_segment(
-            dataset_id.as_str(),
-        );
-        let tag_id_segment = crate::runtime::encode_path_segment(tag_id.as_str());
+        let dataset_id_segment = runtime::encode_path_segment(dataset_id.as_str());
+        let tag_id_segment = runtime::encode_path_segment(tag_id.as_str());
         let mut request = Request::new(
             reqwest::Method::PUT,
             format!("/v1/datasets/{dataset_id_segment}/tags/{tag_id_segment}"),
@@ -606,10 +592,8 @@ impl<'a> DeleteTagByTagId<'a> {
                 name: "tagId",
                 reason,
             })?;
-        let dataset_id_segment = crate::runtime::encode_path_segment(
-            dataset_id.as_str(),
-        );
-        let tag_id_segment = crate::runtime::encode_path_segment(tag_id.as_str());
+        let dataset_id_segment = runtime::encode_path_segment(dataset_id.as_str());
+        let tag_id_segment = runtime::encode_path_segment(tag_id.as_str());
         let mut request = Request::new(
             reqwest::Method::DELETE,
             format!("/v1/datasets/{dataset_id_segment}/tags/{tag_id_segment}"),
@@ -679,14 +663,7 @@ impl<'a> ExportTagToLabelBoxDataRows<'a> {
             })?;
         let expires_in = self.expires_in;
         if let Some(value) = &expires_in {
-            crate::runtime::check_integer(
-                    i128::from(*value),
-                    Some(1),
-                    None,
-                    false,
-                    false,
-                    None,
-                )
+            runtime::check_integer(i128::from(*value), Some(1), None, false, false, None)
                 .map_err(|reason| Error::InvalidArgument {
                     name: "expiresIn",
                     reason,
@@ -694,10 +671,8 @@ impl<'a> ExportTagToLabelBoxDataRows<'a> {
         }
         let preview_example = self.preview_example;
         let access_control = self.access_control;
-        let dataset_id_segment = crate::runtime::encode_path_segment(
-            dataset_id.as_str(),
-        );
-        let tag_id_segment = crate::runtime::encode_path_segment(tag_id.as_str());
+        let dataset_id_segment = runtime::encode_path_segment(dataset_id.as_str());
+        let tag_id_segment = runtime::encode_path_segment(tag_id.as_str());
         let mut request = Request::new(
             reqwest::Method::GET,
             format!(
@@ -772,14 +747,7 @@ impl<'a> ExportTagToLabelStudioTasks<'a> {
             })?;
         let expires_in = self.expires_in;
         if let Some(value) = &expires_in {
-            crate::runtime::check_integer(
-                    i128::from(*value),
-                    Some(1),
-                    None,
-                    false,
-                    false,
-                    None,
-                )
+            runtime::check_integer(i128::from(*value), Some(1), None, false, false, None)
                 .map_err(|reason| Error::InvalidArgument {
                     name: "expiresIn",
                     reason,
@@ -787,10 +755,8 @@ impl<'a> ExportTagToLabelStudioTasks<'a> {
         }
         let preview_example = self.preview_example;
         let access_control = self.access_control;
-        let dataset_id_segment = crate::runtime::encode_path_segment(
-            dataset_id.as_str(),
-        );
-        let tag_id_segment = crate::runtime::encode_path_segment(tag_id.as_str());
+        let dataset_id_segment = runtime::encode_path_segment(dataset_id.as_str());
+        let tag_id_segment = runtime::encode_path_segment(tag_id.as_str());
         let mut request = Request::new(
             reqwest::Method::GET,
             format!(
@@ -835,10 +801,8 @@ impl<'a> GetFilenamesByTagId<'a> {
                 name: "tagId",
                 reason,
             })?;
-        let dataset_id_segment = crate::runtime::encode_path_segment(
-            dataset_id.as_str(),
-        );
-        let tag_id_segment = crate::runtime::encode_path_segment(tag_id.as_str());
+        let dataset_id_segment = runtime::encode_path_segment(dataset_id.as_str());
+        let tag_id_segment = runtime::encode_path_segment(tag_id.as_str());
         let mut request = Request::new(
             reqwest::Method::GET,
             format!("/v1/datasets/{dataset_id_segment}/tags/{tag_id_segment}/filenames"),

@@ -2,8 +2,9 @@
 //!
 //! Runtime support for the generated API client.
 //!
-//! The generator copies these modules verbatim into every client crate it emits, as
-//! `src/runtime/`. Generated operation builders use them to:
+//! The generator copies these modules verbatim into every client it emits, as
+//! `src/runtime/` of a crate or as the inline `runtime` module of a single-file client.
+//! Generated operation builders use them to:
 //!
 //! - build requests ([`Request`]) with correctly percent-encoded paths and queries,
 //! - send them through a shared [`Client`] that applies credentials, timeouts

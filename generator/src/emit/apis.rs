@@ -15,18 +15,13 @@ pub(crate) fn emit_group_head(group: &Group) -> TokenStream {
     let handle = ident(&group.type_name);
     let fallback = format!("Operations tagged `{}`.", group.api_name);
     let handle_doc = doc(group.doc.as_deref(), &fallback);
-    let methods = group.operations.iter().map(|op| emit_method(op, group));
-    let models_import = if group_uses_models(group) {
-        quote!(
-            use crate::models;
-        )
-    } else {
-        quote!()
-    };
+    let methods = group
+        .operations
+        .iter()
+        .map(|op| emit_method(op, Receiver::Handle));
+    let imports = emit_imports(std::slice::from_ref(group), quote!(super::super));
     quote! {
-        #models_import
-        use crate::runtime::{Error, Request};
-        use crate::Client;
+        #imports
 
         #handle_doc
         #[derive(Debug, Clone, Copy)]
@@ -41,6 +36,52 @@ pub(crate) fn emit_group_head(group: &Group) -> TokenStream {
             #(#methods)*
         }
     }
+}
+
+/// The start of the flat layout's `apis.rs`: imports and every operation as a method of
+/// `Client` (an inherent impl may sit in any module of the crate).
+pub(crate) fn emit_flat_head(groups: &[Group]) -> TokenStream {
+    let imports = emit_imports(groups, quote!(super));
+    let methods = groups
+        .iter()
+        .flat_map(|g| &g.operations)
+        .map(|op| emit_method(op, Receiver::Client));
+    quote! {
+        #imports
+
+        impl Client {
+            #(#methods)*
+        }
+    }
+}
+
+/// The imports of a module of operations, from the crate root at `root` (a relative path,
+/// so the code works as a crate and as a module included anywhere). Builders name the
+/// runtime's helpers as `runtime::...`.
+fn emit_imports(groups: &[Group], root: TokenStream) -> TokenStream {
+    let models_import = if groups.iter().any(group_uses_models) {
+        quote!(
+            use #root::models;
+        )
+    } else {
+        quote!()
+    };
+    quote! {
+        #models_import
+        #[allow(unused_imports)]
+        use #root::runtime;
+        use #root::runtime::{Error, Request};
+        use #root::Client;
+    }
+}
+
+/// Which type an operation's method is defined on.
+#[derive(Clone, Copy)]
+enum Receiver {
+    /// The group's handle, which holds `client: &'a Client`.
+    Handle,
+    /// `Client` itself (the flat layout).
+    Client,
 }
 
 fn names_model(t: &Ty) -> bool {
@@ -116,7 +157,7 @@ fn param_doc(p: &Param) -> Vec<String> {
     lines
 }
 
-fn emit_method(op: &Operation, _group: &Group) -> TokenStream {
+fn emit_method(op: &Operation, receiver: Receiver) -> TokenStream {
     let name = ident(&op.name);
     let builder = ident(&op.builder);
     let mut docs = doc(op.doc.as_deref(), &format!("Calls `{}`.", op.api_name));
@@ -178,25 +219,30 @@ fn emit_method(op: &Operation, _group: &Group) -> TokenStream {
             inits.push(quote!(body: None));
         }
     }
+    let (lifetime, client) = match receiver {
+        Receiver::Handle => (quote!('a), quote!(self.client)),
+        Receiver::Client => (quote!('_), quote!(self)),
+    };
     quote! {
         #docs
         #deprecated
-        pub fn #name(&self, #(#args),*) -> #builder<'a> {
+        pub fn #name(&self, #(#args),*) -> #builder<#lifetime> {
             #builder {
-                client: self.client,
+                client: #client,
                 #(#inits,)*
             }
         }
     }
 }
 
-/// One operation's request builder (and its response enum, if any).
-pub(crate) fn emit_builder(op: &Operation, group: &Group) -> TokenStream {
+/// One operation's request builder (and its response enum, if any); `owner` is the type
+/// its method is defined on (the group's handle, or `Client`).
+pub(crate) fn emit_builder(op: &Operation, owner: &str) -> TokenStream {
     let builder = ident(&op.builder);
     let method_name = &op.name;
     let bdoc = format!(
         " Request builder for [`{}::{}`].",
-        group.type_name,
+        owner,
         unraw(method_name)
     );
     let mut fields = vec![quote!(client: &'a Client)];
@@ -286,7 +332,7 @@ pub(crate) fn emit_builder(op: &Operation, group: &Group) -> TokenStream {
             });
             let edoc = format!(
                 " Successful responses of [`{}::{}`].",
-                group.type_name,
+                owner,
                 unraw(method_name)
             );
             Some(quote! {
@@ -310,7 +356,7 @@ pub(crate) fn emit_builder(op: &Operation, group: &Group) -> TokenStream {
         });
         let sdoc = format!(
             " Response headers of [`{}::{}`] that the document declares; `None` when absent.",
-            group.type_name,
+            owner,
             unraw(method_name)
         );
         quote! {

@@ -37,19 +37,19 @@ pub(super) fn check_call(inner: &Ty, constraints: &Constraints, value: TokenStre
             let pattern = match &constraints.pattern {
                 Some(p) => quote! {
                     Some({
-                        static PATTERN: std::sync::OnceLock<crate::runtime::Pattern> = std::sync::OnceLock::new();
+                        static PATTERN: std::sync::OnceLock<runtime::Pattern> = std::sync::OnceLock::new();
                         (&PATTERN, #p)
                     })
                 },
                 None => quote!(None),
             };
-            quote!(crate::runtime::check_string(#value, #min, #max, #pattern))
+            quote!(runtime::check_string(#value, #min, #max, #pattern))
         }
         Ty::Int { .. } => {
             let min = opt_bound(constraints.minimum);
             let max = opt_bound(constraints.maximum);
             let mult = opt_bound(constraints.multiple_of);
-            quote!(crate::runtime::check_integer(i128::from(#value), #min, #max, #exmin, #exmax, #mult))
+            quote!(runtime::check_integer(i128::from(#value), #min, #max, #exmin, #exmax, #mult))
         }
         Ty::Float { .. } => {
             let min = opt_bound(constraints.minimum);
@@ -60,13 +60,13 @@ pub(super) fn check_call(inner: &Ty, constraints: &Constraints, value: TokenStre
             } else {
                 quote!(f64::from(#value))
             };
-            quote!(crate::runtime::check_number(#as_f64, #min, #max, #exmin, #exmax, #mult))
+            quote!(runtime::check_number(#as_f64, #min, #max, #exmin, #exmax, #mult))
         }
         Ty::Vec(_) => {
             let min = opt_u64(constraints.min_items);
             let max = opt_u64(constraints.max_items);
             let unique = constraints.unique_items;
-            quote!(crate::runtime::check_items(#value.as_slice(), #min, #max, #unique))
+            quote!(runtime::check_items(#value.as_slice(), #min, #max, #unique))
         }
         _ => quote!(Ok::<(), String>(())),
     }

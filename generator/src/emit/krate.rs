@@ -4,11 +4,11 @@
 //! hand-written runtime, each with its generated header, and the license file the options
 //! name, as given.
 
-use super::apis::{emit_builder, emit_group_head};
+use super::apis::{emit_builder, emit_flat_head, emit_group_head};
 use super::models::emit_model;
 use super::{code, doc, doc_more, ident};
-use crate::ir::{Api, SchemeKind};
-use crate::options::Options;
+use crate::ir::{Api, Group, SchemeKind};
+use crate::options::{Layout, Modules, Options, Target};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -27,7 +27,9 @@ pub enum FileContent<'a> {
     Text(String),
 }
 
-/// Every file of the crate, keyed by relative path.
+/// Every file of the crate, keyed by relative path. For [`Target::Module`] there is no
+/// `Cargo.toml` and `src/lib.rs` has no inner attributes but its docs (which name the
+/// dependencies a `Cargo.toml` would have): `output` folds the files into one module.
 pub fn emit_crate<'a>(api: &'a Api, options: &Options) -> Vec<(String, FileContent<'a>)> {
     // One line: it is also a `//!` line and a TOML comment.
     let header = crate::docs::one_line(&format!(
@@ -35,25 +37,35 @@ pub fn emit_crate<'a>(api: &'a Api, options: &Options) -> Vec<(String, FileConte
         options.spec_label, options.command
     ));
     let header_line = format!(" {header}");
+    let layout = options.layout.clone();
+    let toml = cargo_toml(api, options, &header);
     let mut files = Vec::new();
-    files.push((
-        "Cargo.toml".to_string(),
-        FileContent::Text(cargo_toml(api, options, &header)),
-    ));
-    files.push((
-        "README.md".to_string(),
-        FileContent::Text(super::readme::readme(api, options, &header)),
-    ));
-    if let Some(file) = &options.package.license_file {
-        // The license text as given: a header would change it. The manifest records it.
-        files.push((file.name.clone(), FileContent::Text(file.text.clone())));
+    let crate_docs = match layout.target {
+        Target::Crate => CrateDocs::Crate,
+        Target::Module => CrateDocs::Module {
+            file: crate::naming::module_file(&options.crate_name),
+            module: crate::naming::field_ident(&options.crate_name),
+            dependencies: dependency_lines(&toml),
+        },
+    };
+    if layout.target == Target::Crate {
+        files.push(("Cargo.toml".to_string(), FileContent::Text(toml)));
+        files.push((
+            "README.md".to_string(),
+            FileContent::Text(super::readme::readme(api, options, &header)),
+        ));
+        if let Some(file) = &options.package.license_file {
+            // The license text as given: a header would change it. The manifest records it.
+            files.push((file.name.clone(), FileContent::Text(file.text.clone())));
+        }
     }
     files.push((
         "src/lib.rs".to_string(),
         FileContent::Rust(vec![{
             let header = header.clone();
-            let options = options.clone();
-            Box::new(move || lib_rs(api, &options, &header))
+            let layout = layout.clone();
+            let client = options.client.clone();
+            Box::new(move || lib_rs(api, &header, &layout, &crate_docs, &client))
         }]),
     ));
     let mut models: Vec<Piece<'a>> = Vec::with_capacity(api.types.len() + 1);
@@ -69,7 +81,9 @@ pub fn emit_crate<'a>(api: &'a Api, options: &Options) -> Vec<(String, FileConte
                 #[allow(unused_imports)]
                 use serde::{Deserialize, Serialize};
                 #[allow(unused_imports)]
-                use crate::runtime::ValidationError;
+                use super::runtime;
+                #[allow(unused_imports)]
+                use super::runtime::ValidationError;
             }
         }));
     }
@@ -77,11 +91,29 @@ pub fn emit_crate<'a>(api: &'a Api, options: &Options) -> Vec<(String, FileConte
         models.push(Box::new(move || emit_model(t)));
     }
     files.push(("src/models.rs".to_string(), FileContent::Rust(models)));
-    {
-        let header_line = header_line.clone();
+    match layout.modules {
+        Modules::PerTag => per_tag_apis(api, &header_line, &mut files),
+        Modules::Flat => flat_apis(api, &header_line, &mut files),
+    }
+    for (name, text) in RUNTIME {
         files.push((
-            "src/apis/mod.rs".to_string(),
-            FileContent::Rust(vec![Box::new(move || {
+            format!("src/runtime/{name}"),
+            FileContent::Text(format!("//! {header}\n//!\n{text}")),
+        ));
+    }
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    files
+}
+
+/// `src/apis/mod.rs` and one `src/apis/<group>.rs` per group; a group with a feature is
+/// compiled only with it.
+fn per_tag_apis<'a>(api: &'a Api, header_line: &str, files: &mut Vec<(String, FileContent<'a>)>) {
+    let header_line = header_line.to_string();
+    files.push((
+        "src/apis/mod.rs".to_string(),
+        FileContent::Rust(vec![{
+            let header_line = header_line.clone();
+            Box::new(move || {
                 let mods = api.groups.iter().map(|g| {
                     let m = ident(&g.module);
                     let d = format!(
@@ -92,7 +124,8 @@ pub fn emit_crate<'a>(api: &'a Api, options: &Options) -> Vec<(String, FileConte
                                 .unwrap_or(&format!("Operations tagged {}.", code(&g.api_name)))
                         )
                     );
-                    quote!(#[doc = #d] pub mod #m;)
+                    let gate = feature_gate(g);
+                    quote!(#[doc = #d] #gate pub mod #m;)
                 });
                 let mods = quote!(#(#mods)*);
                 quote! {
@@ -101,9 +134,9 @@ pub fn emit_crate<'a>(api: &'a Api, options: &Options) -> Vec<(String, FileConte
                     #![doc = " Operations, one module per tag of the document."]
                     #mods
                 }
-            })]),
-        ));
-    }
+            })
+        }]),
+    ));
     for g in &api.groups {
         let mut pieces: Vec<Piece<'a>> = Vec::with_capacity(g.operations.len() + 1);
         {
@@ -121,21 +154,106 @@ pub fn emit_crate<'a>(api: &'a Api, options: &Options) -> Vec<(String, FileConte
             }));
         }
         for op in &g.operations {
-            pieces.push(Box::new(move || emit_builder(op, g)));
+            pieces.push(Box::new(move || emit_builder(op, &g.type_name)));
         }
         files.push((
             format!("src/apis/{}.rs", crate::naming::unraw(&g.module)),
             FileContent::Rust(pieces),
         ));
     }
-    for (name, text) in RUNTIME {
-        files.push((
-            format!("src/runtime/{name}"),
-            FileContent::Text(format!("//! {header}\n//!\n{text}")),
-        ));
+}
+
+/// `src/apis.rs`: every operation a method of `Client`, and all their builders.
+fn flat_apis<'a>(api: &'a Api, header_line: &str, files: &mut Vec<(String, FileContent<'a>)>) {
+    let mut pieces: Vec<Piece<'a>> = Vec::new();
+    let header_line = header_line.to_string();
+    pieces.push(Box::new(move || {
+        let head = emit_flat_head(&api.groups);
+        quote! {
+            #![doc = #header_line]
+            #![doc = ""]
+            #![doc = " Every operation of the document: each is a method of [`Client`], which returns its request builder, defined here."]
+            #![allow(deprecated)]
+            #head
+        }
+    }));
+    for g in &api.groups {
+        for op in &g.operations {
+            pieces.push(Box::new(move || emit_builder(op, "Client")));
+        }
     }
-    files.sort_by(|a, b| a.0.cmp(&b.0));
-    files
+    files.push(("src/apis.rs".to_string(), FileContent::Rust(pieces)));
+}
+
+/// `#[cfg(feature = "...")]` for a group with a feature (with the badge docs.rs shows), or
+/// nothing.
+fn feature_gate(group: &Group) -> TokenStream {
+    match &group.feature {
+        Some(f) => quote! {
+            #[cfg(feature = #f)]
+            #[cfg_attr(docsrs, doc(cfg(feature = #f)))]
+        },
+        None => quote!(),
+    }
+}
+
+/// The `[features]` table: one feature per gated group, all of them on by default; empty
+/// when no group has one.
+fn features_table(api: &Api) -> String {
+    let features: Vec<&str> = api
+        .groups
+        .iter()
+        .filter_map(|g| g.feature.as_deref())
+        .collect();
+    if features.is_empty() {
+        return String::new();
+    }
+    let quoted: Vec<String> = features.iter().map(|f| toml_string(f)).collect();
+    let mut table = format!(
+        "\n[features]\n# One feature per tag module; turn off the defaults to compile only the tags you use.\ndefault = [{}]\n",
+        quoted.join(", ")
+    );
+    for f in &features {
+        // A bare key where TOML allows one (snake_case always is).
+        let key = if f
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        {
+            f.to_string()
+        } else {
+            toml_string(f)
+        };
+        table.push_str(&format!("{key} = []\n"));
+    }
+    table
+}
+
+/// The lines of the `[dependencies]` table of a `Cargo.toml`, its header included, which a
+/// crate that includes the module target needs too.
+fn dependency_lines(toml: &str) -> Vec<String> {
+    toml.lines()
+        .skip_while(|l| l.trim() != "[dependencies]")
+        .enumerate()
+        .take_while(|(i, l)| *i == 0 || !l.trim_start().starts_with('['))
+        .map(|(_, l)| l.to_string())
+        .filter(|l| !l.trim().is_empty())
+        .collect()
+}
+
+/// What the crate-level docs of `lib.rs` are for.
+enum CrateDocs {
+    /// A crate's `lib.rs`, with its inner attributes.
+    Crate,
+    /// The root of the module target: docs only, which say how to include the file and
+    /// what the including crate needs.
+    Module {
+        /// The file's name.
+        file: String,
+        /// The module name the usage example declares.
+        module: String,
+        /// The `[dependencies]` lines.
+        dependencies: Vec<String>,
+    },
 }
 
 fn cargo_toml(api: &Api, options: &Options, header: &str) -> String {
@@ -161,7 +279,8 @@ tokio = {{ version = "1", features = ["time"] }}
 
 [dev-dependencies]
 tokio = {{ version = "1", features = ["macros", "rt-multi-thread"] }}
-{workspace}"#,
+{features}{workspace}"#,
+        features = features_table(api),
     )
 }
 
@@ -298,8 +417,30 @@ fn client_defaults(c: &crate::options::ClientDefaults) -> TokenStream {
     calls
 }
 
-fn lib_rs(api: &Api, options: &Options, header: &str) -> TokenStream {
+fn lib_rs(
+    api: &Api,
+    header: &str,
+    layout: &Layout,
+    crate_docs: &CrateDocs,
+    client: &crate::options::ClientDefaults,
+) -> TokenStream {
     let header_line = format!(" {header}");
+    let title = format!(" # {}", crate::docs::doc_line(&api.title));
+    let version = format!(
+        " Generated for version {} of the document.",
+        code(&api.version)
+    );
+    let mut desc: Vec<String> = api
+        .description
+        .as_deref()
+        .map(crate::docs::doc_lines)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|l| if l.is_empty() { l } else { format!(" {l}") })
+        .collect();
+    if !desc.is_empty() {
+        desc.push(String::new());
+    }
     let servers = &api.servers;
     let default = &api.base_url;
     // An autolink when the URL can be one; inline code otherwise.
@@ -363,29 +504,95 @@ fn lib_rs(api: &Api, options: &Options, header: &str) -> TokenStream {
             },
         }
     });
-    let accessors = api.groups.iter().map(|g| {
+    // In the flat layout operations are methods of `Client` (in `apis.rs`): no accessors.
+    let accessor_groups = match layout.modules {
+        Modules::PerTag => api.groups.as_slice(),
+        Modules::Flat => &[],
+    };
+    let accessors = accessor_groups.iter().map(|g| {
         let m = ident(&g.module);
         let t = ident(&g.type_name);
         let d = doc(
             g.doc.as_deref(),
             &format!("Operations tagged `{}`.", g.api_name),
         );
+        let gate = feature_gate(g);
         quote! {
             #d
+            #gate
             pub fn #m(&self) -> apis::#m::#t<'_> {
                 apis::#m::#t::new(self)
             }
         }
     });
-    let defaults = client_defaults(&options.client);
+    let mut usage = vec![String::new(), "# Usage".to_string(), String::new()];
+    usage.extend(super::readme::usage_lines(api, layout.modules));
+    let gated = api.groups.iter().any(|g| g.feature.is_some());
+    let attrs = match crate_docs {
+        CrateDocs::Crate => {
+            let doc_cfg = if !gated {
+                quote!()
+            } else {
+                quote!(#![cfg_attr(docsrs, feature(doc_cfg))])
+            };
+            quote! {
+                #doc_cfg
+                #![forbid(unsafe_code)]
+                #![deny(missing_docs)]
+            }
+        }
+        CrateDocs::Module {
+            file,
+            module,
+            dependencies,
+        } => {
+            usage.extend([
+                String::new(),
+                "This file is the whole client (operations, models and runtime) as one module,"
+                    .to_string(),
+                "for `include!` inside a module of your crate, from a `build.rs` that writes it"
+                    .to_string(),
+                "into `OUT_DIR`:".to_string(),
+                String::new(),
+                format!("    pub mod {module} {{"),
+                format!("        include!(concat!(env!(\"OUT_DIR\"), \"/{file}\"));"),
+                "    }".to_string(),
+                String::new(),
+                "In a binary crate, put `#[allow(dead_code)]` on that module for what you do not"
+                    .to_string(),
+                "call. The including crate needs these dependencies:".to_string(),
+                String::new(),
+            ]);
+            usage.extend(dependencies.iter().map(|l| format!("    {l}")));
+            quote!()
+        }
+    };
+    let usage = usage.iter().map(|l| {
+        let l = if l.is_empty() {
+            String::new()
+        } else {
+            format!(" {l}")
+        };
+        quote!(#![doc = #l])
+    });
+    let defaults = client_defaults(client);
+    let docs = match crate_docs {
+        // The README (title, description, usage example) is the crate documentation, so
+        // its example is compiled as a doctest and the two cannot say different things.
+        CrateDocs::Crate => quote!(#![doc = include_str!("../README.md")]),
+        CrateDocs::Module { .. } => quote! {
+            #![doc = #title]
+            #![doc = ""]
+            #(#![doc = #desc])*
+            #![doc = #version]
+            #(#usage)*
+        },
+    };
     quote! {
         #![doc = #header_line]
         #![doc = ""]
-        // The README (title, description, usage example) is the crate documentation, so
-        // its example is compiled as a doctest and the two cannot say different things.
-        #![doc = include_str!("../README.md")]
-        #![forbid(unsafe_code)]
-        #![deny(missing_docs)]
+        #docs
+        #attrs
 
         pub mod apis;
         pub mod models;
@@ -469,6 +676,61 @@ mod tests {
             let mut lines = runtime.lines();
             assert!(lines.next().unwrap().starts_with("//! Generated by"));
             assert_eq!(lines.next(), Some("//!"));
+        }
+    }
+
+    /// The module target is one file an `include!` can take (no inner attributes at its
+    /// top, no module declared out of line), which names the crate target's dependencies;
+    /// in either grouping of operations.
+    #[test]
+    fn the_module_target_is_one_includable_file_naming_its_dependencies() {
+        let text = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /a/{id}:\n    get:\n      operationId: getA\n      tags: [things]\n      parameters: [{name: id, in: path, required: true, schema: {type: string, pattern: '^[a-z]+$'}}]\n      responses: {'200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/A'}}}}}\ncomponents:\n  schemas:\n    A: {type: object, properties: {n: {type: integer, minimum: 1}}}\n";
+        let crate_options = Options {
+            crate_name: "my-api".to_string(),
+            ..Options::default()
+        };
+        let krate = crate::generate(text, &crate_options).unwrap().output;
+        let toml = &krate.files["Cargo.toml"];
+        for modules in [Modules::PerTag, Modules::Flat] {
+            let options = Options {
+                layout: Layout {
+                    target: Target::Module,
+                    modules,
+                    ..Layout::default()
+                },
+                ..crate_options.clone()
+            };
+            let out = crate::generate(text, &options).unwrap().output;
+            let names: Vec<&String> = out.files.keys().collect();
+            assert_eq!(names, ["my_api.rs"]);
+            let module = &out.files["my_api.rs"];
+            let file: syn::File = syn::parse_str(module).unwrap();
+            assert!(file.attrs.is_empty(), "inner attributes at the top");
+            fn no_out_of_line_modules(items: &[syn::Item]) -> usize {
+                let mut inline = 0;
+                for item in items {
+                    if let syn::Item::Mod(m) = item {
+                        let (_, inner) = m.content.as_ref().expect("every module is inline");
+                        assert!(!m
+                            .attrs
+                            .iter()
+                            .any(|a| matches!(a.style, syn::AttrStyle::Inner(_))));
+                        inline += 1 + no_out_of_line_modules(inner);
+                    }
+                }
+                inline
+            }
+            // apis (and things), models, runtime and its eleven modules.
+            let expected = if modules == Modules::PerTag { 15 } else { 14 };
+            assert_eq!(no_out_of_line_modules(&file.items), expected);
+            assert!(!module.contains("crate::"), "a path from the crate root");
+            for line in dependency_lines(toml) {
+                assert!(
+                    module.lines().any(|l| l == format!("//     {line}")),
+                    "the module does not name `{line}`"
+                );
+            }
+            assert!(module.contains("include!(concat!(env!(\"OUT_DIR\"), \"/my_api.rs\"));"));
         }
     }
 

@@ -71,6 +71,26 @@ pub(crate) fn ty(t: &Ty, place: Place) -> TokenStream {
     }
 }
 
+/// A use-site type as compact Rust text (`Vec<Pet>`, `std::collections::BTreeMap<String,
+/// i64>`), for messages and the API surface.
+pub(crate) fn ty_text(t: &Ty, place: Place) -> String {
+    let text = ty(t, place).to_string();
+    let mut out = String::with_capacity(text.len());
+    for part in text.split(' ') {
+        let glue = out.ends_with(['<', ':', '&']) || part.starts_with(['<', '>', ':', ',']);
+        if !out.is_empty() && !glue {
+            out.push(' ');
+        }
+        out.push_str(part);
+    }
+    out
+}
+
+/// What a newtype's constraints check, in words (as its docs say).
+pub(crate) fn describe_constraints(c: &crate::ir::Constraints) -> Vec<String> {
+    constraints::describe(c)
+}
+
 /// `#[doc = "..."]` attributes for `text`, or for `fallback` when the document says nothing.
 pub(crate) fn doc(text: Option<&str>, fallback: &str) -> TokenStream {
     // Text that says nothing once cleaned (control characters, empty HTML) counts as none.

@@ -311,12 +311,12 @@ fn emit_tagged(
     let ser_arms = variants.iter().map(|v| {
         let id = ident(&v.name);
         let tag = &v.tags[0];
-        quote!(Self::#id(value) => crate::runtime::serialize_tagged(value, #property, #tag, serializer),)
+        quote!(Self::#id(value) => runtime::serialize_tagged(value, #property, #tag, serializer),)
     });
     let de_arms = variants.iter().map(|v| {
         let id = ident(&v.name);
         let tags = &v.tags;
-        quote!(#(Some(#tags))|* => crate::runtime::deserialize_tagged(value).map(Self::#id),)
+        quote!(#(Some(#tags))|* => runtime::deserialize_tagged(value).map(Self::#id),)
     });
     quote! {
         #docs

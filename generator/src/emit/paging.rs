@@ -33,9 +33,9 @@ pub(super) fn emit_stream(op: &Operation, p: &Pagination) -> TokenStream {
                 /// Walks every page lazily, starting at the offset set on this builder (or 0),
                 /// and yields the items one by one. A page shorter than the page size, or an
                 /// empty page, ends the walk; the first error ends it too, and so does an
-                /// offset that cannot advance ([`crate::runtime::Error::Paging`]).
-                pub fn stream(self) -> crate::runtime::ItemStream<'a, #item, #err> {
-                    crate::runtime::paginate(self, |builder| async move {
+                /// offset that cannot advance ([`Error::Paging`]).
+                pub fn stream(self) -> runtime::ItemStream<'a, #item, #err> {
+                    runtime::paginate(self, |builder| async move {
                         let start: #ot = builder.#offset.unwrap_or_default();
                         let limit = builder.#limit;
                         let page = builder.clone().send().await?;
@@ -45,9 +45,9 @@ pub(super) fn emit_stream(op: &Operation, p: &Pagination) -> TokenStream {
                             None => true,
                         };
                         let next = if count > 0 && full {
-                            crate::runtime::Next::offset(start, #advanced, |o| Self { #offset: Some(o), ..builder })
+                            runtime::Next::offset(start, #advanced, |o| Self { #offset: Some(o), ..builder })
                         } else {
-                            crate::runtime::Next::end()
+                            runtime::Next::end()
                         };
                         Ok((page, next))
                     })
@@ -88,14 +88,14 @@ pub(super) fn emit_stream(op: &Operation, p: &Pagination) -> TokenStream {
                 /// Walks every page lazily, following the cursor the server returns while it
                 /// says there is more, and yields the items one by one. The first error ends
                 /// the walk, and so does a cursor the server returned before or a missing one
-                /// while it says there is more ([`crate::runtime::Error::Paging`]).
-                pub fn stream(self) -> crate::runtime::ItemStream<'a, #item, #err> {
-                    crate::runtime::paginate(self, |builder| async move {
+                /// while it says there is more ([`Error::Paging`]).
+                pub fn stream(self) -> runtime::ItemStream<'a, #item, #err> {
+                    runtime::paginate(self, |builder| async move {
                         let page = builder.clone().send().await?;
                         let has_more = #has_more;
                         let cursor = #cursor;
                         let items = #items;
-                        let next = crate::runtime::Next::cursor(has_more, cursor, |c| Self { #cp: Some(c), ..builder });
+                        let next = runtime::Next::cursor(has_more, cursor, |c| Self { #cp: Some(c), ..builder });
                         Ok((items, next))
                     })
                 }

@@ -8,7 +8,7 @@ use crate::ir::{
     Api, ArgKind, Bound, Constraints, Operation, Param, SchemeKind, Ty, TypeDef, TypeKind,
 };
 use crate::naming::unraw;
-use crate::options::Options;
+use crate::options::{Modules, Options};
 use std::collections::BTreeMap;
 
 /// How deep the example follows named types inside a body before giving up on it.
@@ -44,22 +44,62 @@ pub(super) fn readme(api: &Api, options: &Options, header: &str) -> String {
         &format!("cargo add {name}\ncargo add tokio --features macros,rt-multi-thread\n"),
     ));
     out.push_str("\n## Usage\n\n");
-    let handle = api
-        .groups
-        .first()
-        .map(|g| format!(" (`client.{}()`)", unraw(&g.module)))
-        .unwrap_or_default();
-    out.push_str(&format!(
-        "Build a `Client` once with `Client::builder()`, set credentials with the builder's \
-         per-scheme methods, then call operations through the per-tag handles{handle}: \
-         required parameters are arguments, optional ones are builder methods, and \
-         `.send().await` performs the request.\n\n"
-    ));
+    for line in usage_lines(api, options.layout.modules) {
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out.push('\n');
+    let krate = name.replace('-', "_");
     out.push_str(&fenced(
         "rust,no_run",
-        &example(api, &name.replace('-', "_")),
+        &example(api, &krate, options.layout.modules),
     ));
     out
+}
+
+/// How the client is used, as Markdown lines (also the usage section of the module
+/// target's docs): the builder, the credentials, where operations are, and the features.
+pub(super) fn usage_lines(api: &Api, modules: Modules) -> Vec<String> {
+    let first_op = api.groups.iter().flat_map(|g| &g.operations).next();
+    let (place, example) = match modules {
+        Modules::PerTag => (
+            "through the per-tag handles",
+            api.groups
+                .first()
+                .map(|g| format!(" (`client.{}()`)", unraw(&g.module))),
+        ),
+        Modules::Flat => (
+            "as methods of the client",
+            first_op.map(|op| format!(" (`client.{}(...)`)", unraw(&op.name))),
+        ),
+    };
+    let mut lines = vec![
+        "Build a `Client` once with `Client::builder()`, set credentials with the builder's"
+            .to_string(),
+        format!(
+            "per-scheme methods, then call operations {place}{}: required",
+            example.unwrap_or_default()
+        ),
+        "parameters are arguments, optional ones are builder methods, and `.send().await`"
+            .to_string(),
+        "performs the request.".to_string(),
+    ];
+    let gated: Vec<String> = api
+        .groups
+        .iter()
+        .filter_map(|g| g.feature.as_deref())
+        .map(crate::emit::code)
+        .collect();
+    if !gated.is_empty() {
+        lines.extend([
+            String::new(),
+            "Each tag's module is behind a Cargo feature of the same name, all on by default;"
+                .to_string(),
+            "with `default-features = false`, only the tags you name are compiled:".to_string(),
+            format!("{}.", gated.join(", ")),
+        ]);
+    }
+    lines
 }
 
 /// `body` in a code fence longer than any backtick run inside it.
@@ -75,7 +115,7 @@ fn fenced(info: &str, body: &str) -> String {
 }
 
 /// The example program: a client, and the first operation a call can be written for.
-fn example(api: &Api, krate: &str) -> String {
+fn example(api: &Api, krate: &str, modules: Modules) -> String {
     let values = Values {
         types: api.types.iter().map(|t| (t.name.as_str(), t)).collect(),
         models: std::cell::Cell::new(false),
@@ -86,10 +126,13 @@ fn example(api: &Api, krate: &str) -> String {
         .iter()
         .flat_map(|g| g.operations.iter().map(move |op| (g.module.as_str(), op)));
     let (fresh, deprecated): (Vec<_>, Vec<_>) = ops.partition(|(_, op)| !op.deprecated);
-    let call = fresh
-        .iter()
-        .chain(&deprecated)
-        .find_map(|(module, op)| values.call(module, op).map(|c| (op, c)));
+    let call = fresh.iter().chain(&deprecated).find_map(|(module, op)| {
+        let handle = match modules {
+            Modules::PerTag => Some(*module),
+            Modules::Flat => None,
+        };
+        values.call(handle, op).map(|c| (op, c))
+    });
     let mut body = String::new();
     let mut builder = "    let client = Client::builder()".to_string();
     if let Some((op, _)) = &call {
@@ -140,7 +183,7 @@ struct Values<'a> {
 
 impl Values<'_> {
     /// `client.group().operation(args...)`, or `None` when an argument cannot be written.
-    fn call(&self, module: &str, op: &Operation) -> Option<String> {
+    fn call(&self, handle: Option<&str>, op: &Operation) -> Option<String> {
         let mut args = Vec::new();
         for p in op.params.iter().filter(|p| p.required) {
             args.push(self.arg(p)?);
@@ -151,11 +194,8 @@ impl Values<'_> {
                 t => self.top_value(t, None)?,
             });
         }
-        Some(format!(
-            "client\n        .{module}()\n        .{}({})",
-            op.name,
-            args.join(", ")
-        ))
+        let handle = handle.map(|m| format!(".{m}()")).unwrap_or_default();
+        Some(format!("client{handle}.{}({})", op.name, args.join(", ")))
     }
 
     /// A positional argument: `impl Into<T>` or, for validated newtypes,

@@ -57,14 +57,14 @@ pub(super) fn emit_send(op: &Operation) -> TokenStream {
                 }
             }
             ParamLocation::Header => wire.push(match (is_array, p.required) {
-                (true, true) => quote!(request.header(#api, crate::runtime::join_comma(&#id));),
-                (true, false) => quote!(if let Some(values) = &#id { request.header(#api, crate::runtime::join_comma(values)); }),
+                (true, true) => quote!(request.header(#api, runtime::join_comma(&#id));),
+                (true, false) => quote!(if let Some(values) = &#id { request.header(#api, runtime::join_comma(values)); }),
                 (false, true) => quote!(request.header(#api, #id);),
                 (false, false) => quote!(if let Some(value) = &#id { request.header(#api, value); }),
             }),
             ParamLocation::Cookie => cookies.push(match (is_array, p.required) {
-                (true, true) => quote!(cookies.push(format!("{}={}", #api, crate::runtime::join_comma(&#id)));),
-                (true, false) => quote!(if let Some(values) = &#id { cookies.push(format!("{}={}", #api, crate::runtime::join_comma(values))); }),
+                (true, true) => quote!(cookies.push(format!("{}={}", #api, runtime::join_comma(&#id)));),
+                (true, false) => quote!(if let Some(values) = &#id { cookies.push(format!("{}={}", #api, runtime::join_comma(values))); }),
                 (false, true) => quote!(cookies.push(format!("{}={}", #api, #id));),
                 (false, false) => quote!(if let Some(value) = &#id { cookies.push(format!("{}={}", #api, value)); }),
             }),
@@ -95,7 +95,7 @@ pub(super) fn emit_send(op: &Operation) -> TokenStream {
                 let id = ident(param);
                 let local = ident(local);
                 let text = path_text(*text, quote!(#id));
-                segments.push(quote!(let #local = crate::runtime::encode_path_segment(#text);));
+                segments.push(quote!(let #local = runtime::encode_path_segment(#text);));
             }
         }
     }
@@ -110,7 +110,9 @@ pub(super) fn emit_send(op: &Operation) -> TokenStream {
         let set = |v: TokenStream| match b.media {
             BodyMedia::Json => quote!(request.json_body(&#v).map_err(Error::into_typed)?;),
             BodyMedia::Text => quote!(request.text_body(#v);),
-            BodyMedia::Form => quote!(request.form_body(crate::runtime::form_pairs(&#v).map_err(Error::into_typed)?);),
+            BodyMedia::Form => {
+                quote!(request.form_body(runtime::form_pairs(&#v).map_err(Error::into_typed)?);)
+            }
             BodyMedia::Bytes => {
                 let ct = &b.content_type;
                 quote!(request.bytes_body(#v, #ct);)
@@ -288,17 +290,17 @@ pub(super) fn query_value(q: QueryEncoding, id: &Ident, api: &str, required: boo
                 ObjectStyle::Form => quote!(Form),
             };
             if required {
-                quote!(request.query_object(#api, &#id, crate::runtime::ObjectStyle::#style).map_err(Error::into_typed)?;)
+                quote!(request.query_object(#api, &#id, runtime::ObjectStyle::#style).map_err(Error::into_typed)?;)
             } else {
-                quote!(if let Some(value) = &#id { request.query_object(#api, value, crate::runtime::ObjectStyle::#style).map_err(Error::into_typed)?; })
+                quote!(if let Some(value) = &#id { request.query_object(#api, value, runtime::ObjectStyle::#style).map_err(Error::into_typed)?; })
             }
         }
         QueryEncoding::JsonText | QueryEncoding::JsonTextList { .. } => {
             let text = match q {
                 QueryEncoding::JsonTextList { explode } => {
-                    quote!(let texts: Vec<String> = values.iter().map(crate::runtime::json_text).collect(); request.query_array(#api, &texts, #explode);)
+                    quote!(let texts: Vec<String> = values.iter().map(runtime::json_text).collect(); request.query_array(#api, &texts, #explode);)
                 }
-                _ => quote!(request.query(#api, crate::runtime::json_text(values));),
+                _ => quote!(request.query(#api, runtime::json_text(values));),
             };
             if required {
                 quote!({ let values = &#id; #text })
@@ -355,7 +357,7 @@ pub(super) fn multipart_parts(parts: &[Part], value: TokenStream) -> TokenStream
     };
     quote! {
         #bind
-        let mut form = crate::runtime::Multipart::new();
+        let mut form = runtime::Multipart::new();
         #(#adds)*
         request.multipart_body(form);
     }

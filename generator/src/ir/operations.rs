@@ -14,6 +14,9 @@ pub struct Group {
     pub module: String,
     /// The handle type name (`TagsApi`).
     pub type_name: String,
+    /// The Cargo feature that gates the module, when the layout has one per tag.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub feature: Option<String>,
     /// The tag description.
     pub doc: Option<String>,
     /// Operations in document order.

@@ -1,17 +1,22 @@
 //! Load: document text (YAML or JSON) into an `openapiv3::OpenAPI`, refusing what is not
 //! OpenAPI 3.0 with a diagnostic that says what the document is. The first stage: it uses
-//! only [`crate::diagnostics`] and [`crate::pointer`]. In order: `parse` (text to a JSON
-//! tree, bounded), the version check, [`normalize31`] (3.1 to 3.0), the external-reference
-//! check, `hoist` (nested reference targets under `#/components`), then `openapiv3`.
+//! only [`crate::diagnostics`], [`crate::pointer`] and the overlay of [`crate::options`].
+//! In order: `parse` (text to a JSON tree, bounded), [`overlay`] (an OpenAPI Overlay's
+//! actions, targets found by [`jsonpath`]), the version check, [`normalize31`] (3.1 to
+//! 3.0), the external-reference check, `hoist` (nested reference targets under
+//! `#/components`), then `openapiv3`.
 
 mod hoist;
+pub mod jsonpath;
 pub mod normalize31;
+pub mod overlay;
 mod parse;
 
 pub use hoist::collect_refs;
 pub use parse::{parse_tree, yaml_node_limit, MAX_DEPTH, MAX_DOCUMENT_BYTES, MAX_YAML_NODES};
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::options::Overlay;
 
 /// A parsed document: the typed model and the raw JSON tree it came from. The raw tree
 /// answers questions the typed model cannot, such as vendor extensions on nested objects.
@@ -49,6 +54,13 @@ fn restore_pointers(moved: &[(String, String)], diags: &mut Diagnostics) {
 
 /// Parses `text` as an OpenAPI 3.0.x document.
 pub fn load(text: &str) -> Result<Loaded, Diagnostics> {
+    load_with(text, None)
+}
+
+/// Parses `text` as an OpenAPI 3.0.x document, after applying `overlay` to it (so an
+/// overlay may even fix the `openapi` field). The overlay's warnings come first among the
+/// warnings; its errors stop loading.
+pub fn load_with(text: &str, overlay: Option<&Overlay>) -> Result<Loaded, Diagnostics> {
     let mut diags = Diagnostics::default();
     let mut raw = match parse::parse_tree(text) {
         Ok(raw) => raw,
@@ -57,14 +69,21 @@ pub fn load(text: &str) -> Result<Loaded, Diagnostics> {
             return Err(diags);
         }
     };
+    let mut warnings = Diagnostics::default();
+    if let Some(overlay) = overlay {
+        if let Err(errors) = overlay::apply(overlay, &mut raw, &mut warnings) {
+            warnings.0.extend(errors.0);
+            return Err(warnings);
+        }
+    }
     let version = match check_version(&raw) {
         Ok(v) => v,
         Err(d) => {
-            diags.push(d);
-            return Err(diags);
+            // An overlay's target that matched nothing may be why.
+            warnings.push(d);
+            return Err(warnings);
         }
     };
-    let mut warnings = Diagnostics::default();
     if version == Version::V31 {
         normalize31::normalize(&mut raw, &mut warnings);
     }

@@ -10,6 +10,7 @@ use crate::ir::{
     Success, Ty, TypeKind,
 };
 use crate::naming::{self};
+use crate::options::{Modules, Target};
 use openapiv3::{Parameter, ReferenceOr};
 use std::collections::BTreeMap;
 
@@ -22,11 +23,23 @@ impl<'a> Lowerer<'a> {
     /// Lowers every operation and groups them by tag.
     pub(crate) fn lower_operations(&mut self, schemes: &[SecurityScheme]) -> Vec<Group> {
         let api = self.api;
-        // Operation methods live on their group's handle.
-        let mut op_scope = naming::scope(&[
-            naming::reserved::HANDLE_METHODS,
-            naming::reserved::DERIVED_METHODS,
-        ]);
+        let layout = &self.options.layout;
+        // Operation methods live on their group's handle, or on `Client` in a flat layout.
+        let mut op_scope = match layout.modules {
+            Modules::PerTag => naming::scope(&[
+                naming::reserved::HANDLE_METHODS,
+                naming::reserved::DERIVED_METHODS,
+            ]),
+            Modules::Flat => naming::scope(&[
+                &naming::reserved::group_modules(),
+                naming::reserved::DERIVED_METHODS,
+            ]),
+        };
+        // A feature per tag module only where there is a Cargo.toml and modules per tag.
+        let tag_features = layout.tag_features
+            && layout.target == Target::Crate
+            && layout.modules == Modules::PerTag;
+        let mut feature_scope = naming::scope(&[naming::reserved::FEATURES]);
         let mut seen_ids: BTreeMap<String, String> = BTreeMap::new();
         let mut grouped: BTreeMap<String, Vec<Operation>> = BTreeMap::new();
         let options = self.options;
@@ -129,10 +142,12 @@ impl<'a> Lowerer<'a> {
                 .iter()
                 .find(|t| t.name == tag)
                 .and_then(|t| t.description.clone());
+            let feature = tag_features.then(|| feature_scope.claim(&naming::tag_feature(&module)));
             groups.push(Group {
                 api_name: tag,
                 module,
                 type_name,
+                feature,
                 doc,
                 operations,
             });

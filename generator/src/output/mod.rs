@@ -13,10 +13,12 @@
 //!
 //! The last stage: consumes the rendered files (path to text); uses no other stage. Here
 //! the types and the comparison; in `write` planning and applying a write, in
-//! `manifest` the manifest and the ownership rule, in `disk` reading the folder.
+//! `manifest` the manifest and the ownership rule, in `disk` reading the folder, in
+//! `module` folding a crate's files into the one file of the module target.
 
 mod disk;
 mod manifest;
+pub mod module;
 #[cfg(test)]
 mod tests;
 mod write;

@@ -117,7 +117,21 @@ pub fn emit_crate<'a>(api: &'a Api, options: &Options) -> Vec<(String, FileConte
             FileContent::Rust(pieces),
         ));
     }
+    // Optional runtime modules ride along with the crate they need, declared in `mod.rs`.
+    let optional: Vec<_> = crate::runtime::OPTIONAL_FILES
+        .iter()
+        .filter(|(_, needs, _, _)| api.dependencies.iter().any(|d| d.name == *needs))
+        .collect();
     for (name, text) in RUNTIME {
+        let mut text = format!("//! {header}\n//!\n{text}");
+        if *name == "mod.rs" {
+            for (_, _, _, declare) in &optional {
+                text.push_str(&format!("\n{declare}"));
+            }
+        }
+        files.push((format!("src/runtime/{name}"), FileContent::Text(text)));
+    }
+    for (name, _, text, _) in optional {
         files.push((
             format!("src/runtime/{name}"),
             FileContent::Text(format!("//! {header}\n//!\n{text}")),
@@ -148,21 +162,76 @@ description = {description}
 publish = false
 
 [dependencies]
-futures-core = "0.3"
-percent-encoding = "2"
-regex-lite = "0.1"
-reqwest = {{ version = "0.12", default-features = false, features = ["rustls-tls"] }}
-serde = {{ version = "1", features = ["derive"] }}
-serde_json = "1"
-serde_path_to_error = "0.1"
-tokio = {{ version = "1", features = ["time"] }}
-
+{dependencies}
 [dev-dependencies]
 tokio = {{ version = "1", features = ["macros", "rt-multi-thread"] }}
 {workspace}"#,
         name = toml_string(&options.crate_name),
         version = toml_string(&options.crate_version),
+        dependencies = dependency_lines(api),
     )
+}
+
+/// What every generated crate depends on, sorted by name, as `Cargo.toml` lines.
+const FIXED_DEPENDENCIES: &[(&str, &str)] = &[
+    ("futures-core", "\"0.3\""),
+    ("percent-encoding", "\"2\""),
+    ("regex-lite", "\"0.1\""),
+    (
+        "reqwest",
+        "{ version = \"0.12\", default-features = false, features = [\"rustls-tls\"] }",
+    ),
+    ("serde", "{ version = \"1\", features = [\"derive\"] }"),
+    ("serde_json", "\"1\""),
+    ("serde_path_to_error", "\"0.1\""),
+    ("tokio", "{ version = \"1\", features = [\"time\"] }"),
+];
+
+/// The `[dependencies]` lines: the fixed ones and those the document's types need, sorted by
+/// name (a type's crate the crate depends on anyway adds nothing).
+fn dependency_lines(api: &Api) -> String {
+    let mut lines: Vec<(String, String)> = FIXED_DEPENDENCIES
+        .iter()
+        .map(|(name, spec)| (name.to_string(), spec.to_string()))
+        .collect();
+    for d in &api.dependencies {
+        if lines.iter().any(|(name, _)| *name == d.name) {
+            continue;
+        }
+        let spec = if d.default_features && d.features.is_empty() {
+            toml_string(&d.version)
+        } else {
+            let mut spec = format!("{{ version = {}", toml_string(&d.version));
+            if !d.default_features {
+                spec.push_str(", default-features = false");
+            }
+            if !d.features.is_empty() {
+                let features: Vec<String> = d.features.iter().map(|f| toml_string(f)).collect();
+                spec.push_str(&format!(", features = [{}]", features.join(", ")));
+            }
+            spec.push_str(" }");
+            spec
+        };
+        lines.push((d.name.clone(), spec));
+    }
+    lines.sort();
+    lines
+        .iter()
+        .map(|(name, spec)| format!("{} = {spec}\n", toml_key(name)))
+        .collect()
+}
+
+/// A TOML key: bare when it can be, quoted otherwise.
+fn toml_key(key: &str) -> String {
+    if !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        key.to_string()
+    } else {
+        toml_string(key)
+    }
 }
 
 /// `s` as a TOML basic string, quotes included.
@@ -423,7 +492,12 @@ mod tests {
             .collect();
         on_disk.sort();
         let shipped: Vec<&str> = RUNTIME.iter().map(|(name, _)| *name).collect();
-        assert_eq!(on_disk, shipped);
+        let optional = crate::runtime::OPTIONAL_FILES
+            .iter()
+            .map(|(name, ..)| *name);
+        let mut all: Vec<&str> = shipped.iter().copied().chain(optional).collect();
+        all.sort();
+        assert_eq!(on_disk, all);
         let (_, root) = RUNTIME.iter().find(|(name, _)| *name == "mod.rs").unwrap();
         let root: syn::File = syn::parse_str(root).unwrap();
         let mut declared = 0;

@@ -8,9 +8,16 @@
 #[path = "../../runtime/mod.rs"]
 mod runtime;
 
+// Shipped only to crates that use `format: byte`, beside `mod.rs`, which then declares it.
+#[allow(dead_code)]
+#[path = "../../runtime/base64_bytes.rs"]
+mod shipped_base64_bytes;
+
 mod auth;
+mod base64_bytes;
 mod client;
 mod error;
+mod formats;
 mod model;
 mod multipart;
 mod paging;

@@ -24,12 +24,20 @@ pub const FILES: &[(&str, &str)] = &[
 
 /// Runtime modules shipped only to crates that depend on a crate: (file, the crate it
 /// needs, the lines `mod.rs` gets to declare and export it).
-pub const OPTIONAL_FILES: &[(&str, &str, &str, &str)] = &[(
-    "base64_bytes.rs",
-    "base64",
-    include_str!("../runtime/base64_bytes.rs"),
-    "pub(crate) mod base64_bytes;\npub use base64_bytes::Base64;\n",
-)];
+pub const OPTIONAL_FILES: &[(&str, &str, &str, &str)] = &[
+    (
+        "base64_bytes.rs",
+        "base64",
+        include_str!("../runtime/base64_bytes.rs"),
+        "pub(crate) mod base64_bytes;\npub use base64_bytes::Base64;\n",
+    ),
+    (
+        "time_rfc3339.rs",
+        "time",
+        include_str!("../runtime/time_rfc3339.rs"),
+        "pub(crate) mod time_rfc3339;\npub use time_rfc3339::{FullDate, Rfc3339};\n",
+    ),
+];
 
 /// The methods the runtime's inherent impls define on the type called `type_name` (whatever
 /// their visibility: any of them collides with a method of the same name), in name order.

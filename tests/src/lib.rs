@@ -34,14 +34,26 @@ pub fn tool(relative: &str) -> PathBuf {
 /// Generates `tests/fixtures/ok/<fixture>.yaml` into `dir` as the crate
 /// `fixture-<fixture with dashes>`, panicking with the diagnostics if it does not generate.
 pub fn write_fixture_crate(fixture: &str, dir: &Path, standalone: bool) {
+    write_fixture_crate_with(fixture, dir, standalone, |_| {});
+}
+
+/// [`write_fixture_crate`] with options changed by `tweak` first (a fixture generated with
+/// other type choices, say).
+pub fn write_fixture_crate_with(
+    fixture: &str,
+    dir: &Path,
+    standalone: bool,
+    tweak: impl FnOnce(&mut Options),
+) {
     let text = std::fs::read_to_string(root().join(format!("tests/fixtures/ok/{fixture}.yaml")))
         .unwrap_or_else(|e| panic!("{fixture}: {e}"));
-    let options = Options {
+    let mut options = Options {
         crate_name: format!("fixture-{}", fixture.replace('_', "-")),
         spec_label: format!("{fixture}.yaml"),
         standalone,
         ..Options::default()
     };
+    tweak(&mut options);
     let generated = generate(&text, &options).unwrap_or_else(|d| panic!("{fixture}: {d}"));
     generated
         .output

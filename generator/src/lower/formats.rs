@@ -7,8 +7,8 @@
 //! | `int32` / `int64` | `i32` / `i64` (`u32` / `u64` when `minimum >= 0` and asked) | |
 //! | `float` / `double` | `f32` / `f64` | |
 //! | `uuid` | `uuid::Uuid` | `uuid` (`serde`) |
-//! | `date-time` | `chrono::DateTime<chrono::Utc>`, `time::OffsetDateTime` or `String` | `chrono` (`serde`), `time` (`serde`, `formatting`, `parsing`) |
-//! | `date` | `chrono::NaiveDate`, `time::Date` or `String` | as `date-time` |
+//! | `date-time` | `chrono::DateTime<chrono::Utc>`, `runtime::Rfc3339` (over `time::OffsetDateTime`) or `String` | `chrono` (`serde`), `time` (`formatting`, `parsing`) |
+//! | `date` | `chrono::NaiveDate`, `runtime::FullDate` (over `time::Date`) or `String` | as `date-time` |
 //! | `byte` | `runtime::Base64` (standard base64, padding optional on input) | `base64` (`alloc`) |
 //! | `uri` | `url::Url` | `url` (`serde`) |
 //! | `ipv4` / `ipv6` | `std::net::Ipv4Addr` / `Ipv6Addr` | |
@@ -24,6 +24,12 @@ use std::collections::BTreeMap;
 pub(crate) const BASE64_PATH: &str = "crate::runtime::Base64";
 /// The crate whose presence ships the runtime's base64 module.
 pub(crate) const BASE64_CRATE: &str = "base64";
+
+/// The runtime's RFC 3339 newtypes over `time::OffsetDateTime` and `time::Date` (`time`'s
+/// own serde form is not RFC 3339), shipped with the `time` crate.
+pub(crate) const TIME_DATE_TIME: &str = "crate::runtime::Rfc3339";
+/// See [`TIME_DATE_TIME`].
+pub(crate) const TIME_DATE: &str = "crate::runtime::FullDate";
 
 /// A format's Rust type and the crate it comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,15 +62,15 @@ fn external(path: &str, format: &str, dependency: Option<Dependency>) -> Mapped 
 /// The built-in table for string formats; `None` keeps the value a `String`.
 fn builtin_string(format: &str, date_time: DateTimeLibrary) -> Option<Mapped> {
     let chrono = || dep("chrono", "0.4", &["serde"], false);
-    let time = || dep("time", "0.3", &["formatting", "parsing", "serde"], false);
+    let time = || dep("time", "0.3", &["formatting", "parsing"], false);
     Some(match (format, date_time) {
         ("uuid", _) => external("uuid::Uuid", format, dep("uuid", "1", &["serde"], false)),
         ("date-time", DateTimeLibrary::Chrono) => {
             external("chrono::DateTime<chrono::Utc>", format, chrono())
         }
-        ("date-time", DateTimeLibrary::Time) => external("time::OffsetDateTime", format, time()),
+        ("date-time", DateTimeLibrary::Time) => external(TIME_DATE_TIME, format, time()),
         ("date", DateTimeLibrary::Chrono) => external("chrono::NaiveDate", format, chrono()),
-        ("date", DateTimeLibrary::Time) => external("time::Date", format, time()),
+        ("date", DateTimeLibrary::Time) => external(TIME_DATE, format, time()),
         ("byte", _) => external(
             BASE64_PATH,
             format,
@@ -432,11 +438,8 @@ mod tests {
         let mut options = Options::default();
         options.types.date_time = DateTimeLibrary::Time;
         let api = lower(&doc(schemas), &options).unwrap();
-        assert_eq!(
-            field_ty(&api, "T", "at"),
-            ext("time::OffsetDateTime", "date-time")
-        );
-        assert_eq!(field_ty(&api, "T", "on"), ext("time::Date", "date"));
+        assert_eq!(field_ty(&api, "T", "at"), ext(TIME_DATE_TIME, "date-time"));
+        assert_eq!(field_ty(&api, "T", "on"), ext(TIME_DATE, "date"));
         assert_eq!(api.dependencies.len(), 1);
         assert_eq!(api.dependencies[0].name, "time");
         options.types.date_time = DateTimeLibrary::String;

@@ -72,13 +72,16 @@ fn fixture_wire_tests_pass() {
     }
 }
 
-/// The `formats` fixture with `date_time = "time"`: RFC 3339 text round-trips with the
-/// offset the server gave (`tests/fixtures/wire-options/formats_time.rs`).
+/// The `formats` fixture with `date_time = "time"` and an extra derive: RFC 3339 text
+/// round-trips with the offset the server gave (`tests/fixtures/wire-options/formats_time.rs`).
 #[test]
 fn formats_with_the_time_library() {
     run_wire_test_with(
         "formats",
         "tests/fixtures/wire-options/formats_time.rs",
-        |options| options.types.date_time = DateTimeLibrary::Time,
+        |options| {
+            options.types.date_time = DateTimeLibrary::Time;
+            options.types.derives = vec!["PartialOrd".to_string()];
+        },
     );
 }

@@ -639,4 +639,44 @@ mod tests {
             assert!(err.contains(expected), "{expected}: {err}");
         }
     }
+
+    /// Crates and optional runtime modules come only with the formats that need them.
+    #[test]
+    fn crates_and_runtime_modules_come_only_when_used() {
+        let files = |schemas: &str, options: &Options| -> Vec<(String, String)> {
+            let generated = crate::generate(&doc(schemas), options).unwrap();
+            generated.output.files.into_iter().collect()
+        };
+        let text = |files: &[(String, String)], path: &str| {
+            files
+                .iter()
+                .find(|(p, _)| p == path)
+                .map(|(_, t)| t.clone())
+                .unwrap_or_default()
+        };
+        let has = |files: &[(String, String)], path: &str| files.iter().any(|(p, _)| p == path);
+        let plain = files(
+            "    P: {type: string, format: email}\n",
+            &Options::default(),
+        );
+        let toml = text(&plain, "Cargo.toml");
+        for absent in ["base64", "chrono", "time =", "uuid", "url ="] {
+            assert!(!toml.contains(absent), "{absent}: {toml}");
+        }
+        assert!(!has(&plain, "src/runtime/base64_bytes.rs"));
+        assert!(!text(&plain, "src/runtime/mod.rs").contains("base64_bytes"));
+        let bytes = files("    B: {type: string, format: byte}\n", &Options::default());
+        assert!(text(&bytes, "Cargo.toml").contains(
+            "\nbase64 = { version = \"0.22\", default-features = false, features = [\"alloc\"] }\n"
+        ));
+        assert!(has(&bytes, "src/runtime/base64_bytes.rs"));
+        assert!(text(&bytes, "src/runtime/mod.rs").contains("pub use base64_bytes::Base64;"));
+        assert!(!has(&bytes, "src/runtime/time_rfc3339.rs"));
+        let mut options = Options::default();
+        options.types.date_time = DateTimeLibrary::Time;
+        let time = files("    D: {type: string, format: date}\n", &options);
+        assert!(text(&time, "Cargo.toml").contains("\ntime = { version = \"0.3\", default-features = false, features = [\"formatting\", \"parsing\"] }\n"));
+        assert!(has(&time, "src/runtime/time_rfc3339.rs"));
+        assert!(!has(&time, "src/runtime/base64_bytes.rs"));
+    }
 }

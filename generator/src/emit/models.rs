@@ -373,7 +373,7 @@ fn untagged_display(name: &proc_macro2::Ident, variants: &[UntaggedVariant]) -> 
         let id = ident(&v.name);
         match &v.ty {
             // A type from outside the crate is written as its serde text.
-            Ty::External { .. } => quote!(Self::#id(value) => f.write_str(
+            Ty::External { text: true, .. } => quote!(Self::#id(value) => f.write_str(
                 &crate::runtime::serde_text(value).map_err(|_| std::fmt::Error)?
             ),),
             _ => quote!(Self::#id(value) => std::fmt::Display::fmt(value, f),),

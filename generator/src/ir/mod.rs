@@ -87,14 +87,17 @@ pub enum Ty {
     /// `reqwest::Url`: a redirect target.
     Url,
     /// A type from outside the crate: a format's type from the mapping table, or a user's
-    /// type standing for a format or a schema. Its text form (in paths, queries, headers)
-    /// is its serde form.
+    /// type standing for a format or a schema.
     External {
         /// The type as written in code (`uuid::Uuid`, `chrono::DateTime<chrono::Utc>`).
         path: String,
         /// The format it stands for, which decoding errors name (`uuid`, `date-time`);
         /// `None` for a schema replaced by a user's type.
         format: Option<String>,
+        /// Whether it has a text form (in paths, queries, headers, text parts): its serde
+        /// form, a string, number or boolean. Formats have one; a replaced schema has one
+        /// when the schema is a string, integer, number or boolean.
+        text: bool,
     },
 }
 
@@ -404,7 +407,7 @@ where
     match ty {
         Ty::Bool | Ty::Int { .. } | Ty::Uint { .. } | Ty::Float { .. } | Ty::String => true,
         // Written as their serde form; read back only as strings.
-        Ty::External { .. } => way == TextWay::Write,
+        Ty::External { text, .. } => *text && way == TextWay::Write,
         Ty::Named(n) => {
             if on_the_way.contains(&n.as_str()) {
                 return false;

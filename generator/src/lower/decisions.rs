@@ -5,7 +5,7 @@
 
 use crate::ir::{
     has_text_form, ArgKind, Body, BodyMedia, Derive, Group, Part, PartKind, PathSegment, PathText,
-    Ty, TypeDef, TypeKind,
+    QueryEncoding, Ty, TypeDef, TypeKind,
 };
 use std::collections::BTreeMap;
 
@@ -44,10 +44,20 @@ pub(crate) fn decide(
     for op in groups.iter_mut().flat_map(|g| g.operations.iter_mut()) {
         for p in &mut op.params {
             p.arg = kinds.arg_kind(&p.ty);
-            p.serde_text = match &p.ty {
-                Ty::Vec(item) => kinds.is_external(item),
-                ty => kinds.is_external(ty),
-            };
+            // Objects and JSON text in a query have encodings of their own.
+            let own_encoding = matches!(
+                p.query,
+                Some(
+                    QueryEncoding::Object(_)
+                        | QueryEncoding::JsonText
+                        | QueryEncoding::JsonTextList { .. }
+                )
+            );
+            p.serde_text = !own_encoding
+                && match &p.ty {
+                    Ty::Vec(item) => kinds.is_external(item),
+                    ty => kinds.is_external(ty),
+                };
         }
         for segment in &mut op.path_segments {
             if let PathSegment::Param { param, text, .. } = segment {
@@ -125,10 +135,11 @@ impl Kinds<'_> {
         }
     }
 
-    /// Whether `ty` is (through aliases) a type from outside the crate.
+    /// Whether `ty` is (through aliases) a type from outside the crate written as its serde
+    /// text.
     fn is_external(&self, ty: &Ty) -> bool {
         match ty {
-            Ty::External { .. } => true,
+            Ty::External { text, .. } => *text,
             _ => {
                 matches!(self.kind(ty), Some(TypeKind::Alias { target }) if self.is_external(target))
             }

@@ -54,6 +54,7 @@ fn external(path: &str, format: &str, dependency: Option<Dependency>) -> Mapped 
         ty: Ty::External {
             path: path.to_string(),
             format: Some(format.to_string()),
+            text: true,
         },
         dependency,
     }
@@ -83,12 +84,14 @@ fn builtin_string(format: &str, date_time: DateTimeLibrary) -> Option<Mapped> {
     })
 }
 
-/// What a user's mapping stands for.
-fn user_mapping(mapping: &TypeMapping, format: Option<&str>) -> Mapped {
+/// What a user's mapping stands for: a format's type (which has a text form), or a
+/// schema's (which has one when `text` says the schema is a scalar).
+fn user_mapping(mapping: &TypeMapping, format: Option<&str>, text: bool) -> Mapped {
     Mapped {
         ty: Ty::External {
             path: mapping.path.clone(),
             format: format.map(str::to_string),
+            text,
         },
         dependency: mapping.dependency.as_ref().map(ir_dependency),
     }
@@ -109,7 +112,7 @@ fn ir_dependency(d: &options::Dependency) -> Dependency {
 /// The type of a string schema's format: the options' override, then the built-in table.
 pub(crate) fn string_format(format: &str, types: &Types) -> Option<Mapped> {
     match types.formats.get(format) {
-        Some(m) => Some(user_mapping(m, Some(format))),
+        Some(m) => Some(user_mapping(m, Some(format), true)),
         None => builtin_string(format, types.date_time),
     }
 }
@@ -119,7 +122,7 @@ pub(crate) fn numeric_format(format: &str, types: &Types) -> Option<Mapped> {
     types
         .formats
         .get(format)
-        .map(|m| user_mapping(m, Some(format)))
+        .map(|m| user_mapping(m, Some(format), true))
 }
 
 /// The text of a string schema's `format`, as the document writes it.
@@ -251,7 +254,8 @@ impl<'a> Lowerer<'a> {
                     ),
                 );
             } else {
-                replaced.insert(name.clone(), user_mapping(m, None));
+                let text = schemas.and_then(|s| s.get(name)).is_some_and(is_scalar);
+                replaced.insert(name.clone(), user_mapping(m, None, text));
             }
         }
         for (name, schema) in schemas.into_iter().flatten() {
@@ -271,7 +275,8 @@ impl<'a> Lowerer<'a> {
             }
             match x_rust_type(ext) {
                 Ok(m) => {
-                    replaced.insert(name.clone(), user_mapping(&m, None));
+                    let text = is_scalar(&openapiv3::ReferenceOr::Item(schema.clone()));
+                    replaced.insert(name.clone(), user_mapping(&m, None, text));
                 }
                 Err(message) => self.diags.error(at, message),
             }
@@ -284,6 +289,19 @@ impl<'a> Lowerer<'a> {
         let mapped = self.replaced.get(name)?.clone();
         Some(self.use_mapped(mapped))
     }
+}
+
+/// Whether a component schema is a string, integer, number or boolean (so a type replacing
+/// it has a text form).
+fn is_scalar(schema: &openapiv3::ReferenceOr<openapiv3::Schema>) -> bool {
+    use openapiv3::{SchemaKind, Type};
+    matches!(
+        schema,
+        openapiv3::ReferenceOr::Item(s) if matches!(
+            s.schema_kind,
+            SchemaKind::Type(Type::String(_) | Type::Integer(_) | Type::Number(_) | Type::Boolean(_))
+        )
+    )
 }
 
 /// The extension that names an existing Rust type for a schema.
@@ -373,6 +391,7 @@ mod tests {
         Ty::External {
             path: path.to_string(),
             format: Some(format.to_string()),
+            text: true,
         }
     }
 
@@ -535,18 +554,23 @@ mod tests {
         let api = lower(&doc(REPLACED), &options).unwrap();
         let names: Vec<&str> = api.types.iter().map(|t| t.name.as_str()).collect();
         assert_eq!(names, ["Order"]);
-        let replaced = |path: &str| Ty::External {
+        // A replaced object has no text form; a replaced string has its serde form.
+        let replaced = |path: &str, text: bool| Ty::External {
             path: path.to_string(),
             format: None,
+            text,
         };
-        assert_eq!(field_ty(&api, "Order", "total"), replaced("billing::Money"));
+        assert_eq!(
+            field_ty(&api, "Order", "total"),
+            replaced("billing::Money", false)
+        );
         assert_eq!(
             field_ty(&api, "Order", "at"),
-            replaced("my_time::Stamp<my_time::Utc>")
+            replaced("my_time::Stamp<my_time::Utc>", true)
         );
         assert_eq!(
             field_ty(&api, "Order", "here"),
-            Ty::Option(Box::new(replaced("crate::Local")))
+            Ty::Option(Box::new(replaced("crate::Local", true)))
         );
         let deps: Vec<String> = api
             .dependencies
@@ -678,5 +702,61 @@ mod tests {
         assert!(text(&time, "Cargo.toml").contains("\ntime = { version = \"0.3\", default-features = false, features = [\"formatting\", \"parsing\"] }\n"));
         assert!(has(&time, "src/runtime/time_rfc3339.rs"));
         assert!(!has(&time, "src/runtime/base64_bytes.rs"));
+    }
+
+    /// A replaced string schema in a path or query is sent as its serde text; a replaced
+    /// object keeps the object encoding, and is a JSON part in multipart.
+    #[test]
+    fn replaced_scalars_are_text_and_replaced_objects_are_not() {
+        let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /o/{at}:\n    post:\n      \
+            operationId: order\n      parameters:\n        - {name: at, in: path, required: true, schema: {$ref: '#/components/schemas/Stamp'}}\n        \
+            - {name: f, in: query, style: deepObject, schema: {$ref: '#/components/schemas/Money'}}\n      \
+            requestBody:\n        content:\n          multipart/form-data:\n            schema: {$ref: '#/components/schemas/Form'}\n      \
+            responses:\n        '204': {description: ok}\ncomponents:\n  schemas:\n".to_string()
+            + REPLACED
+            + "    Form:\n      type: object\n      properties:\n        \
+               total: {$ref: '#/components/schemas/Money'}\n        at: {$ref: '#/components/schemas/Stamp'}\n";
+        let mut options = Options::default();
+        options
+            .types
+            .schemas
+            .insert("Money".to_string(), mapping("billing::Money", None));
+        let (api, diags) = crate::lower_text_with(&text, &options).unwrap();
+        assert!(diags.0.is_empty(), "{diags}");
+        let op = &api.groups[0].operations[0];
+        let serde_text: Vec<(&str, bool)> = op
+            .params
+            .iter()
+            .map(|p| (p.api_name.as_str(), p.serde_text))
+            .collect();
+        assert_eq!(serde_text, [("at", true), ("f", false)]);
+        assert_eq!(
+            op.params[1].query,
+            Some(crate::ir::QueryEncoding::Object(
+                crate::ir::ObjectStyle::DeepObject
+            ))
+        );
+        assert!(op.path_segments.iter().any(|s| matches!(
+            s,
+            crate::ir::PathSegment::Param {
+                text: crate::ir::PathText::Serde,
+                ..
+            }
+        )));
+        let parts: Vec<(String, crate::ir::PartKind)> = op
+            .body
+            .as_ref()
+            .unwrap()
+            .parts
+            .iter()
+            .map(|p| (p.api_name.clone(), p.kind.clone()))
+            .collect();
+        assert_eq!(
+            parts,
+            [
+                ("total".to_string(), crate::ir::PartKind::Json),
+                ("at".to_string(), crate::ir::PartKind::SerdeText)
+            ]
+        );
     }
 }

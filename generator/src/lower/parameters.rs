@@ -216,7 +216,8 @@ impl<'a> Lowerer<'a> {
     /// Whether a type is a JSON object (a struct or a map), as object query parameters are.
     pub(super) fn is_object(&self, ty: &Ty) -> bool {
         match ty {
-            Ty::Map(_) => true,
+            // A user's type replacing a schema that is not a scalar.
+            Ty::Map(_) | Ty::External { text: false, .. } => true,
             Ty::Named(n) => match self.types.get(n).map(|t| &t.kind) {
                 Some(TypeKind::Struct { .. }) => true,
                 Some(TypeKind::Alias { target }) => self.is_object(target),

@@ -133,6 +133,8 @@ pub struct TypesConfig {
     pub schema_derives: BTreeMap<String, Vec<String>>,
     /// `chrono` (the default), `time` or `string`.
     pub date_time: Option<DateTimeConfig>,
+    /// Integers with `minimum >= 0` become `u32`/`u64` (default `false`).
+    pub unsigned_when_minimum_zero: Option<bool>,
 }
 
 /// A Rust type named in the config: a bare path (`"my_crate::Money"`) or a table naming its
@@ -416,6 +418,7 @@ impl Config {
                 Some(DateTimeConfig::Time) => DateTimeLibrary::Time,
                 Some(DateTimeConfig::String) => DateTimeLibrary::String,
             },
+            unsigned_when_minimum_zero: t.unsigned_when_minimum_zero.unwrap_or(false),
         };
         let l = &self.layout;
         let layout = Layout {

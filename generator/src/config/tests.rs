@@ -54,6 +54,7 @@ deprecated = "drop"
 [types]
 date_time = "time"
 derives = ["Hash"]
+unsigned_when_minimum_zero = true
 [types.formats]
 uuid = { path = "uuid::Uuid", crate = "uuid", version = "1", features = ["serde"], default_features = false }
 money = "my::Money"
@@ -117,6 +118,7 @@ max_backoff = "2m"
     assert!(!s.deprecated);
     let t = &o.types;
     assert_eq!(t.date_time, DateTimeLibrary::Time);
+    assert!(t.unsigned_when_minimum_zero);
     assert_eq!(t.derives, ["Hash"]);
     assert_eq!(
         t.formats["uuid"],
@@ -402,6 +404,7 @@ fn full_config() -> Config {
             derives: l(),
             schema_derives: [("Pet".to_string(), vec!["Hash".to_string()])].into(),
             date_time: Some(DateTimeConfig::Chrono),
+            unsigned_when_minimum_zero: Some(false),
         },
         layout: LayoutConfig {
             target: Some(TargetConfig::Crate),

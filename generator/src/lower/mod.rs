@@ -4,6 +4,7 @@
 
 mod bodies;
 mod decisions;
+mod formats;
 mod objects;
 mod operations;
 mod paging;
@@ -31,6 +32,7 @@ use std::rc::Rc;
 /// Lowers a loaded document. Warnings ride along with the IR; errors replace it.
 pub fn lower(api: &OpenAPI, options: &Options) -> (Option<Api>, Diagnostics) {
     let mut cx = Lowerer::new(api, options);
+    cx.check_type_options();
     cx.find_multipart_components();
     cx.lower_components();
     cx.break_alias_cycles();
@@ -39,9 +41,12 @@ pub fn lower(api: &OpenAPI, options: &Options) -> (Option<Api>, Diagnostics) {
     cx.break_alias_cycles();
     cx.box_recursive_fields();
     let Lowerer {
-        mut types, diags, ..
+        mut types,
+        diags,
+        dependencies,
+        ..
     } = cx;
-    decisions::decide(&mut types, &mut groups);
+    decisions::decide(&mut types, &mut groups, &options.types);
     if diags.has_errors() {
         return (None, diags);
     }
@@ -64,6 +69,7 @@ pub fn lower(api: &OpenAPI, options: &Options) -> (Option<Api>, Diagnostics) {
         types,
         security_schemes,
         groups,
+        dependencies: dependencies.into_values().collect(),
     };
     (Some(ir), diags)
 }
@@ -92,6 +98,10 @@ pub(crate) struct Lowerer<'a> {
     pub(crate) allof_steps: usize,
     /// Where the entries of each components section lead, by section.
     pub(crate) chain_tables: BTreeMap<String, Rc<ChainTable>>,
+    /// The crates the types used so far need, by name.
+    pub(crate) dependencies: BTreeMap<String, crate::ir::Dependency>,
+    /// Component schemas replaced by existing types (options or `x-rust-type`), by name.
+    pub(crate) replaced: BTreeMap<String, formats::Mapped>,
 }
 
 impl<'a> Lowerer<'a> {
@@ -108,6 +118,8 @@ impl<'a> Lowerer<'a> {
             multipart_components: std::collections::BTreeSet::new(),
             allof_steps: 0,
             chain_tables: BTreeMap::new(),
+            dependencies: BTreeMap::new(),
+            replaced: BTreeMap::new(),
         }
     }
 }

@@ -11,7 +11,10 @@ use xtask::root;
 mod robustness;
 
 const USAGE: &str = "usage:
-  cargo xtask regenerate [--check]     spec/lightly.yaml -> generated-client/
+  cargo xtask regenerate [--check | --bump]
+                                       spec/lightly.yaml -> generated-client/, with the
+                                       API changes and their semver verdict; --bump bumps
+                                       the version by the verdict
   cargo xtask generate [--spec PATH] [--out DIR] [--name CRATE] [--force] [...]
                                        the installable CLI's `generate` (see
                                        `cargo run -p openapi-rs-gen -- generate --help`)
@@ -38,17 +41,32 @@ fn main() -> ExitCode {
 }
 
 fn regenerate(args: &[String]) -> Result<(), String> {
-    let check = match args {
-        [] => false,
-        [flag] if flag == "--check" => true,
-        _ => return Err(USAGE.to_string()),
-    };
-    let root = root();
-    let generated = xtask::generate_lightly()?;
+    let (mut check, mut bump) = (false, false);
+    for a in args {
+        match a.as_str() {
+            "--check" => check = true,
+            "--bump" => bump = true,
+            _ => return Err(USAGE.to_string()),
+        }
+    }
+    if check && bump {
+        return Err(USAGE.to_string());
+    }
+    let out = root().join("generated-client");
+    let regeneration = xtask::lightly_generator()?
+        .generate_against(&out, bump)
+        .map_err(|e| format!("spec/lightly.yaml has problems:\n{e}"))?;
+    let generated = &regeneration.generated;
     for w in generated.warnings.iter() {
         eprintln!("spec/lightly.yaml: {w}");
     }
-    let out = root.join("generated-client");
+    match &regeneration.report {
+        Some(report) => eprint!("{report}"),
+        None => eprintln!("API changes: no earlier generated-client/api-surface.txt"),
+    }
+    if let Some((old, new)) = &regeneration.bumped {
+        eprintln!("version: {old} -> {new} (spec/openapi-rs-gen.toml updated)");
+    }
     if check {
         xtask::check_fresh()?;
         eprintln!(

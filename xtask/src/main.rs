@@ -9,6 +9,7 @@ use std::time::Duration;
 use xtask::root;
 
 mod robustness;
+mod semver;
 
 const USAGE: &str = "usage:
   cargo xtask regenerate [--check | --bump]
@@ -24,7 +25,9 @@ const USAGE: &str = "usage:
   cargo xtask bench [--quick] [--skip-progenitor]
                                        measure generation, compile time and runtime
   cargo xtask robustness [--cases N] [--seed S] | --one FILE
-                                       hostile and mutated documents in limited child processes";
+                                       hostile and mutated documents in limited child processes
+  cargo xtask semver [--only NAME]     the semver verdict against cargo-semver-checks on
+                                       before/after document pairs (installs the tool)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -35,6 +38,7 @@ fn main() -> ExitCode {
         Some("corpus") => corpus_cmd(&args[1..]),
         Some("bench") => bench_cmd(&args[1..]),
         Some("robustness") => robustness::run(&args[1..]),
+        Some("semver") => semver::run(&args[1..]),
         _ => Err(USAGE.to_string()),
     };
     devtools::exit(result)

@@ -4,21 +4,34 @@
 //! `target/fixture-check` with `fixtures_compile`, so dependencies are built once.
 
 use lightly_codegen_tests::{
-    root, scratch_cargo, scratch_dir, write_fixture_crate, write_workspace,
+    root, scratch_cargo, scratch_dir, write_fixture_crate_with, write_workspace,
 };
+use openapi_rs_gen::options::DateTimeLibrary;
+use openapi_rs_gen::Options;
 
 /// Generates `fixture`, adds its wire test and runs it; fails with cargo's output.
 fn run_wire_test(fixture: &str) {
+    run_wire_test_with(
+        fixture,
+        &format!("tests/fixtures/wire/{fixture}.rs"),
+        |_| {},
+    );
+}
+
+/// [`run_wire_test`] with options changed by `tweak` and the wire test at `test` (relative
+/// to the workspace root).
+fn run_wire_test_with(fixture: &str, test: &str, tweak: impl FnOnce(&mut Options)) {
     let name = fixture.replace('_', "-");
-    let work = scratch_dir(&format!("fixture-wire/{name}"));
+    // One scratch folder per wire test: tests of one fixture may run at once.
+    let stem = std::path::Path::new(test)
+        .file_stem()
+        .unwrap()
+        .to_string_lossy();
+    let work = scratch_dir(&format!("fixture-wire/{}", stem.replace('_', "-")));
     let krate = work.join(&name);
-    write_fixture_crate(fixture, &krate, false);
+    write_fixture_crate_with(fixture, &krate, false, tweak);
     std::fs::create_dir_all(krate.join("tests")).unwrap();
-    std::fs::copy(
-        root().join(format!("tests/fixtures/wire/{fixture}.rs")),
-        krate.join("tests/wire.rs"),
-    )
-    .unwrap();
+    std::fs::copy(root().join(test), krate.join("tests/wire.rs")).unwrap();
     write_workspace(&work, &[name]);
     // The loopback server uses tokio features the generated crate does not declare.
     let output = scratch_cargo(
@@ -57,4 +70,18 @@ fn fixture_wire_tests_pass() {
     for fixture in fixtures {
         run_wire_test(&fixture);
     }
+}
+
+/// The `formats` fixture with `date_time = "time"` and an extra derive: RFC 3339 text
+/// round-trips with the offset the server gave (`tests/fixtures/wire-options/formats_time.rs`).
+#[test]
+fn formats_with_the_time_library() {
+    run_wire_test_with(
+        "formats",
+        "tests/fixtures/wire-options/formats_time.rs",
+        |options| {
+            options.types.date_time = DateTimeLibrary::Time;
+            options.types.derives = vec!["PartialOrd".to_string()];
+        },
+    );
 }

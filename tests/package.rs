@@ -5,7 +5,7 @@
 //! a body, enums or credentials.
 
 use lightly_codegen_tests::{
-    copy_lock_file, fixture_options, root, scratch_cargo, scratch_dir, write_fixture_crate,
+    copy_lock_file, root, scratch_cargo, scratch_dir, write_fixture_crate,
     write_fixture_crate_with, write_workspace,
 };
 use openapi_rs_gen::options::LicenseFile;
@@ -86,13 +86,12 @@ fn the_lightly_client_packages_and_its_readme_example_compiles() {
 #[test]
 fn a_crate_with_a_license_file_packages_it() {
     let dir = scratch_dir("package-license-file");
-    let mut options = fixture_options("deprecated");
-    options.standalone = true;
-    options.package.license_file = Some(LicenseFile {
-        name: "LICENSE-TERMS".to_string(),
-        text: "These are the terms.\n".to_string(),
+    write_fixture_crate_with("deprecated", &dir, true, |options| {
+        options.package.license_file = Some(LicenseFile {
+            name: "LICENSE-TERMS".to_string(),
+            text: "These are the terms.\n".to_string(),
+        });
     });
-    write_fixture_crate_with("deprecated", &dir, &options);
     copy_lock_file(&dir);
     let toml = std::fs::read_to_string(dir.join("Cargo.toml")).unwrap();
     assert!(

@@ -12,7 +12,10 @@
 //! - check schema constraints before sending ([`check_string`], [`check_number`], ...), in
 //!   time linear in the value's length,
 //! - turn paginated endpoints into item streams ([`paginate`]) that stop with an error when
-//!   the server's paging would never end.
+//!   the server's paging would never end,
+//! - write values of formatted types as text ([`serde_text`]) and name the format in
+//!   decoding errors ([`decode_format`]); `Base64` (bytes as base64 text) is added, with
+//!   its module, only to crates whose document uses `format: byte`.
 //!
 //! They depend only on the crate's declared dependencies and on nothing else in the crate,
 //! so they can be reviewed and tested on their own. Everything a crate uses is re-exported
@@ -21,6 +24,7 @@
 pub(crate) mod auth;
 pub(crate) mod client;
 pub(crate) mod error;
+pub(crate) mod formats;
 pub(crate) mod model;
 pub(crate) mod multipart;
 pub(crate) mod paging;
@@ -33,6 +37,7 @@ pub(crate) mod validate;
 pub use auth::{SchemeKind, Secret, SecurityScheme};
 pub use client::{Client, ClientBuilder, DEFAULT_MAX_RESPONSE_BODY_BYTES};
 pub use error::{BuildError, Error};
+pub use formats::{decode as decode_format, serde_text};
 pub use model::{deserialize_tagged, serialize_tagged};
 pub use multipart::Multipart;
 pub use paging::{paginate, ItemStream, Next, PagingProblem};

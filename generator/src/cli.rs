@@ -71,11 +71,22 @@ enum Command {
         /// Write into a folder that holds other files too (never over them).
         #[arg(long)]
         force: bool,
+        /// Bump the crate's version by the semver verdict of the API changes (the version on
+        /// disk, bumped; written to the config's `package.version` too).
+        #[arg(long)]
+        bump: bool,
+        /// Also write the API change report to this file (for a pull request comment).
+        #[arg(long, value_name = "FILE")]
+        report: Option<PathBuf>,
     },
-    /// Check that the output on disk is what `generate` would write (exit status 3 if not).
+    /// Check that the output on disk is what `generate` would write (exit status 3 if not),
+    /// and report the API changes a `generate` would make.
     Check {
         #[command(flatten)]
         inputs: Inputs,
+        /// Also write the API change report to this file.
+        #[arg(long, value_name = "FILE")]
+        report: Option<PathBuf>,
     },
     /// Write a commented starter config (openapi-rs-gen.toml).
     Init {
@@ -205,8 +216,13 @@ where
         }
     };
     match cli.command {
-        Command::Generate { inputs, force } => generate(&inputs, force),
-        Command::Check { inputs } => check(&inputs),
+        Command::Generate {
+            inputs,
+            force,
+            bump,
+            report,
+        } => generate(&inputs, force, bump, report.as_deref()),
+        Command::Check { inputs, report } => check(&inputs, report.as_deref()),
         Command::Init {
             spec,
             out,
@@ -350,7 +366,27 @@ fn spec_label(g: &Generator) -> String {
         .unwrap_or_default()
 }
 
-fn generate(inputs: &Inputs, force: bool) -> u8 {
+/// Prints the API change report (and writes it to `file`); `false` if the file cannot be
+/// written.
+fn show_report(report: Option<&crate::surface::diff::Report>, file: Option<&Path>) -> bool {
+    let text = match report {
+        Some(r) => r.to_string(),
+        None => "API changes: no earlier api-surface.txt to compare with\n".to_string(),
+    };
+    eprint!("{text}");
+    match file {
+        Some(f) => match std::fs::write(f, &text) {
+            Ok(()) => true,
+            Err(e) => {
+                eprintln!("error: cannot write {}: {e}", f.display());
+                false
+            }
+        },
+        None => true,
+    }
+}
+
+fn generate(inputs: &Inputs, force: bool, bump: bool, report_file: Option<&Path>) -> u8 {
     let progress = Progress::new(inputs.progress);
     let g = match generator(inputs, &progress) {
         Ok(g) => g,
@@ -374,11 +410,18 @@ fn generate(inputs: &Inputs, force: bool) -> u8 {
             Err(e) => fail(&e),
         };
     }
-    let generated = match g.generate() {
-        Ok(generated) => generated,
+    let regeneration = match g.generate_against(&out, bump) {
+        Ok(r) => r,
         Err(e) => return fail(&e),
     };
+    let generated = regeneration.generated;
     warn(&generated, &spec_label(&g), inputs.quiet);
+    if !show_report(regeneration.report.as_ref(), report_file) {
+        return EXIT_IO;
+    }
+    if let Some((old, new)) = &regeneration.bumped {
+        eprintln!("version: {old} -> {new}");
+    }
     progress.step(&format!(
         "writing {} files to {}",
         generated.output.files.len(),
@@ -404,7 +447,7 @@ fn generate(inputs: &Inputs, force: bool) -> u8 {
     }
 }
 
-fn check(inputs: &Inputs) -> u8 {
+fn check(inputs: &Inputs, report_file: Option<&Path>) -> u8 {
     let progress = Progress::new(inputs.progress);
     let g = match generator(inputs, &progress) {
         Ok(g) => g,
@@ -423,6 +466,12 @@ fn check(inputs: &Inputs) -> u8 {
     };
     warn(&generated, &spec_label(&g), inputs.quiet);
     progress.step(&format!("comparing with {}", out.display()));
+    if !is_module(&g) {
+        let report = crate::generator::api_changes(&generated, &out);
+        if !show_report(report.as_ref(), report_file) {
+            return EXIT_IO;
+        }
+    }
     if is_module(&g) {
         let want = generated
             .output

@@ -463,6 +463,76 @@ impl Generator {
     }
 }
 
+/// A generation compared with the crate already in a folder.
+#[derive(Debug, Clone)]
+pub struct Regeneration {
+    /// The files and warnings.
+    pub generated: Generated,
+    /// The API changes since the crate on disk (`None` when it has no surface yet).
+    pub report: Option<crate::surface::diff::Report>,
+    /// With a bump: the version on disk and the new one, when they differ.
+    pub bumped: Option<(String, String)>,
+}
+
+impl Generator {
+    /// Generates for the crate in `dir` and reports what changed in its API. With `bump`, the
+    /// version becomes the one on disk bumped by the semver verdict; when the config came
+    /// from a file, its `package.version` is set to the new version too (the only change
+    /// made to that file), so the next generation keeps it.
+    pub fn generate_against(&self, dir: &Path, bump: bool) -> Result<Regeneration, GeneratorError> {
+        let generated = self.generate()?;
+        let report = api_changes(&generated, dir);
+        let (Some(r), true) = (&report, bump) else {
+            return Ok(Regeneration {
+                generated,
+                report,
+                bumped: None,
+            });
+        };
+        let Some(old) = version_on_disk(dir) else {
+            return Ok(Regeneration {
+                generated,
+                report,
+                bumped: None,
+            });
+        };
+        let new = crate::surface::diff::bump(&old, r.verdict);
+        let current = version_in(&generated.output);
+        if current.as_deref() == Some(new.as_str()) {
+            return Ok(Regeneration {
+                generated,
+                report,
+                bumped: None,
+            });
+        }
+        let generated = self.clone().crate_version(new.clone()).generate()?;
+        if self.config_label != "the config" {
+            let path = PathBuf::from(&self.config_label);
+            let text = std::fs::read_to_string(&path).map_err(|error| GeneratorError::Read {
+                path: path.clone(),
+                error,
+            })?;
+            std::fs::write(&path, crate::config::set_package_version(&text, &new))
+                .map_err(|e| write_error(&path, e))?;
+        }
+        let report = api_changes(&generated, dir);
+        Ok(Regeneration {
+            generated,
+            report,
+            bumped: Some((old, new)),
+        })
+    }
+}
+
+fn version_in(output: &Output) -> Option<String> {
+    let value: toml::Table = output.files.get("Cargo.toml")?.parse().ok()?;
+    value
+        .get("package")?
+        .get("version")?
+        .as_str()
+        .map(str::to_string)
+}
+
 /// What changed in the API between the crate in `dir` and `generated`, by their
 /// `api-surface.txt` files ([`crate::surface::diff`]); `None` when `dir` has no surface yet
 /// (a first generation, or a crate from before surfaces existed). When the surfaces match

@@ -90,6 +90,12 @@ pub fn generate(spec_text: &str, options: &Options) -> Result<Generated, Diagnos
             d.error("#", e);
             d
         })?;
+    } else {
+        // Beside the code: what users see of it, for review and the semver verdict.
+        output.files.insert(
+            surface::FILE_NAME.to_string(),
+            surface::render(&api, options.layout.modules == options::Modules::Flat),
+        );
     }
     Ok(Generated { output, warnings })
 }

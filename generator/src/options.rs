@@ -202,6 +202,8 @@ pub struct Types {
     pub schema_derives: BTreeMap<String, Vec<String>>,
     /// The library `date-time` (and `date`) values use.
     pub date_time: DateTimeLibrary,
+    /// Integers whose `minimum` is at least 0 become `u32`/`u64` instead of `i32`/`i64`.
+    pub unsigned_when_minimum_zero: bool,
 }
 
 /// A Rust type that stands for a format or a schema.

@@ -10,6 +10,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("auth.rs", include_str!("../runtime/auth.rs")),
     ("client.rs", include_str!("../runtime/client.rs")),
     ("error.rs", include_str!("../runtime/error.rs")),
+    ("formats.rs", include_str!("../runtime/formats.rs")),
     ("mod.rs", include_str!("../runtime/mod.rs")),
     ("model.rs", include_str!("../runtime/model.rs")),
     ("multipart.rs", include_str!("../runtime/multipart.rs")),
@@ -21,6 +22,23 @@ pub const FILES: &[(&str, &str)] = &[
     ("validate.rs", include_str!("../runtime/validate.rs")),
 ];
 
+/// Runtime modules shipped only to crates that depend on a crate: (file, the crate it
+/// needs, the lines `mod.rs` gets to declare and export it).
+pub const OPTIONAL_FILES: &[(&str, &str, &str, &str)] = &[
+    (
+        "base64_bytes.rs",
+        "base64",
+        include_str!("../runtime/base64_bytes.rs"),
+        "pub(crate) mod base64_bytes;\npub use base64_bytes::Base64;\n",
+    ),
+    (
+        "time_rfc3339.rs",
+        "time",
+        include_str!("../runtime/time_rfc3339.rs"),
+        "pub(crate) mod time_rfc3339;\npub use time_rfc3339::{FullDate, Rfc3339};\n",
+    ),
+];
+
 /// The methods the runtime's inherent impls define on the type called `type_name` (whatever
 /// their visibility: any of them collides with a method of the same name), in name order.
 /// Parsed once per process from [`FILES`].
@@ -28,7 +46,8 @@ pub fn methods_of(type_name: &str) -> &'static [&'static str] {
     static METHODS: OnceLock<BTreeMap<String, Vec<&'static str>>> = OnceLock::new();
     let all = METHODS.get_or_init(|| {
         let mut all: BTreeMap<String, Vec<&'static str>> = BTreeMap::new();
-        for (name, text) in FILES {
+        let optional = OPTIONAL_FILES.iter().map(|(name, _, text, _)| (name, text));
+        for (name, text) in FILES.iter().map(|(n, t)| (n, t)).chain(optional) {
             // The runtime is ours and compiled by the tests: a parse failure is a bug here.
             let file: syn::File = syn::parse_str(text)
                 .unwrap_or_else(|e| panic!("generator/runtime/{name} does not parse: {e}"));

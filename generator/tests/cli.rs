@@ -288,3 +288,76 @@ fn progress_shows_when_asked_and_never_on_stdout() {
     );
     assert!(!stderr(&g).contains("s] "), "{}", stderr(&g));
 }
+
+#[test]
+fn generate_reports_api_changes_and_bumps_the_version_by_the_verdict() {
+    let dir = project();
+    let p = dir.path();
+    std::fs::write(
+        p.join("openapi-rs-gen.toml"),
+        "spec = \"openapi.yaml\"\noutput = \"out\"\n[package]\nname = \"pets\"\nversion = \"1.0.0\"\n",
+    )
+    .unwrap();
+    let g = run(p, &["generate"]);
+    assert_eq!(code(&g), 0, "{}", stderr(&g));
+    assert!(
+        stderr(&g).contains("no earlier api-surface.txt"),
+        "{}",
+        stderr(&g)
+    );
+    assert!(p.join("out/api-surface.txt").is_file());
+    let spec = std::fs::read_to_string(p.join("openapi.yaml")).unwrap();
+    let with_param = spec.replacen(
+        "      parameters:\n        - name: limit",
+        "      parameters:\n        - {name: sort, in: query, schema: {type: string}}\n        - name: limit",
+        1,
+    );
+    assert_ne!(with_param, spec);
+    std::fs::write(p.join("openapi.yaml"), &with_param).unwrap();
+    // check reports what generate would change, and says the crate is stale.
+    let c = run(p, &["check", "--report", "check-report.txt"]);
+    assert_eq!(code(&c), 3, "{}", stderr(&c));
+    let report = std::fs::read_to_string(p.join("check-report.txt")).unwrap();
+    assert!(report.contains("semver verdict: minor"), "{report}");
+    assert!(
+        report.contains("operation listPets param sort: optional parameter added"),
+        "{report}"
+    );
+    // An addition bumps the minor version, in the crate and in the config.
+    let g = run(p, &["generate", "--bump"]);
+    assert_eq!(code(&g), 0, "{}", stderr(&g));
+    assert!(
+        stderr(&g).contains("version: 1.0.0 -> 1.1.0"),
+        "{}",
+        stderr(&g)
+    );
+    let cargo = std::fs::read_to_string(p.join("out/Cargo.toml")).unwrap();
+    assert!(cargo.contains("version = \"1.1.0\""), "{cargo}");
+    let config = std::fs::read_to_string(p.join("openapi-rs-gen.toml")).unwrap();
+    assert!(
+        config.contains("version = \"1.1.0\"") && config.contains("name = \"pets\""),
+        "{config}"
+    );
+    assert_eq!(code(&run(p, &["check"])), 0, "the bumped version is kept");
+    // A removal is major.
+    let without = with_param.replacen(
+        "        - {name: sort, in: query, schema: {type: string}}\n",
+        "",
+        1,
+    );
+    std::fs::write(p.join("openapi.yaml"), without).unwrap();
+    let g = run(p, &["generate", "--bump", "--report", "report.txt"]);
+    assert_eq!(code(&g), 0, "{}", stderr(&g));
+    let report = std::fs::read_to_string(p.join("report.txt")).unwrap();
+    assert!(report.contains("semver verdict: major"), "{report}");
+    assert!(report.contains("(at #/paths/~1pets/get)"), "{report}");
+    assert!(
+        stderr(&g).contains("version: 1.1.0 -> 2.0.0"),
+        "{}",
+        stderr(&g)
+    );
+    // No change: nothing to bump.
+    let g = run(p, &["generate", "--bump"]);
+    assert!(stderr(&g).contains("API changes: 0"), "{}", stderr(&g));
+    assert!(!stderr(&g).contains("version:"), "{}", stderr(&g));
+}

@@ -53,21 +53,25 @@ pub fn fixture_options(fixture: &str) -> Options {
 /// Generates `tests/fixtures/ok/<fixture>.yaml` into `dir` with [`fixture_options`],
 /// panicking with the diagnostics if it does not generate.
 pub fn write_fixture_crate(fixture: &str, dir: &Path, standalone: bool) {
-    write_fixture_crate_with(
-        fixture,
-        dir,
-        &Options {
-            standalone,
-            ..fixture_options(fixture)
-        },
-    );
+    write_fixture_crate_with(fixture, dir, standalone, |_| {});
 }
 
-/// Generates `tests/fixtures/ok/<fixture>.yaml` into `dir` with `options`.
-pub fn write_fixture_crate_with(fixture: &str, dir: &Path, options: &Options) {
+/// [`write_fixture_crate`] with options changed by `tweak` first (a fixture generated with
+/// other type choices, say).
+pub fn write_fixture_crate_with(
+    fixture: &str,
+    dir: &Path,
+    standalone: bool,
+    tweak: impl FnOnce(&mut Options),
+) {
     let text = std::fs::read_to_string(root().join(format!("tests/fixtures/ok/{fixture}.yaml")))
         .unwrap_or_else(|e| panic!("{fixture}: {e}"));
-    let generated = generate(&text, options).unwrap_or_else(|d| panic!("{fixture}: {d}"));
+    let mut options = Options {
+        standalone,
+        ..fixture_options(fixture)
+    };
+    tweak(&mut options);
+    let generated = generate(&text, &options).unwrap_or_else(|d| panic!("{fixture}: {d}"));
     generated
         .output
         .write(dir, Default::default())

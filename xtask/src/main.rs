@@ -9,9 +9,13 @@ use std::time::Duration;
 use xtask::root;
 
 mod robustness;
+mod semver;
 
 const USAGE: &str = "usage:
-  cargo xtask regenerate [--check]     spec/lightly.yaml -> generated-client/
+  cargo xtask regenerate [--check | --bump]
+                                       spec/lightly.yaml -> generated-client/, with the
+                                       API changes and their semver verdict; --bump bumps
+                                       the version by the verdict
   cargo xtask generate [--spec PATH] [--out DIR] [--name CRATE] [--force] [...]
                                        the installable CLI's `generate` (see
                                        `cargo run -p openapi-rs-gen -- generate --help`)
@@ -21,7 +25,9 @@ const USAGE: &str = "usage:
   cargo xtask bench [--quick] [--skip-progenitor]
                                        measure generation, compile time and runtime
   cargo xtask robustness [--cases N] [--seed S] | --one FILE
-                                       hostile and mutated documents in limited child processes";
+                                       hostile and mutated documents in limited child processes
+  cargo xtask semver [--only NAME]     the semver verdict against cargo-semver-checks on
+                                       before/after document pairs (installs the tool)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -32,23 +38,39 @@ fn main() -> ExitCode {
         Some("corpus") => corpus_cmd(&args[1..]),
         Some("bench") => bench_cmd(&args[1..]),
         Some("robustness") => robustness::run(&args[1..]),
+        Some("semver") => semver::run(&args[1..]),
         _ => Err(USAGE.to_string()),
     };
     devtools::exit(result)
 }
 
 fn regenerate(args: &[String]) -> Result<(), String> {
-    let check = match args {
-        [] => false,
-        [flag] if flag == "--check" => true,
-        _ => return Err(USAGE.to_string()),
-    };
-    let root = root();
-    let generated = xtask::generate_lightly()?;
+    let (mut check, mut bump) = (false, false);
+    for a in args {
+        match a.as_str() {
+            "--check" => check = true,
+            "--bump" => bump = true,
+            _ => return Err(USAGE.to_string()),
+        }
+    }
+    if check && bump {
+        return Err(USAGE.to_string());
+    }
+    let out = root().join("generated-client");
+    let regeneration = xtask::lightly_generator()?
+        .generate_against(&out, bump)
+        .map_err(|e| format!("spec/lightly.yaml has problems:\n{e}"))?;
+    let generated = &regeneration.generated;
     for w in generated.warnings.iter() {
         eprintln!("spec/lightly.yaml: {w}");
     }
-    let out = root.join("generated-client");
+    match &regeneration.report {
+        Some(report) => eprint!("{report}"),
+        None => eprintln!("API changes: no earlier generated-client/api-surface.txt"),
+    }
+    if let Some((old, new)) = &regeneration.bumped {
+        eprintln!("version: {old} -> {new} (spec/openapi-rs-gen.toml updated)");
+    }
     if check {
         xtask::check_fresh()?;
         eprintln!(

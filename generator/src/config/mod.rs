@@ -133,6 +133,8 @@ pub struct TypesConfig {
     pub schema_derives: BTreeMap<String, Vec<String>>,
     /// `chrono` (the default), `time` or `string`.
     pub date_time: Option<DateTimeConfig>,
+    /// Integers with `minimum >= 0` become `u32`/`u64` (default `false`).
+    pub unsigned_when_minimum_zero: Option<bool>,
 }
 
 /// A Rust type named in the config: a bare path (`"my_crate::Money"`) or a table naming its
@@ -416,6 +418,7 @@ impl Config {
                 Some(DateTimeConfig::Time) => DateTimeLibrary::Time,
                 Some(DateTimeConfig::String) => DateTimeLibrary::String,
             },
+            unsigned_when_minimum_zero: t.unsigned_when_minimum_zero.unwrap_or(false),
         };
         let l = &self.layout;
         let layout = Layout {
@@ -487,6 +490,40 @@ pub fn resolve(base_dir: &Path, path: &Path) -> PathBuf {
     } else {
         base_dir.join(path)
     }
+}
+
+/// `text` (a config file) with `package.version` set to `version`: the key's line replaced
+/// when the `[package]` table has one, else added after the table's header (and the table
+/// added when there is none). Every other line stays as the user wrote it.
+pub fn set_package_version(text: &str, version: &str) -> String {
+    let line = format!("version = {}", toml::Value::String(version.to_string()));
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    let header = lines.iter().position(|l| l.trim() == "[package]");
+    match header {
+        Some(h) => {
+            let end = lines[h + 1..]
+                .iter()
+                .position(|l| l.trim_start().starts_with('['))
+                .map_or(lines.len(), |e| h + 1 + e);
+            let existing = lines[h + 1..end].iter().position(|l| {
+                let l = l.trim_start();
+                l.strip_prefix("version")
+                    .is_some_and(|rest| rest.trim_start().starts_with('='))
+            });
+            match existing {
+                Some(i) => lines[h + 1 + i] = line,
+                None => lines.insert(h + 1, line),
+            }
+        }
+        None => {
+            lines.push(String::new());
+            lines.push("[package]".to_string());
+            lines.push(line);
+        }
+    }
+    let mut out = lines.join("\n");
+    out.push('\n');
+    out
 }
 
 fn read_relative(

@@ -64,6 +64,8 @@ name = {name}
 # date_time = "chrono"
 # Extra derives on every generated model.
 # derives = ["Hash"]
+# Integers whose `minimum` is 0 or more become `u32`/`u64`.
+# unsigned_when_minimum_zero = false
 
 # A `format` mapped to a Rust type, beating the built-in table.
 [types.formats]

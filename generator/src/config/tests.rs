@@ -54,6 +54,7 @@ deprecated = "drop"
 [types]
 date_time = "time"
 derives = ["Hash"]
+unsigned_when_minimum_zero = true
 [types.formats]
 uuid = { path = "uuid::Uuid", crate = "uuid", version = "1", features = ["serde"], default_features = false }
 money = "my::Money"
@@ -117,6 +118,7 @@ max_backoff = "2m"
     assert!(!s.deprecated);
     let t = &o.types;
     assert_eq!(t.date_time, DateTimeLibrary::Time);
+    assert!(t.unsigned_when_minimum_zero);
     assert_eq!(t.derives, ["Hash"]);
     assert_eq!(
         t.formats["uuid"],
@@ -402,6 +404,7 @@ fn full_config() -> Config {
             derives: l(),
             schema_derives: [("Pet".to_string(), vec!["Hash".to_string()])].into(),
             date_time: Some(DateTimeConfig::Chrono),
+            unsigned_when_minimum_zero: Some(false),
         },
         layout: LayoutConfig {
             target: Some(TargetConfig::Crate),
@@ -440,4 +443,30 @@ fn every_leaf_key(prefix: &str, v: &toml::Value, f: &mut impl FnMut(&str)) {
 
 fn lookup<'a>(v: &'a toml::Value, key: &str) -> Option<&'a toml::Value> {
     key.split('.').try_fold(v, |v, k| v.get(k))
+}
+
+#[test]
+fn the_version_can_be_set_in_a_config_file_keeping_every_other_line() {
+    let text = "# mine\nspec = \"a.yaml\"\n\n[package]\nname = \"x\" # keep\nversion = \"0.1.0\"\n\n[client]\nversion_note = 1\n";
+    let out = set_package_version(text, "0.2.0");
+    assert_eq!(
+        out,
+        text.replace("version = \"0.1.0\"", "version = \"0.2.0\"")
+    );
+    let without = "[package]\nname = \"x\"\n[client]\ntimeout = \"1s\"\n";
+    let out = set_package_version(without, "1.0.0");
+    assert_eq!(
+        out,
+        "[package]\nversion = \"1.0.0\"\nname = \"x\"\n[client]\ntimeout = \"1s\"\n"
+    );
+    let none = "spec = \"a.yaml\"\n";
+    let out = set_package_version(none, "1.0.0");
+    assert_eq!(
+        Config::from_toml(&out, "c")
+            .unwrap()
+            .package
+            .version
+            .as_deref(),
+        Some("1.0.0")
+    );
 }

@@ -45,7 +45,7 @@ pub(super) fn check_call(inner: &Ty, constraints: &Constraints, value: TokenStre
             };
             quote!(runtime::check_string(#value, #min, #max, #pattern))
         }
-        Ty::Int { .. } => {
+        Ty::Int { .. } | Ty::Uint { .. } => {
             let min = opt_bound(constraints.minimum);
             let max = opt_bound(constraints.maximum);
             let mult = opt_bound(constraints.multiple_of);

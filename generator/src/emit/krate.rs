@@ -45,7 +45,7 @@ pub fn emit_crate<'a>(api: &'a Api, options: &Options) -> Vec<(String, FileConte
         Target::Module => CrateDocs::Module {
             file: crate::naming::module_file(&options.crate_name),
             module: crate::naming::field_ident(&options.crate_name),
-            dependencies: dependency_lines(&toml),
+            dependencies: dependencies_table_lines(&toml),
         },
     };
     if layout.target == Target::Crate {
@@ -95,7 +95,21 @@ pub fn emit_crate<'a>(api: &'a Api, options: &Options) -> Vec<(String, FileConte
         Modules::PerTag => per_tag_apis(api, &header_line, &mut files),
         Modules::Flat => flat_apis(api, &header_line, &mut files),
     }
+    // Optional runtime modules ride along with the crate they need, declared in `mod.rs`.
+    let optional: Vec<_> = crate::runtime::OPTIONAL_FILES
+        .iter()
+        .filter(|(_, needs, _, _)| api.dependencies.iter().any(|d| d.name == *needs))
+        .collect();
     for (name, text) in RUNTIME {
+        let mut text = format!("//! {header}\n//!\n{text}");
+        if *name == "mod.rs" {
+            for (_, _, _, declare) in &optional {
+                text.push_str(&format!("\n{declare}"));
+            }
+        }
+        files.push((format!("src/runtime/{name}"), FileContent::Text(text)));
+    }
+    for (name, _, text, _) in optional {
         files.push((
             format!("src/runtime/{name}"),
             FileContent::Text(format!("//! {header}\n//!\n{text}")),
@@ -230,7 +244,7 @@ fn features_table(api: &Api) -> String {
 
 /// The lines of the `[dependencies]` table of a `Cargo.toml`, its header included, which a
 /// crate that includes the module target needs too.
-fn dependency_lines(toml: &str) -> Vec<String> {
+fn dependencies_table_lines(toml: &str) -> Vec<String> {
     toml.lines()
         .skip_while(|l| l.trim() != "[dependencies]")
         .enumerate()
@@ -268,19 +282,12 @@ fn cargo_toml(api: &Api, options: &Options, header: &str) -> String {
 [package]
 {package}
 [dependencies]
-futures-core = "0.3"
-percent-encoding = "2.1"
-regex-lite = "0.1"
-reqwest = {{ version = "0.12", default-features = false, features = ["rustls-tls"] }}
-serde = {{ version = "1", features = ["derive"] }}
-serde_json = "1"
-serde_path_to_error = "0.1"
-tokio = {{ version = "1", features = ["time"] }}
-
+{dependencies}
 [dev-dependencies]
 tokio = {{ version = "1", features = ["macros", "rt-multi-thread"] }}
 {features}{workspace}"#,
         features = features_table(api),
+        dependencies = dependency_lines(api),
     )
 }
 
@@ -362,6 +369,68 @@ fn first_sentence(text: &str) -> Option<String> {
     let end = line.find(". ").map_or(line.len(), |i| i + 1);
     let sentence = line[..end].trim();
     (!sentence.is_empty() && sentence.chars().count() <= 160).then(|| sentence.to_string())
+}
+
+/// What every generated crate depends on, sorted by name, as `Cargo.toml` lines.
+const FIXED_DEPENDENCIES: &[(&str, &str)] = &[
+    ("futures-core", "\"0.3\""),
+    ("percent-encoding", "\"2.1\""),
+    ("regex-lite", "\"0.1\""),
+    (
+        "reqwest",
+        "{ version = \"0.12\", default-features = false, features = [\"rustls-tls\"] }",
+    ),
+    ("serde", "{ version = \"1\", features = [\"derive\"] }"),
+    ("serde_json", "\"1\""),
+    ("serde_path_to_error", "\"0.1\""),
+    ("tokio", "{ version = \"1\", features = [\"time\"] }"),
+];
+
+/// The `[dependencies]` lines: the fixed ones and those the document's types need, sorted by
+/// name (a type's crate the crate depends on anyway adds nothing).
+fn dependency_lines(api: &Api) -> String {
+    let mut lines: Vec<(String, String)> = FIXED_DEPENDENCIES
+        .iter()
+        .map(|(name, spec)| (name.to_string(), spec.to_string()))
+        .collect();
+    for d in &api.dependencies {
+        if lines.iter().any(|(name, _)| *name == d.name) {
+            continue;
+        }
+        let spec = if d.default_features && d.features.is_empty() {
+            toml_string(&d.version)
+        } else {
+            let mut spec = format!("{{ version = {}", toml_string(&d.version));
+            if !d.default_features {
+                spec.push_str(", default-features = false");
+            }
+            if !d.features.is_empty() {
+                let features: Vec<String> = d.features.iter().map(|f| toml_string(f)).collect();
+                spec.push_str(&format!(", features = [{}]", features.join(", ")));
+            }
+            spec.push_str(" }");
+            spec
+        };
+        lines.push((d.name.clone(), spec));
+    }
+    lines.sort();
+    lines
+        .iter()
+        .map(|(name, spec)| format!("{} = {spec}\n", toml_key(name)))
+        .collect()
+}
+
+/// A TOML key: bare when it can be, quoted otherwise.
+fn toml_key(key: &str) -> String {
+    if !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        key.to_string()
+    } else {
+        toml_string(key)
+    }
 }
 
 /// `s` as a TOML basic string, quotes included.
@@ -720,11 +789,20 @@ mod tests {
                 }
                 inline
             }
-            // apis (and things), models, runtime and its eleven modules.
-            let expected = if modules == Modules::PerTag { 15 } else { 14 };
+            // apis (and things), models, runtime and its modules (all but `mod.rs`).
+            let nested = RUNTIME
+                .iter()
+                .flat_map(|(_, t)| t.lines())
+                .filter(|l| {
+                    let l = l.trim();
+                    (l.starts_with("pub mod ") || l.starts_with("mod ")) && l.ends_with('{')
+                })
+                .count();
+            let runtime_modules = RUNTIME.len() - 1 + nested;
+            let expected = runtime_modules + if modules == Modules::PerTag { 4 } else { 3 };
             assert_eq!(no_out_of_line_modules(&file.items), expected);
             assert!(!module.contains("crate::"), "a path from the crate root");
-            for line in dependency_lines(toml) {
+            for line in dependencies_table_lines(toml) {
                 assert!(
                     module.lines().any(|l| l == format!("//     {line}")),
                     "the module does not name `{line}`"
@@ -879,7 +957,12 @@ mod tests {
             .collect();
         on_disk.sort();
         let shipped: Vec<&str> = RUNTIME.iter().map(|(name, _)| *name).collect();
-        assert_eq!(on_disk, shipped);
+        let optional = crate::runtime::OPTIONAL_FILES
+            .iter()
+            .map(|(name, ..)| *name);
+        let mut all: Vec<&str> = shipped.iter().copied().chain(optional).collect();
+        all.sort();
+        assert_eq!(on_disk, all);
         let (_, root) = RUNTIME.iter().find(|(name, _)| *name == "mod.rs").unwrap();
         let root: syn::File = syn::parse_str(root).unwrap();
         let mut declared = 0;

@@ -38,6 +38,8 @@ pub(crate) fn ty(t: &Ty, place: Place) -> TokenStream {
         Ty::Bool => quote!(bool),
         Ty::Int { bits: 32 } => quote!(i32),
         Ty::Int { .. } => quote!(i64),
+        Ty::Uint { bits: 32 } => quote!(u32),
+        Ty::Uint { .. } => quote!(u64),
         Ty::Float { bits: 32 } => quote!(f32),
         Ty::Float { .. } => quote!(f64),
         Ty::String => quote!(String),
@@ -60,6 +62,7 @@ pub(crate) fn ty(t: &Ty, place: Place) -> TokenStream {
             quote!(Box<#inner>)
         }
         Ty::Url => quote!(reqwest::Url),
+        Ty::External { path, .. } => external_path(path),
         Ty::Named(n) => {
             let id = ident(n);
             match place {
@@ -89,6 +92,15 @@ pub(crate) fn ty_text(t: &Ty, place: Place) -> String {
 /// What a newtype's constraints check, in words (as its docs say).
 pub(crate) fn describe_constraints(c: &crate::ir::Constraints) -> Vec<String> {
     constraints::describe(c)
+}
+
+/// A path lowering checked (a Rust type path) as tokens.
+pub(crate) fn external_path(path: &str) -> TokenStream {
+    match syn::parse_str::<syn::Type>(path) {
+        Ok(t) => quote!(#t),
+        // Lowering refuses paths that do not parse; keep the text visible if one slips by.
+        Err(_) => quote!(compile_error!(#path)),
+    }
 }
 
 /// `#[doc = "..."]` attributes for `text`, or for `fallback` when the document says nothing.

@@ -27,11 +27,16 @@ pub(crate) fn emit_model(t: &TypeDef) -> TokenStream {
 fn emit_type(t: &TypeDef) -> TokenStream {
     let fallback = format!("The `{}` schema.", t.api_name.replace('`', "'"));
     let mut docs = doc(t.doc.as_deref(), &fallback);
-    let deprecated = if t.deprecated {
+    let mut deprecated = if t.deprecated {
         quote!(#[deprecated])
     } else {
         quote!()
     };
+    // The options' derives ride with the attributes every kind places before its own derive.
+    if !t.extra_derives.is_empty() {
+        let paths = t.extra_derives.iter().map(|d| super::external_path(d));
+        deprecated.extend(quote!(#[derive(#(#paths),*)]));
+    }
     let name = ident(&t.name);
     match &t.kind {
         TypeKind::Struct { fields, additional } => {
@@ -134,11 +139,17 @@ fn emit_struct(
         } else {
             quote!(#[serde(rename = #api)])
         };
+        // A formatted value that does not decode is reported with its format.
+        let decode = f.ty.format_decoder().map(|decoder| {
+            let with = format!("runtime::decode_format::{decoder}");
+            quote!(#[serde(deserialize_with = #with)])
+        });
         quote! {
             #d
             #dep
             #rename
             #skip
+            #decode
             pub #id: #t,
         }
     });
@@ -360,7 +371,13 @@ fn emit_tagged(
 fn untagged_display(name: &proc_macro2::Ident, variants: &[UntaggedVariant]) -> TokenStream {
     let arms = variants.iter().map(|v| {
         let id = ident(&v.name);
-        quote!(Self::#id(value) => std::fmt::Display::fmt(value, f),)
+        match &v.ty {
+            // A type from outside the crate is written as its serde text.
+            Ty::External { text: true, .. } => quote!(Self::#id(value) => f.write_str(
+                &runtime::serde_text(value).map_err(|_| std::fmt::Error)?
+            ),),
+            _ => quote!(Self::#id(value) => std::fmt::Display::fmt(value, f),),
+        }
     });
     quote! {
         impl std::fmt::Display for #name {

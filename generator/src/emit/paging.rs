@@ -17,7 +17,7 @@ pub(super) fn emit_stream(op: &Operation, p: &Pagination) -> TokenStream {
         } => {
             let limit_f64 = match limit_ty {
                 Ty::Float { bits: 64 } => quote!(limit),
-                Ty::Int { bits: 64 } => quote!(limit as f64),
+                Ty::Int { bits: 64 } | Ty::Uint { bits: 64 } => quote!(limit as f64),
                 _ => quote!(f64::from(limit)),
             };
             let item = ty(item, Place::Elsewhere);

@@ -247,6 +247,9 @@ impl Values<'_> {
         Some(match t {
             Ty::Bool => "true".to_string(),
             Ty::Int { bits } => format!("{}i{bits}", int(c)),
+            Ty::Uint { bits } => format!("{}u{bits}", int(c).max(0)),
+            // A user's or a format's type: no value can be written without knowing it.
+            Ty::External { .. } => return None,
             Ty::Float { bits } => format!("{:?}f{bits}", float(c)),
             Ty::String => format!("{:?}.to_string()", string(c)),
             Ty::Bytes => "b\"example\".to_vec()".to_string(),

@@ -49,6 +49,18 @@ pub(super) fn emit_send(op: &Operation) -> TokenStream {
             }
         }
         let is_array = matches!(p.ty, Ty::Vec(_));
+        if p.serde_text {
+            // A type from outside the crate is sent as its serde form: the value becomes
+            // that text once, and goes on as a string (or a list of them).
+            let text = quote!(runtime::serde_text);
+            let fail = quote!(.map_err(|reason| Error::InvalidArgument { name: #api, reason })?);
+            prelude.push(match (is_array, p.required) {
+                (false, true) => quote!(let #id = #text(&#id)#fail;),
+                (false, false) => quote!(let #id = #id.as_ref().map(#text).transpose()#fail;),
+                (true, true) => quote!(let #id = #id.iter().map(#text).collect::<Result<Vec<String>, String>>()#fail;),
+                (true, false) => quote!(let #id = #id.map(|values| values.iter().map(#text).collect::<Result<Vec<String>, String>>()).transpose()#fail;),
+            });
+        }
         match p.location {
             ParamLocation::Path => {}
             ParamLocation::Query => {
@@ -334,6 +346,8 @@ pub(super) fn multipart_parts(parts: &[Part], value: TokenStream) -> TokenStream
             PartKind::Files(ct) => quote!(for item in #v { form.file(#api, item, #ct); }),
             PartKind::Texts => quote!(for item in #v { form.text(#api, item); }),
             PartKind::Text => quote!(form.text(#api, #v);),
+            PartKind::SerdeText => quote!(form.text(#api, runtime::serde_text(#v).map_err(Error::Serialize)?);),
+            PartKind::SerdeTexts => quote!(for item in #v { form.text(#api, runtime::serde_text(item).map_err(Error::Serialize)?); }),
             PartKind::Json => quote!(form.json(#api, #v).map_err(Error::into_typed)?;),
         };
         match &part.field {
@@ -366,7 +380,8 @@ pub(super) fn multipart_parts(parts: &[Part], value: TokenStream) -> TokenStream
 /// A `&str` view of a path parameter, as lowering decided.
 pub(super) fn path_text(how: PathText, value: TokenStream) -> TokenStream {
     match how {
-        PathText::Borrow => quote!(&#value),
+        // A type from outside the crate is its serde text by now.
+        PathText::Borrow | PathText::Serde => quote!(&#value),
         PathText::AsStr => quote!(#value.as_str()),
         PathText::Display => quote!(&#value.to_string()),
     }

@@ -33,6 +33,23 @@ pub struct Api {
     pub security_schemes: Vec<SecurityScheme>,
     /// Operation groups (one per tag), sorted by Rust name; each holds its operations.
     pub groups: Vec<Group>,
+    /// The crates the document's types need beyond the fixed ones (`uuid`, `chrono`, a
+    /// user's crate, ...), sorted by name, each once with the union of the features asked.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub dependencies: Vec<Dependency>,
+}
+
+/// A crates.io dependency the generated crate needs for the types it uses.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Dependency {
+    /// The crate name.
+    pub name: String,
+    /// A version requirement.
+    pub version: String,
+    /// Features to enable, sorted.
+    pub features: Vec<String>,
+    /// Whether the crate's default features stay on.
+    pub default_features: bool,
 }
 
 /// The document's license (`info.license`).
@@ -68,6 +85,11 @@ pub enum Ty {
         /// 32 or 64.
         bits: u8,
     },
+    /// `u32` or `u64`: an integer whose `minimum` is at least 0, when the options ask.
+    Uint {
+        /// 32 or 64.
+        bits: u8,
+    },
     /// `f32` or `f64`.
     Float {
         /// 32 or 64.
@@ -93,6 +115,51 @@ pub enum Ty {
     Unit,
     /// `reqwest::Url`: a redirect target.
     Url,
+    /// A type from outside the crate: a format's type from the mapping table, or a user's
+    /// type standing for a format or a schema.
+    External {
+        /// The type as written in code (`uuid::Uuid`, `chrono::DateTime<chrono::Utc>`).
+        path: String,
+        /// The format it stands for, which decoding errors name (`uuid`, `date-time`);
+        /// `None` for a schema replaced by a user's type.
+        format: Option<String>,
+        /// Whether it has a text form (in paths, queries, headers, text parts): its serde
+        /// form, a string, number or boolean. Formats have one; a replaced schema has one
+        /// when the schema is a string, integer, number or boolean.
+        text: bool,
+    },
+}
+
+/// The formats whose values the runtime decodes with an error naming the format
+/// (`runtime::decode_format::<name>`): (format, function name).
+pub const NAMED_FORMATS: &[(&str, &str)] = &[
+    ("uuid", "uuid"),
+    ("date-time", "date_time"),
+    ("date", "date"),
+    ("byte", "byte"),
+    ("uri", "uri"),
+    ("ipv4", "ipv4"),
+    ("ipv6", "ipv6"),
+];
+
+impl Ty {
+    /// The runtime function that decodes this type with an error naming its format, when it
+    /// holds (alone, optional, boxed, in a list or a map) a type that stands for one.
+    pub fn format_decoder(&self) -> Option<&'static str> {
+        match self {
+            Ty::External {
+                format: Some(format),
+                ..
+            } => NAMED_FORMATS
+                .iter()
+                .find(|(f, _)| f == format)
+                .map(|(_, decoder)| *decoder),
+            Ty::Option(inner) | Ty::Boxed(inner) | Ty::Vec(inner) | Ty::Map(inner) => {
+                inner.format_decoder()
+            }
+            _ => None,
+        }
+    }
 }
 
 /// A named type.
@@ -114,6 +181,10 @@ pub struct TypeDef {
     /// newtypes (decided once the types are final).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub derives: Vec<Derive>,
+    /// Derives the options add (paths such as `Hash` or `schemars::JsonSchema`), in order,
+    /// without those the type derives anyway.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub extra_derives: Vec<String>,
 }
 
 /// A derived trait that depends on the type.
@@ -363,7 +434,9 @@ where
     't: 'n,
 {
     match ty {
-        Ty::Bool | Ty::Int { .. } | Ty::Float { .. } | Ty::String => true,
+        Ty::Bool | Ty::Int { .. } | Ty::Uint { .. } | Ty::Float { .. } | Ty::String => true,
+        // Written as their serde form; read back only as strings.
+        Ty::External { text, .. } => *text && way == TextWay::Write,
         Ty::Named(n) => {
             if on_the_way.contains(&n.as_str()) {
                 return false;

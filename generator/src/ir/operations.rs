@@ -120,6 +120,10 @@ pub struct Param {
     pub required: bool,
     /// Checks applied before sending, for inline constrained schemas.
     pub constraints: Constraints,
+    /// Whether its text is the serde form of its value (types from outside the crate, or
+    /// lists of them) rather than `Display` (decided once the types are final).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub serde_text: bool,
     /// When there are checks: how the checked value is handed to them.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub check_pass: Option<Pass>,
@@ -178,6 +182,8 @@ pub enum PathText {
     AsStr,
     /// Anything else with a text form: formatted with `Display`.
     Display,
+    /// A type from outside the crate: its serde form.
+    Serde,
 }
 
 /// One part of a multipart body.
@@ -205,6 +211,10 @@ pub enum PartKind {
     Text,
     /// A list of values with a text form: one text part each.
     Texts,
+    /// A type from outside the crate: a text part of its serde form.
+    SerdeText,
+    /// A list of those: one text part each.
+    SerdeTexts,
     /// Anything else: a JSON part.
     Json,
 }

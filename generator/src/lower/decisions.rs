@@ -1,11 +1,11 @@
 //! Lower, last pass: consumes the finished types and operation groups and fills in the
 //! decisions that depend on what a named type stands for (argument kinds, path segment
-//! text, multipart parts, `Display` for untagged unions, derived traits) or on final names
-//! (the response match), so emission looks nothing up.
+//! text, multipart parts, `Display` for untagged unions, derived traits, the options' extra
+//! derives) or on final names (the response match), so emission looks nothing up.
 
 use crate::ir::{
     has_text_form, ArgKind, Body, BodyMedia, Derive, Group, Part, PartKind, PathSegment, PathText,
-    Ty, TypeDef, TypeKind,
+    QueryEncoding, Ty, TypeDef, TypeKind,
 };
 use std::collections::BTreeMap;
 
@@ -16,7 +16,11 @@ const FILE_CONTENT_TYPE: &str = "application/octet-stream";
 const BARE_FILE_PART: &str = "file";
 
 /// Fills in every decision of `types` and `groups` that needs the final type table.
-pub(crate) fn decide(types: &mut BTreeMap<String, TypeDef>, groups: &mut [Group]) {
+pub(crate) fn decide(
+    types: &mut BTreeMap<String, TypeDef>,
+    groups: &mut [Group],
+    options: &crate::options::Types,
+) {
     let display: Vec<String> = {
         let kind_of = |n: &str| types.get(n).map(|d| &d.kind);
         types
@@ -34,11 +38,26 @@ pub(crate) fn decide(types: &mut BTreeMap<String, TypeDef>, groups: &mut [Group]
     }
     for t in types.values_mut() {
         t.derives = derives(&t.kind);
+        t.extra_derives = extra_derives(t, options);
     }
     let kinds = Kinds(types);
     for op in groups.iter_mut().flat_map(|g| g.operations.iter_mut()) {
         for p in &mut op.params {
             p.arg = kinds.arg_kind(&p.ty);
+            // Objects and JSON text in a query have encodings of their own.
+            let own_encoding = matches!(
+                p.query,
+                Some(
+                    QueryEncoding::Object(_)
+                        | QueryEncoding::JsonText
+                        | QueryEncoding::JsonTextList { .. }
+                )
+            );
+            p.serde_text = !own_encoding
+                && match &p.ty {
+                    Ty::Vec(item) => kinds.is_external(item),
+                    ty => kinds.is_external(ty),
+                };
         }
         for segment in &mut op.path_segments {
             if let PathSegment::Param { param, text, .. } = segment {
@@ -64,12 +83,46 @@ fn derives(kind: &TypeKind) -> Vec<Derive> {
         }
         TypeKind::Newtype { inner, .. } => match inner {
             Ty::String => vec![Eq, Hash, PartialOrd, Ord],
-            Ty::Int { .. } => vec![Copy, Eq, Hash, PartialOrd, Ord],
-            Ty::Vec(_) => Vec::new(),
+            Ty::Int { .. } | Ty::Uint { .. } => vec![Copy, Eq, Hash, PartialOrd, Ord],
+            // What a type from outside the crate implements is not known here.
+            Ty::Vec(_) | Ty::External { .. } => Vec::new(),
             _ => vec![Copy, PartialOrd],
         },
         _ => Vec::new(),
     }
+}
+
+/// The options' derives for a type: every model's, then its schema's, in order, without
+/// those it derives or implements anyway (a repeated derive does not compile). Aliases
+/// derive nothing.
+fn extra_derives(t: &TypeDef, options: &crate::options::Types) -> Vec<String> {
+    let mut has: Vec<String> = ["Debug", "Clone", "PartialEq", "Serialize", "Deserialize"]
+        .map(String::from)
+        .to_vec();
+    has.extend(t.derives.iter().map(|d| format!("{d:?}")));
+    match &t.kind {
+        TypeKind::Alias { .. } => return Vec::new(),
+        TypeKind::StringEnum { .. } => {
+            has.extend(["Eq", "Hash", "PartialOrd", "Ord", "Default"].map(String::from))
+        }
+        TypeKind::IntEnum { .. } => {
+            has.extend(["Copy", "Eq", "Hash", "PartialOrd", "Ord"].map(String::from))
+        }
+        _ => {}
+    }
+    let own = options
+        .schema_derives
+        .get(&t.api_name)
+        .into_iter()
+        .flatten();
+    let mut out: Vec<String> = Vec::new();
+    for d in options.derives.iter().chain(own) {
+        let last = d.rsplit("::").next().unwrap_or(d).trim();
+        if !has.iter().any(|h| h == last) && !out.contains(d) {
+            out.push(d.clone());
+        }
+    }
+    out
 }
 
 struct Kinds<'t>(&'t BTreeMap<String, TypeDef>);
@@ -79,6 +132,17 @@ impl Kinds<'_> {
         match ty {
             Ty::Named(n) => self.0.get(n).map(|d| &d.kind),
             _ => None,
+        }
+    }
+
+    /// Whether `ty` is (through aliases) a type from outside the crate written as its serde
+    /// text.
+    fn is_external(&self, ty: &Ty) -> bool {
+        match ty {
+            Ty::External { text, .. } => *text,
+            _ => {
+                matches!(self.kind(ty), Some(TypeKind::Alias { target }) if self.is_external(target))
+            }
         }
     }
 
@@ -98,6 +162,9 @@ impl Kinds<'_> {
     fn path_text(&self, ty: &Ty) -> PathText {
         if *ty == Ty::String {
             return PathText::Borrow;
+        }
+        if self.is_external(ty) {
+            return PathText::Serde;
         }
         match self.kind(ty) {
             Some(TypeKind::StringEnum { .. })
@@ -135,6 +202,8 @@ impl Kinds<'_> {
                     Ty::Vec(item) if **item == Ty::Bytes => {
                         PartKind::Files(FILE_CONTENT_TYPE.to_string())
                     }
+                    Ty::Vec(item) if self.is_external(item) => PartKind::SerdeTexts,
+                    t if self.is_external(t) => PartKind::SerdeText,
                     Ty::Vec(item) if self.text_form(item) => PartKind::Texts,
                     t if self.text_form(t) => PartKind::Text,
                     _ => PartKind::Json,

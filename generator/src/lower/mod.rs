@@ -4,6 +4,7 @@
 
 mod bodies;
 mod decisions;
+mod formats;
 mod objects;
 mod operations;
 mod package;
@@ -33,6 +34,7 @@ use std::rc::Rc;
 /// Lowers a loaded document. Warnings ride along with the IR; errors replace it.
 pub fn lower(api: &OpenAPI, options: &Options) -> (Option<Api>, Diagnostics) {
     let mut cx = Lowerer::new(api, options);
+    cx.check_type_options();
     cx.check_package_options();
     let license = cx.lower_license();
     let contact = cx.lower_contact();
@@ -44,9 +46,12 @@ pub fn lower(api: &OpenAPI, options: &Options) -> (Option<Api>, Diagnostics) {
     cx.break_alias_cycles();
     cx.box_recursive_fields();
     let Lowerer {
-        mut types, diags, ..
+        mut types,
+        diags,
+        dependencies,
+        ..
     } = cx;
-    decisions::decide(&mut types, &mut groups);
+    decisions::decide(&mut types, &mut groups, &options.types);
     if diags.has_errors() {
         return (None, diags);
     }
@@ -71,6 +76,7 @@ pub fn lower(api: &OpenAPI, options: &Options) -> (Option<Api>, Diagnostics) {
         types,
         security_schemes,
         groups,
+        dependencies: dependencies.into_values().collect(),
     };
     (Some(ir), diags)
 }
@@ -99,6 +105,10 @@ pub(crate) struct Lowerer<'a> {
     pub(crate) allof_steps: usize,
     /// Where the entries of each components section lead, by section.
     pub(crate) chain_tables: BTreeMap<String, Rc<ChainTable>>,
+    /// The crates the types used so far need, by name.
+    pub(crate) dependencies: BTreeMap<String, crate::ir::Dependency>,
+    /// Component schemas replaced by existing types (options or `x-rust-type`), by name.
+    pub(crate) replaced: BTreeMap<String, formats::Mapped>,
 }
 
 impl<'a> Lowerer<'a> {
@@ -115,6 +125,8 @@ impl<'a> Lowerer<'a> {
             multipart_components: std::collections::BTreeSet::new(),
             allof_steps: 0,
             chain_tables: BTreeMap::new(),
+            dependencies: BTreeMap::new(),
+            replaced: BTreeMap::new(),
         }
     }
 }

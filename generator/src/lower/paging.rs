@@ -54,14 +54,20 @@ impl<'a> Lowerer<'a> {
                         return None;
                     }
                 };
-                if !matches!(self.unalias(&lp.ty), Ty::Int { .. } | Ty::Float { .. }) {
+                if !matches!(
+                    self.unalias(&lp.ty),
+                    Ty::Int { .. } | Ty::Uint { .. } | Ty::Float { .. }
+                ) {
                     self.diags.warning(
                         &ext_at,
                         "offset paging needs a numeric limit parameter; `x-pagination` is ignored",
                     );
                     return None;
                 }
-                if !matches!(self.unalias(&op_.ty), Ty::Int { .. } | Ty::Float { .. }) {
+                if !matches!(
+                    self.unalias(&op_.ty),
+                    Ty::Int { .. } | Ty::Uint { .. } | Ty::Float { .. }
+                ) {
                     self.diags.warning(
                         &ext_at,
                         "offset paging needs a numeric offset parameter; `x-pagination` is ignored",

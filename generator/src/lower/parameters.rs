@@ -69,7 +69,7 @@ impl<'a> Lowerer<'a> {
                 let default = s.schema_data.default.as_ref().map(|v| v.to_string());
                 // Inline constrained scalars are checked before sending instead of getting a
                 // newtype of their own: the caller passes a plain value.
-                if let Some((ty, c)) = scalar_with_constraints(s) {
+                if let Some((ty, c)) = self.scalar_with_constraints(s) {
                     (ty, c, default)
                 } else if let Some((items, c)) = self.param_list(s, &hint, &schema_at) {
                     (Ty::Vec(Box::new(items)), c, default)
@@ -137,6 +137,8 @@ impl<'a> Lowerer<'a> {
             // Decided once every type is known.
             arg: ArgKind::Into,
             required: data.required || loc == ParamLocation::Path,
+            // Decided once every type is known.
+            serde_text: false,
             check_pass,
             constraints,
             query,
@@ -214,7 +216,8 @@ impl<'a> Lowerer<'a> {
     /// Whether a type is a JSON object (a struct or a map), as object query parameters are.
     pub(super) fn is_object(&self, ty: &Ty) -> bool {
         match ty {
-            Ty::Map(_) => true,
+            // A user's type replacing a schema that is not a scalar.
+            Ty::Map(_) | Ty::External { text: false, .. } => true,
             Ty::Named(n) => match self.types.get(n).map(|t| &t.kind) {
                 Some(TypeKind::Struct { .. }) => true,
                 Some(TypeKind::Alias { target }) => self.is_object(target),
@@ -260,19 +263,34 @@ pub(super) fn scalar_kind(kind: &SchemaKind) -> Option<&'static str> {
     }
 }
 
-/// Inline scalar schemas with constraints, as their plain type and checks.
-pub(super) fn scalar_with_constraints(s: &Schema) -> Option<(Ty, Constraints)> {
-    use super::scalars::*;
-    match &s.schema_kind {
-        SchemaKind::Type(Type::String(t)) if t.enumeration.is_empty() => {
-            Some((string_ty(t), string_constraints(t)?))
+impl<'a> Lowerer<'a> {
+    /// Inline scalar schemas with constraints, as their plain type and checks (a mapped
+    /// format is a type of its own, checked by it).
+    fn scalar_with_constraints(&mut self, s: &Schema) -> Option<(Ty, Constraints)> {
+        use super::scalars::*;
+        match &s.schema_kind {
+            SchemaKind::Type(Type::String(t)) if t.enumeration.is_empty() => {
+                let c = string_constraints(t)?;
+                if self.string_mapped(t).is_some() {
+                    return None;
+                }
+                Some((Ty::String, c))
+            }
+            SchemaKind::Type(Type::Integer(t)) if t.enumeration.is_empty() => {
+                let c = integer_constraints(t)?;
+                if self.integer_mapped(t).is_some() {
+                    return None;
+                }
+                Some((self.integer_ty(t), c))
+            }
+            SchemaKind::Type(Type::Number(t)) if t.enumeration.is_empty() => {
+                let c = number_constraints(t)?;
+                if self.number_mapped(t).is_some() {
+                    return None;
+                }
+                Some((number_ty(t), c))
+            }
+            _ => None,
         }
-        SchemaKind::Type(Type::Integer(t)) if t.enumeration.is_empty() => {
-            Some((integer_ty(t), integer_constraints(t)?))
-        }
-        SchemaKind::Type(Type::Number(t)) if t.enumeration.is_empty() => {
-            Some((number_ty(t), number_constraints(t)?))
-        }
-        _ => None,
     }
 }

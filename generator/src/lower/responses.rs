@@ -266,7 +266,7 @@ impl<'a> Lowerer<'a> {
         match ty {
             Ty::String => TextShape::String,
             Ty::Vec(inner) if **inner == Ty::String => TextShape::Lines,
-            Ty::Bool | Ty::Int { .. } | Ty::Float { .. } => TextShape::Parsed,
+            Ty::Bool | Ty::Int { .. } | Ty::Uint { .. } | Ty::Float { .. } => TextShape::Parsed,
             Ty::Named(n) => match self.types.get(n).map(|t| &t.kind) {
                 Some(TypeKind::Alias { target }) => self.text_shape(target),
                 _ if self.parses_from_text(ty) => TextShape::Parsed,

@@ -1,29 +1,54 @@
-//! Lower: consumes string, integer and number schemas and produces their Rust types and
-//! constraint checks (exact integer bounds, `uniqueItems` aside, which arrays carry).
+//! Lower: consumes string, integer and number schemas and produces their Rust types (a
+//! format's type through the table in `formats`) and constraint checks (exact integer
+//! bounds, `uniqueItems` aside, which arrays carry).
 
+use super::formats::{
+    integer_format_name, number_format_name, numeric_format, string_format, string_format_name,
+};
+use super::Lowerer;
 use crate::ir::{Bound, Constraints, Ty};
 
-pub(super) fn string_ty(t: &openapiv3::StringType) -> Ty {
-    use openapiv3::{StringFormat, VariantOrUnknownOrEmpty};
-    match &t.format {
-        VariantOrUnknownOrEmpty::Item(StringFormat::Binary) => Ty::String,
-        _ => Ty::String,
+impl<'a> Lowerer<'a> {
+    /// The type a string schema's format maps to, if it maps to one (a mapped format is
+    /// its own check: the schema's pattern and lengths describe the text it parses).
+    pub(super) fn string_mapped(&mut self, t: &openapiv3::StringType) -> Option<Ty> {
+        let mapped = string_format(string_format_name(t)?, &self.options.types)?;
+        Some(self.use_mapped(mapped))
+    }
+
+    /// The type an integer schema's format maps to when the options map it.
+    pub(super) fn integer_mapped(&mut self, t: &openapiv3::IntegerType) -> Option<Ty> {
+        let mapped = numeric_format(integer_format_name(t)?, &self.options.types)?;
+        Some(self.use_mapped(mapped))
+    }
+
+    /// The type a number schema's format maps to when the options map it.
+    pub(super) fn number_mapped(&mut self, t: &openapiv3::NumberType) -> Option<Ty> {
+        let mapped = numeric_format(number_format_name(t)?, &self.options.types)?;
+        Some(self.use_mapped(mapped))
+    }
+
+    /// `i32` for `int32`, else `i64`; unsigned when `minimum >= 0` and the options ask.
+    pub(super) fn integer_ty(&self, t: &openapiv3::IntegerType) -> Ty {
+        let bits = if integer_format_name(t) == Some("int32") {
+            32
+        } else {
+            64
+        };
+        if self.options.types.unsigned_when_minimum_zero && t.minimum.is_some_and(|m| m >= 0) {
+            Ty::Uint { bits }
+        } else {
+            Ty::Int { bits }
+        }
     }
 }
 
-pub(super) fn integer_ty(t: &openapiv3::IntegerType) -> Ty {
-    use openapiv3::{IntegerFormat, VariantOrUnknownOrEmpty};
-    match &t.format {
-        VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => Ty::Int { bits: 32 },
-        _ => Ty::Int { bits: 64 },
-    }
-}
-
+/// `f32` for `float`, else `f64`.
 pub(super) fn number_ty(t: &openapiv3::NumberType) -> Ty {
-    use openapiv3::{NumberFormat, VariantOrUnknownOrEmpty};
-    match &t.format {
-        VariantOrUnknownOrEmpty::Item(NumberFormat::Float) => Ty::Float { bits: 32 },
-        _ => Ty::Float { bits: 64 },
+    if number_format_name(t) == Some("float") {
+        Ty::Float { bits: 32 }
+    } else {
+        Ty::Float { bits: 64 }
     }
 }
 

@@ -2,9 +2,7 @@
 //! components, and inline schemas named after where they were found) and use-site types;
 //! objects, unions, scalars and recursion have their own modules.
 
-use super::scalars::{
-    integer_constraints, integer_ty, number_constraints, number_ty, string_constraints, string_ty,
-};
+use super::scalars::{integer_constraints, number_constraints, number_ty, string_constraints};
 use super::{unescape_token, Lowerer};
 use crate::diagnostics::child;
 use crate::ir::{Constraints, EnumValue, Ty, TypeDef, TypeKind};
@@ -62,7 +60,12 @@ impl<'a> Lowerer<'a> {
         let Some(components) = &self.api.components else {
             return;
         };
-        let mut names: Vec<&String> = components.schemas.keys().collect();
+        // Schemas replaced by existing types get no model.
+        let mut names: Vec<&String> = components
+            .schemas
+            .keys()
+            .filter(|n| !self.replaced.contains_key(n.as_str()))
+            .collect();
         names.sort();
         for name in &names {
             let rust = self.type_scope.claim_type(name);
@@ -103,6 +106,7 @@ impl<'a> Lowerer<'a> {
                     kind,
                     // Decided once every type is final.
                     derives: Vec::new(),
+                    extra_derives: Vec::new(),
                 },
             );
         }
@@ -139,6 +143,9 @@ impl<'a> Lowerer<'a> {
     /// The type a reference stands for.
     pub(crate) fn lower_ref(&mut self, reference: &str, at: &str) -> Ty {
         let name = reference.strip_prefix(COMPONENT_PREFIX).map(unescape_token);
+        if let Some(ty) = name.as_deref().and_then(|n| self.replaced_ty(n)) {
+            return ty;
+        }
         match name.as_ref().and_then(|n| self.component_names.get(n)) {
             Some(rust) => Ty::Named(rust.clone()),
             None => {
@@ -190,6 +197,7 @@ impl<'a> Lowerer<'a> {
                                 kind,
                                 // Decided once every type is final.
                                 derives: Vec::new(),
+                                extra_derives: Vec::new(),
                             },
                         );
                         Ty::Named(name)
@@ -207,7 +215,13 @@ impl<'a> Lowerer<'a> {
         match &s.schema_kind {
             SchemaKind::Type(Type::Boolean(_)) => Some(Ty::Bool),
             SchemaKind::Type(Type::String(t)) => {
-                if !t.enumeration.iter().all(Option::is_none) || string_constraints(t).is_some() {
+                if !t.enumeration.iter().all(Option::is_none) {
+                    return None;
+                }
+                if let Some(ty) = self.string_mapped(t) {
+                    return Some(ty);
+                }
+                if string_constraints(t).is_some() {
                     return None;
                 }
                 let binary = matches!(
@@ -217,15 +231,24 @@ impl<'a> Lowerer<'a> {
                 if binary && self.binary_as_bytes {
                     return Some(Ty::Bytes);
                 }
-                Some(string_ty(t))
+                Some(Ty::String)
             }
             SchemaKind::Type(Type::Integer(t)) => {
-                if !t.enumeration.iter().all(Option::is_none) || integer_constraints(t).is_some() {
+                if !t.enumeration.iter().all(Option::is_none) {
                     return None;
                 }
-                Some(integer_ty(t))
+                if let Some(ty) = self.integer_mapped(t) {
+                    return Some(ty);
+                }
+                if integer_constraints(t).is_some() {
+                    return None;
+                }
+                Some(self.integer_ty(t))
             }
             SchemaKind::Type(Type::Number(t)) => {
+                if let Some(ty) = self.number_mapped(t) {
+                    return Some(ty);
+                }
                 if number_constraints(t).is_some() {
                     return None;
                 }
@@ -301,7 +324,13 @@ impl<'a> Lowerer<'a> {
                     Some("array") => {
                         Some(Ty::Vec(Box::new(self.items(any.items.as_ref(), hint, at))))
                     }
-                    Some("string") => Some(Ty::String),
+                    Some("string") => {
+                        let mapped = any
+                            .format
+                            .as_deref()
+                            .and_then(|f| super::formats::string_format(f, &self.options.types));
+                        Some(mapped.map_or(Ty::String, |m| self.use_mapped(m)))
+                    }
                     Some("integer") => Some(Ty::Int { bits: 64 }),
                     Some("number") => Some(Ty::Float { bits: 64 }),
                     Some("boolean") => Some(Ty::Bool),
@@ -376,7 +405,7 @@ impl<'a> Lowerer<'a> {
                     return self.string_enum(values, s.schema_data.default.as_ref(), at);
                 }
                 TypeKind::Newtype {
-                    inner: string_ty(t),
+                    inner: Ty::String,
                     constraints: string_constraints(t).unwrap_or_default(),
                 }
             }
@@ -399,7 +428,7 @@ impl<'a> Lowerer<'a> {
                     return TypeKind::IntEnum { values };
                 }
                 TypeKind::Newtype {
-                    inner: integer_ty(t),
+                    inner: self.integer_ty(t),
                     constraints: integer_constraints(t).unwrap_or_default(),
                 }
             }

@@ -127,8 +127,19 @@ pub(super) fn single_enum_value(s: &Schema, property: &str) -> Option<String> {
 pub(super) fn primitive_label(ty: &Ty) -> String {
     match ty {
         Ty::Bool => "Bool".into(),
-        Ty::Int { .. } => "Integer".into(),
+        Ty::Int { .. } | Ty::Uint { .. } => "Integer".into(),
         Ty::Float { .. } => "Number".into(),
+        // The type's own name: `uuid::Uuid` is `Uuid`, `chrono::DateTime<chrono::Utc>` is
+        // `DateTime`.
+        Ty::External { path, .. } => {
+            let plain = path.split('<').next().unwrap_or(path);
+            plain
+                .rsplit("::")
+                .next()
+                .unwrap_or(plain)
+                .trim()
+                .to_string()
+        }
         Ty::String => "String".into(),
         Ty::Bytes => "Bytes".into(),
         Ty::Json => "Json".into(),

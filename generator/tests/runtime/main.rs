@@ -8,9 +8,19 @@
 #[path = "../../runtime/mod.rs"]
 mod runtime;
 
+// Shipped only to crates that need them, beside `mod.rs`, which then declares them.
+#[allow(dead_code)]
+#[path = "../../runtime/base64_bytes.rs"]
+mod shipped_base64_bytes;
+#[allow(dead_code)]
+#[path = "../../runtime/time_rfc3339.rs"]
+mod shipped_time_rfc3339;
+
 mod auth;
+mod base64_bytes;
 mod client;
 mod error;
+mod formats;
 mod model;
 mod multipart;
 mod paging;
@@ -19,4 +29,5 @@ mod request;
 mod response;
 mod retry;
 mod server;
+mod time_rfc3339;
 mod validate;

@@ -14,7 +14,7 @@ use std::process::Command;
 use xtask::root;
 
 /// The cargo-semver-checks release the comparison uses.
-const SEMVER_CHECKS_VERSION: &str = "0.47.0";
+const SEMVER_CHECKS_VERSION: &str = "0.51.0";
 
 /// One before/after pair.
 struct Pair {

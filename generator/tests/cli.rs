@@ -361,3 +361,52 @@ fn generate_reports_api_changes_and_bumps_the_version_by_the_verdict() {
     assert!(stderr(&g).contains("API changes: 0"), "{}", stderr(&g));
     assert!(!stderr(&g).contains("version:"), "{}", stderr(&g));
 }
+
+#[test]
+fn layout_and_client_keys_of_the_config_shape_the_crate() {
+    let dir = project();
+    let p = dir.path();
+    std::fs::write(
+        p.join("openapi-rs-gen.toml"),
+        r#"spec = "openapi.yaml"
+output = "out"
+[layout]
+tag_features = false
+[client]
+base_url = "https://staging.example.com/v2"
+user_agent = "pets-app/3"
+timeout = "2.5s"
+connect_timeout = "750ms"
+[client.retry]
+max_retries = 0
+initial_backoff = "50ms"
+max_backoff = "1s"
+"#,
+    )
+    .unwrap();
+    let g = run(p, &["generate"]);
+    assert_eq!(code(&g), 0, "{}", stderr(&g));
+    let cargo = std::fs::read_to_string(p.join("out/Cargo.toml")).unwrap();
+    assert!(
+        !cargo.contains("[features]\n# One feature per tag"),
+        "no tag features:\n{cargo}"
+    );
+    let lib = std::fs::read_to_string(p.join("out/src/lib.rs")).unwrap();
+    assert!(!lib.contains("cfg(feature"), "{lib}");
+    for part in [
+        "pub const DEFAULT_BASE_URL: &str = \"https://staging.example.com/v2\";",
+        ".user_agent(\"pets-app/3\")",
+        ".timeout(::std::time::Duration::from_millis(2500))",
+        ".connect_timeout(::std::time::Duration::from_millis(750))",
+        ".max_retries(0)",
+        ".initial_backoff(::std::time::Duration::from_millis(50))",
+        ".max_backoff(::std::time::Duration::from_millis(1000))",
+    ] {
+        assert!(lib.contains(part), "lib.rs lacks {part}:\n{lib}");
+    }
+    // The same keys as flags where there is one: the flag wins.
+    let g = run(p, &["generate", "--base-url", "https://prod.example.com"]);
+    assert_eq!(code(&g), 0, "{}", stderr(&g));
+    let lib = std::fs::read_to_string(p.join("out/src/lib.rs")).unwrap();
+    assert!(lib.contains("\"https://prod.example.com\""), "{lib}");
+}

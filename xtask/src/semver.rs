@@ -114,11 +114,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
                 .map_err(|e| e.to_string())
         };
         let report = compare(&surface(&old)?, &surface(&new)?);
-        let code_changed = std::fs::read_to_string(new.join("src/lib.rs")).ok()
-            != std::fs::read_to_string(old.join("src/lib.rs")).ok()
-            || std::fs::read_to_string(new.join("src/models.rs")).ok()
-                != std::fs::read_to_string(old.join("src/models.rs")).ok();
-        let report = report.with_other_files_changed(code_changed);
+        let report = report.with_other_files_changed(files_differ(&old, &new)?);
         eprintln!("== {}\n{report}", pair.name);
         let (breaking, lints) = semver_checks(&tool, &old, &new)?;
         let agree = (report.verdict == Verdict::Major) == breaking;
@@ -214,6 +210,26 @@ fn write_crate(text: &str, out: &Path, name: &str) -> Result<(), String> {
         .write(out, openapi_rs_gen::WriteOptions { force: false })
         .map_err(|e| format!("{name}: {e}"))?;
     Ok(())
+}
+
+/// Whether the two crates differ in any file besides their surfaces and manifests.
+fn files_differ(old: &Path, new: &Path) -> Result<bool, String> {
+    let read = |dir: &Path| -> Result<std::collections::BTreeMap<PathBuf, Vec<u8>>, String> {
+        let mut out = std::collections::BTreeMap::new();
+        for f in devtools::files_under(dir)? {
+            let rel = f
+                .strip_prefix(dir)
+                .map_err(|e| e.to_string())?
+                .to_path_buf();
+            let name = rel.to_string_lossy();
+            if name == openapi_rs_gen::surface::FILE_NAME || name.starts_with(".openapi-rs-gen") {
+                continue;
+            }
+            out.insert(rel, std::fs::read(&f).map_err(|e| e.to_string())?);
+        }
+        Ok(out)
+    };
+    Ok(read(old)? != read(new)?)
 }
 
 /// Runs cargo-semver-checks on the pair: whether it found a breaking change, and the lints.

@@ -294,6 +294,11 @@ tokio = {{ version = "1", features = ["macros", "rt-multi-thread"] }}
 
 /// What every generated crate depends on, sorted by name, as `Cargo.toml` lines.
 const FIXED_DEPENDENCIES: &[(&str, &str)] = &[
+    // Bodies are `Bytes` (reqwest depends on it anyway); `serde` for models holding files.
+    (
+        "bytes",
+        "{ version = \"1\", default-features = false, features = [\"serde\"] }",
+    ),
     ("futures-core", "\"0.3\""),
     ("percent-encoding", "\"2\""),
     ("regex-lite", "\"0.1\""),

@@ -158,17 +158,25 @@ impl Response {
     where
         T::Err: std::error::Error + Send + Sync + 'static,
     {
-        let Some(value) = self.headers.get(name) else {
+        let Some((path, text)) = self.header_text(name)? else {
             return Ok(None);
         };
-        let path = format!("header:{name}");
-        let text = value
-            .to_str()
-            .map_err(|e| decode_error(self.status, path.clone(), value.as_bytes(), e))?;
         text.trim()
             .parse()
             .map(Some)
             .map_err(|e| decode_error(self.status, path, text.as_bytes(), e))
+    }
+
+    /// A header's text and its place for errors (`header:<name>`); `None` when it is absent.
+    fn header_text<E>(&self, name: &str) -> Result<Option<(String, &str)>, Error<E>> {
+        let Some(value) = self.headers.get(name) else {
+            return Ok(None);
+        };
+        let path = format!("header:{name}");
+        match value.to_str() {
+            Ok(text) => Ok(Some((path, text))),
+            Err(e) => Err(decode_error(self.status, path, value.as_bytes(), e)),
+        }
     }
 
     /// Reads a declared response header as the serde form of `T` (as
@@ -179,13 +187,9 @@ impl Response {
         name: &str,
         format: Option<&str>,
     ) -> Result<Option<T>, Error<E>> {
-        let Some(value) = self.headers.get(name) else {
+        let Some((path, text)) = self.header_text(name)? else {
             return Ok(None);
         };
-        let path = format!("header:{name}");
-        let text = value
-            .to_str()
-            .map_err(|e| decode_error(self.status, path.clone(), value.as_bytes(), e))?;
         from_serde_text(text.trim(), format)
             .map(Some)
             .map_err(|e| decode_error(self.status, path, text.as_bytes(), e))

@@ -245,6 +245,13 @@ pub(super) fn emit_send(op: &Operation) -> TokenStream {
         headers.name
     ));
     let send_doc = send_doc.iter().map(|l| quote!(#[doc = #l]));
+    // A success without a body is `()`: binding it would be a lint warning in the crate.
+    let unit = matches!(&op.success, Success::Single { kind, .. } if kind.ty() == Ty::Unit);
+    let (take_value, value) = if unit {
+        (quote!(#decode?;), quote!(()))
+    } else {
+        (quote!(let value = #decode?;), quote!(value))
+    };
     let with_doc = format!(" Like [`Self::send`], and also returns the response headers the document declares ([`{}`]).", headers.name);
     quote! {
         #(#send_doc)*
@@ -258,8 +265,8 @@ pub(super) fn emit_send(op: &Operation) -> TokenStream {
             // Read before the body consumes the response, report after the status: a bad
             // header on an error response should not hide the error.
             #(#reads)*
-            let value = #decode?;
-            Ok((value, #hname { #(#fields)* }))
+            #take_value
+            Ok((#value, #hname { #(#fields)* }))
         }
     }
 }

@@ -93,7 +93,7 @@ impl Client {
         let mut req = reqwest::Request::new(method, url);
         *req.headers_mut() = headers;
         if let Some(body) = body {
-            // Vec -> Body keeps the allocation; retries clone it by reference count.
+            // Bytes -> Body keeps the allocation; retries clone it by reference count.
             *req.body_mut() = Some(body.into());
         }
         let max_retries = if is_idempotent(req.method()) {

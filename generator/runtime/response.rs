@@ -116,6 +116,18 @@ impl Response {
         })
     }
 
+    /// Reads a `text/plain` body as the serde form of `T`, ignoring surrounding whitespace:
+    /// the text as a JSON string's contents, or else as a number's or boolean's JSON text. A failure names `format`, when `T` stands for one.
+    pub fn serde_text<T: serde::de::DeserializeOwned, E>(
+        self,
+        format: Option<&str>,
+    ) -> Result<T, Error<E>> {
+        let status = self.status;
+        let text = self.text()?;
+        from_serde_text(text.trim(), format)
+            .map_err(|e| decode_error(status, String::new(), text.as_bytes(), e))
+    }
+
     /// Accepts the response, ignoring any body.
     pub fn empty<E>(self) -> Result<(), Error<E>> {
         Ok(())
@@ -146,15 +158,39 @@ impl Response {
     where
         T::Err: std::error::Error + Send + Sync + 'static,
     {
+        let Some((path, text)) = self.header_text(name)? else {
+            return Ok(None);
+        };
+        text.trim()
+            .parse()
+            .map(Some)
+            .map_err(|e| decode_error(self.status, path, text.as_bytes(), e))
+    }
+
+    /// A header's text and its place for errors (`header:<name>`); `None` when it is absent.
+    fn header_text<E>(&self, name: &str) -> Result<Option<(String, &str)>, Error<E>> {
         let Some(value) = self.headers.get(name) else {
             return Ok(None);
         };
         let path = format!("header:{name}");
-        let text = value
-            .to_str()
-            .map_err(|e| decode_error(self.status, path.clone(), value.as_bytes(), e))?;
-        text.trim()
-            .parse()
+        match value.to_str() {
+            Ok(text) => Ok(Some((path, text))),
+            Err(e) => Err(decode_error(self.status, path, value.as_bytes(), e)),
+        }
+    }
+
+    /// Reads a declared response header as the serde form of `T` (as
+    /// [`Self::serde_text`] reads a body); `Ok(None)` when it is absent. A value that does not decode is a
+    /// [`Error::Decode`] naming the header, and `format` when `T` stands for one.
+    pub fn header_serde<T: serde::de::DeserializeOwned, E>(
+        &self,
+        name: &str,
+        format: Option<&str>,
+    ) -> Result<Option<T>, Error<E>> {
+        let Some((path, text)) = self.header_text(name)? else {
+            return Ok(None);
+        };
+        from_serde_text(text.trim(), format)
             .map(Some)
             .map_err(|e| decode_error(self.status, path, text.as_bytes(), e))
     }
@@ -239,6 +275,31 @@ fn decode_json<T: serde::de::DeserializeOwned, E>(
     }
 }
 
+/// Decodes `T` from text as `runtime::serde_text` writes it: the contents of a JSON string,
+/// or (when that fails) a number's or boolean's JSON text. A failure names `format`.
+fn from_serde_text<T: serde::de::DeserializeOwned>(
+    text: &str,
+    format: Option<&str>,
+) -> Result<T, Message> {
+    let as_string = T::deserialize(serde_json::Value::String(text.to_owned()));
+    let error = match as_string {
+        Ok(value) => return Ok(value),
+        Err(e) => match serde_json::from_str::<serde_json::Value>(text) {
+            Ok(v @ (serde_json::Value::Number(_) | serde_json::Value::Bool(_))) => {
+                match T::deserialize(v) {
+                    Ok(value) => return Ok(value),
+                    Err(e) => e,
+                }
+            }
+            _ => e,
+        },
+    };
+    Err(Message(match format {
+        Some(format) => format!("not a valid `{format}` value: {error}"),
+        None => error.to_string(),
+    }))
+}
+
 fn decode_error<E>(
     status: StatusCode,
     path: String,
@@ -272,8 +333,9 @@ pub(crate) fn snippet(body: &[u8]) -> String {
 }
 
 impl Response {
-    /// The body bytes, without copying them.
-    pub fn into_bytes(self) -> Vec<u8> {
-        self.body
+    /// The body as [`Bytes`](bytes::Bytes), without copying it: the buffer it was read into
+    /// becomes the `Bytes`.
+    pub fn into_bytes(self) -> bytes::Bytes {
+        bytes::Bytes::from(self.body)
     }
 }

@@ -6,6 +6,7 @@
 use std::convert::Infallible;
 use std::fmt::{self, Display, Write as _};
 
+use bytes::Bytes;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use reqwest::header::{self, HeaderMap, HeaderName, HeaderValue};
 use reqwest::Method;
@@ -34,7 +35,8 @@ pub struct Request {
     /// Already encoded `name=value` pairs joined by '&'.
     pub(crate) query: String,
     pub(crate) headers: HeaderMap,
-    pub(crate) body: Option<Vec<u8>>,
+    /// Shared, so a retry resends it without a copy.
+    pub(crate) body: Option<Bytes>,
     pub(crate) security: &'static [&'static [&'static str]],
     /// The first invalid argument seen.
     pub(crate) invalid: Option<(&'static str, String)>,
@@ -155,14 +157,14 @@ impl Request {
         body: &T,
     ) -> Result<(), Error<Infallible>> {
         let bytes = serde_json::to_vec(body).map_err(Error::Serialize)?;
-        self.set_body(bytes, HeaderValue::from_static("application/json"));
+        self.set_body(bytes.into(), HeaderValue::from_static("application/json"));
         Ok(())
     }
 
     /// Sets a plain-text body (`text/plain; charset=utf-8`).
     pub fn text_body(&mut self, body: String) {
         self.set_body(
-            body.into_bytes(),
+            body.into_bytes().into(),
             HeaderValue::from_static("text/plain; charset=utf-8"),
         );
     }
@@ -174,7 +176,7 @@ impl Request {
             push_query_pair(&mut encoded, name, value);
         }
         self.set_body(
-            encoded.into_bytes(),
+            encoded.into_bytes().into(),
             HeaderValue::from_static("application/x-www-form-urlencoded"),
         );
     }
@@ -184,15 +186,16 @@ impl Request {
         let content_type = format!("multipart/form-data; boundary={}", form.boundary);
         let body = form.finish();
         match HeaderValue::from_str(&content_type) {
-            Ok(v) => self.set_body(body, v),
+            Ok(v) => self.set_body(body.into(), v),
             Err(_) => self.reject("Content-Type", "is not a valid HTTP header value"),
         }
     }
 
-    /// Sets a raw body with the given content type.
-    pub fn bytes_body(&mut self, body: Vec<u8>, content_type: &'static str) {
+    /// Sets a raw body with the given content type. `Bytes`, `Vec<u8>`, `String` and static
+    /// slices are taken without a copy.
+    pub fn bytes_body(&mut self, body: impl Into<Bytes>, content_type: &'static str) {
         match HeaderValue::from_str(content_type) {
-            Ok(v) => self.set_body(body, v),
+            Ok(v) => self.set_body(body.into(), v),
             Err(_) => self.reject("Content-Type", "is not a valid HTTP header value"),
         }
     }
@@ -218,7 +221,7 @@ impl Request {
         self.security = requirements;
     }
 
-    fn set_body(&mut self, body: Vec<u8>, content_type: HeaderValue) {
+    fn set_body(&mut self, body: Bytes, content_type: HeaderValue) {
         self.headers.insert(header::CONTENT_TYPE, content_type);
         self.body = Some(body);
     }
@@ -238,7 +241,7 @@ impl fmt::Debug for Request {
             .field("method", &self.method)
             .field("path", &self.path)
             .field("headers", &headers)
-            .field("body_len", &self.body.as_ref().map(Vec::len))
+            .field("body_len", &self.body.as_ref().map(Bytes::len))
             .finish_non_exhaustive()
     }
 }

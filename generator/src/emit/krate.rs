@@ -373,6 +373,11 @@ fn first_sentence(text: &str) -> Option<String> {
 
 /// What every generated crate depends on, sorted by name, as `Cargo.toml` lines.
 const FIXED_DEPENDENCIES: &[(&str, &str)] = &[
+    // Bodies are `Bytes` (reqwest depends on it anyway); `serde` for models holding files.
+    (
+        "bytes",
+        "{ version = \"1\", default-features = false, features = [\"serde\"] }",
+    ),
     ("futures-core", "\"0.3\""),
     ("percent-encoding", "\"2.1\""),
     ("regex-lite", "\"0.1\""),

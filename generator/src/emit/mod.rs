@@ -43,7 +43,7 @@ pub(crate) fn ty(t: &Ty, place: Place) -> TokenStream {
         Ty::Float { bits: 32 } => quote!(f32),
         Ty::Float { .. } => quote!(f64),
         Ty::String => quote!(String),
-        Ty::Bytes => quote!(Vec<u8>),
+        Ty::Bytes => quote!(bytes::Bytes),
         Ty::Json => quote!(serde_json::Value),
         Ty::Vec(inner) => {
             let inner = ty(inner, place);

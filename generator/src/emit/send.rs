@@ -5,7 +5,8 @@ use super::constraints::check_call;
 use super::{ident, ty, Place};
 use crate::ir::{
     ArgKind, BodyMedia, ObjectStyle, Operation, Outcome, ParamLocation, Part, PartKind, Pass,
-    PathSegment, PathText, QueryEncoding, ResponseKind, StatusMatch, StatusPattern, Success, Ty,
+    PathSegment, PathText, QueryEncoding, ResponseKind, StatusMatch, StatusPattern, Success,
+    TextRead, Ty,
 };
 use crate::naming::unraw;
 use proc_macro2::{Ident, Literal, TokenStream};
@@ -225,7 +226,13 @@ pub(super) fn emit_send(op: &Operation) -> TokenStream {
     let reads = headers.fields.iter().map(|h| {
         let l = ident(&h.local);
         let api = &h.api_name;
-        quote!(let #l = response.header_value(#api);)
+        match &h.read {
+            TextRead::Parse => quote!(let #l = response.header_value(#api);),
+            TextRead::Serde { format } => {
+                let format = optional_str(format.as_deref());
+                quote!(let #l = response.header_serde(#api, #format);)
+            }
+        }
     });
     let fields = headers.fields.iter().map(|h| {
         let id = ident(&h.name);
@@ -238,6 +245,13 @@ pub(super) fn emit_send(op: &Operation) -> TokenStream {
         headers.name
     ));
     let send_doc = send_doc.iter().map(|l| quote!(#[doc = #l]));
+    // A success without a body is `()`: binding it would be a lint warning in the crate.
+    let unit = matches!(&op.success, Success::Single { kind, .. } if kind.ty() == Ty::Unit);
+    let (take_value, value) = if unit {
+        (quote!(#decode?;), quote!(()))
+    } else {
+        (quote!(let value = #decode?;), quote!(value))
+    };
     let with_doc = format!(" Like [`Self::send`], and also returns the response headers the document declares ([`{}`]).", headers.name);
     quote! {
         #(#send_doc)*
@@ -251,8 +265,8 @@ pub(super) fn emit_send(op: &Operation) -> TokenStream {
             // Read before the body consumes the response, report after the status: a bad
             // header on an error response should not hide the error.
             #(#reads)*
-            let value = #decode?;
-            Ok((value, #hname { #(#fields)* }))
+            #take_value
+            Ok((#value, #hname { #(#fields)* }))
         }
     }
 }
@@ -273,9 +287,21 @@ pub(super) fn decode(kind: &ResponseKind) -> TokenStream {
         ResponseKind::Text => quote!(response.text()),
         ResponseKind::TextLines => quote!(response.text_lines()),
         ResponseKind::TextParsed(_) => quote!(response.parse_text()),
+        ResponseKind::TextSerde { format, .. } => {
+            let format = optional_str(format.as_deref());
+            quote!(response.serde_text(#format))
+        }
         ResponseKind::Bytes => quote!(Ok(response.into_bytes())),
         ResponseKind::Empty => quote!(response.empty()),
         ResponseKind::Redirect => quote!(response.redirect_location()),
+    }
+}
+
+/// `Some("text")` or `None` as tokens.
+fn optional_str(text: Option<&str>) -> TokenStream {
+    match text {
+        Some(text) => quote!(Some(#text)),
+        None => quote!(None),
     }
 }
 

@@ -402,6 +402,45 @@ pub enum SchemeKind {
     Basic,
 }
 
+/// How values of a type are read from text (a response header, a `text/plain` body).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum TextRead {
+    /// With `FromStr`.
+    Parse,
+    /// From the serde form `runtime::serde_text` writes, as a type from outside the crate
+    /// (a format's type, through aliases) is; a failure names `format` when there is one.
+    Serde {
+        /// The format the type stands for.
+        format: Option<String>,
+    },
+}
+
+/// How values of `ty`, which [`parses_from_text`], are read. `kind_of` looks up named types.
+pub fn text_read<'t>(ty: &Ty, kind_of: &dyn Fn(&str) -> Option<&'t TypeKind>) -> TextRead {
+    let mut ty = ty;
+    // Aliases lead to the type; a cycle of them (an invalid document) ends the walk.
+    let mut on_the_way: Vec<&str> = Vec::new();
+    loop {
+        match ty {
+            Ty::External {
+                text: true, format, ..
+            } => {
+                return TextRead::Serde {
+                    format: format.clone(),
+                }
+            }
+            Ty::Named(n) if !on_the_way.contains(&n.as_str()) => match kind_of(n) {
+                Some(TypeKind::Alias { target }) => {
+                    on_the_way.push(n);
+                    ty = target;
+                }
+                _ => return TextRead::Parse,
+            },
+            _ => return TextRead::Parse,
+        }
+    }
+}
+
 /// Whether values of `ty` have a text form to write (`Display`), as path, query and header
 /// values need. `kind_of` looks up named types.
 pub fn has_text_form<'t>(ty: &Ty, kind_of: &dyn Fn(&str) -> Option<&'t TypeKind>) -> bool {
@@ -435,8 +474,8 @@ where
 {
     match ty {
         Ty::Bool | Ty::Int { .. } | Ty::Uint { .. } | Ty::Float { .. } | Ty::String => true,
-        // Written as their serde form; read back only as strings.
-        Ty::External { text, .. } => *text && way == TextWay::Write,
+        // Written as their serde form, and read back from it.
+        Ty::External { text, .. } => *text,
         Ty::Named(n) => {
             if on_the_way.contains(&n.as_str()) {
                 return false;

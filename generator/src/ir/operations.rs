@@ -2,7 +2,7 @@
 //! encoding, bodies with their parts, path segments, the response match and paging, each
 //! stated so emission only renders it.
 
-use super::{Constraints, Ty};
+use super::{Constraints, TextRead, Ty};
 use serde::Serialize;
 
 /// Operations under one tag.
@@ -84,8 +84,10 @@ pub struct ResponseHeader {
     pub local: String,
     /// The header name as declared.
     pub api_name: String,
-    /// The value type (parsed with `FromStr`); the field is an `Option` of it.
+    /// The value type; the field is an `Option` of it.
     pub ty: Ty,
+    /// How the value is read from the header's text.
+    pub read: TextRead,
     /// Description.
     pub doc: Option<String>,
 }
@@ -403,6 +405,14 @@ pub enum ResponseKind {
     TextLines,
     /// `text/plain` parsed into a scalar (numbers, booleans, string newtypes).
     TextParsed(Ty),
+    /// `text/plain` read as the serde form of a type from outside the crate (a format's
+    /// type): a JSON string's contents, or a number's or boolean's JSON text.
+    TextSerde {
+        /// The type.
+        ty: Ty,
+        /// The format it stands for, which a decoding error names.
+        format: Option<String>,
+    },
     /// Raw bytes.
     Bytes,
     /// No body.
@@ -415,7 +425,9 @@ impl ResponseKind {
     /// The Rust type this yields.
     pub fn ty(&self) -> Ty {
         match self {
-            ResponseKind::Json(t) | ResponseKind::TextParsed(t) => t.clone(),
+            ResponseKind::Json(t)
+            | ResponseKind::TextParsed(t)
+            | ResponseKind::TextSerde { ty: t, .. } => t.clone(),
             ResponseKind::Text => Ty::String,
             ResponseKind::TextLines => Ty::Vec(Box::new(Ty::String)),
             ResponseKind::Bytes => Ty::Bytes,

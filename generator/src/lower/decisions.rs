@@ -4,8 +4,8 @@
 //! derives) or on final names (the response match), so emission looks nothing up.
 
 use crate::ir::{
-    has_text_form, ArgKind, Body, BodyMedia, Derive, Group, Part, PartKind, PathSegment, PathText,
-    QueryEncoding, Ty, TypeDef, TypeKind,
+    has_text_form, text_read, ArgKind, Body, BodyMedia, Derive, Group, Part, PartKind, PathSegment,
+    PathText, QueryEncoding, TextRead, Ty, TypeDef, TypeKind,
 };
 use std::collections::BTreeMap;
 
@@ -138,12 +138,10 @@ impl Kinds<'_> {
     /// Whether `ty` is (through aliases) a type from outside the crate written as its serde
     /// text.
     fn is_external(&self, ty: &Ty) -> bool {
-        match ty {
-            Ty::External { text, .. } => *text,
-            _ => {
-                matches!(self.kind(ty), Some(TypeKind::Alias { target }) if self.is_external(target))
-            }
-        }
+        matches!(
+            text_read(ty, &|n: &str| self.0.get(n).map(|d| &d.kind)),
+            TextRead::Serde { .. }
+        )
     }
 
     fn text_form(&self, ty: &Ty) -> bool {

@@ -7,7 +7,7 @@ use super::Lowerer;
 use crate::diagnostics::child;
 use crate::ir::{
     BodyMedia, ErrorResponse, ResponseHeader, ResponseHeaders, ResponseKind, StatusMatch, Success,
-    SuccessVariant, Ty, TypeKind,
+    SuccessVariant, TextRead, Ty, TypeKind,
 };
 use crate::naming::{self, Scope};
 use openapiv3::{ParameterSchemaOrContent, ReferenceOr, Response, StatusCode};
@@ -196,15 +196,22 @@ impl<'a> Lowerer<'a> {
                 name: scope.claim_snake(name, "header"),
                 local: String::new(),
                 api_name: name.clone(),
+                read: self.text_read(&ty),
                 ty,
                 doc: header.description.clone(),
             });
         }
     }
 
-    /// Whether a type implements `FromStr` in the generated code.
+    /// Whether a type can be read from text in the generated code (`FromStr`, or serde for a
+    /// type from outside the crate).
     pub(super) fn parses_from_text(&self, ty: &Ty) -> bool {
         crate::ir::parses_from_text(ty, &|n: &str| self.types.get(n).map(|t| &t.kind))
+    }
+
+    /// How a type that [`Self::parses_from_text`] is read from text.
+    fn text_read(&self, ty: &Ty) -> TextRead {
+        crate::ir::text_read(ty, &|n: &str| self.types.get(n).map(|t| &t.kind))
     }
 
     pub(super) fn response_kind(
@@ -250,7 +257,10 @@ impl<'a> Lowerer<'a> {
                     match self.text_shape(&ty) {
                         TextShape::String => ResponseKind::Text,
                         TextShape::Lines => ResponseKind::TextLines,
-                        TextShape::Parsed => ResponseKind::TextParsed(ty),
+                        TextShape::Parsed => match self.text_read(&ty) {
+                            TextRead::Parse => ResponseKind::TextParsed(ty),
+                            TextRead::Serde { format } => ResponseKind::TextSerde { ty, format },
+                        },
                         TextShape::Unsupported => {
                             self.diags.warning(&schema_at, "a text/plain response with a structured schema is returned as a string");
                             ResponseKind::Text
@@ -267,6 +277,7 @@ impl<'a> Lowerer<'a> {
             Ty::String => TextShape::String,
             Ty::Vec(inner) if **inner == Ty::String => TextShape::Lines,
             Ty::Bool | Ty::Int { .. } | Ty::Uint { .. } | Ty::Float { .. } => TextShape::Parsed,
+            Ty::External { text: true, .. } => TextShape::Parsed,
             Ty::Named(n) => match self.types.get(n).map(|t| &t.kind) {
                 Some(TypeKind::Alias { target }) => self.text_shape(target),
                 _ if self.parses_from_text(ty) => TextShape::Parsed,

@@ -85,3 +85,22 @@ fn form_body_is_encoded() {
         "application/x-www-form-urlencoded"
     );
 }
+
+#[test]
+fn raw_bodies_are_taken_without_a_copy() {
+    let shared = bytes::Bytes::from(vec![0u8, 255, 13, 10]);
+    let mut r = Request::new(Method::PUT, "/x".into());
+    r.bytes_body(shared.clone(), "application/octet-stream");
+    let body = r.body.as_ref().unwrap();
+    assert_eq!(body.as_ptr(), shared.as_ptr(), "the Bytes was copied");
+    assert_eq!(r.headers[header::CONTENT_TYPE], "application/octet-stream");
+
+    let owned = vec![1u8, 2, 3];
+    let at = owned.as_ptr();
+    r.bytes_body(owned, "image/png");
+    assert_eq!(r.body.as_ref().unwrap().as_ptr(), at, "the Vec was copied");
+    assert_eq!(r.headers[header::CONTENT_TYPE], "image/png");
+
+    r.bytes_body(&b"static"[..], "text/x");
+    assert_eq!(r.body.as_deref(), Some(&b"static"[..]));
+}

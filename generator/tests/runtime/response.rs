@@ -20,6 +20,74 @@ fn declared_headers_parse() {
     }
 }
 
+#[test]
+fn headers_of_outside_types_read_their_serde_form() {
+    let mut r = response(200, b"");
+    r.headers
+        .insert("x-addr", HeaderValue::from_static(" 192.0.2.1 "));
+    r.headers.insert("x-count", HeaderValue::from_static("42"));
+    r.headers
+        .insert("x-bad", HeaderValue::from_static("256.0.0.1"));
+    let addr: Option<std::net::Ipv4Addr> = r.header_serde::<_, ()>("x-addr", Some("ipv4")).unwrap();
+    assert_eq!(addr, Some(std::net::Ipv4Addr::new(192, 0, 2, 1)));
+    // Not a string's contents: a number's JSON text.
+    let count: Option<u64> = r.header_serde::<_, ()>("x-count", None).unwrap();
+    assert_eq!(count, Some(42));
+    let missing: Option<std::net::Ipv4Addr> = r.header_serde::<_, ()>("x-missing", None).unwrap();
+    assert_eq!(missing, None);
+    match r
+        .header_serde::<std::net::Ipv4Addr, ()>("x-bad", Some("ipv4"))
+        .unwrap_err()
+    {
+        Error::Decode { path, source, .. } => {
+            assert_eq!(path, "header:x-bad");
+            assert!(
+                source.to_string().starts_with("not a valid `ipv4` value: "),
+                "{source}"
+            );
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+}
+
+#[test]
+fn text_bodies_of_outside_types_read_their_serde_form() {
+    let addr: std::net::Ipv6Addr = response(200, b"2001:DB8::1\r\n")
+        .serde_text::<_, ()>(Some("ipv6"))
+        .unwrap();
+    assert_eq!(addr, "2001:db8::1".parse::<std::net::Ipv6Addr>().unwrap());
+    let yes: bool = response(200, b"true").serde_text::<_, ()>(None).unwrap();
+    assert!(yes);
+    match response(200, b"::zz")
+        .serde_text::<std::net::Ipv6Addr, ()>(Some("ipv6"))
+        .unwrap_err()
+    {
+        Error::Decode {
+            path,
+            source,
+            snippet,
+            ..
+        } => {
+            assert_eq!(path, "");
+            assert_eq!(snippet, "::zz");
+            assert!(
+                source.to_string().starts_with("not a valid `ipv6` value: "),
+                "{source}"
+            );
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+}
+
+#[test]
+fn a_binary_body_becomes_bytes_without_a_copy() {
+    let r = response(200, b"\x00\xff\r\n");
+    let at = r.body.as_ptr();
+    let bytes = r.into_bytes();
+    assert_eq!(bytes.as_ptr(), at, "the body was copied");
+    assert_eq!(bytes, &b"\x00\xff\r\n"[..]);
+}
+
 pub(crate) fn response(status: u16, body: &[u8]) -> Response {
     Response {
         status: StatusCode::from_u16(status).unwrap(),

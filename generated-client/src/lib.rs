@@ -14,8 +14,13 @@
 //! builder methods, and `.send().await` performs the request.
 //!
 //! Each tag's module is behind a Cargo feature of the same name, all on by default;
-//! with `default-features = false`, only the tags you name are compiled:
+//! with `default-features = false`, only the tags you name are compiled (name a TLS
+//! feature too, unless you pass your own HTTP client):
 //! `datasources`, `predictions`, `samples`, `samplings`, `tags`.
+//!
+//! TLS is a Cargo feature: `rustls-tls` (rustls with webpki roots, the default),
+//! `rustls-tls-native-roots` or `native-tls`; with none, the client speaks plain HTTP
+//! unless you pass your own `reqwest::Client` to [`ClientBuilder::http_client`].
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
@@ -25,6 +30,9 @@ pub mod runtime;
 pub use runtime::{
     BuildError, Client, ClientBuilder, Error, ItemStream, RetryPolicy, ValidationError,
 };
+/// The `reqwest` this crate is built on, for [`ClientBuilder::http_client`] and
+/// [`ClientBuilder::configure_http`]: naming it from here keeps the versions the same.
+pub use reqwest;
 /// The base URL used unless [`ClientBuilder::base_url`] says otherwise: <https://api.lightly.ai>.
 pub const DEFAULT_BASE_URL: &str = "https://api.lightly.ai";
 /// Every server the document lists, in its order.

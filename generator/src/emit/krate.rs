@@ -43,7 +43,7 @@ pub fn emit_crate<'a>(api: &'a Api, options: &Options) -> Vec<(String, FileConte
         Target::Module => CrateDocs::Module {
             file: crate::naming::module_file(&options.crate_name),
             module: crate::naming::field_ident(&options.crate_name),
-            dependencies: dependencies_table_lines(&toml),
+            dependencies: module_dependency_lines(&toml),
         },
     };
     if layout.target == Target::Crate {
@@ -268,6 +268,20 @@ fn dependencies_table_lines(toml: &str) -> Vec<String> {
         .take_while(|(i, l)| *i == 0 || !l.trim_start().starts_with('['))
         .map(|(_, l)| l.to_string())
         .filter(|l| !l.trim().is_empty())
+        .collect()
+}
+
+/// The `[dependencies]` lines a crate that includes the module target needs: the crate's,
+/// with reqwest's default TLS feature named (the module has no features of its own).
+fn module_dependency_lines(toml: &str) -> Vec<String> {
+    dependencies_table_lines(toml)
+        .into_iter()
+        .map(|l| match l.strip_suffix(" }") {
+            Some(head) if l.starts_with("reqwest = ") => {
+                format!("{head}, features = [\"{}\"] }}", TLS_FEATURES[0].0)
+            }
+            _ => l,
+        })
         .collect()
 }
 
@@ -648,10 +662,10 @@ fn lib_rs(
             usage.extend(dependencies.iter().map(|l| format!("    {l}")));
             usage.extend([
                 String::new(),
-                "`reqwest` needs a TLS feature for `https` (`rustls-tls`, `rustls-tls-native-roots`"
+                "Instead of `rustls-tls`, reqwest's `rustls-tls-native-roots` or `native-tls` work"
                     .to_string(),
-                "or `native-tls`), unless you pass your own client to".to_string(),
-                "[`ClientBuilder::http_client`].".to_string(),
+                "too, and none is needed with your own client ([`ClientBuilder::http_client`])."
+                    .to_string(),
             ]);
             quote!()
         }
@@ -823,7 +837,12 @@ mod tests {
             let expected = runtime_modules + if modules == Modules::PerTag { 4 } else { 3 };
             assert_eq!(no_out_of_line_modules(&file.items), expected);
             assert!(!module.contains("crate::"), "a path from the crate root");
-            for line in dependencies_table_lines(toml) {
+            let lines = module_dependency_lines(toml);
+            assert!(lines.contains(
+                &"reqwest = { version = \"0.12\", default-features = false, features = [\"rustls-tls\"] }"
+                    .to_string()
+            ));
+            for line in lines {
                 assert!(
                     module.lines().any(|l| l == format!("//     {line}")),
                     "the module does not name `{line}`"

@@ -31,21 +31,10 @@ fn each_tls_feature_set_builds_and_pulls_in_only_its_crates() {
     for (features, present, absent) in sets {
         let mut check = vec!["check", "--quiet"];
         check.extend_from_slice(features);
-        let output = scratch_cargo(&work, &check);
-        assert!(
-            output.status.success(),
-            "the crate does not build with {features:?}:\n{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
+        cargo_ok(&work, &check);
         let mut tree = vec!["tree", "--edges", "normal", "--prefix", "none"];
         tree.extend_from_slice(features);
-        let output = scratch_cargo(&work, &tree);
-        assert!(
-            output.status.success(),
-            "cargo tree fails with {features:?}:\n{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        let stdout = String::from_utf8_lossy(&output.stdout);
+        let stdout = cargo_ok(&work, &tree);
         let crates: Vec<&str> = stdout.lines().filter_map(|l| l.split(' ').next()).collect();
         for name in present {
             assert!(
@@ -60,4 +49,17 @@ fn each_tls_feature_set_builds_and_pulls_in_only_its_crates() {
             );
         }
     }
+}
+
+/// Runs `cargo --offline ARGS` in `work`, failing with its output unless it succeeds;
+/// returns its standard output.
+fn cargo_ok(work: &std::path::Path, args: &[&str]) -> String {
+    let output = scratch_cargo(work, args);
+    assert!(
+        output.status.success(),
+        "`cargo {}` fails:\n{}",
+        args.join(" "),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
 }

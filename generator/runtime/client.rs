@@ -234,7 +234,8 @@ impl fmt::Debug for Client {
 }
 
 /// A change to the `reqwest::ClientBuilder` a [`ClientBuilder`] builds its HTTP client with.
-type HttpHook = Box<dyn FnOnce(reqwest::ClientBuilder) -> reqwest::ClientBuilder + Send>;
+/// `Send + Sync`, so the builder stays both.
+type HttpHook = Box<dyn FnOnce(reqwest::ClientBuilder) -> reqwest::ClientBuilder + Send + Sync>;
 
 /// Configures and builds a [`Client`].
 ///
@@ -303,7 +304,7 @@ impl ClientBuilder {
     /// `reqwest` is re-exported from the crate root, so the types are the same version.
     pub fn configure_http(
         mut self,
-        hook: impl FnOnce(reqwest::ClientBuilder) -> reqwest::ClientBuilder + Send + 'static,
+        hook: impl FnOnce(reqwest::ClientBuilder) -> reqwest::ClientBuilder + Send + Sync + 'static,
     ) -> Self {
         self.http_hooks.push(Box::new(hook));
         self

@@ -300,7 +300,11 @@ async fn transport_errors_do_not_leak_the_token() {
 #[test]
 fn execute_future_is_send() {
     fn assert_send<T: Send>(_: &T) {}
+    fn assert_send_sync<T: Send + Sync>(_: &T) {}
+    let builder = ClientBuilder::new(KEEP_BASE, SCHEMES).configure_http(|b| b);
+    assert_send_sync(&builder);
     let client = client_with(&[]);
+    assert_send_sync(&client);
     let future = client.execute(Request::new(Method::GET, "/".into()));
     assert_send(&future);
     let stream = paginate(0u8, |_| async {

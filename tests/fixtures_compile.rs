@@ -62,12 +62,26 @@ fn each_tag_feature_compiles_alone_and_with_none() {
         .filter(|l| !l.starts_with('#') && !l.starts_with("default ="))
         .map(|l| l.split(" = ").next().unwrap())
         .collect();
-    assert_eq!(features, ["default_2", "mock_2", "pets", "store"], "{toml}");
-    assert!(
-        toml.contains("default = [\"default_2\", \"mock_2\", \"pets\", \"store\"]"),
+    assert_eq!(
+        features,
+        [
+            "rustls-tls",
+            "rustls-tls-native-roots",
+            "native-tls",
+            "default_2",
+            "mock_2",
+            "pets",
+            "store"
+        ],
         "{toml}"
     );
-    for feature in std::iter::once("").chain(features.iter().copied()) {
+    assert!(
+        toml.contains("default = [\"rustls-tls\", \"default_2\", \"mock_2\", \"pets\", \"store\"]"),
+        "{toml}"
+    );
+    // The TLS features have their own test (`tls_features.rs`).
+    let tags = features.iter().copied().skip(3);
+    for feature in std::iter::once("").chain(tags) {
         assert_clippy_clean(
             &work,
             &["--no-default-features", "--features", feature],

@@ -3420,3 +3420,158 @@ mod distrust {
         assert_eq!(sent["name"], json!(long));
     }
 }
+
+/// The HTTP layer belongs to the user: their own `reqwest::Client`, adjustments to the one
+/// the crate builds, and futures that can be awaited directly and moved to other tasks.
+mod http_layer {
+    use super::*;
+    use futures_util::TryStreamExt;
+    use lightly_client::reqwest;
+    use std::future::IntoFuture;
+    use wiremock::matchers::{method, path};
+
+    fn tags_path() -> String {
+        format!("/v1/datasets/{DATASET}/tags")
+    }
+
+    fn one_header(name: &'static str, value: &'static str) -> reqwest::header::HeaderMap {
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert(name, reqwest::header::HeaderValue::from_static(value));
+        headers
+    }
+
+    /// Answers the tag listing, one tag, and the sample listing.
+    async fn mount_reads(server: &MockServer) {
+        Mock::given(method("GET"))
+            .and(path(tags_path()))
+            .respond_with(ok_json(
+                200,
+                json!([tag_json(TAG, "initial-tag", None, "0x3ff")]),
+            ))
+            .mount(server)
+            .await;
+        Mock::given(method("GET"))
+            .and(path(format!("{}/{TAG}", tags_path())))
+            .respond_with(ok_json(200, tag_json(TAG, "initial-tag", None, "0x3ff")))
+            .mount(server)
+            .await;
+        Mock::given(method("GET"))
+            .and(path(format!("/v1/datasets/{DATASET}/samples")))
+            .respond_with(ok_json(200, json!([sample_item(0), sample_item(1)])))
+            .mount(server)
+            .await;
+    }
+
+    async fn received(server: &MockServer) -> Vec<Request> {
+        server.received_requests().await.expect("recording is on")
+    }
+
+    #[tokio::test]
+    async fn a_users_reqwest_client_carries_every_call() {
+        let server = MockServer::start().await;
+        mount_reads(&server).await;
+        let http = reqwest::Client::builder()
+            .default_headers(one_header("x-team", "vision"))
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        let client = Client::builder()
+            .base_url(server.uri())
+            .api_key_auth(TOKEN)
+            .http_client(http)
+            .user_agent("wire-test/1")
+            .build()
+            .unwrap();
+        client
+            .tags()
+            .get_tags_by_dataset_id(DATASET)
+            .send()
+            .await
+            .unwrap();
+        client
+            .tags()
+            .get_tag_by_tag_id(DATASET, TAG)
+            .send()
+            .await
+            .unwrap();
+        let requests = received(&server).await;
+        assert_eq!(requests.len(), 2);
+        for req in &requests {
+            assert_eq!(header(req, "x-team"), Some("vision"), "{req:?}");
+            assert_eq!(header(req, "user-agent"), Some("wire-test/1"), "{req:?}");
+            check_request(req, Auth::ApiKey, "GET", req.url.path(), &[], None);
+        }
+        assert!(!format!("{client:?}").contains(TOKEN));
+    }
+
+    #[tokio::test]
+    async fn configure_http_adjusts_the_client_the_crate_builds() {
+        let server = MockServer::start().await;
+        mount_reads(&server).await;
+        let client = Client::builder()
+            .base_url(server.uri())
+            .api_key_auth(TOKEN)
+            .configure_http(|b: reqwest::ClientBuilder| {
+                b.default_headers(one_header("x-adjusted", "1"))
+            })
+            .build()
+            .unwrap();
+        client
+            .tags()
+            .get_tags_by_dataset_id(DATASET)
+            .send()
+            .await
+            .unwrap();
+        let requests = received(&server).await;
+        assert_eq!(header(&requests[0], "x-adjusted"), Some("1"));
+    }
+
+    /// Spawns `future` on the runtime: compiles only for a `Send + 'static` future.
+    fn spawn<F>(future: F) -> tokio::task::JoinHandle<F::Output>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        tokio::spawn(future)
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn builders_are_awaited_directly_and_calls_run_on_spawned_tasks() {
+        let server = MockServer::start().await;
+        mount_reads(&server).await;
+        let client = Client::builder()
+            .base_url(server.uri())
+            .api_key_auth(TOKEN)
+            .build()
+            .unwrap();
+        // `.await` on the builder is `.send().await`.
+        let direct = client.tags().get_tags_by_dataset_id(DATASET).await.unwrap();
+        let sent = client
+            .tags()
+            .get_tags_by_dataset_id(DATASET)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(direct, sent);
+        // Builders own a clone of the client: their futures and streams borrow nothing.
+        let tasks: Vec<_> = (0..4)
+            .map(|_| spawn(client.tags().get_tag_by_tag_id(DATASET, TAG).send()))
+            .collect();
+        let into = spawn(client.tags().get_tags_by_dataset_id(DATASET).into_future());
+        let stream = spawn(
+            client
+                .samples()
+                .get_samples_by_dataset_id(DATASET)
+                .page_size(5)
+                .stream()
+                .try_collect::<Vec<_>>(),
+        );
+        drop(client);
+        for task in tasks {
+            assert_eq!(task.await.unwrap().unwrap().id.to_string(), TAG);
+        }
+        assert_eq!(into.await.unwrap().unwrap(), direct);
+        assert_eq!(stream.await.unwrap().unwrap().len(), 2);
+        assert_eq!(received(&server).await.len(), 8);
+    }
+}

@@ -10,6 +10,9 @@ pub mod runtime;
 pub use runtime::{
     BuildError, Client, ClientBuilder, Error, ItemStream, RetryPolicy, ValidationError,
 };
+/// The `reqwest` this crate is built on, for [`ClientBuilder::http_client`] and
+/// [`ClientBuilder::configure_http`]: naming it from here keeps the versions the same.
+pub use reqwest;
 /// The base URL used unless [`ClientBuilder::base_url`] says otherwise: <https://api.lightly.ai>.
 pub const DEFAULT_BASE_URL: &str = "https://api.lightly.ai";
 /// Every server the document lists, in its order.

@@ -3,6 +3,8 @@
 
 use std::convert::Infallible;
 use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -25,7 +27,14 @@ pub const DEFAULT_MAX_RESPONSE_BODY_BYTES: u64 = 64 * 1024 * 1024;
 /// Default user agent: the name and version of the generated crate this module is compiled into.
 const DEFAULT_USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
 
-/// An API client. Cheap to clone: clones share one connection pool and configuration.
+/// The future a request builder turns into when it is `.await`ed directly (its
+/// `IntoFuture`): the same as its `send()`, boxed so that it has a name. It is `Send` and
+/// `'static`, so it can be given to `tokio::spawn`.
+pub type SendFuture<T, E> = Pin<Box<dyn Future<Output = Result<T, Error<E>>> + Send>>;
+
+/// An API client. Cheap to clone (one reference count): clones share one connection pool and
+/// configuration, and every request builder holds a clone, so a builder and the future of its
+/// `send()` borrow nothing and can move to another task.
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
@@ -40,6 +49,9 @@ struct Inner {
     retry: RetryPolicy,
     connect_timeout: Duration,
     timeout: Duration,
+    /// Set only when `http` came from [`ClientBuilder::http_client`], which has its own
+    /// defaults: then this user agent and `timeout` go on each request instead.
+    user_agent: Option<HeaderValue>,
     max_body: u64,
 }
 
@@ -92,6 +104,10 @@ impl Client {
 
         let mut req = reqwest::Request::new(method, url);
         *req.headers_mut() = headers;
+        if let Some(ua) = &inner.user_agent {
+            *req.timeout_mut() = Some(inner.timeout);
+            req.headers_mut().insert(header::USER_AGENT, ua.clone());
+        }
         if let Some(body) = body {
             // Bytes -> Body keeps the allocation; retries clone it by reference count.
             *req.body_mut() = Some(body.into());
@@ -212,11 +228,21 @@ impl fmt::Debug for Client {
             .field("retry_policy", &inner.retry)
             .field("connect_timeout", &inner.connect_timeout)
             .field("timeout", &inner.timeout)
+            .field("own_http_client", &inner.user_agent.is_some())
             .finish_non_exhaustive()
     }
 }
 
+/// A change to the `reqwest::ClientBuilder` a [`ClientBuilder`] builds its HTTP client with.
+/// `Send + Sync`, so the builder stays both.
+type HttpHook = Box<dyn FnOnce(reqwest::ClientBuilder) -> reqwest::ClientBuilder + Send + Sync>;
+
 /// Configures and builds a [`Client`].
+///
+/// The HTTP client underneath is either built here (with rustls or native TLS as the
+/// crate's Cargo features choose, never following redirects, with the timeouts and user
+/// agent set here; [`configure_http`](Self::configure_http) adjusts it further) or the
+/// user's own, given with [`http_client`](Self::http_client).
 #[must_use]
 pub struct ClientBuilder {
     base_url: String,
@@ -227,6 +253,8 @@ pub struct ClientBuilder {
     user_agent: String,
     credentials: Vec<(&'static str, CredentialInput)>,
     max_body: u64,
+    http_client: Option<reqwest::Client>,
+    http_hooks: Vec<HttpHook>,
 }
 
 impl ClientBuilder {
@@ -242,12 +270,43 @@ impl ClientBuilder {
             user_agent: DEFAULT_USER_AGENT.to_owned(),
             credentials: Vec::new(),
             max_body: DEFAULT_MAX_RESPONSE_BODY_BYTES,
+            http_client: None,
+            http_hooks: Vec::new(),
         }
     }
 
     /// Overrides the base URL. It is validated by [`build`](Self::build); a trailing slash is fine.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = url.into();
+        self
+    }
+
+    /// Sends every request through `client`, the caller's own `reqwest::Client` (its proxy,
+    /// TLS roots, connection pool, HTTP/2 and default headers), instead of building one.
+    ///
+    /// What this builder still applies, on each request: credentials, retries, the
+    /// response body limit, [`timeout`](Self::timeout) (as the request's own timeout, which
+    /// replaces the client's) and [`user_agent`](Self::user_agent) (as the request's
+    /// `User-Agent` header, which beats a default header of the client). What cannot apply
+    /// is [`connect_timeout`](Self::connect_timeout) (reqwest sets it only on a client) and
+    /// the redirect policy: build `client` with `reqwest::redirect::Policy::none()`, so that
+    /// credentials never follow a redirect to another host and documented 3xx responses
+    /// reach the generated code. [`configure_http`](Self::configure_http) cannot be used
+    /// with it ([`build`](Self::build) fails with [`BuildError::InvalidHttpSetting`]).
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http_client = Some(client);
+        self
+    }
+
+    /// Adjusts the `reqwest::ClientBuilder` this builder makes its HTTP client with, after
+    /// its own settings (no redirects, timeouts, user agent): a proxy, extra root
+    /// certificates, default headers, pool or HTTP/2 settings. Several calls apply in order;
+    /// `reqwest` is re-exported from the crate root, so the types are the same version.
+    pub fn configure_http(
+        mut self,
+        hook: impl FnOnce(reqwest::ClientBuilder) -> reqwest::ClientBuilder + Send + Sync + 'static,
+    ) -> Self {
+        self.http_hooks.push(Box::new(hook));
         self
     }
 
@@ -333,15 +392,37 @@ impl ClientBuilder {
             });
         }
 
-        let http = reqwest::Client::builder()
-            // Never follow redirects: credentials must not travel to another host,
-            // and generated code decides what a 3xx means.
-            .redirect(reqwest::redirect::Policy::none())
-            .connect_timeout(self.connect_timeout)
-            .timeout(self.timeout)
-            .user_agent(self.user_agent)
-            .build()
-            .map_err(|e| BuildError::Http(e.without_url()))?;
+        let (http, user_agent) = match self.http_client {
+            Some(_) if !self.http_hooks.is_empty() => {
+                return Err(BuildError::InvalidHttpSetting {
+                    reason: "`configure_http` adjusts the HTTP client the builder makes, and with `http_client` it makes none",
+                });
+            }
+            Some(client) => {
+                let ua = HeaderValue::try_from(self.user_agent).map_err(|_| {
+                    BuildError::InvalidHttpSetting {
+                        reason: "the user agent contains characters not allowed in an HTTP header value",
+                    }
+                })?;
+                (client, Some(ua))
+            }
+            None => {
+                let mut builder = reqwest::Client::builder()
+                    // Never follow redirects: credentials must not travel to another host,
+                    // and generated code decides what a 3xx means.
+                    .redirect(reqwest::redirect::Policy::none())
+                    .connect_timeout(self.connect_timeout)
+                    .timeout(self.timeout)
+                    .user_agent(self.user_agent);
+                for hook in self.http_hooks {
+                    builder = hook(builder);
+                }
+                let http = builder
+                    .build()
+                    .map_err(|e| BuildError::Http(e.without_url()))?;
+                (http, None)
+            }
+        };
 
         Ok(Client {
             inner: Arc::new(Inner {
@@ -352,6 +433,7 @@ impl ClientBuilder {
                 retry: self.retry,
                 connect_timeout: self.connect_timeout,
                 timeout: self.timeout,
+                user_agent,
                 max_body: self.max_body,
             }),
         })
@@ -369,6 +451,8 @@ impl fmt::Debug for ClientBuilder {
             .field("timeout", &self.timeout)
             .field("user_agent", &self.user_agent)
             .field("max_response_body_bytes", &self.max_body)
+            .field("http_client", &self.http_client.is_some())
+            .field("configure_http_hooks", &self.http_hooks.len())
             .finish_non_exhaustive()
     }
 }

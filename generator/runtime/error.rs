@@ -43,6 +43,11 @@ pub enum BuildError {
         /// What is wrong (never the value itself).
         reason: &'static str,
     },
+    /// The HTTP client settings cannot be used together, or a setting cannot be sent.
+    InvalidHttpSetting {
+        /// What is wrong.
+        reason: &'static str,
+    },
     /// The HTTP client could not be built.
     Http(reqwest::Error),
 }
@@ -65,6 +70,9 @@ impl Display for BuildError {
                     f,
                     "invalid credential for security scheme `{scheme}`: {reason}"
                 )
+            }
+            BuildError::InvalidHttpSetting { reason } => {
+                write!(f, "invalid HTTP client setting: {reason}")
             }
             BuildError::Http(_) => f.write_str("failed to build the HTTP client"),
         }

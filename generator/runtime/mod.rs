@@ -35,7 +35,7 @@ pub(crate) mod retry;
 pub(crate) mod validate;
 
 pub use auth::{SchemeKind, Secret, SecurityScheme};
-pub use client::{Client, ClientBuilder, DEFAULT_MAX_RESPONSE_BODY_BYTES};
+pub use client::{Client, ClientBuilder, SendFuture, DEFAULT_MAX_RESPONSE_BODY_BYTES};
 pub use error::{BuildError, Error};
 pub use formats::{decode as decode_format, serde_text};
 pub use model::{deserialize_tagged, serialize_tagged};

@@ -101,7 +101,14 @@ pub mod reserved {
     /// Cargo features a generated crate has, or is expected to get, besides one per tag
     /// module: `default`, and names its dependencies' features are commonly passed through
     /// as. A tag feature is claimed in a scope that starts with these.
-    pub const FEATURES: &[&str] = &["default", "mock", "tracing", "rustls-tls", "native-tls"];
+    pub const FEATURES: &[&str] = &[
+        "default",
+        "mock",
+        "tracing",
+        "rustls-tls",
+        "rustls-tls-native-roots",
+        "native-tls",
+    ];
 
     /// Methods of a group's handle besides its operations.
     pub const HANDLE_METHODS: &[&str] = &["new"];

@@ -23,13 +23,13 @@ impl<'a> DatasourcesApi<'a> {
     /// Arguments:
     /// - `dataset_id` (path `datasetId`): ObjectId of the dataset
     ///
-    /// Optional parameters are set on the returned [`GetDatasourceByDatasetId`]; `.send().await` performs the request.
+    /// Optional parameters are set on the returned [`GetDatasourceByDatasetId`]; `.send().await` (or `.await` on the builder) performs the request.
     pub fn get_datasource_by_dataset_id(
         &self,
         dataset_id: impl TryInto<models::MongoObjectId, Error: std::fmt::Display>,
-    ) -> GetDatasourceByDatasetId<'a> {
+    ) -> GetDatasourceByDatasetId {
         GetDatasourceByDatasetId {
-            client: self.client,
+            client: self.client.clone(),
             dataset_id: dataset_id.try_into().map_err(|e| e.to_string()),
         }
     }
@@ -41,14 +41,14 @@ impl<'a> DatasourcesApi<'a> {
     /// - `dataset_id` (path `datasetId`): ObjectId of the dataset
     /// - `body` (application/json): updated datasource configuration for a dataset
     ///
-    /// Optional parameters are set on the returned [`UpdateDatasourceByDatasetId`]; `.send().await` performs the request.
+    /// Optional parameters are set on the returned [`UpdateDatasourceByDatasetId`]; `.send().await` (or `.await` on the builder) performs the request.
     pub fn update_datasource_by_dataset_id(
         &self,
         dataset_id: impl TryInto<models::MongoObjectId, Error: std::fmt::Display>,
         body: impl Into<models::DatasourceConfig>,
-    ) -> UpdateDatasourceByDatasetId<'a> {
+    ) -> UpdateDatasourceByDatasetId {
         UpdateDatasourceByDatasetId {
-            client: self.client,
+            client: self.client.clone(),
             dataset_id: dataset_id.try_into().map_err(|e| e.to_string()),
             body: body.into(),
         }
@@ -60,13 +60,13 @@ impl<'a> DatasourcesApi<'a> {
     /// Arguments:
     /// - `dataset_id` (path `datasetId`): ObjectId of the dataset
     ///
-    /// Optional parameters are set on the returned [`GetListOfRawSamplesFromDatasourceByDatasetId`]; `.send().await` performs the request.
+    /// Optional parameters are set on the returned [`GetListOfRawSamplesFromDatasourceByDatasetId`]; `.send().await` (or `.await` on the builder) performs the request.
     pub fn get_list_of_raw_samples_from_datasource_by_dataset_id(
         &self,
         dataset_id: impl TryInto<models::MongoObjectId, Error: std::fmt::Display>,
-    ) -> GetListOfRawSamplesFromDatasourceByDatasetId<'a> {
+    ) -> GetListOfRawSamplesFromDatasourceByDatasetId {
         GetListOfRawSamplesFromDatasourceByDatasetId {
-            client: self.client,
+            client: self.client.clone(),
             dataset_id: dataset_id.try_into().map_err(|e| e.to_string()),
             from: None,
             to: None,
@@ -80,13 +80,13 @@ impl<'a> DatasourcesApi<'a> {
     /// Arguments:
     /// - `dataset_id` (path `datasetId`): ObjectId of the dataset
     ///
-    /// Optional parameters are set on the returned [`GetDatasourceProcessedUntilTimestampByDatasetId`]; `.send().await` performs the request.
+    /// Optional parameters are set on the returned [`GetDatasourceProcessedUntilTimestampByDatasetId`]; `.send().await` (or `.await` on the builder) performs the request.
     pub fn get_datasource_processed_until_timestamp_by_dataset_id(
         &self,
         dataset_id: impl TryInto<models::MongoObjectId, Error: std::fmt::Display>,
-    ) -> GetDatasourceProcessedUntilTimestampByDatasetId<'a> {
+    ) -> GetDatasourceProcessedUntilTimestampByDatasetId {
         GetDatasourceProcessedUntilTimestampByDatasetId {
-            client: self.client,
+            client: self.client.clone(),
             dataset_id: dataset_id.try_into().map_err(|e| e.to_string()),
         }
     }
@@ -98,14 +98,14 @@ impl<'a> DatasourcesApi<'a> {
     /// - `dataset_id` (path `datasetId`): ObjectId of the dataset
     /// - `body` (application/json): The updated timestamp to set
     ///
-    /// Optional parameters are set on the returned [`UpdateDatasourceProcessedUntilTimestampByDatasetId`]; `.send().await` performs the request.
+    /// Optional parameters are set on the returned [`UpdateDatasourceProcessedUntilTimestampByDatasetId`]; `.send().await` (or `.await` on the builder) performs the request.
     pub fn update_datasource_processed_until_timestamp_by_dataset_id(
         &self,
         dataset_id: impl TryInto<models::MongoObjectId, Error: std::fmt::Display>,
         body: impl Into<models::DatasourceProcessedUntilTimestampRequest>,
-    ) -> UpdateDatasourceProcessedUntilTimestampByDatasetId<'a> {
+    ) -> UpdateDatasourceProcessedUntilTimestampByDatasetId {
         UpdateDatasourceProcessedUntilTimestampByDatasetId {
-            client: self.client,
+            client: self.client.clone(),
             dataset_id: dataset_id.try_into().map_err(|e| e.to_string()),
             body: body.into(),
         }
@@ -117,25 +117,25 @@ impl<'a> DatasourcesApi<'a> {
     /// Arguments:
     /// - `dataset_id` (path `datasetId`): ObjectId of the dataset
     ///
-    /// Optional parameters are set on the returned [`VerifyDatasourceByDatasetId`]; `.send().await` performs the request.
+    /// Optional parameters are set on the returned [`VerifyDatasourceByDatasetId`]; `.send().await` (or `.await` on the builder) performs the request.
     pub fn verify_datasource_by_dataset_id(
         &self,
         dataset_id: impl TryInto<models::MongoObjectId, Error: std::fmt::Display>,
-    ) -> VerifyDatasourceByDatasetId<'a> {
+    ) -> VerifyDatasourceByDatasetId {
         VerifyDatasourceByDatasetId {
-            client: self.client,
+            client: self.client.clone(),
             dataset_id: dataset_id.try_into().map_err(|e| e.to_string()),
         }
     }
 }
 /// Request builder for [`DatasourcesApi::get_datasource_by_dataset_id`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await`"]
-pub struct GetDatasourceByDatasetId<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
+pub struct GetDatasourceByDatasetId {
+    client: Client,
     dataset_id: Result<models::MongoObjectId, String>,
 }
-impl<'a> GetDatasourceByDatasetId<'a> {
+impl GetDatasourceByDatasetId {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
@@ -163,15 +163,26 @@ impl<'a> GetDatasourceByDatasetId<'a> {
         }
     }
 }
+impl std::future::IntoFuture for GetDatasourceByDatasetId {
+    type Output = Result<models::DatasourceConfig, Error<models::ApiErrorResponse>>;
+    type IntoFuture = runtime::SendFuture<
+        models::DatasourceConfig,
+        models::ApiErrorResponse,
+    >;
+    /// The future of [`Self::send`].
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
 /// Request builder for [`DatasourcesApi::update_datasource_by_dataset_id`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await`"]
-pub struct UpdateDatasourceByDatasetId<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
+pub struct UpdateDatasourceByDatasetId {
+    client: Client,
     dataset_id: Result<models::MongoObjectId, String>,
     body: models::DatasourceConfig,
 }
-impl<'a> UpdateDatasourceByDatasetId<'a> {
+impl UpdateDatasourceByDatasetId {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
@@ -198,17 +209,25 @@ impl<'a> UpdateDatasourceByDatasetId<'a> {
         }
     }
 }
+impl std::future::IntoFuture for UpdateDatasourceByDatasetId {
+    type Output = Result<(), Error<models::ApiErrorResponse>>;
+    type IntoFuture = runtime::SendFuture<(), models::ApiErrorResponse>;
+    /// The future of [`Self::send`].
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
 /// Request builder for [`DatasourcesApi::get_list_of_raw_samples_from_datasource_by_dataset_id`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await`"]
-pub struct GetListOfRawSamplesFromDatasourceByDatasetId<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
+pub struct GetListOfRawSamplesFromDatasourceByDatasetId {
+    client: Client,
     dataset_id: Result<models::MongoObjectId, String>,
     from: Option<Result<models::Timestamp, String>>,
     to: Option<Result<models::Timestamp, String>>,
     cursor: Option<String>,
 }
-impl<'a> GetListOfRawSamplesFromDatasourceByDatasetId<'a> {
+impl GetListOfRawSamplesFromDatasourceByDatasetId {
     /// Unix timestamp, only samples with a creation date after `from` will be returned. This parameter is ignored if `cursor` is specified.
     ///
     /// Wire name: `from`.
@@ -287,7 +306,7 @@ impl<'a> GetListOfRawSamplesFromDatasourceByDatasetId<'a> {
     pub fn stream(
         self,
     ) -> runtime::ItemStream<
-        'a,
+        'static,
         models::DatasourceRawSamplesDataRow,
         models::ApiErrorResponse,
     > {
@@ -308,14 +327,28 @@ impl<'a> GetListOfRawSamplesFromDatasourceByDatasetId<'a> {
         )
     }
 }
+impl std::future::IntoFuture for GetListOfRawSamplesFromDatasourceByDatasetId {
+    type Output = Result<
+        models::DatasourceRawSamplesData,
+        Error<models::ApiErrorResponse>,
+    >;
+    type IntoFuture = runtime::SendFuture<
+        models::DatasourceRawSamplesData,
+        models::ApiErrorResponse,
+    >;
+    /// The future of [`Self::send`].
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
 /// Request builder for [`DatasourcesApi::get_datasource_processed_until_timestamp_by_dataset_id`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await`"]
-pub struct GetDatasourceProcessedUntilTimestampByDatasetId<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
+pub struct GetDatasourceProcessedUntilTimestampByDatasetId {
+    client: Client,
     dataset_id: Result<models::MongoObjectId, String>,
 }
-impl<'a> GetDatasourceProcessedUntilTimestampByDatasetId<'a> {
+impl GetDatasourceProcessedUntilTimestampByDatasetId {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
@@ -348,15 +381,29 @@ impl<'a> GetDatasourceProcessedUntilTimestampByDatasetId<'a> {
         }
     }
 }
+impl std::future::IntoFuture for GetDatasourceProcessedUntilTimestampByDatasetId {
+    type Output = Result<
+        models::DatasourceProcessedUntilTimestampResponse,
+        Error<models::ApiErrorResponse>,
+    >;
+    type IntoFuture = runtime::SendFuture<
+        models::DatasourceProcessedUntilTimestampResponse,
+        models::ApiErrorResponse,
+    >;
+    /// The future of [`Self::send`].
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
 /// Request builder for [`DatasourcesApi::update_datasource_processed_until_timestamp_by_dataset_id`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await`"]
-pub struct UpdateDatasourceProcessedUntilTimestampByDatasetId<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
+pub struct UpdateDatasourceProcessedUntilTimestampByDatasetId {
+    client: Client,
     dataset_id: Result<models::MongoObjectId, String>,
     body: models::DatasourceProcessedUntilTimestampRequest,
 }
-impl<'a> UpdateDatasourceProcessedUntilTimestampByDatasetId<'a> {
+impl UpdateDatasourceProcessedUntilTimestampByDatasetId {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
@@ -385,14 +432,22 @@ impl<'a> UpdateDatasourceProcessedUntilTimestampByDatasetId<'a> {
         }
     }
 }
+impl std::future::IntoFuture for UpdateDatasourceProcessedUntilTimestampByDatasetId {
+    type Output = Result<(), Error<models::ApiErrorResponse>>;
+    type IntoFuture = runtime::SendFuture<(), models::ApiErrorResponse>;
+    /// The future of [`Self::send`].
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
 /// Request builder for [`DatasourcesApi::verify_datasource_by_dataset_id`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await`"]
-pub struct VerifyDatasourceByDatasetId<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
+pub struct VerifyDatasourceByDatasetId {
+    client: Client,
     dataset_id: Result<models::MongoObjectId, String>,
 }
-impl<'a> VerifyDatasourceByDatasetId<'a> {
+impl VerifyDatasourceByDatasetId {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
@@ -418,5 +473,19 @@ impl<'a> VerifyDatasourceByDatasetId<'a> {
             400 | 401 | 403 | 404 => Err(response.api_error()),
             _ => Err(response.unexpected()),
         }
+    }
+}
+impl std::future::IntoFuture for VerifyDatasourceByDatasetId {
+    type Output = Result<
+        models::DatasourceConfigVerifyData,
+        Error<models::ApiErrorResponse>,
+    >;
+    type IntoFuture = runtime::SendFuture<
+        models::DatasourceConfigVerifyData,
+        models::ApiErrorResponse,
+    >;
+    /// The future of [`Self::send`].
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }

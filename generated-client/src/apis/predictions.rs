@@ -24,7 +24,7 @@ impl<'a> PredictionsApi<'a> {
     /// - `dataset_id` (path `datasetId`): ObjectId of the dataset
     /// - `prediction_uuid_timestamp` (query `predictionUUIDTimestamp`): The timestamp of when the actual predictions were created. This is used as a peg to version predictions. E.g one could upload predictions on day 1 and then create new predictions with an improved model on day 30. One can then upload the new predictions to the same dataset.
     ///
-    /// Optional parameters are set on the returned [`GetPredictionsByDatasetId`]; `.send().await` performs the request.
+    /// Optional parameters are set on the returned [`GetPredictionsByDatasetId`]; `.send().await` (or `.await` on the builder) performs the request.
     pub fn get_predictions_by_dataset_id(
         &self,
         dataset_id: impl TryInto<models::MongoObjectId, Error: std::fmt::Display>,
@@ -32,9 +32,9 @@ impl<'a> PredictionsApi<'a> {
             models::Timestamp,
             Error: std::fmt::Display,
         >,
-    ) -> GetPredictionsByDatasetId<'a> {
+    ) -> GetPredictionsByDatasetId {
         GetPredictionsByDatasetId {
-            client: self.client,
+            client: self.client.clone(),
             dataset_id: dataset_id.try_into().map_err(|e| e.to_string()),
             prediction_uuid_timestamp: prediction_uuid_timestamp
                 .try_into()
@@ -51,7 +51,7 @@ impl<'a> PredictionsApi<'a> {
     /// - `sample_id` (path `sampleId`): ObjectId of the sample
     /// - `prediction_uuid_timestamp` (query `predictionUUIDTimestamp`): The timestamp of when the actual predictions were created. This is used as a peg to version predictions. E.g one could upload predictions on day 1 and then create new predictions with an improved model on day 30. One can then upload the new predictions to the same dataset.
     ///
-    /// Optional parameters are set on the returned [`GetPredictionBySampleId`]; `.send().await` performs the request.
+    /// Optional parameters are set on the returned [`GetPredictionBySampleId`]; `.send().await` (or `.await` on the builder) performs the request.
     pub fn get_prediction_by_sample_id(
         &self,
         dataset_id: impl TryInto<models::MongoObjectId, Error: std::fmt::Display>,
@@ -60,9 +60,9 @@ impl<'a> PredictionsApi<'a> {
             models::Timestamp,
             Error: std::fmt::Display,
         >,
-    ) -> GetPredictionBySampleId<'a> {
+    ) -> GetPredictionBySampleId {
         GetPredictionBySampleId {
-            client: self.client,
+            client: self.client.clone(),
             dataset_id: dataset_id.try_into().map_err(|e| e.to_string()),
             sample_id: sample_id.try_into().map_err(|e| e.to_string()),
             prediction_uuid_timestamp: prediction_uuid_timestamp
@@ -80,7 +80,7 @@ impl<'a> PredictionsApi<'a> {
     /// - `prediction_uuid_timestamp` (query `predictionUUIDTimestamp`): The timestamp of when the actual predictions were created. This is used as a peg to version predictions. E.g one could upload predictions on day 1 and then create new predictions with an improved model on day 30. One can then upload the new predictions to the same dataset.
     /// - `body` (application/json)
     ///
-    /// Optional parameters are set on the returned [`CreateOrUpdatePredictionBySampleId`]; `.send().await` performs the request.
+    /// Optional parameters are set on the returned [`CreateOrUpdatePredictionBySampleId`]; `.send().await` (or `.await` on the builder) performs the request.
     pub fn create_or_update_prediction_by_sample_id(
         &self,
         dataset_id: impl TryInto<models::MongoObjectId, Error: std::fmt::Display>,
@@ -90,9 +90,9 @@ impl<'a> PredictionsApi<'a> {
             Error: std::fmt::Display,
         >,
         body: impl Into<models::PredictionSingletons>,
-    ) -> CreateOrUpdatePredictionBySampleId<'a> {
+    ) -> CreateOrUpdatePredictionBySampleId {
         CreateOrUpdatePredictionBySampleId {
-            client: self.client,
+            client: self.client.clone(),
             dataset_id: dataset_id.try_into().map_err(|e| e.to_string()),
             sample_id: sample_id.try_into().map_err(|e| e.to_string()),
             prediction_uuid_timestamp: prediction_uuid_timestamp
@@ -108,13 +108,13 @@ impl<'a> PredictionsApi<'a> {
     /// Arguments:
     /// - `dataset_id` (path `datasetId`): ObjectId of the dataset
     ///
-    /// Optional parameters are set on the returned [`GetPredictionTaskSchemasByDatasetId`]; `.send().await` performs the request.
+    /// Optional parameters are set on the returned [`GetPredictionTaskSchemasByDatasetId`]; `.send().await` (or `.await` on the builder) performs the request.
     pub fn get_prediction_task_schemas_by_dataset_id(
         &self,
         dataset_id: impl TryInto<models::MongoObjectId, Error: std::fmt::Display>,
-    ) -> GetPredictionTaskSchemasByDatasetId<'a> {
+    ) -> GetPredictionTaskSchemasByDatasetId {
         GetPredictionTaskSchemasByDatasetId {
-            client: self.client,
+            client: self.client.clone(),
             dataset_id: dataset_id.try_into().map_err(|e| e.to_string()),
             prediction_uuid_timestamp: None,
         }
@@ -128,7 +128,7 @@ impl<'a> PredictionsApi<'a> {
     /// - `prediction_uuid_timestamp` (query `predictionUUIDTimestamp`): The timestamp of when the actual predictions were created. This is used as a peg to version predictions. E.g one could upload predictions on day 1 and then create new predictions with an improved model on day 30. One can then upload the new predictions to the same dataset.
     /// - `body` (application/json)
     ///
-    /// Optional parameters are set on the returned [`CreateOrUpdatePredictionTaskSchemaByDatasetId`]; `.send().await` performs the request.
+    /// Optional parameters are set on the returned [`CreateOrUpdatePredictionTaskSchemaByDatasetId`]; `.send().await` (or `.await` on the builder) performs the request.
     pub fn create_or_update_prediction_task_schema_by_dataset_id(
         &self,
         dataset_id: impl TryInto<models::MongoObjectId, Error: std::fmt::Display>,
@@ -137,9 +137,9 @@ impl<'a> PredictionsApi<'a> {
             Error: std::fmt::Display,
         >,
         body: impl Into<models::PredictionTaskSchema>,
-    ) -> CreateOrUpdatePredictionTaskSchemaByDatasetId<'a> {
+    ) -> CreateOrUpdatePredictionTaskSchemaByDatasetId {
         CreateOrUpdatePredictionTaskSchemaByDatasetId {
-            client: self.client,
+            client: self.client.clone(),
             dataset_id: dataset_id.try_into().map_err(|e| e.to_string()),
             prediction_uuid_timestamp: prediction_uuid_timestamp
                 .try_into()
@@ -156,7 +156,7 @@ impl<'a> PredictionsApi<'a> {
     /// - `task_name` (path `taskName`): The prediction task name for which one wants to list the predictions
     /// - `prediction_uuid_timestamp` (query `predictionUUIDTimestamp`): The timestamp of when the actual predictions were created. This is used as a peg to version predictions. E.g one could upload predictions on day 1 and then create new predictions with an improved model on day 30. One can then upload the new predictions to the same dataset.
     ///
-    /// Optional parameters are set on the returned [`GetPredictionTaskSchemaByTaskName`]; `.send().await` performs the request.
+    /// Optional parameters are set on the returned [`GetPredictionTaskSchemaByTaskName`]; `.send().await` (or `.await` on the builder) performs the request.
     pub fn get_prediction_task_schema_by_task_name(
         &self,
         dataset_id: impl TryInto<models::MongoObjectId, Error: std::fmt::Display>,
@@ -165,9 +165,9 @@ impl<'a> PredictionsApi<'a> {
             models::Timestamp,
             Error: std::fmt::Display,
         >,
-    ) -> GetPredictionTaskSchemaByTaskName<'a> {
+    ) -> GetPredictionTaskSchemaByTaskName {
         GetPredictionTaskSchemaByTaskName {
-            client: self.client,
+            client: self.client.clone(),
             dataset_id: dataset_id.try_into().map_err(|e| e.to_string()),
             task_name: task_name.try_into().map_err(|e| e.to_string()),
             prediction_uuid_timestamp: prediction_uuid_timestamp
@@ -178,14 +178,14 @@ impl<'a> PredictionsApi<'a> {
 }
 /// Request builder for [`PredictionsApi::get_predictions_by_dataset_id`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await`"]
-pub struct GetPredictionsByDatasetId<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
+pub struct GetPredictionsByDatasetId {
+    client: Client,
     dataset_id: Result<models::MongoObjectId, String>,
     prediction_uuid_timestamp: Result<models::Timestamp, String>,
     task_name: Option<Result<models::TaskName, String>>,
 }
-impl<'a> GetPredictionsByDatasetId<'a> {
+impl GetPredictionsByDatasetId {
     /// If provided, only gets all prediction singletons of all samples of a dataset that were yielded by a specific prediction task name
     ///
     /// Wire name: `taskName`.
@@ -238,16 +238,30 @@ impl<'a> GetPredictionsByDatasetId<'a> {
         }
     }
 }
+impl std::future::IntoFuture for GetPredictionsByDatasetId {
+    type Output = Result<
+        Vec<models::PredictionSingletons>,
+        Error<models::ApiErrorResponse>,
+    >;
+    type IntoFuture = runtime::SendFuture<
+        Vec<models::PredictionSingletons>,
+        models::ApiErrorResponse,
+    >;
+    /// The future of [`Self::send`].
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
 /// Request builder for [`PredictionsApi::get_prediction_by_sample_id`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await`"]
-pub struct GetPredictionBySampleId<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
+pub struct GetPredictionBySampleId {
+    client: Client,
     dataset_id: Result<models::MongoObjectId, String>,
     sample_id: Result<models::MongoObjectId, String>,
     prediction_uuid_timestamp: Result<models::Timestamp, String>,
 }
-impl<'a> GetPredictionBySampleId<'a> {
+impl GetPredictionBySampleId {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
@@ -291,17 +305,28 @@ impl<'a> GetPredictionBySampleId<'a> {
         }
     }
 }
+impl std::future::IntoFuture for GetPredictionBySampleId {
+    type Output = Result<models::PredictionSingletons, Error<models::ApiErrorResponse>>;
+    type IntoFuture = runtime::SendFuture<
+        models::PredictionSingletons,
+        models::ApiErrorResponse,
+    >;
+    /// The future of [`Self::send`].
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
 /// Request builder for [`PredictionsApi::create_or_update_prediction_by_sample_id`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await`"]
-pub struct CreateOrUpdatePredictionBySampleId<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
+pub struct CreateOrUpdatePredictionBySampleId {
+    client: Client,
     dataset_id: Result<models::MongoObjectId, String>,
     sample_id: Result<models::MongoObjectId, String>,
     prediction_uuid_timestamp: Result<models::Timestamp, String>,
     body: models::PredictionSingletons,
 }
-impl<'a> CreateOrUpdatePredictionBySampleId<'a> {
+impl CreateOrUpdatePredictionBySampleId {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
@@ -346,15 +371,26 @@ impl<'a> CreateOrUpdatePredictionBySampleId<'a> {
         }
     }
 }
+impl std::future::IntoFuture for CreateOrUpdatePredictionBySampleId {
+    type Output = Result<models::CreateEntityResponse, Error<models::ApiErrorResponse>>;
+    type IntoFuture = runtime::SendFuture<
+        models::CreateEntityResponse,
+        models::ApiErrorResponse,
+    >;
+    /// The future of [`Self::send`].
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
 /// Request builder for [`PredictionsApi::get_prediction_task_schemas_by_dataset_id`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await`"]
-pub struct GetPredictionTaskSchemasByDatasetId<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
+pub struct GetPredictionTaskSchemasByDatasetId {
+    client: Client,
     dataset_id: Result<models::MongoObjectId, String>,
     prediction_uuid_timestamp: Option<Result<models::Timestamp, String>>,
 }
-impl<'a> GetPredictionTaskSchemasByDatasetId<'a> {
+impl GetPredictionTaskSchemasByDatasetId {
     /// The timestamp of when the actual predictions were created. This is used as a peg to version predictions. E.g one could upload predictions on day 1 and then create new predictions with an improved model on day 30. One can then upload the new predictions to the same dataset.
     ///
     /// Wire name: `predictionUUIDTimestamp`.
@@ -402,16 +438,30 @@ impl<'a> GetPredictionTaskSchemasByDatasetId<'a> {
         }
     }
 }
+impl std::future::IntoFuture for GetPredictionTaskSchemasByDatasetId {
+    type Output = Result<
+        Vec<models::PredictionTaskSchema>,
+        Error<models::ApiErrorResponse>,
+    >;
+    type IntoFuture = runtime::SendFuture<
+        Vec<models::PredictionTaskSchema>,
+        models::ApiErrorResponse,
+    >;
+    /// The future of [`Self::send`].
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
 /// Request builder for [`PredictionsApi::create_or_update_prediction_task_schema_by_dataset_id`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await`"]
-pub struct CreateOrUpdatePredictionTaskSchemaByDatasetId<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
+pub struct CreateOrUpdatePredictionTaskSchemaByDatasetId {
+    client: Client,
     dataset_id: Result<models::MongoObjectId, String>,
     prediction_uuid_timestamp: Result<models::Timestamp, String>,
     body: models::PredictionTaskSchema,
 }
-impl<'a> CreateOrUpdatePredictionTaskSchemaByDatasetId<'a> {
+impl CreateOrUpdatePredictionTaskSchemaByDatasetId {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 403, 404) come back as [`Error::Api`].
@@ -447,16 +497,27 @@ impl<'a> CreateOrUpdatePredictionTaskSchemaByDatasetId<'a> {
         }
     }
 }
+impl std::future::IntoFuture for CreateOrUpdatePredictionTaskSchemaByDatasetId {
+    type Output = Result<models::CreateEntityResponse, Error<models::ApiErrorResponse>>;
+    type IntoFuture = runtime::SendFuture<
+        models::CreateEntityResponse,
+        models::ApiErrorResponse,
+    >;
+    /// The future of [`Self::send`].
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
 /// Request builder for [`PredictionsApi::get_prediction_task_schema_by_task_name`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await`"]
-pub struct GetPredictionTaskSchemaByTaskName<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
+pub struct GetPredictionTaskSchemaByTaskName {
+    client: Client,
     dataset_id: Result<models::MongoObjectId, String>,
     task_name: Result<models::TaskName, String>,
     prediction_uuid_timestamp: Result<models::Timestamp, String>,
 }
-impl<'a> GetPredictionTaskSchemaByTaskName<'a> {
+impl GetPredictionTaskSchemaByTaskName {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
@@ -498,5 +559,16 @@ impl<'a> GetPredictionTaskSchemaByTaskName<'a> {
             400 | 401 | 403 | 404 => Err(response.api_error()),
             _ => Err(response.unexpected()),
         }
+    }
+}
+impl std::future::IntoFuture for GetPredictionTaskSchemaByTaskName {
+    type Output = Result<models::PredictionTaskSchema, Error<models::ApiErrorResponse>>;
+    type IntoFuture = runtime::SendFuture<
+        models::PredictionTaskSchema,
+        models::ApiErrorResponse,
+    >;
+    /// The future of [`Self::send`].
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }

@@ -23,13 +23,13 @@ impl<'a> SamplesApi<'a> {
     /// Arguments:
     /// - `dataset_id` (path `datasetId`): ObjectId of the dataset
     ///
-    /// Optional parameters are set on the returned [`GetSamplesByDatasetId`]; `.send().await` performs the request.
+    /// Optional parameters are set on the returned [`GetSamplesByDatasetId`]; `.send().await` (or `.await` on the builder) performs the request.
     pub fn get_samples_by_dataset_id(
         &self,
         dataset_id: impl TryInto<models::MongoObjectId, Error: std::fmt::Display>,
-    ) -> GetSamplesByDatasetId<'a> {
+    ) -> GetSamplesByDatasetId {
         GetSamplesByDatasetId {
-            client: self.client,
+            client: self.client.clone(),
             dataset_id: dataset_id.try_into().map_err(|e| e.to_string()),
             file_name: None,
             page_size: None,
@@ -44,14 +44,14 @@ impl<'a> SamplesApi<'a> {
     /// - `dataset_id` (path `datasetId`): ObjectId of the dataset
     /// - `body` (application/json)
     ///
-    /// Optional parameters are set on the returned [`CreateSampleByDatasetId`]; `.send().await` performs the request.
+    /// Optional parameters are set on the returned [`CreateSampleByDatasetId`]; `.send().await` (or `.await` on the builder) performs the request.
     pub fn create_sample_by_dataset_id(
         &self,
         dataset_id: impl TryInto<models::MongoObjectId, Error: std::fmt::Display>,
         body: impl Into<models::SampleCreateRequest>,
-    ) -> CreateSampleByDatasetId<'a> {
+    ) -> CreateSampleByDatasetId {
         CreateSampleByDatasetId {
-            client: self.client,
+            client: self.client.clone(),
             dataset_id: dataset_id.try_into().map_err(|e| e.to_string()),
             body: body.into(),
         }
@@ -63,13 +63,13 @@ impl<'a> SamplesApi<'a> {
     /// Arguments:
     /// - `dataset_id` (path `datasetId`): ObjectId of the dataset
     ///
-    /// Optional parameters are set on the returned [`GetSamplesPartialByDatasetId`]; `.send().await` performs the request.
+    /// Optional parameters are set on the returned [`GetSamplesPartialByDatasetId`]; `.send().await` (or `.await` on the builder) performs the request.
     pub fn get_samples_partial_by_dataset_id(
         &self,
         dataset_id: impl TryInto<models::MongoObjectId, Error: std::fmt::Display>,
-    ) -> GetSamplesPartialByDatasetId<'a> {
+    ) -> GetSamplesPartialByDatasetId {
         GetSamplesPartialByDatasetId {
-            client: self.client,
+            client: self.client.clone(),
             dataset_id: dataset_id.try_into().map_err(|e| e.to_string()),
             mode: None,
             file_name: None,
@@ -85,14 +85,14 @@ impl<'a> SamplesApi<'a> {
     /// - `dataset_id` (path `datasetId`): ObjectId of the dataset
     /// - `sample_id` (path `sampleId`): ObjectId of the sample
     ///
-    /// Optional parameters are set on the returned [`GetSampleById`]; `.send().await` performs the request.
+    /// Optional parameters are set on the returned [`GetSampleById`]; `.send().await` (or `.await` on the builder) performs the request.
     pub fn get_sample_by_id(
         &self,
         dataset_id: impl TryInto<models::MongoObjectId, Error: std::fmt::Display>,
         sample_id: impl TryInto<models::MongoObjectId, Error: std::fmt::Display>,
-    ) -> GetSampleById<'a> {
+    ) -> GetSampleById {
         GetSampleById {
-            client: self.client,
+            client: self.client.clone(),
             dataset_id: dataset_id.try_into().map_err(|e| e.to_string()),
             sample_id: sample_id.try_into().map_err(|e| e.to_string()),
         }
@@ -106,15 +106,15 @@ impl<'a> SamplesApi<'a> {
     /// - `sample_id` (path `sampleId`): ObjectId of the sample
     /// - `body` (application/json): The updated sample to set
     ///
-    /// Optional parameters are set on the returned [`UpdateSampleById`]; `.send().await` performs the request.
+    /// Optional parameters are set on the returned [`UpdateSampleById`]; `.send().await` (or `.await` on the builder) performs the request.
     pub fn update_sample_by_id(
         &self,
         dataset_id: impl TryInto<models::MongoObjectId, Error: std::fmt::Display>,
         sample_id: impl TryInto<models::MongoObjectId, Error: std::fmt::Display>,
         body: impl Into<models::SampleUpdateRequest>,
-    ) -> UpdateSampleById<'a> {
+    ) -> UpdateSampleById {
         UpdateSampleById {
-            client: self.client,
+            client: self.client.clone(),
             dataset_id: dataset_id.try_into().map_err(|e| e.to_string()),
             sample_id: sample_id.try_into().map_err(|e| e.to_string()),
             enable_dataset_update: None,
@@ -129,14 +129,14 @@ impl<'a> SamplesApi<'a> {
     /// - `dataset_id` (path `datasetId`): ObjectId of the dataset
     /// - `sample_id` (path `sampleId`): ObjectId of the sample
     ///
-    /// Optional parameters are set on the returned [`GetSampleImageReadUrlById`]; `.send().await` performs the request.
+    /// Optional parameters are set on the returned [`GetSampleImageReadUrlById`]; `.send().await` (or `.await` on the builder) performs the request.
     pub fn get_sample_image_read_url_by_id(
         &self,
         dataset_id: impl TryInto<models::MongoObjectId, Error: std::fmt::Display>,
         sample_id: impl TryInto<models::MongoObjectId, Error: std::fmt::Display>,
-    ) -> GetSampleImageReadUrlById<'a> {
+    ) -> GetSampleImageReadUrlById {
         GetSampleImageReadUrlById {
-            client: self.client,
+            client: self.client.clone(),
             dataset_id: dataset_id.try_into().map_err(|e| e.to_string()),
             sample_id: sample_id.try_into().map_err(|e| e.to_string()),
             r#type: None,
@@ -151,15 +151,15 @@ impl<'a> SamplesApi<'a> {
     /// - `sample_id` (path `sampleId`): ObjectId of the sample
     /// - `type` (query `type`): if we want to get the full image or just the thumbnail
     ///
-    /// Optional parameters are set on the returned [`GetSampleImageResourceRedirectById`]; `.send().await` performs the request.
+    /// Optional parameters are set on the returned [`GetSampleImageResourceRedirectById`]; `.send().await` (or `.await` on the builder) performs the request.
     pub fn get_sample_image_resource_redirect_by_id(
         &self,
         dataset_id: impl TryInto<models::MongoObjectId, Error: std::fmt::Display>,
         sample_id: impl TryInto<models::MongoObjectId, Error: std::fmt::Display>,
         r#type: impl Into<models::GetSampleImageResourceRedirectByIdType>,
-    ) -> GetSampleImageResourceRedirectById<'a> {
+    ) -> GetSampleImageResourceRedirectById {
         GetSampleImageResourceRedirectById {
-            client: self.client,
+            client: self.client.clone(),
             dataset_id: dataset_id.try_into().map_err(|e| e.to_string()),
             sample_id: sample_id.try_into().map_err(|e| e.to_string()),
             r#type: r#type.into(),
@@ -174,15 +174,15 @@ impl<'a> SamplesApi<'a> {
     /// - `sample_id` (path `sampleId`): ObjectId of the sample
     /// - `is_thumbnail` (query `isThumbnail`): Whether or not the image to upload is a thumbnail
     ///
-    /// Optional parameters are set on the returned [`GetSampleImageWriteUrlById`]; `.send().await` performs the request.
+    /// Optional parameters are set on the returned [`GetSampleImageWriteUrlById`]; `.send().await` (or `.await` on the builder) performs the request.
     pub fn get_sample_image_write_url_by_id(
         &self,
         dataset_id: impl TryInto<models::MongoObjectId, Error: std::fmt::Display>,
         sample_id: impl TryInto<models::MongoObjectId, Error: std::fmt::Display>,
         is_thumbnail: impl Into<bool>,
-    ) -> GetSampleImageWriteUrlById<'a> {
+    ) -> GetSampleImageWriteUrlById {
         GetSampleImageWriteUrlById {
-            client: self.client,
+            client: self.client.clone(),
             dataset_id: dataset_id.try_into().map_err(|e| e.to_string()),
             sample_id: sample_id.try_into().map_err(|e| e.to_string()),
             is_thumbnail: is_thumbnail.into(),
@@ -196,14 +196,14 @@ impl<'a> SamplesApi<'a> {
     /// - `dataset_id` (path `datasetId`): ObjectId of the dataset
     /// - `sample_id` (path `sampleId`): ObjectId of the sample
     ///
-    /// Optional parameters are set on the returned [`GetSampleImageWriteUrlsById`]; `.send().await` performs the request.
+    /// Optional parameters are set on the returned [`GetSampleImageWriteUrlsById`]; `.send().await` (or `.await` on the builder) performs the request.
     pub fn get_sample_image_write_urls_by_id(
         &self,
         dataset_id: impl TryInto<models::MongoObjectId, Error: std::fmt::Display>,
         sample_id: impl TryInto<models::MongoObjectId, Error: std::fmt::Display>,
-    ) -> GetSampleImageWriteUrlsById<'a> {
+    ) -> GetSampleImageWriteUrlsById {
         GetSampleImageWriteUrlsById {
-            client: self.client,
+            client: self.client.clone(),
             dataset_id: dataset_id.try_into().map_err(|e| e.to_string()),
             sample_id: sample_id.try_into().map_err(|e| e.to_string()),
         }
@@ -211,15 +211,15 @@ impl<'a> SamplesApi<'a> {
 }
 /// Request builder for [`SamplesApi::get_samples_by_dataset_id`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await`"]
-pub struct GetSamplesByDatasetId<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
+pub struct GetSamplesByDatasetId {
+    client: Client,
     dataset_id: Result<models::MongoObjectId, String>,
     file_name: Option<String>,
     page_size: Option<f64>,
     page_offset: Option<f64>,
 }
-impl<'a> GetSamplesByDatasetId<'a> {
+impl GetSamplesByDatasetId {
     /// filter the samples by filename
     ///
     /// Wire name: `fileName`.
@@ -279,7 +279,7 @@ impl<'a> GetSamplesByDatasetId<'a> {
     /// offset that cannot advance ([`Error::Paging`]).
     pub fn stream(
         self,
-    ) -> runtime::ItemStream<'a, models::SampleData, models::ApiErrorResponse> {
+    ) -> runtime::ItemStream<'static, models::SampleData, models::ApiErrorResponse> {
         runtime::paginate(
             self,
             |builder| async move {
@@ -308,15 +308,26 @@ impl<'a> GetSamplesByDatasetId<'a> {
         )
     }
 }
+impl std::future::IntoFuture for GetSamplesByDatasetId {
+    type Output = Result<Vec<models::SampleData>, Error<models::ApiErrorResponse>>;
+    type IntoFuture = runtime::SendFuture<
+        Vec<models::SampleData>,
+        models::ApiErrorResponse,
+    >;
+    /// The future of [`Self::send`].
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
 /// Request builder for [`SamplesApi::create_sample_by_dataset_id`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await`"]
-pub struct CreateSampleByDatasetId<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
+pub struct CreateSampleByDatasetId {
+    client: Client,
     dataset_id: Result<models::MongoObjectId, String>,
     body: models::SampleCreateRequest,
 }
-impl<'a> CreateSampleByDatasetId<'a> {
+impl CreateSampleByDatasetId {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
@@ -345,18 +356,29 @@ impl<'a> CreateSampleByDatasetId<'a> {
         }
     }
 }
+impl std::future::IntoFuture for CreateSampleByDatasetId {
+    type Output = Result<models::CreateEntityResponse, Error<models::ApiErrorResponse>>;
+    type IntoFuture = runtime::SendFuture<
+        models::CreateEntityResponse,
+        models::ApiErrorResponse,
+    >;
+    /// The future of [`Self::send`].
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
 /// Request builder for [`SamplesApi::get_samples_partial_by_dataset_id`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await`"]
-pub struct GetSamplesPartialByDatasetId<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
+pub struct GetSamplesPartialByDatasetId {
+    client: Client,
     dataset_id: Result<models::MongoObjectId, String>,
     mode: Option<models::SamplePartialMode>,
     file_name: Option<String>,
     page_size: Option<f64>,
     page_offset: Option<f64>,
 }
-impl<'a> GetSamplesPartialByDatasetId<'a> {
+impl GetSamplesPartialByDatasetId {
     /// Sets the query parameter `mode`.
     ///
     /// Wire name: `mode`.
@@ -425,7 +447,11 @@ impl<'a> GetSamplesPartialByDatasetId<'a> {
     /// offset that cannot advance ([`Error::Paging`]).
     pub fn stream(
         self,
-    ) -> runtime::ItemStream<'a, models::SampleDataModes, models::ApiErrorResponse> {
+    ) -> runtime::ItemStream<
+        'static,
+        models::SampleDataModes,
+        models::ApiErrorResponse,
+    > {
         runtime::paginate(
             self,
             |builder| async move {
@@ -454,15 +480,26 @@ impl<'a> GetSamplesPartialByDatasetId<'a> {
         )
     }
 }
+impl std::future::IntoFuture for GetSamplesPartialByDatasetId {
+    type Output = Result<Vec<models::SampleDataModes>, Error<models::ApiErrorResponse>>;
+    type IntoFuture = runtime::SendFuture<
+        Vec<models::SampleDataModes>,
+        models::ApiErrorResponse,
+    >;
+    /// The future of [`Self::send`].
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
 /// Request builder for [`SamplesApi::get_sample_by_id`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await`"]
-pub struct GetSampleById<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
+pub struct GetSampleById {
+    client: Client,
     dataset_id: Result<models::MongoObjectId, String>,
     sample_id: Result<models::MongoObjectId, String>,
 }
-impl<'a> GetSampleById<'a> {
+impl GetSampleById {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
@@ -497,17 +534,25 @@ impl<'a> GetSampleById<'a> {
         }
     }
 }
+impl std::future::IntoFuture for GetSampleById {
+    type Output = Result<models::SampleData, Error<models::ApiErrorResponse>>;
+    type IntoFuture = runtime::SendFuture<models::SampleData, models::ApiErrorResponse>;
+    /// The future of [`Self::send`].
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
 /// Request builder for [`SamplesApi::update_sample_by_id`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await`"]
-pub struct UpdateSampleById<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
+pub struct UpdateSampleById {
+    client: Client,
     dataset_id: Result<models::MongoObjectId, String>,
     sample_id: Result<models::MongoObjectId, String>,
     enable_dataset_update: Option<bool>,
     body: models::SampleUpdateRequest,
 }
-impl<'a> UpdateSampleById<'a> {
+impl UpdateSampleById {
     /// Sets the query parameter `enableDatasetUpdate`.
     ///
     /// Wire name: `enableDatasetUpdate`.
@@ -551,16 +596,24 @@ impl<'a> UpdateSampleById<'a> {
         }
     }
 }
+impl std::future::IntoFuture for UpdateSampleById {
+    type Output = Result<(), Error<models::ApiErrorResponse>>;
+    type IntoFuture = runtime::SendFuture<(), models::ApiErrorResponse>;
+    /// The future of [`Self::send`].
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
 /// Request builder for [`SamplesApi::get_sample_image_read_url_by_id`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await`"]
-pub struct GetSampleImageReadUrlById<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
+pub struct GetSampleImageReadUrlById {
+    client: Client,
     dataset_id: Result<models::MongoObjectId, String>,
     sample_id: Result<models::MongoObjectId, String>,
     r#type: Option<models::GetSampleImageReadUrlByIdType>,
 }
-impl<'a> GetSampleImageReadUrlById<'a> {
+impl GetSampleImageReadUrlById {
     /// if we want to get the full image or just the thumbnail
     ///
     /// Wire name: `type`.
@@ -608,16 +661,24 @@ impl<'a> GetSampleImageReadUrlById<'a> {
         }
     }
 }
+impl std::future::IntoFuture for GetSampleImageReadUrlById {
+    type Output = Result<String, Error<models::ApiErrorResponse>>;
+    type IntoFuture = runtime::SendFuture<String, models::ApiErrorResponse>;
+    /// The future of [`Self::send`].
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
 /// Request builder for [`SamplesApi::get_sample_image_resource_redirect_by_id`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await`"]
-pub struct GetSampleImageResourceRedirectById<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
+pub struct GetSampleImageResourceRedirectById {
+    client: Client,
     dataset_id: Result<models::MongoObjectId, String>,
     sample_id: Result<models::MongoObjectId, String>,
     r#type: models::GetSampleImageResourceRedirectByIdType,
 }
-impl<'a> GetSampleImageResourceRedirectById<'a> {
+impl GetSampleImageResourceRedirectById {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
@@ -654,16 +715,24 @@ impl<'a> GetSampleImageResourceRedirectById<'a> {
         }
     }
 }
+impl std::future::IntoFuture for GetSampleImageResourceRedirectById {
+    type Output = Result<reqwest::Url, Error<models::ApiErrorResponse>>;
+    type IntoFuture = runtime::SendFuture<reqwest::Url, models::ApiErrorResponse>;
+    /// The future of [`Self::send`].
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
 /// Request builder for [`SamplesApi::get_sample_image_write_url_by_id`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await`"]
-pub struct GetSampleImageWriteUrlById<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
+pub struct GetSampleImageWriteUrlById {
+    client: Client,
     dataset_id: Result<models::MongoObjectId, String>,
     sample_id: Result<models::MongoObjectId, String>,
     is_thumbnail: bool,
 }
-impl<'a> GetSampleImageWriteUrlById<'a> {
+impl GetSampleImageWriteUrlById {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
@@ -700,15 +769,23 @@ impl<'a> GetSampleImageWriteUrlById<'a> {
         }
     }
 }
+impl std::future::IntoFuture for GetSampleImageWriteUrlById {
+    type Output = Result<String, Error<models::ApiErrorResponse>>;
+    type IntoFuture = runtime::SendFuture<String, models::ApiErrorResponse>;
+    /// The future of [`Self::send`].
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
 /// Request builder for [`SamplesApi::get_sample_image_write_urls_by_id`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await`"]
-pub struct GetSampleImageWriteUrlsById<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
+pub struct GetSampleImageWriteUrlsById {
+    client: Client,
     dataset_id: Result<models::MongoObjectId, String>,
     sample_id: Result<models::MongoObjectId, String>,
 }
-impl<'a> GetSampleImageWriteUrlsById<'a> {
+impl GetSampleImageWriteUrlsById {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
@@ -743,5 +820,16 @@ impl<'a> GetSampleImageWriteUrlsById<'a> {
             400 | 401 | 403 | 404 => Err(response.api_error()),
             _ => Err(response.unexpected()),
         }
+    }
+}
+impl std::future::IntoFuture for GetSampleImageWriteUrlsById {
+    type Output = Result<models::SampleWriteUrls, Error<models::ApiErrorResponse>>;
+    type IntoFuture = runtime::SendFuture<
+        models::SampleWriteUrls,
+        models::ApiErrorResponse,
+    >;
+    /// The future of [`Self::send`].
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }

@@ -25,15 +25,15 @@ impl<'a> SamplingsApi<'a> {
     /// - `embedding_id` (path `embeddingId`): ObjectId of the embedding
     /// - `body` (application/json)
     ///
-    /// Optional parameters are set on the returned [`TriggerSamplingById`]; `.send().await` performs the request.
+    /// Optional parameters are set on the returned [`TriggerSamplingById`]; `.send().await` (or `.await` on the builder) performs the request.
     pub fn trigger_sampling_by_id(
         &self,
         dataset_id: impl TryInto<models::MongoObjectId, Error: std::fmt::Display>,
         embedding_id: impl TryInto<models::MongoObjectId, Error: std::fmt::Display>,
         body: impl Into<models::SamplingCreateRequest>,
-    ) -> TriggerSamplingById<'a> {
+    ) -> TriggerSamplingById {
         TriggerSamplingById {
-            client: self.client,
+            client: self.client.clone(),
             dataset_id: dataset_id.try_into().map_err(|e| e.to_string()),
             embedding_id: embedding_id.try_into().map_err(|e| e.to_string()),
             body: body.into(),
@@ -42,14 +42,14 @@ impl<'a> SamplingsApi<'a> {
 }
 /// Request builder for [`SamplingsApi::trigger_sampling_by_id`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await`"]
-pub struct TriggerSamplingById<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
+pub struct TriggerSamplingById {
+    client: Client,
     dataset_id: Result<models::MongoObjectId, String>,
     embedding_id: Result<models::MongoObjectId, String>,
     body: models::SamplingCreateRequest,
 }
-impl<'a> TriggerSamplingById<'a> {
+impl TriggerSamplingById {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
@@ -85,5 +85,16 @@ impl<'a> TriggerSamplingById<'a> {
             400 | 401 | 403 | 404 => Err(response.api_error()),
             _ => Err(response.unexpected()),
         }
+    }
+}
+impl std::future::IntoFuture for TriggerSamplingById {
+    type Output = Result<models::AsyncTaskData, Error<models::ApiErrorResponse>>;
+    type IntoFuture = runtime::SendFuture<
+        models::AsyncTaskData,
+        models::ApiErrorResponse,
+    >;
+    /// The future of [`Self::send`].
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }

@@ -23,13 +23,13 @@ impl<'a> TagsApi<'a> {
     /// Arguments:
     /// - `dataset_id` (path `datasetId`): ObjectId of the dataset
     ///
-    /// Optional parameters are set on the returned [`GetTagsByDatasetId`]; `.send().await` performs the request.
+    /// Optional parameters are set on the returned [`GetTagsByDatasetId`]; `.send().await` (or `.await` on the builder) performs the request.
     pub fn get_tags_by_dataset_id(
         &self,
         dataset_id: impl TryInto<models::MongoObjectId, Error: std::fmt::Display>,
-    ) -> GetTagsByDatasetId<'a> {
+    ) -> GetTagsByDatasetId {
         GetTagsByDatasetId {
-            client: self.client,
+            client: self.client.clone(),
             dataset_id: dataset_id.try_into().map_err(|e| e.to_string()),
         }
     }
@@ -41,14 +41,14 @@ impl<'a> TagsApi<'a> {
     /// - `dataset_id` (path `datasetId`): ObjectId of the dataset
     /// - `body` (application/json)
     ///
-    /// Optional parameters are set on the returned [`CreateTagByDatasetId`]; `.send().await` performs the request.
+    /// Optional parameters are set on the returned [`CreateTagByDatasetId`]; `.send().await` (or `.await` on the builder) performs the request.
     pub fn create_tag_by_dataset_id(
         &self,
         dataset_id: impl TryInto<models::MongoObjectId, Error: std::fmt::Display>,
         body: impl Into<models::TagCreateRequest>,
-    ) -> CreateTagByDatasetId<'a> {
+    ) -> CreateTagByDatasetId {
         CreateTagByDatasetId {
-            client: self.client,
+            client: self.client.clone(),
             dataset_id: dataset_id.try_into().map_err(|e| e.to_string()),
             body: body.into(),
         }
@@ -61,14 +61,14 @@ impl<'a> TagsApi<'a> {
     /// - `dataset_id` (path `datasetId`): ObjectId of the dataset
     /// - `body` (application/json)
     ///
-    /// Optional parameters are set on the returned [`PerformTagArithmetics`]; `.send().await` performs the request.
+    /// Optional parameters are set on the returned [`PerformTagArithmetics`]; `.send().await` (or `.await` on the builder) performs the request.
     pub fn perform_tag_arithmetics(
         &self,
         dataset_id: impl TryInto<models::MongoObjectId, Error: std::fmt::Display>,
         body: impl Into<models::TagArithmeticsRequest>,
-    ) -> PerformTagArithmetics<'a> {
+    ) -> PerformTagArithmetics {
         PerformTagArithmetics {
-            client: self.client,
+            client: self.client.clone(),
             dataset_id: dataset_id.try_into().map_err(|e| e.to_string()),
             body: body.into(),
         }
@@ -81,14 +81,14 @@ impl<'a> TagsApi<'a> {
     /// - `dataset_id` (path `datasetId`): ObjectId of the dataset
     /// - `body` (application/json)
     ///
-    /// Optional parameters are set on the returned [`PerformTagArithmeticsBitmask`]; `.send().await` performs the request.
+    /// Optional parameters are set on the returned [`PerformTagArithmeticsBitmask`]; `.send().await` (or `.await` on the builder) performs the request.
     pub fn perform_tag_arithmetics_bitmask(
         &self,
         dataset_id: impl TryInto<models::MongoObjectId, Error: std::fmt::Display>,
         body: impl Into<models::TagArithmeticsRequest>,
-    ) -> PerformTagArithmeticsBitmask<'a> {
+    ) -> PerformTagArithmeticsBitmask {
         PerformTagArithmeticsBitmask {
-            client: self.client,
+            client: self.client.clone(),
             dataset_id: dataset_id.try_into().map_err(|e| e.to_string()),
             body: body.into(),
         }
@@ -101,14 +101,14 @@ impl<'a> TagsApi<'a> {
     /// - `dataset_id` (path `datasetId`): ObjectId of the dataset
     /// - `body` (application/json)
     ///
-    /// Optional parameters are set on the returned [`CreateInitialTagByDatasetId`]; `.send().await` performs the request.
+    /// Optional parameters are set on the returned [`CreateInitialTagByDatasetId`]; `.send().await` (or `.await` on the builder) performs the request.
     pub fn create_initial_tag_by_dataset_id(
         &self,
         dataset_id: impl TryInto<models::MongoObjectId, Error: std::fmt::Display>,
         body: impl Into<models::InitialTagCreateRequest>,
-    ) -> CreateInitialTagByDatasetId<'a> {
+    ) -> CreateInitialTagByDatasetId {
         CreateInitialTagByDatasetId {
-            client: self.client,
+            client: self.client.clone(),
             dataset_id: dataset_id.try_into().map_err(|e| e.to_string()),
             body: body.into(),
         }
@@ -121,14 +121,14 @@ impl<'a> TagsApi<'a> {
     /// - `dataset_id` (path `datasetId`): ObjectId of the dataset
     /// - `body` (application/json)
     ///
-    /// Optional parameters are set on the returned [`UpsizeTagsByDatasetId`]; `.send().await` performs the request.
+    /// Optional parameters are set on the returned [`UpsizeTagsByDatasetId`]; `.send().await` (or `.await` on the builder) performs the request.
     pub fn upsize_tags_by_dataset_id(
         &self,
         dataset_id: impl TryInto<models::MongoObjectId, Error: std::fmt::Display>,
         body: impl Into<models::TagUpsizeRequest>,
-    ) -> UpsizeTagsByDatasetId<'a> {
+    ) -> UpsizeTagsByDatasetId {
         UpsizeTagsByDatasetId {
-            client: self.client,
+            client: self.client.clone(),
             dataset_id: dataset_id.try_into().map_err(|e| e.to_string()),
             body: body.into(),
         }
@@ -141,14 +141,14 @@ impl<'a> TagsApi<'a> {
     /// - `dataset_id` (path `datasetId`): ObjectId of the dataset
     /// - `tag_id` (path `tagId`): ObjectId of the tag
     ///
-    /// Optional parameters are set on the returned [`GetTagByTagId`]; `.send().await` performs the request.
+    /// Optional parameters are set on the returned [`GetTagByTagId`]; `.send().await` (or `.await` on the builder) performs the request.
     pub fn get_tag_by_tag_id(
         &self,
         dataset_id: impl TryInto<models::MongoObjectId, Error: std::fmt::Display>,
         tag_id: impl TryInto<models::MongoObjectId, Error: std::fmt::Display>,
-    ) -> GetTagByTagId<'a> {
+    ) -> GetTagByTagId {
         GetTagByTagId {
-            client: self.client,
+            client: self.client.clone(),
             dataset_id: dataset_id.try_into().map_err(|e| e.to_string()),
             tag_id: tag_id.try_into().map_err(|e| e.to_string()),
         }
@@ -162,15 +162,15 @@ impl<'a> TagsApi<'a> {
     /// - `tag_id` (path `tagId`): ObjectId of the tag
     /// - `body` (application/json): updated data for tag
     ///
-    /// Optional parameters are set on the returned [`UpdateTagByTagId`]; `.send().await` performs the request.
+    /// Optional parameters are set on the returned [`UpdateTagByTagId`]; `.send().await` (or `.await` on the builder) performs the request.
     pub fn update_tag_by_tag_id(
         &self,
         dataset_id: impl TryInto<models::MongoObjectId, Error: std::fmt::Display>,
         tag_id: impl TryInto<models::MongoObjectId, Error: std::fmt::Display>,
         body: impl Into<models::TagUpdateRequest>,
-    ) -> UpdateTagByTagId<'a> {
+    ) -> UpdateTagByTagId {
         UpdateTagByTagId {
-            client: self.client,
+            client: self.client.clone(),
             dataset_id: dataset_id.try_into().map_err(|e| e.to_string()),
             tag_id: tag_id.try_into().map_err(|e| e.to_string()),
             body: body.into(),
@@ -184,14 +184,14 @@ impl<'a> TagsApi<'a> {
     /// - `dataset_id` (path `datasetId`): ObjectId of the dataset
     /// - `tag_id` (path `tagId`): ObjectId of the tag
     ///
-    /// Optional parameters are set on the returned [`DeleteTagByTagId`]; `.send().await` performs the request.
+    /// Optional parameters are set on the returned [`DeleteTagByTagId`]; `.send().await` (or `.await` on the builder) performs the request.
     pub fn delete_tag_by_tag_id(
         &self,
         dataset_id: impl TryInto<models::MongoObjectId, Error: std::fmt::Display>,
         tag_id: impl TryInto<models::MongoObjectId, Error: std::fmt::Display>,
-    ) -> DeleteTagByTagId<'a> {
+    ) -> DeleteTagByTagId {
         DeleteTagByTagId {
-            client: self.client,
+            client: self.client.clone(),
             dataset_id: dataset_id.try_into().map_err(|e| e.to_string()),
             tag_id: tag_id.try_into().map_err(|e| e.to_string()),
         }
@@ -204,14 +204,14 @@ impl<'a> TagsApi<'a> {
     /// - `dataset_id` (path `datasetId`): ObjectId of the dataset
     /// - `tag_id` (path `tagId`): ObjectId of the tag
     ///
-    /// Optional parameters are set on the returned [`ExportTagToLabelBoxDataRows`]; `.send().await` performs the request.
+    /// Optional parameters are set on the returned [`ExportTagToLabelBoxDataRows`]; `.send().await` (or `.await` on the builder) performs the request.
     pub fn export_tag_to_label_box_data_rows(
         &self,
         dataset_id: impl TryInto<models::MongoObjectId, Error: std::fmt::Display>,
         tag_id: impl TryInto<models::MongoObjectId, Error: std::fmt::Display>,
-    ) -> ExportTagToLabelBoxDataRows<'a> {
+    ) -> ExportTagToLabelBoxDataRows {
         ExportTagToLabelBoxDataRows {
-            client: self.client,
+            client: self.client.clone(),
             dataset_id: dataset_id.try_into().map_err(|e| e.to_string()),
             tag_id: tag_id.try_into().map_err(|e| e.to_string()),
             expires_in: None,
@@ -227,14 +227,14 @@ impl<'a> TagsApi<'a> {
     /// - `dataset_id` (path `datasetId`): ObjectId of the dataset
     /// - `tag_id` (path `tagId`): ObjectId of the tag
     ///
-    /// Optional parameters are set on the returned [`ExportTagToLabelStudioTasks`]; `.send().await` performs the request.
+    /// Optional parameters are set on the returned [`ExportTagToLabelStudioTasks`]; `.send().await` (or `.await` on the builder) performs the request.
     pub fn export_tag_to_label_studio_tasks(
         &self,
         dataset_id: impl TryInto<models::MongoObjectId, Error: std::fmt::Display>,
         tag_id: impl TryInto<models::MongoObjectId, Error: std::fmt::Display>,
-    ) -> ExportTagToLabelStudioTasks<'a> {
+    ) -> ExportTagToLabelStudioTasks {
         ExportTagToLabelStudioTasks {
-            client: self.client,
+            client: self.client.clone(),
             dataset_id: dataset_id.try_into().map_err(|e| e.to_string()),
             tag_id: tag_id.try_into().map_err(|e| e.to_string()),
             expires_in: None,
@@ -250,14 +250,14 @@ impl<'a> TagsApi<'a> {
     /// - `dataset_id` (path `datasetId`): ObjectId of the dataset
     /// - `tag_id` (path `tagId`): ObjectId of the tag
     ///
-    /// Optional parameters are set on the returned [`GetFilenamesByTagId`]; `.send().await` performs the request.
+    /// Optional parameters are set on the returned [`GetFilenamesByTagId`]; `.send().await` (or `.await` on the builder) performs the request.
     pub fn get_filenames_by_tag_id(
         &self,
         dataset_id: impl TryInto<models::MongoObjectId, Error: std::fmt::Display>,
         tag_id: impl TryInto<models::MongoObjectId, Error: std::fmt::Display>,
-    ) -> GetFilenamesByTagId<'a> {
+    ) -> GetFilenamesByTagId {
         GetFilenamesByTagId {
-            client: self.client,
+            client: self.client.clone(),
             dataset_id: dataset_id.try_into().map_err(|e| e.to_string()),
             tag_id: tag_id.try_into().map_err(|e| e.to_string()),
         }
@@ -265,12 +265,12 @@ impl<'a> TagsApi<'a> {
 }
 /// Request builder for [`TagsApi::get_tags_by_dataset_id`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await`"]
-pub struct GetTagsByDatasetId<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
+pub struct GetTagsByDatasetId {
+    client: Client,
     dataset_id: Result<models::MongoObjectId, String>,
 }
-impl<'a> GetTagsByDatasetId<'a> {
+impl GetTagsByDatasetId {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
@@ -298,15 +298,26 @@ impl<'a> GetTagsByDatasetId<'a> {
         }
     }
 }
+impl std::future::IntoFuture for GetTagsByDatasetId {
+    type Output = Result<Vec<models::TagData>, Error<models::ApiErrorResponse>>;
+    type IntoFuture = runtime::SendFuture<
+        Vec<models::TagData>,
+        models::ApiErrorResponse,
+    >;
+    /// The future of [`Self::send`].
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
 /// Request builder for [`TagsApi::create_tag_by_dataset_id`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await`"]
-pub struct CreateTagByDatasetId<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
+pub struct CreateTagByDatasetId {
+    client: Client,
     dataset_id: Result<models::MongoObjectId, String>,
     body: models::TagCreateRequest,
 }
-impl<'a> CreateTagByDatasetId<'a> {
+impl CreateTagByDatasetId {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
@@ -335,15 +346,26 @@ impl<'a> CreateTagByDatasetId<'a> {
         }
     }
 }
+impl std::future::IntoFuture for CreateTagByDatasetId {
+    type Output = Result<models::CreateEntityResponse, Error<models::ApiErrorResponse>>;
+    type IntoFuture = runtime::SendFuture<
+        models::CreateEntityResponse,
+        models::ApiErrorResponse,
+    >;
+    /// The future of [`Self::send`].
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
 /// Request builder for [`TagsApi::perform_tag_arithmetics`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await`"]
-pub struct PerformTagArithmetics<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
+pub struct PerformTagArithmetics {
+    client: Client,
     dataset_id: Result<models::MongoObjectId, String>,
     body: models::TagArithmeticsRequest,
 }
-impl<'a> PerformTagArithmetics<'a> {
+impl PerformTagArithmetics {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
@@ -372,15 +394,29 @@ impl<'a> PerformTagArithmetics<'a> {
         }
     }
 }
+impl std::future::IntoFuture for PerformTagArithmetics {
+    type Output = Result<
+        models::TagArithmeticsResponse,
+        Error<models::ApiErrorResponse>,
+    >;
+    type IntoFuture = runtime::SendFuture<
+        models::TagArithmeticsResponse,
+        models::ApiErrorResponse,
+    >;
+    /// The future of [`Self::send`].
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
 /// Request builder for [`TagsApi::perform_tag_arithmetics_bitmask`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await`"]
-pub struct PerformTagArithmeticsBitmask<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
+pub struct PerformTagArithmeticsBitmask {
+    client: Client,
     dataset_id: Result<models::MongoObjectId, String>,
     body: models::TagArithmeticsRequest,
 }
-impl<'a> PerformTagArithmeticsBitmask<'a> {
+impl PerformTagArithmeticsBitmask {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
@@ -409,15 +445,26 @@ impl<'a> PerformTagArithmeticsBitmask<'a> {
         }
     }
 }
+impl std::future::IntoFuture for PerformTagArithmeticsBitmask {
+    type Output = Result<models::TagBitMaskResponse, Error<models::ApiErrorResponse>>;
+    type IntoFuture = runtime::SendFuture<
+        models::TagBitMaskResponse,
+        models::ApiErrorResponse,
+    >;
+    /// The future of [`Self::send`].
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
 /// Request builder for [`TagsApi::create_initial_tag_by_dataset_id`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await`"]
-pub struct CreateInitialTagByDatasetId<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
+pub struct CreateInitialTagByDatasetId {
+    client: Client,
     dataset_id: Result<models::MongoObjectId, String>,
     body: models::InitialTagCreateRequest,
 }
-impl<'a> CreateInitialTagByDatasetId<'a> {
+impl CreateInitialTagByDatasetId {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
@@ -446,15 +493,26 @@ impl<'a> CreateInitialTagByDatasetId<'a> {
         }
     }
 }
+impl std::future::IntoFuture for CreateInitialTagByDatasetId {
+    type Output = Result<models::CreateEntityResponse, Error<models::ApiErrorResponse>>;
+    type IntoFuture = runtime::SendFuture<
+        models::CreateEntityResponse,
+        models::ApiErrorResponse,
+    >;
+    /// The future of [`Self::send`].
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
 /// Request builder for [`TagsApi::upsize_tags_by_dataset_id`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await`"]
-pub struct UpsizeTagsByDatasetId<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
+pub struct UpsizeTagsByDatasetId {
+    client: Client,
     dataset_id: Result<models::MongoObjectId, String>,
     body: models::TagUpsizeRequest,
 }
-impl<'a> UpsizeTagsByDatasetId<'a> {
+impl UpsizeTagsByDatasetId {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
@@ -483,15 +541,26 @@ impl<'a> UpsizeTagsByDatasetId<'a> {
         }
     }
 }
+impl std::future::IntoFuture for UpsizeTagsByDatasetId {
+    type Output = Result<models::CreateEntityResponse, Error<models::ApiErrorResponse>>;
+    type IntoFuture = runtime::SendFuture<
+        models::CreateEntityResponse,
+        models::ApiErrorResponse,
+    >;
+    /// The future of [`Self::send`].
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
 /// Request builder for [`TagsApi::get_tag_by_tag_id`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await`"]
-pub struct GetTagByTagId<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
+pub struct GetTagByTagId {
+    client: Client,
     dataset_id: Result<models::MongoObjectId, String>,
     tag_id: Result<models::MongoObjectId, String>,
 }
-impl<'a> GetTagByTagId<'a> {
+impl GetTagByTagId {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
@@ -524,16 +593,24 @@ impl<'a> GetTagByTagId<'a> {
         }
     }
 }
+impl std::future::IntoFuture for GetTagByTagId {
+    type Output = Result<models::TagData, Error<models::ApiErrorResponse>>;
+    type IntoFuture = runtime::SendFuture<models::TagData, models::ApiErrorResponse>;
+    /// The future of [`Self::send`].
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
 /// Request builder for [`TagsApi::update_tag_by_tag_id`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await`"]
-pub struct UpdateTagByTagId<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
+pub struct UpdateTagByTagId {
+    client: Client,
     dataset_id: Result<models::MongoObjectId, String>,
     tag_id: Result<models::MongoObjectId, String>,
     body: models::TagUpdateRequest,
 }
-impl<'a> UpdateTagByTagId<'a> {
+impl UpdateTagByTagId {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
@@ -567,15 +644,23 @@ impl<'a> UpdateTagByTagId<'a> {
         }
     }
 }
+impl std::future::IntoFuture for UpdateTagByTagId {
+    type Output = Result<(), Error<models::ApiErrorResponse>>;
+    type IntoFuture = runtime::SendFuture<(), models::ApiErrorResponse>;
+    /// The future of [`Self::send`].
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
 /// Request builder for [`TagsApi::delete_tag_by_tag_id`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await`"]
-pub struct DeleteTagByTagId<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
+pub struct DeleteTagByTagId {
+    client: Client,
     dataset_id: Result<models::MongoObjectId, String>,
     tag_id: Result<models::MongoObjectId, String>,
 }
-impl<'a> DeleteTagByTagId<'a> {
+impl DeleteTagByTagId {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
@@ -608,18 +693,26 @@ impl<'a> DeleteTagByTagId<'a> {
         }
     }
 }
+impl std::future::IntoFuture for DeleteTagByTagId {
+    type Output = Result<(), Error<models::ApiErrorResponse>>;
+    type IntoFuture = runtime::SendFuture<(), models::ApiErrorResponse>;
+    /// The future of [`Self::send`].
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
 /// Request builder for [`TagsApi::export_tag_to_label_box_data_rows`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await`"]
-pub struct ExportTagToLabelBoxDataRows<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
+pub struct ExportTagToLabelBoxDataRows {
+    client: Client,
     dataset_id: Result<models::MongoObjectId, String>,
     tag_id: Result<models::MongoObjectId, String>,
     expires_in: Option<i64>,
     preview_example: Option<bool>,
     access_control: Option<String>,
 }
-impl<'a> ExportTagToLabelBoxDataRows<'a> {
+impl ExportTagToLabelBoxDataRows {
     /// if defined, the URLs provided will only be valid for amount of seconds from time of issuence
     ///
     /// Wire name: `expiresIn`.
@@ -692,18 +785,29 @@ impl<'a> ExportTagToLabelBoxDataRows<'a> {
         }
     }
 }
+impl std::future::IntoFuture for ExportTagToLabelBoxDataRows {
+    type Output = Result<models::LabelBoxDataRows, Error<models::ApiErrorResponse>>;
+    type IntoFuture = runtime::SendFuture<
+        models::LabelBoxDataRows,
+        models::ApiErrorResponse,
+    >;
+    /// The future of [`Self::send`].
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
 /// Request builder for [`TagsApi::export_tag_to_label_studio_tasks`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await`"]
-pub struct ExportTagToLabelStudioTasks<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
+pub struct ExportTagToLabelStudioTasks {
+    client: Client,
     dataset_id: Result<models::MongoObjectId, String>,
     tag_id: Result<models::MongoObjectId, String>,
     expires_in: Option<i64>,
     preview_example: Option<bool>,
     access_control: Option<String>,
 }
-impl<'a> ExportTagToLabelStudioTasks<'a> {
+impl ExportTagToLabelStudioTasks {
     /// if defined, the URLs provided will only be valid for amount of seconds from time of issuence
     ///
     /// Wire name: `expiresIn`.
@@ -776,15 +880,26 @@ impl<'a> ExportTagToLabelStudioTasks<'a> {
         }
     }
 }
+impl std::future::IntoFuture for ExportTagToLabelStudioTasks {
+    type Output = Result<models::LabelStudioTasks, Error<models::ApiErrorResponse>>;
+    type IntoFuture = runtime::SendFuture<
+        models::LabelStudioTasks,
+        models::ApiErrorResponse,
+    >;
+    /// The future of [`Self::send`].
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
 /// Request builder for [`TagsApi::get_filenames_by_tag_id`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent with `.send().await`"]
-pub struct GetFilenamesByTagId<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
+pub struct GetFilenamesByTagId {
+    client: Client,
     dataset_id: Result<models::MongoObjectId, String>,
     tag_id: Result<models::MongoObjectId, String>,
 }
-impl<'a> GetFilenamesByTagId<'a> {
+impl GetFilenamesByTagId {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
@@ -815,5 +930,13 @@ impl<'a> GetFilenamesByTagId<'a> {
             400 | 401 | 403 | 404 => Err(response.api_error()),
             _ => Err(response.unexpected()),
         }
+    }
+}
+impl std::future::IntoFuture for GetFilenamesByTagId {
+    type Output = Result<Vec<String>, Error<models::ApiErrorResponse>>;
+    type IntoFuture = runtime::SendFuture<Vec<String>, models::ApiErrorResponse>;
+    /// The future of [`Self::send`].
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }

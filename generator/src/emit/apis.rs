@@ -3,7 +3,7 @@
 //! setters and multi-status response enum (`send` and `stream` have their own modules).
 
 use super::paging::emit_stream;
-use super::send::emit_send;
+use super::send::{emit_into_future, emit_send};
 use super::{code, doc, doc_more, ident, ty, Place};
 use crate::ir::{ArgKind, Group, Operation, Param, ParamLocation, StatusMatch, Success, Ty};
 use crate::naming::unraw;
@@ -78,7 +78,7 @@ fn emit_imports(groups: &[Group], root: TokenStream) -> TokenStream {
 /// Which type an operation's method is defined on.
 #[derive(Clone, Copy)]
 enum Receiver {
-    /// The group's handle, which holds `client: &'a Client`.
+    /// The group's handle, which holds `client: &'a Client` (builders hold a clone).
     Handle,
     /// `Client` itself (the flat layout).
     Client,
@@ -188,7 +188,7 @@ fn emit_method(op: &Operation, receiver: Receiver) -> TokenStream {
     }
     extra.push(String::new());
     extra.push(format!(
-        "Optional parameters are set on the returned [`{}`]; `.send().await` performs the request.",
+        "Optional parameters are set on the returned [`{}`]; `.send().await` (or `.await` on the builder) performs the request.",
         op.builder
     ));
     docs.extend(doc_more(&extra));
@@ -219,14 +219,16 @@ fn emit_method(op: &Operation, receiver: Receiver) -> TokenStream {
             inits.push(quote!(body: None));
         }
     }
-    let (lifetime, client) = match receiver {
-        Receiver::Handle => (quote!('a), quote!(self.client)),
-        Receiver::Client => (quote!('_), quote!(self)),
+    // The builder owns a clone of the client (a reference count), so neither it nor its
+    // future borrows anything.
+    let client = match receiver {
+        Receiver::Handle => quote!(self.client.clone()),
+        Receiver::Client => quote!(self.clone()),
     };
     quote! {
         #docs
         #deprecated
-        pub fn #name(&self, #(#args),*) -> #builder<#lifetime> {
+        pub fn #name(&self, #(#args),*) -> #builder {
             #builder {
                 client: #client,
                 #(#inits,)*
@@ -245,7 +247,7 @@ pub(crate) fn emit_builder(op: &Operation, owner: &str) -> TokenStream {
         owner,
         unraw(method_name)
     );
-    let mut fields = vec![quote!(client: &'a Client)];
+    let mut fields = vec![quote!(client: Client)];
     let mut setters = Vec::new();
     for p in &op.params {
         let id = ident(&p.name);
@@ -304,6 +306,7 @@ pub(crate) fn emit_builder(op: &Operation, owner: &str) -> TokenStream {
         }
     }
     let send = emit_send(op);
+    let into_future = emit_into_future(op);
     let stream = op.pagination.as_ref().map(|p| emit_stream(op, p));
     let multi = match &op.success {
         Success::Multi { name, variants } => {
@@ -370,16 +373,18 @@ pub(crate) fn emit_builder(op: &Operation, owner: &str) -> TokenStream {
     quote! {
         #[doc = #bdoc]
         #[derive(Debug, Clone)]
-        #[must_use = "a request does nothing until it is sent with `.send().await`"]
-        pub struct #builder<'a> {
+        #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
+        pub struct #builder {
             #(#fields,)*
         }
 
-        impl<'a> #builder<'a> {
+        impl #builder {
             #(#setters)*
             #send
             #stream
         }
+
+        #into_future
 
         #multi
         #headers_struct

@@ -45,7 +45,7 @@ pub fn emit_crate<'a>(api: &'a Api, options: &Options) -> Vec<(String, FileConte
         Target::Module => CrateDocs::Module {
             file: crate::naming::module_file(&options.crate_name),
             module: crate::naming::field_ident(&options.crate_name),
-            dependencies: dependencies_table_lines(&toml),
+            dependencies: module_dependency_lines(&toml),
         },
     };
     if layout.target == Target::Crate {
@@ -211,22 +211,49 @@ fn feature_gate(group: &Group) -> TokenStream {
     }
 }
 
-/// The `[features]` table: one feature per gated group, all of them on by default; empty
-/// when no group has one.
+/// The TLS features of a generated crate, each turning on reqwest's feature of the same
+/// name (all of them use rustls's `ring` provider or the platform's TLS); the first is on by
+/// default.
+const TLS_FEATURES: &[(&str, &str)] = &[
+    (
+        "rustls-tls",
+        "rustls with the webpki roots (Mozilla's, built in)",
+    ),
+    (
+        "rustls-tls-native-roots",
+        "rustls with the platform's root certificates",
+    ),
+    (
+        "native-tls",
+        "the platform's TLS library (OpenSSL on Linux)",
+    ),
+];
+
+/// The `[features]` table: TLS for the HTTP client (rustls with webpki roots by default;
+/// none without the defaults, for a client passed to `ClientBuilder::http_client`), then
+/// one feature per gated group, all of them on by default.
 fn features_table(api: &Api) -> String {
     let features: Vec<&str> = api
         .groups
         .iter()
         .filter_map(|g| g.feature.as_deref())
         .collect();
-    if features.is_empty() {
-        return String::new();
-    }
-    let quoted: Vec<String> = features.iter().map(|f| toml_string(f)).collect();
+    let quoted: Vec<String> = std::iter::once(TLS_FEATURES[0].0)
+        .chain(features.iter().copied())
+        .map(toml_string)
+        .collect();
     let mut table = format!(
-        "\n[features]\n# One feature per tag module; turn off the defaults to compile only the tags you use.\ndefault = [{}]\n",
+        "\n[features]\ndefault = [{}]\n# TLS for the HTTP client the crate builds, as reqwest's features of the same names;\n# without the defaults there is none, for a client of your own (`ClientBuilder::http_client`).\n",
         quoted.join(", ")
     );
+    for (name, what) in TLS_FEATURES {
+        table.push_str(&format!("# {what}\n{name} = [\"reqwest/{name}\"]\n"));
+    }
+    if !features.is_empty() {
+        table.push_str(
+            "# One feature per tag module; turn off the defaults to compile only the tags you use.\n",
+        );
+    }
     for f in &features {
         // A bare key where TOML allows one (snake_case always is).
         let key = if f
@@ -251,6 +278,20 @@ fn dependencies_table_lines(toml: &str) -> Vec<String> {
         .take_while(|(i, l)| *i == 0 || !l.trim_start().starts_with('['))
         .map(|(_, l)| l.to_string())
         .filter(|l| !l.trim().is_empty())
+        .collect()
+}
+
+/// The `[dependencies]` lines a crate that includes the module target needs: the crate's,
+/// with reqwest's default TLS feature named (the module has no features of its own).
+fn module_dependency_lines(toml: &str) -> Vec<String> {
+    dependencies_table_lines(toml)
+        .into_iter()
+        .map(|l| match l.strip_suffix(" }") {
+            Some(head) if l.starts_with("reqwest = ") => {
+                format!("{head}, features = [\"{}\"] }}", TLS_FEATURES[0].0)
+            }
+            _ => l,
+        })
         .collect()
 }
 
@@ -381,9 +422,10 @@ const FIXED_DEPENDENCIES: &[(&str, &str)] = &[
     ("futures-core", "\"0.3\""),
     ("percent-encoding", "\"2.1\""),
     ("regex-lite", "\"0.1\""),
+    // TLS comes from the crate's features (`TLS_FEATURES`).
     (
         "reqwest",
-        "{ version = \"0.12\", default-features = false, features = [\"rustls-tls\"] }",
+        "{ version = \"0.12\", default-features = false }",
     ),
     ("serde", "{ version = \"1\", features = [\"derive\"] }"),
     ("serde_json", "\"1\""),
@@ -638,6 +680,13 @@ fn lib_rs(
                 String::new(),
             ]);
             usage.extend(dependencies.iter().map(|l| format!("    {l}")));
+            usage.extend([
+                String::new(),
+                "Instead of `rustls-tls`, reqwest's `rustls-tls-native-roots` or `native-tls` work"
+                    .to_string(),
+                "too, and none is needed with your own client ([`ClientBuilder::http_client`])."
+                    .to_string(),
+            ]);
             quote!()
         }
     };
@@ -673,6 +722,10 @@ fn lib_rs(
         pub mod runtime;
 
         pub use runtime::{BuildError, Client, ClientBuilder, Error, ItemStream, RetryPolicy, ValidationError};
+
+        /// The `reqwest` this crate is built on, for [`ClientBuilder::http_client`] and
+        /// [`ClientBuilder::configure_http`]: naming it from here keeps the versions the same.
+        pub use reqwest;
 
         #[doc = #default_doc]
         pub const DEFAULT_BASE_URL: &str = #default;
@@ -738,7 +791,12 @@ mod tests {
         let tables: Vec<&str> = toml.lines().filter(|l| l.starts_with('[')).collect();
         assert_eq!(
             tables,
-            ["[package]", "[dependencies]", "[dev-dependencies]"],
+            [
+                "[package]",
+                "[dependencies]",
+                "[dev-dependencies]",
+                "[features]"
+            ],
             "{toml}"
         );
         assert!(toml.starts_with("# Generated by"), "{toml}");
@@ -807,7 +865,12 @@ mod tests {
             let expected = runtime_modules + if modules == Modules::PerTag { 4 } else { 3 };
             assert_eq!(no_out_of_line_modules(&file.items), expected);
             assert!(!module.contains("crate::"), "a path from the crate root");
-            for line in dependencies_table_lines(toml) {
+            let lines = module_dependency_lines(toml);
+            assert!(lines.contains(
+                &"reqwest = { version = \"0.12\", default-features = false, features = [\"rustls-tls\"] }"
+                    .to_string()
+            ));
+            for line in lines {
                 assert!(
                     module.lines().any(|l| l == format!("//     {line}")),
                     "the module does not name `{line}`"
@@ -855,7 +918,7 @@ mod tests {
         let tables: Vec<&str> = toml.lines().filter(|l| l.starts_with('[')).collect();
         assert_eq!(
             tables,
-            ["[package]", "[dependencies]", "[dev-dependencies]"],
+            ["[package]", "[dependencies]", "[dev-dependencies]", "[features]"],
             "{toml}"
         );
         assert!(!toml.contains("publish"), "{toml}");
@@ -937,6 +1000,41 @@ mod tests {
             "{toml}"
         );
         assert!(!toml.contains("\nlicense = "), "{toml}");
+    }
+
+    /// TLS is the crate's choice through features named as reqwest names them, rustls with
+    /// webpki roots by default; reqwest itself is asked for none, so that
+    /// `default-features = false` builds without TLS.
+    #[test]
+    fn tls_is_a_feature_of_the_crate() {
+        let text = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /a:\n    get:\n      tags: [things]\n      responses: {'204': {description: ok}}\n";
+        let out = crate::generate(text, &Options::default()).unwrap().output;
+        let toml = &out.files["Cargo.toml"];
+        let features: Vec<&str> = toml
+            .lines()
+            .skip_while(|l| *l != "[features]")
+            .filter(|l| !l.starts_with('#'))
+            .collect();
+        assert_eq!(
+            features,
+            [
+                "[features]",
+                "default = [\"rustls-tls\", \"things\"]",
+                "rustls-tls = [\"reqwest/rustls-tls\"]",
+                "rustls-tls-native-roots = [\"reqwest/rustls-tls-native-roots\"]",
+                "native-tls = [\"reqwest/native-tls\"]",
+                "things = []",
+            ],
+            "{toml}"
+        );
+        assert!(
+            toml.contains("\nreqwest = { version = \"0.12\", default-features = false }\n"),
+            "{toml}"
+        );
+        for (name, _) in TLS_FEATURES {
+            assert!(crate::naming::reserved::FEATURES.contains(name), "{name}");
+        }
+        assert!(out.files["src/lib.rs"].contains("\npub use reqwest;\n"));
     }
 
     /// The shipped runtime holds no tests: they live in `generator/tests/runtime/`.

@@ -34,7 +34,7 @@ pub(super) fn emit_stream(op: &Operation, p: &Pagination) -> TokenStream {
                 /// and yields the items one by one. A page shorter than the page size, or an
                 /// empty page, ends the walk; the first error ends it too, and so does an
                 /// offset that cannot advance ([`Error::Paging`]).
-                pub fn stream(self) -> runtime::ItemStream<'a, #item, #err> {
+                pub fn stream(self) -> runtime::ItemStream<'static, #item, #err> {
                     runtime::paginate(self, |builder| async move {
                         let start: #ot = builder.#offset.unwrap_or_default();
                         let limit = builder.#limit;
@@ -89,7 +89,7 @@ pub(super) fn emit_stream(op: &Operation, p: &Pagination) -> TokenStream {
                 /// says there is more, and yields the items one by one. The first error ends
                 /// the walk, and so does a cursor the server returned before or a missing one
                 /// while it says there is more ([`Error::Paging`]).
-                pub fn stream(self) -> runtime::ItemStream<'a, #item, #err> {
+                pub fn stream(self) -> runtime::ItemStream<'static, #item, #err> {
                     runtime::paginate(self, |builder| async move {
                         let page = builder.clone().send().await?;
                         let has_more = #has_more;

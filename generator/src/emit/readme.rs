@@ -49,6 +49,10 @@ pub(super) fn readme(api: &Api, options: &Options, header: &str) -> String {
         out.push('\n');
     }
     out.push('\n');
+    for line in tls_lines() {
+        out.push_str(line);
+        out.push('\n');
+    }
     let krate = name.replace('-', "_");
     out.push_str(&fenced(
         "rust,no_run",
@@ -95,11 +99,23 @@ pub(super) fn usage_lines(api: &Api, modules: Modules) -> Vec<String> {
             String::new(),
             "Each tag's module is behind a Cargo feature of the same name, all on by default;"
                 .to_string(),
-            "with `default-features = false`, only the tags you name are compiled:".to_string(),
+            "with `default-features = false`, only the tags you name are compiled (name a TLS"
+                .to_string(),
+            "feature too, unless you pass your own HTTP client):".to_string(),
             format!("{}.", gated.join(", ")),
         ]);
     }
     lines
+}
+
+/// The TLS paragraph of a crate's README: the Cargo features that choose it.
+fn tls_lines() -> [&'static str; 4] {
+    [
+        "TLS is a Cargo feature: `rustls-tls` (rustls with webpki roots, the default),",
+        "`rustls-tls-native-roots` or `native-tls`; with none, the client speaks plain HTTP",
+        "unless you pass your own `reqwest::Client` to `ClientBuilder::http_client`.",
+        "",
+    ]
 }
 
 /// `body` in a code fence longer than any backtick run inside it.

@@ -271,6 +271,24 @@ pub(super) fn emit_send(op: &Operation) -> TokenStream {
     }
 }
 
+/// `impl IntoFuture` for an operation's builder: `.await` on it is `.send().await`.
+pub(super) fn emit_into_future(op: &Operation) -> TokenStream {
+    let builder = ident(&op.builder);
+    let ok = success_ty(op);
+    let err = ty(&op.error_ty, Place::Elsewhere);
+    quote! {
+        impl std::future::IntoFuture for #builder {
+            type Output = Result<#ok, Error<#err>>;
+            type IntoFuture = runtime::SendFuture<#ok, #err>;
+
+            /// The future of [`Self::send`].
+            fn into_future(self) -> Self::IntoFuture {
+                Box::pin(self.send())
+            }
+        }
+    }
+}
+
 pub(super) fn success_ty(op: &Operation) -> TokenStream {
     match &op.success {
         Success::Single { kind, .. } => ty(&kind.ty(), Place::Elsewhere),

@@ -300,11 +300,116 @@ async fn transport_errors_do_not_leak_the_token() {
 #[test]
 fn execute_future_is_send() {
     fn assert_send<T: Send>(_: &T) {}
+    fn assert_send_sync<T: Send + Sync>(_: &T) {}
+    let builder = ClientBuilder::new(KEEP_BASE, SCHEMES).configure_http(|b| b);
+    assert_send_sync(&builder);
     let client = client_with(&[]);
+    assert_send_sync(&client);
     let future = client.execute(Request::new(Method::GET, "/".into()));
     assert_send(&future);
     let stream = paginate(0u8, |_| async {
         Ok::<(Vec<u8>, Next<u8>), Error<()>>((vec![], Next::end()))
     });
     assert_send(&stream);
+}
+
+/// A user's own `reqwest::Client` carries every request, with its default headers, while
+/// the builder's user agent and timeout still apply to each request.
+#[tokio::test]
+async fn a_users_http_client_is_used_with_the_builders_user_agent_and_timeout() {
+    let server = serve(vec![Canned::status(200), Canned::hang()]).await;
+    let mut defaults = reqwest::header::HeaderMap::new();
+    defaults.insert("x-from-user", "yes".parse().unwrap());
+    defaults.insert("user-agent", "user-agent/9".parse().unwrap());
+    // No timeout of its own: only the builder's can end the hanging request.
+    let users = reqwest::Client::builder()
+        .default_headers(defaults)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let client = ClientBuilder::new(KEEP_BASE, SCHEMES)
+        .base_url(&server.base)
+        .http_client(users)
+        .user_agent("ours/1")
+        .timeout(Duration::from_millis(50))
+        .retry_policy(RetryPolicy::disabled())
+        .build()
+        .unwrap();
+    assert!(format!("{client:?}").contains("own_http_client: true"));
+    let resp = client
+        .execute(Request::new(Method::GET, "/a".into()))
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    let first = &server.requests()[0];
+    assert_eq!(first.header("user-agent"), Some("ours/1"), "{first:?}");
+    // Bounded, so that a missing per-request timeout fails instead of hanging.
+    let slow = client.execute(Request::new(Method::GET, "/slow".into()));
+    let err = tokio::time::timeout(Duration::from_secs(20), slow)
+        .await
+        .expect("the builder's timeout applies")
+        .unwrap_err();
+    assert!(matches!(err, Error::Timeout(_)), "{err:?}");
+    let seen = server.requests();
+    assert_eq!(seen.len(), 2);
+    for request in &seen {
+        assert_eq!(request.header("x-from-user"), Some("yes"), "{request:?}");
+        assert_eq!(request.header("user-agent"), Some("ours/1"), "{request:?}");
+    }
+}
+
+/// `configure_http` hooks adjust the client the builder makes, in the order given, after
+/// its own settings.
+#[tokio::test]
+async fn configure_http_hooks_apply_in_order() {
+    let server = serve(vec![Canned::status(200)]).await;
+    let header = |name: &'static str, value: &'static str| {
+        let mut map = reqwest::header::HeaderMap::new();
+        map.insert(name, value.parse().unwrap());
+        map
+    };
+    let client = ClientBuilder::new(KEEP_BASE, SCHEMES)
+        .base_url(&server.base)
+        .configure_http(move |b| b.default_headers(header("x-first", "1")))
+        .configure_http(move |b| {
+            b.default_headers(header("x-second", "2"))
+                .user_agent("from-hook/2")
+        })
+        .build()
+        .unwrap();
+    client
+        .execute(Request::new(Method::GET, "/a".into()))
+        .await
+        .unwrap();
+    let seen = &server.requests()[0];
+    assert_eq!(seen.header("x-first"), Some("1"));
+    assert_eq!(seen.header("x-second"), Some("2"));
+    assert_eq!(seen.header("user-agent"), Some("from-hook/2"));
+}
+
+#[test]
+fn http_settings_that_cannot_apply_fail_the_build() {
+    let users = reqwest::Client::new();
+    let builder = ClientBuilder::new(KEEP_BASE, SCHEMES)
+        .http_client(users.clone())
+        .configure_http(|b| b);
+    let shown = format!("{builder:?}");
+    assert!(
+        shown.contains("http_client: true") && shown.contains("configure_http_hooks: 1"),
+        "{shown}"
+    );
+    let err = builder.build().unwrap_err();
+    assert!(
+        matches!(err, BuildError::InvalidHttpSetting { .. }),
+        "{err:?}"
+    );
+    assert!(err
+        .to_string()
+        .starts_with("invalid HTTP client setting: `configure_http`"));
+    let err = ClientBuilder::new(KEEP_BASE, SCHEMES)
+        .http_client(users)
+        .user_agent("bad\nagent")
+        .build()
+        .unwrap_err();
+    assert!(err.to_string().contains("user agent"), "{err}");
 }

@@ -918,7 +918,12 @@ mod tests {
         let tables: Vec<&str> = toml.lines().filter(|l| l.starts_with('[')).collect();
         assert_eq!(
             tables,
-            ["[package]", "[dependencies]", "[dev-dependencies]", "[features]"],
+            [
+                "[package]",
+                "[dependencies]",
+                "[dev-dependencies]",
+                "[features]"
+            ],
             "{toml}"
         );
         assert!(!toml.contains("publish"), "{toml}");

@@ -69,8 +69,21 @@ impl Client {
     /// with [`Error::BodyTooLarge`] when the body is longer than the configured limit.
     /// The timeout applies to each attempt; see [`RetryPolicy`] for retries.
     pub async fn execute(&self, request: Request) -> Result<Response, Error<Infallible>> {
+        let response = self.execute_unread(request).await?;
+        Response::read(response, self.inner.max_body).await
+    }
+
+    /// Like [`execute`](Self::execute), but returns the response as soon as its status and
+    /// headers arrive, with the body unread: for streaming downloads and event streams.
+    /// The response body limit does not apply; the caller reads the body as it chooses.
+    pub async fn execute_unread(
+        &self,
+        request: Request,
+    ) -> Result<reqwest::Response, Error<Infallible>> {
         let inner = &*self.inner;
         let Request {
+            operation: _,
+            path_template: _,
             method,
             path,
             mut query,
@@ -146,7 +159,7 @@ impl Client {
                     continue;
                 }
             }
-            return Response::read(sent.map_err(transport_error)?, inner.max_body).await;
+            return sent.map_err(transport_error);
         }
     }
 

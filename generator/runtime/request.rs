@@ -27,7 +27,13 @@ const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
 /// [`Client::execute`] as [`Error::InvalidArgument`], before anything is sent.
 ///
 /// [`Client::execute`]: super::Client::execute
+#[derive(Clone)]
 pub struct Request {
+    /// The operationId it is sent for (empty when not set), for interceptors and traces.
+    pub(crate) operation: &'static str,
+    /// The operation's path template as the document writes it, for traces (never the
+    /// expanded path, which may hold identifiers).
+    pub(crate) path_template: &'static str,
     pub(crate) method: Method,
     pub(crate) path: String,
     /// Already encoded `name=value` pairs joined by '&'.
@@ -45,6 +51,8 @@ impl Request {
     /// URL's path (base `https://h/api` + `/v1/x` = `https://h/api/v1/x`).
     pub fn new(method: Method, path: String) -> Self {
         Request {
+            operation: "",
+            path_template: "",
             method,
             path,
             query: String::new(),
@@ -53,6 +61,12 @@ impl Request {
             security: &[],
             invalid: None,
         }
+    }
+
+    /// Names the operation the request is sent for: its operationId and path template.
+    pub fn operation(&mut self, id: &'static str, path_template: &'static str) {
+        self.operation = id;
+        self.path_template = path_template;
     }
 
     /// Appends a query parameter, percent-encoded as a query component.
@@ -236,6 +250,7 @@ impl fmt::Debug for Request {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let headers: Vec<&str> = self.headers.keys().map(HeaderName::as_str).collect();
         f.debug_struct("Request")
+            .field("operation", &self.operation)
             .field("method", &self.method)
             .field("path", &self.path)
             .field("headers", &headers)

@@ -159,6 +159,15 @@ fn test(args: &[String]) -> Result<(), String> {
 fn install_tools(root: &Path, tools: &Path) -> Result<(), String> {
     std::fs::create_dir_all(tools)
         .map_err(|e| format!("cannot create {}: {e}", tools.display()))?;
+    // Every crate `Cargo.lock` names, for all targets and features: tests build scratch
+    // crates offline with feature sets the workspace build never downloads (the TLS
+    // features' crates, say), and a fresh machine has only what the build needed.
+    devtools::run_status(
+        devtools::cargo()
+            .current_dir(root)
+            .args(["fetch", "--quiet"]),
+        "cargo fetch",
+    )?;
     // The OpenAPI validator, from PyPI, pinned in tools/requirements.txt.
     let venv = tools.join("venv");
     let requirements = root.join("tools/requirements.txt");

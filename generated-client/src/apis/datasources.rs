@@ -153,6 +153,11 @@ impl GetDatasourceByDatasetId {
             reqwest::Method::GET,
             format!("/v1/datasets/{dataset_id_segment}/datasource"),
         );
+        request
+            .operation(
+                "getDatasourceByDatasetId",
+                "/v1/datasets/{datasetId}/datasource",
+            );
         request.security(&[&["ApiKeyAuth"], &["auth0Bearer"]]);
         request.accept("application/json");
         let response = self.client.execute(request).await.map_err(Error::into_typed)?;
@@ -198,6 +203,11 @@ impl UpdateDatasourceByDatasetId {
             reqwest::Method::PUT,
             format!("/v1/datasets/{dataset_id_segment}/datasource"),
         );
+        request
+            .operation(
+                "updateDatasourceByDatasetId",
+                "/v1/datasets/{datasetId}/datasource",
+            );
         request.json_body(&self.body).map_err(Error::into_typed)?;
         request.security(&[&["ApiKeyAuth"], &["auth0Bearer"]]);
         request.accept("application/json");
@@ -287,6 +297,11 @@ impl GetListOfRawSamplesFromDatasourceByDatasetId {
             reqwest::Method::GET,
             format!("/v1/datasets/{dataset_id_segment}/datasource/list"),
         );
+        request
+            .operation(
+                "getListOfRawSamplesFromDatasourceByDatasetId",
+                "/v1/datasets/{datasetId}/datasource/list",
+            );
         request.query_opt("from", from.as_ref());
         request.query_opt("to", to.as_ref());
         request.query_opt("cursor", cursor.as_ref());
@@ -371,6 +386,11 @@ impl GetDatasourceProcessedUntilTimestampByDatasetId {
                 "/v1/datasets/{dataset_id_segment}/datasource/processedUntilTimestamp"
             ),
         );
+        request
+            .operation(
+                "getDatasourceProcessedUntilTimestampByDatasetId",
+                "/v1/datasets/{datasetId}/datasource/processedUntilTimestamp",
+            );
         request.security(&[&["ApiKeyAuth"], &["auth0Bearer"]]);
         request.accept("application/json");
         let response = self.client.execute(request).await.map_err(Error::into_typed)?;
@@ -421,6 +441,11 @@ impl UpdateDatasourceProcessedUntilTimestampByDatasetId {
                 "/v1/datasets/{dataset_id_segment}/datasource/processedUntilTimestamp"
             ),
         );
+        request
+            .operation(
+                "updateDatasourceProcessedUntilTimestampByDatasetId",
+                "/v1/datasets/{datasetId}/datasource/processedUntilTimestamp",
+            );
         request.json_body(&self.body).map_err(Error::into_typed)?;
         request.security(&[&["ApiKeyAuth"], &["auth0Bearer"]]);
         request.accept("application/json");
@@ -465,6 +490,11 @@ impl VerifyDatasourceByDatasetId {
             reqwest::Method::GET,
             format!("/v1/datasets/{dataset_id_segment}/datasource/verify"),
         );
+        request
+            .operation(
+                "verifyDatasourceByDatasetId",
+                "/v1/datasets/{datasetId}/datasource/verify",
+            );
         request.security(&[&["ApiKeyAuth"], &["auth0Bearer"]]);
         request.accept("application/json");
         let response = self.client.execute(request).await.map_err(Error::into_typed)?;

@@ -226,6 +226,11 @@ impl GetPredictionsByDatasetId {
             reqwest::Method::GET,
             format!("/v1/datasets/{dataset_id_segment}/predictions/samples"),
         );
+        request
+            .operation(
+                "getPredictionsByDatasetId",
+                "/v1/datasets/{datasetId}/predictions/samples",
+            );
         request.query("predictionUUIDTimestamp", prediction_uuid_timestamp);
         request.query_opt("taskName", task_name.as_ref());
         request.security(&[&["ApiKeyAuth"], &["auth0Bearer"]]);
@@ -294,6 +299,11 @@ impl GetPredictionBySampleId {
                 "/v1/datasets/{dataset_id_segment}/predictions/samples/{sample_id_segment}"
             ),
         );
+        request
+            .operation(
+                "getPredictionBySampleId",
+                "/v1/datasets/{datasetId}/predictions/samples/{sampleId}",
+            );
         request.query("predictionUUIDTimestamp", prediction_uuid_timestamp);
         request.security(&[&["ApiKeyAuth"], &["auth0Bearer"]]);
         request.accept("application/json");
@@ -359,6 +369,11 @@ impl CreateOrUpdatePredictionBySampleId {
                 "/v1/datasets/{dataset_id_segment}/predictions/samples/{sample_id_segment}"
             ),
         );
+        request
+            .operation(
+                "createOrUpdatePredictionBySampleId",
+                "/v1/datasets/{datasetId}/predictions/samples/{sampleId}",
+            );
         request.query("predictionUUIDTimestamp", prediction_uuid_timestamp);
         request.json_body(&self.body).map_err(Error::into_typed)?;
         request.security(&[&["ApiKeyAuth"], &["auth0Bearer"]]);
@@ -427,6 +442,11 @@ impl GetPredictionTaskSchemasByDatasetId {
             reqwest::Method::GET,
             format!("/v1/datasets/{dataset_id_segment}/predictions/tasks"),
         );
+        request
+            .operation(
+                "getPredictionTaskSchemasByDatasetId",
+                "/v1/datasets/{datasetId}/predictions/tasks",
+            );
         request.query_opt("predictionUUIDTimestamp", prediction_uuid_timestamp.as_ref());
         request.security(&[&["ApiKeyAuth"], &["auth0Bearer"]]);
         request.accept("application/json");
@@ -485,6 +505,11 @@ impl CreateOrUpdatePredictionTaskSchemaByDatasetId {
             reqwest::Method::POST,
             format!("/v1/datasets/{dataset_id_segment}/predictions/tasks"),
         );
+        request
+            .operation(
+                "createOrUpdatePredictionTaskSchemaByDatasetId",
+                "/v1/datasets/{datasetId}/predictions/tasks",
+            );
         request.query("predictionUUIDTimestamp", prediction_uuid_timestamp);
         request.json_body(&self.body).map_err(Error::into_typed)?;
         request.security(&[&["ApiKeyAuth"], &["auth0Bearer"]]);
@@ -550,6 +575,11 @@ impl GetPredictionTaskSchemaByTaskName {
                 "/v1/datasets/{dataset_id_segment}/predictions/tasks/{task_name_segment}"
             ),
         );
+        request
+            .operation(
+                "getPredictionTaskSchemaByTaskName",
+                "/v1/datasets/{datasetId}/predictions/tasks/{taskName}",
+            );
         request.query("predictionUUIDTimestamp", prediction_uuid_timestamp);
         request.security(&[&["ApiKeyAuth"], &["auth0Bearer"]]);
         request.accept("application/json");

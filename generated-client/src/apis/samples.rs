@@ -261,6 +261,7 @@ impl GetSamplesByDatasetId {
             reqwest::Method::GET,
             format!("/v1/datasets/{dataset_id_segment}/samples"),
         );
+        request.operation("getSamplesByDatasetId", "/v1/datasets/{datasetId}/samples");
         request.query_opt("fileName", file_name.as_ref());
         request.query_opt("pageSize", page_size.as_ref());
         request.query_opt("pageOffset", page_offset.as_ref());
@@ -345,6 +346,7 @@ impl CreateSampleByDatasetId {
             reqwest::Method::POST,
             format!("/v1/datasets/{dataset_id_segment}/samples"),
         );
+        request.operation("createSampleByDatasetId", "/v1/datasets/{datasetId}/samples");
         request.json_body(&self.body).map_err(Error::into_typed)?;
         request.security(&[&["ApiKeyAuth"], &["auth0Bearer"]]);
         request.accept("application/json");
@@ -428,6 +430,11 @@ impl GetSamplesPartialByDatasetId {
             reqwest::Method::GET,
             format!("/v1/datasets/{dataset_id_segment}/samples/partial"),
         );
+        request
+            .operation(
+                "getSamplesPartialByDatasetId",
+                "/v1/datasets/{datasetId}/samples/partial",
+            );
         request.query_opt("mode", mode.as_ref());
         request.query_opt("fileName", file_name.as_ref());
         request.query_opt("pageSize", page_size.as_ref());
@@ -524,6 +531,8 @@ impl GetSampleById {
             reqwest::Method::GET,
             format!("/v1/datasets/{dataset_id_segment}/samples/{sample_id_segment}"),
         );
+        request
+            .operation("getSampleById", "/v1/datasets/{datasetId}/samples/{sampleId}");
         request.security(&[&["ApiKeyAuth"], &["auth0Bearer"]]);
         request.accept("application/json");
         let response = self.client.execute(request).await.map_err(Error::into_typed)?;
@@ -584,6 +593,11 @@ impl UpdateSampleById {
             reqwest::Method::PUT,
             format!("/v1/datasets/{dataset_id_segment}/samples/{sample_id_segment}"),
         );
+        request
+            .operation(
+                "updateSampleById",
+                "/v1/datasets/{datasetId}/samples/{sampleId}",
+            );
         request.query_opt("enableDatasetUpdate", enable_dataset_update.as_ref());
         request.json_body(&self.body).map_err(Error::into_typed)?;
         request.security(&[&["ApiKeyAuth"], &["auth0Bearer"]]);
@@ -650,6 +664,11 @@ impl GetSampleImageReadUrlById {
                 "/v1/datasets/{dataset_id_segment}/samples/{sample_id_segment}/readurl"
             ),
         );
+        request
+            .operation(
+                "getSampleImageReadUrlById",
+                "/v1/datasets/{datasetId}/samples/{sampleId}/readurl",
+            );
         request.query_opt("type", r#type.as_ref());
         request.security(&[&["ApiKeyAuth"], &["auth0Bearer"]]);
         request.accept("application/json");
@@ -704,6 +723,11 @@ impl GetSampleImageResourceRedirectById {
                 "/v1/datasets/{dataset_id_segment}/samples/{sample_id_segment}/readurlRedirect"
             ),
         );
+        request
+            .operation(
+                "getSampleImageResourceRedirectById",
+                "/v1/datasets/{datasetId}/samples/{sampleId}/readurlRedirect",
+            );
         request.query("type", r#type);
         request.security(&[&["ApiPublicJWTAuth"]]);
         request.accept("application/json");
@@ -758,6 +782,11 @@ impl GetSampleImageWriteUrlById {
                 "/v1/datasets/{dataset_id_segment}/samples/{sample_id_segment}/writeurl"
             ),
         );
+        request
+            .operation(
+                "getSampleImageWriteUrlById",
+                "/v1/datasets/{datasetId}/samples/{sampleId}/writeurl",
+            );
         request.query("isThumbnail", is_thumbnail);
         request.security(&[&["ApiKeyAuth"], &["auth0Bearer"]]);
         request.accept("application/json");
@@ -812,6 +841,11 @@ impl GetSampleImageWriteUrlsById {
                 "/v1/datasets/{dataset_id_segment}/samples/{sample_id_segment}/writeurls"
             ),
         );
+        request
+            .operation(
+                "getSampleImageWriteUrlsById",
+                "/v1/datasets/{datasetId}/samples/{sampleId}/writeurls",
+            );
         request.security(&[&["ApiKeyAuth"], &["auth0Bearer"]]);
         request.accept("application/json");
         let response = self.client.execute(request).await.map_err(Error::into_typed)?;

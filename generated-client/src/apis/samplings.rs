@@ -76,6 +76,11 @@ impl TriggerSamplingById {
                 "/v1/datasets/{dataset_id_segment}/embeddings/{embedding_id_segment}/sampling"
             ),
         );
+        request
+            .operation(
+                "triggerSamplingById",
+                "/v1/datasets/{datasetId}/embeddings/{embeddingId}/sampling",
+            );
         request.json_body(&self.body).map_err(Error::into_typed)?;
         request.security(&[&["ApiKeyAuth"], &["auth0Bearer"]]);
         request.accept("application/json");

@@ -288,6 +288,7 @@ impl GetTagsByDatasetId {
             reqwest::Method::GET,
             format!("/v1/datasets/{dataset_id_segment}/tags"),
         );
+        request.operation("getTagsByDatasetId", "/v1/datasets/{datasetId}/tags");
         request.security(&[&["ApiKeyAuth"], &["auth0Bearer"]]);
         request.accept("application/json");
         let response = self.client.execute(request).await.map_err(Error::into_typed)?;
@@ -335,6 +336,7 @@ impl CreateTagByDatasetId {
             reqwest::Method::POST,
             format!("/v1/datasets/{dataset_id_segment}/tags"),
         );
+        request.operation("createTagByDatasetId", "/v1/datasets/{datasetId}/tags");
         request.json_body(&self.body).map_err(Error::into_typed)?;
         request.security(&[&["ApiKeyAuth"], &["auth0Bearer"]]);
         request.accept("application/json");
@@ -383,6 +385,11 @@ impl PerformTagArithmetics {
             reqwest::Method::POST,
             format!("/v1/datasets/{dataset_id_segment}/tags/arithmetics"),
         );
+        request
+            .operation(
+                "performTagArithmetics",
+                "/v1/datasets/{datasetId}/tags/arithmetics",
+            );
         request.json_body(&self.body).map_err(Error::into_typed)?;
         request.security(&[&["ApiKeyAuth"], &["auth0Bearer"]]);
         request.accept("application/json");
@@ -434,6 +441,11 @@ impl PerformTagArithmeticsBitmask {
             reqwest::Method::POST,
             format!("/v1/datasets/{dataset_id_segment}/tags/arithmetics/bitmask"),
         );
+        request
+            .operation(
+                "performTagArithmeticsBitmask",
+                "/v1/datasets/{datasetId}/tags/arithmetics/bitmask",
+            );
         request.json_body(&self.body).map_err(Error::into_typed)?;
         request.security(&[&["ApiKeyAuth"], &["auth0Bearer"]]);
         request.accept("application/json");
@@ -482,6 +494,11 @@ impl CreateInitialTagByDatasetId {
             reqwest::Method::POST,
             format!("/v1/datasets/{dataset_id_segment}/tags/initial"),
         );
+        request
+            .operation(
+                "createInitialTagByDatasetId",
+                "/v1/datasets/{datasetId}/tags/initial",
+            );
         request.json_body(&self.body).map_err(Error::into_typed)?;
         request.security(&[&["ApiKeyAuth"], &["auth0Bearer"]]);
         request.accept("application/json");
@@ -530,6 +547,8 @@ impl UpsizeTagsByDatasetId {
             reqwest::Method::POST,
             format!("/v1/datasets/{dataset_id_segment}/tags/upsize"),
         );
+        request
+            .operation("upsizeTagsByDatasetId", "/v1/datasets/{datasetId}/tags/upsize");
         request.json_body(&self.body).map_err(Error::into_typed)?;
         request.security(&[&["ApiKeyAuth"], &["auth0Bearer"]]);
         request.accept("application/json");
@@ -583,6 +602,7 @@ impl GetTagByTagId {
             reqwest::Method::GET,
             format!("/v1/datasets/{dataset_id_segment}/tags/{tag_id_segment}"),
         );
+        request.operation("getTagByTagId", "/v1/datasets/{datasetId}/tags/{tagId}");
         request.security(&[&["ApiKeyAuth"], &["auth0Bearer"]]);
         request.accept("application/json");
         let response = self.client.execute(request).await.map_err(Error::into_typed)?;
@@ -633,6 +653,7 @@ impl UpdateTagByTagId {
             reqwest::Method::PUT,
             format!("/v1/datasets/{dataset_id_segment}/tags/{tag_id_segment}"),
         );
+        request.operation("updateTagByTagId", "/v1/datasets/{datasetId}/tags/{tagId}");
         request.json_body(&self.body).map_err(Error::into_typed)?;
         request.security(&[&["ApiKeyAuth"], &["auth0Bearer"]]);
         request.accept("application/json");
@@ -683,6 +704,7 @@ impl DeleteTagByTagId {
             reqwest::Method::DELETE,
             format!("/v1/datasets/{dataset_id_segment}/tags/{tag_id_segment}"),
         );
+        request.operation("deleteTagByTagId", "/v1/datasets/{datasetId}/tags/{tagId}");
         request.security(&[&["ApiKeyAuth"], &["auth0Bearer"]]);
         request.accept("application/json");
         let response = self.client.execute(request).await.map_err(Error::into_typed)?;
@@ -772,6 +794,11 @@ impl ExportTagToLabelBoxDataRows {
                 "/v1/datasets/{dataset_id_segment}/tags/{tag_id_segment}/export/LabelBoxDataRows"
             ),
         );
+        request
+            .operation(
+                "exportTagToLabelBoxDataRows",
+                "/v1/datasets/{datasetId}/tags/{tagId}/export/LabelBoxDataRows",
+            );
         request.query_opt("expiresIn", expires_in.as_ref());
         request.query_opt("previewExample", preview_example.as_ref());
         request.query_opt("accessControl", access_control.as_ref());
@@ -867,6 +894,11 @@ impl ExportTagToLabelStudioTasks {
                 "/v1/datasets/{dataset_id_segment}/tags/{tag_id_segment}/export/LabelStudioTasks"
             ),
         );
+        request
+            .operation(
+                "exportTagToLabelStudioTasks",
+                "/v1/datasets/{datasetId}/tags/{tagId}/export/LabelStudioTasks",
+            );
         request.query_opt("expiresIn", expires_in.as_ref());
         request.query_opt("previewExample", preview_example.as_ref());
         request.query_opt("accessControl", access_control.as_ref());
@@ -922,6 +954,11 @@ impl GetFilenamesByTagId {
             reqwest::Method::GET,
             format!("/v1/datasets/{dataset_id_segment}/tags/{tag_id_segment}/filenames"),
         );
+        request
+            .operation(
+                "getFilenamesByTagId",
+                "/v1/datasets/{datasetId}/tags/{tagId}/filenames",
+            );
         request.security(&[&["ApiKeyAuth"], &["auth0Bearer"]]);
         request.accept("text/plain, application/json");
         let response = self.client.execute(request).await.map_err(Error::into_typed)?;

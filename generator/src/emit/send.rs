@@ -190,14 +190,11 @@ pub(super) fn emit_send(op: &Operation) -> TokenStream {
             statuses.join(", ")
         ));
     }
-    let mut_kw = if wire.is_empty() && body.is_none() && security.is_empty() && accept.is_empty() {
-        quote!()
-    } else {
-        quote!(mut)
-    };
+    let (op_id, template) = (&op.api_name, &op.path);
     let request_and_response = quote! {
         #(#prelude)*
-        let #mut_kw request = Request::new(reqwest::Method::#method, #path_expr);
+        let mut request = Request::new(reqwest::Method::#method, #path_expr);
+        request.operation(#op_id, #template);
         #(#wire)*
         #body
         #security

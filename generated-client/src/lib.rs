@@ -8,7 +8,8 @@ pub mod apis;
 pub mod models;
 pub mod runtime;
 pub use runtime::{
-    BuildError, Client, ClientBuilder, Error, ItemStream, RetryPolicy, ValidationError,
+    BuildError, Client, ClientBuilder, Error, Full, Interceptor, ItemStream,
+    RequestOptions, RetryPolicy, ValidationError,
 };
 /// The `reqwest` this crate is built on, for [`ClientBuilder::http_client`] and
 /// [`ClientBuilder::configure_http`]: naming it from here keeps the versions the same.

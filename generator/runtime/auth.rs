@@ -71,6 +71,7 @@ pub(crate) enum CredentialInput {
 /// A credential checked at build time and pre-rendered for its scheme.
 ///
 /// Header values are rendered once here, not on every request.
+#[derive(Clone)]
 pub(crate) enum AuthValue {
     Query {
         param: &'static str,
@@ -86,6 +87,7 @@ pub(crate) enum AuthValue {
     },
 }
 
+#[derive(Clone)]
 pub(crate) struct Credential {
     pub(crate) scheme: &'static str,
     pub(crate) value: AuthValue,

@@ -12,10 +12,12 @@ use reqwest::header::{self, HeaderMap, HeaderValue};
 use reqwest::Url;
 
 use super::auth::{render_credential, AuthValue, Credential, CredentialInput};
-use super::error::transport_error;
-use super::request::{has_dot_segment, push_query_pair};
-use super::retry::{is_idempotent, is_retryable_status, parse_retry_after};
-use super::{BuildError, Error, Request, Response, RetryPolicy, Secret, SecurityScheme};
+use super::interceptor::Interceptor;
+use super::request::push_query_pair;
+use super::{
+    trace, BuildError, Error, Request, RequestOptions, Response, RetryPolicy, Secret,
+    SecurityScheme,
+};
 
 /// Default limit on a buffered response body: 64 MiB. Every body is read into memory before
 /// it is decoded, so the limit bounds what one response can make the client allocate. It is
@@ -37,22 +39,26 @@ pub type SendFuture<T, E> = Pin<Box<dyn Future<Output = Result<T, Error<E>>> + S
 /// `send()` borrow nothing and can move to another task.
 #[derive(Clone)]
 pub struct Client {
-    inner: Arc<Inner>,
+    pub(crate) inner: Arc<Inner>,
 }
 
-struct Inner {
-    http: reqwest::Client,
+pub(crate) struct Inner {
+    pub(crate) http: reqwest::Client,
     base_url: Url,
     /// The base URL's path without a trailing slash; operation paths are appended to it.
-    base_path: String,
+    pub(crate) base_path: String,
     credentials: Vec<Credential>,
-    retry: RetryPolicy,
+    pub(crate) retry: RetryPolicy,
     connect_timeout: Duration,
-    timeout: Duration,
+    pub(crate) timeout: Duration,
     /// Set only when `http` came from [`ClientBuilder::http_client`], which has its own
     /// defaults: then this user agent and `timeout` go on each request instead.
-    user_agent: Option<HeaderValue>,
-    max_body: u64,
+    pub(crate) user_agent: Option<HeaderValue>,
+    pub(crate) max_body: u64,
+    /// Defaults for every request: default headers, and what [`Client::with_options`] set.
+    pub(crate) defaults: RequestOptions,
+    /// The user's hooks, in the order they run.
+    pub(crate) interceptors: Vec<Arc<dyn Interceptor>>,
 }
 
 impl Client {
@@ -80,86 +86,30 @@ impl Client {
         &self,
         request: Request,
     ) -> Result<reqwest::Response, Error<Infallible>> {
+        let span = trace::operation_span(&request);
+        trace::in_span(span, self.attempts(request)).await
+    }
+
+    /// A client that shares this one's connection pool, credentials and settings, with
+    /// `options` as its defaults on top of this client's: their headers go on every request
+    /// (where the request has none of that name), their timeout, retry policy and
+    /// idempotency key apply unless a call's own options set them.
+    pub fn with_options(&self, options: RequestOptions) -> Client {
         let inner = &*self.inner;
-        let Request {
-            operation: _,
-            path_template: _,
-            method,
-            path,
-            mut query,
-            mut headers,
-            body,
-            security,
-            invalid,
-        } = request;
-        if let Some((name, reason)) = invalid {
-            return Err(Error::InvalidArgument { name, reason });
-        }
-        // The URL parser resolves "." and ".." segments, even percent-encoded
-        // ones, which would send the request to another endpoint.
-        if has_dot_segment(&path) {
-            return Err(Error::InvalidArgument {
-                name: "path",
-                reason: "a path segment must not be `.` or `..`".to_owned(),
-            });
-        }
-        self.apply_security(security, &mut query, &mut headers)?;
-
-        let mut full_path = String::with_capacity(inner.base_path.len() + path.len() + 1);
-        full_path.push_str(&inner.base_path);
-        if !path.starts_with('/') {
-            full_path.push('/');
-        }
-        full_path.push_str(&path);
-        let mut url = inner.base_url.clone();
-        url.set_path(&full_path);
-        url.set_query((!query.is_empty()).then_some(query.as_str()));
-
-        let mut req = reqwest::Request::new(method, url);
-        *req.headers_mut() = headers;
-        if let Some(ua) = &inner.user_agent {
-            *req.timeout_mut() = Some(inner.timeout);
-            req.headers_mut().insert(header::USER_AGENT, ua.clone());
-        }
-        if let Some(body) = body {
-            // Bytes -> Body keeps the allocation; retries clone it by reference count.
-            *req.body_mut() = Some(body.into());
-        }
-        let max_retries = if is_idempotent(req.method()) {
-            inner.retry.max_retries
-        } else {
-            0
-        };
-
-        let mut retry = 0;
-        loop {
-            // Bodies are always in memory, so try_clone only fails in theory; then we just don't retry.
-            let spare = if retry < max_retries {
-                req.try_clone()
-            } else {
-                None
-            };
-            let sent = inner.http.execute(req).await;
-            if let Some(next) = spare {
-                let delay = match &sent {
-                    Ok(resp) if is_retryable_status(resp.status()) => {
-                        Some(inner.retry.delay(retry, parse_retry_after(resp.headers())))
-                    }
-                    Err(err) if err.is_connect() || err.is_timeout() => {
-                        Some(inner.retry.delay(retry, None))
-                    }
-                    _ => None,
-                };
-                if let Some(delay) = delay {
-                    // Dropping the response discards its body unread.
-                    drop(sent);
-                    tokio::time::sleep(delay).await;
-                    req = next;
-                    retry += 1;
-                    continue;
-                }
-            }
-            return sent.map_err(transport_error);
+        Client {
+            inner: Arc::new(Inner {
+                http: inner.http.clone(),
+                base_url: inner.base_url.clone(),
+                base_path: inner.base_path.clone(),
+                credentials: inner.credentials.clone(),
+                retry: inner.retry.clone(),
+                connect_timeout: inner.connect_timeout,
+                timeout: inner.timeout,
+                user_agent: inner.user_agent.clone(),
+                max_body: inner.max_body,
+                defaults: inner.defaults.merged(&options),
+                interceptors: inner.interceptors.clone(),
+            }),
         }
     }
 
@@ -242,6 +192,8 @@ impl fmt::Debug for Client {
             .field("connect_timeout", &inner.connect_timeout)
             .field("timeout", &inner.timeout)
             .field("own_http_client", &inner.user_agent.is_some())
+            .field("defaults", &inner.defaults)
+            .field("interceptors", &inner.interceptors.len())
             .finish_non_exhaustive()
     }
 }
@@ -268,6 +220,8 @@ pub struct ClientBuilder {
     max_body: u64,
     http_client: Option<reqwest::Client>,
     http_hooks: Vec<HttpHook>,
+    defaults: RequestOptions,
+    interceptors: Vec<Arc<dyn Interceptor>>,
 }
 
 impl ClientBuilder {
@@ -285,6 +239,8 @@ impl ClientBuilder {
             max_body: DEFAULT_MAX_RESPONSE_BODY_BYTES,
             http_client: None,
             http_hooks: Vec::new(),
+            defaults: RequestOptions::new(),
+            interceptors: Vec::new(),
         }
     }
 
@@ -320,6 +276,31 @@ impl ClientBuilder {
         hook: impl FnOnce(reqwest::ClientBuilder) -> reqwest::ClientBuilder + Send + Sync + 'static,
     ) -> Self {
         self.http_hooks.push(Box::new(hook));
+        self
+    }
+
+    /// Adds a header to every request that does not carry one of that name already (from a
+    /// header parameter, say); a call's [`RequestOptions`] can replace or remove it. Held by
+    /// the client, so it works with [`http_client`](Self::http_client) too. An invalid name
+    /// or value fails [`build`](Self::build) with [`BuildError::InvalidHttpSetting`].
+    pub fn default_header(mut self, name: &str, value: &str) -> Self {
+        self.defaults = self.defaults.header(name, value);
+        self
+    }
+
+    /// Sets defaults for every request (headers, timeout, retry policy, idempotency key) as
+    /// [`RequestOptions`]; a call's own options beat them. Replaces earlier
+    /// [`default_header`](Self::default_header)s.
+    pub fn default_options(mut self, options: RequestOptions) -> Self {
+        self.defaults = options;
+        self
+    }
+
+    /// Registers an interceptor, run around every attempt of every request after those
+    /// registered before it (see [`Interceptor`] for the order of hooks, options, credentials
+    /// and retries).
+    pub fn interceptor(mut self, interceptor: impl Interceptor) -> Self {
+        self.interceptors.push(Arc::new(interceptor));
         self
     }
 
@@ -437,6 +418,15 @@ impl ClientBuilder {
             }
         };
 
+        if let Some((_, reason)) = &self.defaults.invalid {
+            return Err(BuildError::InvalidHttpSetting {
+                reason: if reason.contains("name") {
+                    "a default header name is not a valid HTTP header name"
+                } else {
+                    "a default header value or idempotency key is not valid in an HTTP header"
+                },
+            });
+        }
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
@@ -448,6 +438,8 @@ impl ClientBuilder {
                 timeout: self.timeout,
                 user_agent,
                 max_body: self.max_body,
+                defaults: self.defaults,
+                interceptors: self.interceptors,
             }),
         })
     }
@@ -466,6 +458,8 @@ impl fmt::Debug for ClientBuilder {
             .field("max_response_body_bytes", &self.max_body)
             .field("http_client", &self.http_client.is_some())
             .field("configure_http_hooks", &self.http_hooks.len())
+            .field("defaults", &self.defaults)
+            .field("interceptors", &self.interceptors.len())
             .finish_non_exhaustive()
     }
 }

@@ -148,6 +148,10 @@ pub enum Error<E = ()> {
         path: String,
         /// The start of the offending data (at most 512 bytes).
         snippet: String,
+        /// The offending data whole: the raw body, or the header's value.
+        body: bytes::Bytes,
+        /// The response's request id header (see [`Error::request_id`]).
+        request_id: Option<String>,
         /// The decoder's error.
         source: Box<dyn std::error::Error + Send + Sync>,
     },
@@ -174,6 +178,13 @@ pub enum Error<E = ()> {
         status: StatusCode,
         /// The limit in bytes.
         limit: u64,
+    },
+    /// An interceptor's hook failed; see [`Interceptor`](super::Interceptor).
+    Interceptor {
+        /// The operation's id.
+        operation: &'static str,
+        /// The hook's error.
+        source: super::BoxError,
     },
     /// A paging stream stopped because the server's paging would never end; the items
     /// of the pages before were yielded.
@@ -211,6 +222,20 @@ impl<E> Error<E> {
         }
     }
 
+    /// The request id the server gave the response, for support tickets and logs: the value
+    /// of the first header whose name ends in `request-id` or `requestid` (`x-request-id`,
+    /// `request-id`, `x-amzn-requestid`, `x-ms-request-id`, a declared one so named), else
+    /// `x-correlation-id` or `x-trace-id`. Kept on every error that has a response.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Error::Api { headers, .. } | Error::UnexpectedStatus { headers, .. } => {
+                request_id(headers)
+            }
+            Error::Decode { request_id, .. } => request_id.as_deref(),
+            _ => None,
+        }
+    }
+
     /// The typed body of a documented error status.
     pub fn into_api_body(self) -> Option<E> {
         match self {
@@ -243,13 +268,18 @@ impl Error<Infallible> {
                 status,
                 path,
                 snippet,
+                body,
+                request_id,
                 source,
             } => Error::Decode {
                 status,
                 path,
                 snippet,
+                body,
+                request_id,
                 source,
             },
+            Error::Interceptor { operation, source } => Error::Interceptor { operation, source },
             Error::InvalidArgument { name, reason } => Error::InvalidArgument { name, reason },
             Error::MissingCredentials { accepted } => Error::MissingCredentials { accepted },
             Error::Serialize(e) => Error::Serialize(e),
@@ -294,6 +324,9 @@ impl<E> Display for Error<E> {
             Error::Paging { page, reason } => {
                 write!(f, "paging stopped after page {page}: {reason}")
             }
+            Error::Interceptor { operation, .. } => {
+                write!(f, "an interceptor failed the call of `{operation}`")
+            }
         }
     }
 }
@@ -302,7 +335,7 @@ impl<E: fmt::Debug> std::error::Error for Error<E> {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::Timeout(e) | Error::Transport(e) => Some(e),
-            Error::Decode { source, .. } => Some(&**source),
+            Error::Decode { source, .. } | Error::Interceptor { source, .. } => Some(&**source),
             Error::Serialize(e) => Some(e),
             _ => None,
         }
@@ -320,6 +353,20 @@ impl Display for StatusText {
             None => Ok(()),
         }
     }
+}
+
+/// The request id among response headers (see [`Error::request_id`]).
+pub(crate) fn request_id(headers: &HeaderMap) -> Option<&str> {
+    let by_suffix = headers.iter().find_map(|(name, value)| {
+        let name = name.as_str();
+        (name.ends_with("request-id") || name.ends_with("requestid")).then_some(value)
+    });
+    let value = by_suffix.or_else(|| {
+        ["x-correlation-id", "x-trace-id"]
+            .iter()
+            .find_map(|name| headers.get(*name))
+    })?;
+    value.to_str().ok()
 }
 
 /// Wraps a reqwest error, dropping its URL: the query may hold an API key.

@@ -90,11 +90,17 @@ impl Default for RetryPolicy {
 /// Jitter needs no strong randomness. Each `RandomState` carries fresh random
 /// keys (seeded from the OS), and the counter keeps values distinct even if keys repeat.
 pub(crate) fn random_unit() -> f64 {
+    // The top 53 bits fill an f64 mantissa exactly.
+    (random_bits() >> 11) as f64 / (1u64 << 53) as f64
+}
+
+/// 64 pseudo-random bits: SipHash, keyed by the OS's randomness through `RandomState`, of
+/// a process-wide counter.
+pub(crate) fn random_bits() -> u64 {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let mut hasher = RandomState::new().build_hasher();
     hasher.write_u64(COUNTER.fetch_add(1, Ordering::Relaxed));
-    // The top 53 bits fill an f64 mantissa exactly.
-    (hasher.finish() >> 11) as f64 / (1u64 << 53) as f64
+    hasher.finish()
 }
 
 /// Parses `Retry-After` as delta-seconds. An HTTP-date is treated as absent.

@@ -113,10 +113,24 @@ pub mod reserved {
     /// Methods of a group's handle besides its operations.
     pub const HANDLE_METHODS: &[&str] = &["new"];
 
-    /// Members of a request builder besides its parameters: the `client` field, the
-    /// `body` field and setter, and the methods `send`, `send_with_headers` and `stream`.
-    /// Parameters are fields, setters, arguments and locals at once, so they share a scope.
-    pub const BUILDER_MEMBERS: &[&str] = &["client", "body", "send", "send_with_headers", "stream"];
+    /// Members of a request builder besides its parameters: the `client`, `options` and
+    /// `body` fields and setters, the methods `send`, `send_with_headers`, `send_full`,
+    /// `send_unread`, `send_stream` and `stream`, and `runtime::Operation`'s `into_request`
+    /// and `decode` (an inherent method of that name would shadow them). Parameters are
+    /// fields, setters, arguments and locals at once, so they share a scope.
+    pub const BUILDER_MEMBERS: &[&str] = &[
+        "client",
+        "options",
+        "body",
+        "send",
+        "send_with_headers",
+        "send_full",
+        "send_unread",
+        "send_stream",
+        "stream",
+        "into_request",
+        "decode",
+    ];
 
     /// Variants of a union besides its members: discriminated unions keep what they do
     /// not know as `Unknown`. (String enums rename a value called `Unknown` or `Self` to

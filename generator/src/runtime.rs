@@ -7,18 +7,23 @@ use std::sync::OnceLock;
 
 /// The runtime's files, by name, as `emit` ships them under `src/runtime/`.
 pub const FILES: &[(&str, &str)] = &[
+    ("attempt.rs", include_str!("../runtime/attempt.rs")),
     ("auth.rs", include_str!("../runtime/auth.rs")),
     ("client.rs", include_str!("../runtime/client.rs")),
     ("error.rs", include_str!("../runtime/error.rs")),
     ("formats.rs", include_str!("../runtime/formats.rs")),
+    ("interceptor.rs", include_str!("../runtime/interceptor.rs")),
     ("mod.rs", include_str!("../runtime/mod.rs")),
     ("model.rs", include_str!("../runtime/model.rs")),
     ("multipart.rs", include_str!("../runtime/multipart.rs")),
+    ("operation.rs", include_str!("../runtime/operation.rs")),
+    ("options.rs", include_str!("../runtime/options.rs")),
     ("paging.rs", include_str!("../runtime/paging.rs")),
     ("pattern.rs", include_str!("../runtime/pattern.rs")),
     ("request.rs", include_str!("../runtime/request.rs")),
     ("response.rs", include_str!("../runtime/response.rs")),
     ("retry.rs", include_str!("../runtime/retry.rs")),
+    ("trace.rs", include_str!("../runtime/trace.rs")),
     ("validate.rs", include_str!("../runtime/validate.rs")),
 ];
 

@@ -30,6 +30,7 @@ impl<'a> DatasourcesApi<'a> {
     ) -> GetDatasourceByDatasetId {
         GetDatasourceByDatasetId {
             client: self.client.clone(),
+            options: runtime::RequestOptions::new(),
             dataset_id: dataset_id.try_into().map_err(|e| e.to_string()),
         }
     }
@@ -49,6 +50,7 @@ impl<'a> DatasourcesApi<'a> {
     ) -> UpdateDatasourceByDatasetId {
         UpdateDatasourceByDatasetId {
             client: self.client.clone(),
+            options: runtime::RequestOptions::new(),
             dataset_id: dataset_id.try_into().map_err(|e| e.to_string()),
             body: body.into(),
         }
@@ -67,6 +69,7 @@ impl<'a> DatasourcesApi<'a> {
     ) -> GetListOfRawSamplesFromDatasourceByDatasetId {
         GetListOfRawSamplesFromDatasourceByDatasetId {
             client: self.client.clone(),
+            options: runtime::RequestOptions::new(),
             dataset_id: dataset_id.try_into().map_err(|e| e.to_string()),
             from: None,
             to: None,
@@ -87,6 +90,7 @@ impl<'a> DatasourcesApi<'a> {
     ) -> GetDatasourceProcessedUntilTimestampByDatasetId {
         GetDatasourceProcessedUntilTimestampByDatasetId {
             client: self.client.clone(),
+            options: runtime::RequestOptions::new(),
             dataset_id: dataset_id.try_into().map_err(|e| e.to_string()),
         }
     }
@@ -106,6 +110,7 @@ impl<'a> DatasourcesApi<'a> {
     ) -> UpdateDatasourceProcessedUntilTimestampByDatasetId {
         UpdateDatasourceProcessedUntilTimestampByDatasetId {
             client: self.client.clone(),
+            options: runtime::RequestOptions::new(),
             dataset_id: dataset_id.try_into().map_err(|e| e.to_string()),
             body: body.into(),
         }
@@ -124,6 +129,7 @@ impl<'a> DatasourcesApi<'a> {
     ) -> VerifyDatasourceByDatasetId {
         VerifyDatasourceByDatasetId {
             client: self.client.clone(),
+            options: runtime::RequestOptions::new(),
             dataset_id: dataset_id.try_into().map_err(|e| e.to_string()),
         }
     }
@@ -133,6 +139,7 @@ impl<'a> DatasourcesApi<'a> {
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct GetDatasourceByDatasetId {
     client: Client,
+    options: runtime::RequestOptions,
     dataset_id: Result<models::MongoObjectId, String>,
 }
 impl GetDatasourceByDatasetId {
@@ -142,6 +149,34 @@ impl GetDatasourceByDatasetId {
     pub async fn send(
         self,
     ) -> Result<models::DatasourceConfig, Error<models::ApiErrorResponse>> {
+        runtime::send(self).await
+    }
+    /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
+    pub async fn send_full(
+        self,
+    ) -> Result<
+        runtime::Full<models::DatasourceConfig>,
+        Error<models::ApiErrorResponse>,
+    > {
+        runtime::send_full(self).await
+    }
+    /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
+    pub async fn send_unread(
+        self,
+    ) -> Result<reqwest::Response, Error<models::ApiErrorResponse>> {
+        runtime::send_unread(self).await
+    }
+    /// Sets options for this call only (timeout, headers, retry policy, idempotency
+    /// key); they beat the client's defaults.
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+}
+impl runtime::Operation for GetDatasourceByDatasetId {
+    type Output = models::DatasourceConfig;
+    type Error = models::ApiErrorResponse;
+    fn into_request(self) -> Result<(Client, Request), Error<models::ApiErrorResponse>> {
         let dataset_id = self
             .dataset_id
             .map_err(|reason| Error::InvalidArgument {
@@ -158,9 +193,14 @@ impl GetDatasourceByDatasetId {
                 "getDatasourceByDatasetId",
                 "/v1/datasets/{datasetId}/datasource",
             );
+        request.options(self.options);
         request.security(&[&["ApiKeyAuth"], &["auth0Bearer"]]);
         request.accept("application/json");
-        let response = self.client.execute(request).await.map_err(Error::into_typed)?;
+        Ok((self.client, request))
+    }
+    fn decode(
+        response: runtime::Response,
+    ) -> Result<models::DatasourceConfig, Error<models::ApiErrorResponse>> {
         match response.status().as_u16() {
             200 => response.json(),
             400 | 401 | 403 | 404 => Err(response.api_error()),
@@ -184,6 +224,7 @@ impl std::future::IntoFuture for GetDatasourceByDatasetId {
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct UpdateDatasourceByDatasetId {
     client: Client,
+    options: runtime::RequestOptions,
     dataset_id: Result<models::MongoObjectId, String>,
     body: models::DatasourceConfig,
 }
@@ -192,6 +233,31 @@ impl UpdateDatasourceByDatasetId {
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
     pub async fn send(self) -> Result<(), Error<models::ApiErrorResponse>> {
+        runtime::send(self).await
+    }
+    /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
+    pub async fn send_full(
+        self,
+    ) -> Result<runtime::Full<()>, Error<models::ApiErrorResponse>> {
+        runtime::send_full(self).await
+    }
+    /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
+    pub async fn send_unread(
+        self,
+    ) -> Result<reqwest::Response, Error<models::ApiErrorResponse>> {
+        runtime::send_unread(self).await
+    }
+    /// Sets options for this call only (timeout, headers, retry policy, idempotency
+    /// key); they beat the client's defaults.
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+}
+impl runtime::Operation for UpdateDatasourceByDatasetId {
+    type Output = ();
+    type Error = models::ApiErrorResponse;
+    fn into_request(self) -> Result<(Client, Request), Error<models::ApiErrorResponse>> {
         let dataset_id = self
             .dataset_id
             .map_err(|reason| Error::InvalidArgument {
@@ -208,10 +274,15 @@ impl UpdateDatasourceByDatasetId {
                 "updateDatasourceByDatasetId",
                 "/v1/datasets/{datasetId}/datasource",
             );
+        request.options(self.options);
         request.json_body(&self.body).map_err(Error::into_typed)?;
         request.security(&[&["ApiKeyAuth"], &["auth0Bearer"]]);
         request.accept("application/json");
-        let response = self.client.execute(request).await.map_err(Error::into_typed)?;
+        Ok((self.client, request))
+    }
+    fn decode(
+        response: runtime::Response,
+    ) -> Result<(), Error<models::ApiErrorResponse>> {
         match response.status().as_u16() {
             200 => response.empty(),
             400 | 401 | 403 | 404 => Err(response.api_error()),
@@ -232,6 +303,7 @@ impl std::future::IntoFuture for UpdateDatasourceByDatasetId {
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct GetListOfRawSamplesFromDatasourceByDatasetId {
     client: Client,
+    options: runtime::RequestOptions,
     dataset_id: Result<models::MongoObjectId, String>,
     from: Option<Result<models::Timestamp, String>>,
     to: Option<Result<models::Timestamp, String>>,
@@ -271,6 +343,61 @@ impl GetListOfRawSamplesFromDatasourceByDatasetId {
     pub async fn send(
         self,
     ) -> Result<models::DatasourceRawSamplesData, Error<models::ApiErrorResponse>> {
+        runtime::send(self).await
+    }
+    /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
+    pub async fn send_full(
+        self,
+    ) -> Result<
+        runtime::Full<models::DatasourceRawSamplesData>,
+        Error<models::ApiErrorResponse>,
+    > {
+        runtime::send_full(self).await
+    }
+    /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
+    pub async fn send_unread(
+        self,
+    ) -> Result<reqwest::Response, Error<models::ApiErrorResponse>> {
+        runtime::send_unread(self).await
+    }
+    /// Sets options for this call only (timeout, headers, retry policy, idempotency
+    /// key); they beat the client's defaults.
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Walks every page lazily, following the cursor the server returns while it
+    /// says there is more, and yields the items one by one. The first error ends
+    /// the walk, and so does a cursor the server returned before or a missing one
+    /// while it says there is more ([`Error::Paging`]).
+    pub fn stream(
+        self,
+    ) -> runtime::ItemStream<
+        'static,
+        models::DatasourceRawSamplesDataRow,
+        models::ApiErrorResponse,
+    > {
+        runtime::paginate(
+            self,
+            |builder| async move {
+                let page = builder.clone().send().await?;
+                let has_more = page.has_more;
+                let cursor = Some(page.cursor);
+                let items = page.data;
+                let next = runtime::Next::cursor(
+                    has_more,
+                    cursor,
+                    |c| Self { cursor: Some(c), ..builder },
+                );
+                Ok((items, next))
+            },
+        )
+    }
+}
+impl runtime::Operation for GetListOfRawSamplesFromDatasourceByDatasetId {
+    type Output = models::DatasourceRawSamplesData;
+    type Error = models::ApiErrorResponse;
+    fn into_request(self) -> Result<(Client, Request), Error<models::ApiErrorResponse>> {
         let dataset_id = self
             .dataset_id
             .map_err(|reason| Error::InvalidArgument {
@@ -302,44 +429,22 @@ impl GetListOfRawSamplesFromDatasourceByDatasetId {
                 "getListOfRawSamplesFromDatasourceByDatasetId",
                 "/v1/datasets/{datasetId}/datasource/list",
             );
+        request.options(self.options);
         request.query_opt("from", from.as_ref());
         request.query_opt("to", to.as_ref());
         request.query_opt("cursor", cursor.as_ref());
         request.security(&[&["ApiKeyAuth"], &["auth0Bearer"]]);
         request.accept("application/json");
-        let response = self.client.execute(request).await.map_err(Error::into_typed)?;
+        Ok((self.client, request))
+    }
+    fn decode(
+        response: runtime::Response,
+    ) -> Result<models::DatasourceRawSamplesData, Error<models::ApiErrorResponse>> {
         match response.status().as_u16() {
             200 => response.json(),
             400 | 401 | 403 | 404 => Err(response.api_error()),
             _ => Err(response.unexpected()),
         }
-    }
-    /// Walks every page lazily, following the cursor the server returns while it
-    /// says there is more, and yields the items one by one. The first error ends
-    /// the walk, and so does a cursor the server returned before or a missing one
-    /// while it says there is more ([`Error::Paging`]).
-    pub fn stream(
-        self,
-    ) -> runtime::ItemStream<
-        'static,
-        models::DatasourceRawSamplesDataRow,
-        models::ApiErrorResponse,
-    > {
-        runtime::paginate(
-            self,
-            |builder| async move {
-                let page = builder.clone().send().await?;
-                let has_more = page.has_more;
-                let cursor = Some(page.cursor);
-                let items = page.data;
-                let next = runtime::Next::cursor(
-                    has_more,
-                    cursor,
-                    |c| Self { cursor: Some(c), ..builder },
-                );
-                Ok((items, next))
-            },
-        )
     }
 }
 impl std::future::IntoFuture for GetListOfRawSamplesFromDatasourceByDatasetId {
@@ -361,6 +466,7 @@ impl std::future::IntoFuture for GetListOfRawSamplesFromDatasourceByDatasetId {
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct GetDatasourceProcessedUntilTimestampByDatasetId {
     client: Client,
+    options: runtime::RequestOptions,
     dataset_id: Result<models::MongoObjectId, String>,
 }
 impl GetDatasourceProcessedUntilTimestampByDatasetId {
@@ -373,6 +479,34 @@ impl GetDatasourceProcessedUntilTimestampByDatasetId {
         models::DatasourceProcessedUntilTimestampResponse,
         Error<models::ApiErrorResponse>,
     > {
+        runtime::send(self).await
+    }
+    /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
+    pub async fn send_full(
+        self,
+    ) -> Result<
+        runtime::Full<models::DatasourceProcessedUntilTimestampResponse>,
+        Error<models::ApiErrorResponse>,
+    > {
+        runtime::send_full(self).await
+    }
+    /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
+    pub async fn send_unread(
+        self,
+    ) -> Result<reqwest::Response, Error<models::ApiErrorResponse>> {
+        runtime::send_unread(self).await
+    }
+    /// Sets options for this call only (timeout, headers, retry policy, idempotency
+    /// key); they beat the client's defaults.
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+}
+impl runtime::Operation for GetDatasourceProcessedUntilTimestampByDatasetId {
+    type Output = models::DatasourceProcessedUntilTimestampResponse;
+    type Error = models::ApiErrorResponse;
+    fn into_request(self) -> Result<(Client, Request), Error<models::ApiErrorResponse>> {
         let dataset_id = self
             .dataset_id
             .map_err(|reason| Error::InvalidArgument {
@@ -391,9 +525,17 @@ impl GetDatasourceProcessedUntilTimestampByDatasetId {
                 "getDatasourceProcessedUntilTimestampByDatasetId",
                 "/v1/datasets/{datasetId}/datasource/processedUntilTimestamp",
             );
+        request.options(self.options);
         request.security(&[&["ApiKeyAuth"], &["auth0Bearer"]]);
         request.accept("application/json");
-        let response = self.client.execute(request).await.map_err(Error::into_typed)?;
+        Ok((self.client, request))
+    }
+    fn decode(
+        response: runtime::Response,
+    ) -> Result<
+        models::DatasourceProcessedUntilTimestampResponse,
+        Error<models::ApiErrorResponse>,
+    > {
         match response.status().as_u16() {
             200 => response.json(),
             400 | 401 | 403 | 404 => Err(response.api_error()),
@@ -420,6 +562,7 @@ impl std::future::IntoFuture for GetDatasourceProcessedUntilTimestampByDatasetId
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct UpdateDatasourceProcessedUntilTimestampByDatasetId {
     client: Client,
+    options: runtime::RequestOptions,
     dataset_id: Result<models::MongoObjectId, String>,
     body: models::DatasourceProcessedUntilTimestampRequest,
 }
@@ -428,6 +571,31 @@ impl UpdateDatasourceProcessedUntilTimestampByDatasetId {
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
     pub async fn send(self) -> Result<(), Error<models::ApiErrorResponse>> {
+        runtime::send(self).await
+    }
+    /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
+    pub async fn send_full(
+        self,
+    ) -> Result<runtime::Full<()>, Error<models::ApiErrorResponse>> {
+        runtime::send_full(self).await
+    }
+    /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
+    pub async fn send_unread(
+        self,
+    ) -> Result<reqwest::Response, Error<models::ApiErrorResponse>> {
+        runtime::send_unread(self).await
+    }
+    /// Sets options for this call only (timeout, headers, retry policy, idempotency
+    /// key); they beat the client's defaults.
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+}
+impl runtime::Operation for UpdateDatasourceProcessedUntilTimestampByDatasetId {
+    type Output = ();
+    type Error = models::ApiErrorResponse;
+    fn into_request(self) -> Result<(Client, Request), Error<models::ApiErrorResponse>> {
         let dataset_id = self
             .dataset_id
             .map_err(|reason| Error::InvalidArgument {
@@ -446,10 +614,15 @@ impl UpdateDatasourceProcessedUntilTimestampByDatasetId {
                 "updateDatasourceProcessedUntilTimestampByDatasetId",
                 "/v1/datasets/{datasetId}/datasource/processedUntilTimestamp",
             );
+        request.options(self.options);
         request.json_body(&self.body).map_err(Error::into_typed)?;
         request.security(&[&["ApiKeyAuth"], &["auth0Bearer"]]);
         request.accept("application/json");
-        let response = self.client.execute(request).await.map_err(Error::into_typed)?;
+        Ok((self.client, request))
+    }
+    fn decode(
+        response: runtime::Response,
+    ) -> Result<(), Error<models::ApiErrorResponse>> {
         match response.status().as_u16() {
             200 => response.empty(),
             400 | 401 | 403 | 404 => Err(response.api_error()),
@@ -470,6 +643,7 @@ impl std::future::IntoFuture for UpdateDatasourceProcessedUntilTimestampByDatase
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct VerifyDatasourceByDatasetId {
     client: Client,
+    options: runtime::RequestOptions,
     dataset_id: Result<models::MongoObjectId, String>,
 }
 impl VerifyDatasourceByDatasetId {
@@ -479,6 +653,34 @@ impl VerifyDatasourceByDatasetId {
     pub async fn send(
         self,
     ) -> Result<models::DatasourceConfigVerifyData, Error<models::ApiErrorResponse>> {
+        runtime::send(self).await
+    }
+    /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
+    pub async fn send_full(
+        self,
+    ) -> Result<
+        runtime::Full<models::DatasourceConfigVerifyData>,
+        Error<models::ApiErrorResponse>,
+    > {
+        runtime::send_full(self).await
+    }
+    /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
+    pub async fn send_unread(
+        self,
+    ) -> Result<reqwest::Response, Error<models::ApiErrorResponse>> {
+        runtime::send_unread(self).await
+    }
+    /// Sets options for this call only (timeout, headers, retry policy, idempotency
+    /// key); they beat the client's defaults.
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+}
+impl runtime::Operation for VerifyDatasourceByDatasetId {
+    type Output = models::DatasourceConfigVerifyData;
+    type Error = models::ApiErrorResponse;
+    fn into_request(self) -> Result<(Client, Request), Error<models::ApiErrorResponse>> {
         let dataset_id = self
             .dataset_id
             .map_err(|reason| Error::InvalidArgument {
@@ -495,9 +697,14 @@ impl VerifyDatasourceByDatasetId {
                 "verifyDatasourceByDatasetId",
                 "/v1/datasets/{datasetId}/datasource/verify",
             );
+        request.options(self.options);
         request.security(&[&["ApiKeyAuth"], &["auth0Bearer"]]);
         request.accept("application/json");
-        let response = self.client.execute(request).await.map_err(Error::into_typed)?;
+        Ok((self.client, request))
+    }
+    fn decode(
+        response: runtime::Response,
+    ) -> Result<models::DatasourceConfigVerifyData, Error<models::ApiErrorResponse>> {
         match response.status().as_u16() {
             200 => response.json(),
             400 | 401 | 403 | 404 => Err(response.api_error()),

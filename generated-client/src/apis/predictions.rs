@@ -35,6 +35,7 @@ impl<'a> PredictionsApi<'a> {
     ) -> GetPredictionsByDatasetId {
         GetPredictionsByDatasetId {
             client: self.client.clone(),
+            options: runtime::RequestOptions::new(),
             dataset_id: dataset_id.try_into().map_err(|e| e.to_string()),
             prediction_uuid_timestamp: prediction_uuid_timestamp
                 .try_into()
@@ -63,6 +64,7 @@ impl<'a> PredictionsApi<'a> {
     ) -> GetPredictionBySampleId {
         GetPredictionBySampleId {
             client: self.client.clone(),
+            options: runtime::RequestOptions::new(),
             dataset_id: dataset_id.try_into().map_err(|e| e.to_string()),
             sample_id: sample_id.try_into().map_err(|e| e.to_string()),
             prediction_uuid_timestamp: prediction_uuid_timestamp
@@ -93,6 +95,7 @@ impl<'a> PredictionsApi<'a> {
     ) -> CreateOrUpdatePredictionBySampleId {
         CreateOrUpdatePredictionBySampleId {
             client: self.client.clone(),
+            options: runtime::RequestOptions::new(),
             dataset_id: dataset_id.try_into().map_err(|e| e.to_string()),
             sample_id: sample_id.try_into().map_err(|e| e.to_string()),
             prediction_uuid_timestamp: prediction_uuid_timestamp
@@ -115,6 +118,7 @@ impl<'a> PredictionsApi<'a> {
     ) -> GetPredictionTaskSchemasByDatasetId {
         GetPredictionTaskSchemasByDatasetId {
             client: self.client.clone(),
+            options: runtime::RequestOptions::new(),
             dataset_id: dataset_id.try_into().map_err(|e| e.to_string()),
             prediction_uuid_timestamp: None,
         }
@@ -140,6 +144,7 @@ impl<'a> PredictionsApi<'a> {
     ) -> CreateOrUpdatePredictionTaskSchemaByDatasetId {
         CreateOrUpdatePredictionTaskSchemaByDatasetId {
             client: self.client.clone(),
+            options: runtime::RequestOptions::new(),
             dataset_id: dataset_id.try_into().map_err(|e| e.to_string()),
             prediction_uuid_timestamp: prediction_uuid_timestamp
                 .try_into()
@@ -168,6 +173,7 @@ impl<'a> PredictionsApi<'a> {
     ) -> GetPredictionTaskSchemaByTaskName {
         GetPredictionTaskSchemaByTaskName {
             client: self.client.clone(),
+            options: runtime::RequestOptions::new(),
             dataset_id: dataset_id.try_into().map_err(|e| e.to_string()),
             task_name: task_name.try_into().map_err(|e| e.to_string()),
             prediction_uuid_timestamp: prediction_uuid_timestamp
@@ -181,6 +187,7 @@ impl<'a> PredictionsApi<'a> {
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct GetPredictionsByDatasetId {
     client: Client,
+    options: runtime::RequestOptions,
     dataset_id: Result<models::MongoObjectId, String>,
     prediction_uuid_timestamp: Result<models::Timestamp, String>,
     task_name: Option<Result<models::TaskName, String>>,
@@ -202,6 +209,34 @@ impl GetPredictionsByDatasetId {
     pub async fn send(
         self,
     ) -> Result<Vec<models::PredictionSingletons>, Error<models::ApiErrorResponse>> {
+        runtime::send(self).await
+    }
+    /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
+    pub async fn send_full(
+        self,
+    ) -> Result<
+        runtime::Full<Vec<models::PredictionSingletons>>,
+        Error<models::ApiErrorResponse>,
+    > {
+        runtime::send_full(self).await
+    }
+    /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
+    pub async fn send_unread(
+        self,
+    ) -> Result<reqwest::Response, Error<models::ApiErrorResponse>> {
+        runtime::send_unread(self).await
+    }
+    /// Sets options for this call only (timeout, headers, retry policy, idempotency
+    /// key); they beat the client's defaults.
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+}
+impl runtime::Operation for GetPredictionsByDatasetId {
+    type Output = Vec<models::PredictionSingletons>;
+    type Error = models::ApiErrorResponse;
+    fn into_request(self) -> Result<(Client, Request), Error<models::ApiErrorResponse>> {
         let dataset_id = self
             .dataset_id
             .map_err(|reason| Error::InvalidArgument {
@@ -231,11 +266,16 @@ impl GetPredictionsByDatasetId {
                 "getPredictionsByDatasetId",
                 "/v1/datasets/{datasetId}/predictions/samples",
             );
+        request.options(self.options);
         request.query("predictionUUIDTimestamp", prediction_uuid_timestamp);
         request.query_opt("taskName", task_name.as_ref());
         request.security(&[&["ApiKeyAuth"], &["auth0Bearer"]]);
         request.accept("application/json");
-        let response = self.client.execute(request).await.map_err(Error::into_typed)?;
+        Ok((self.client, request))
+    }
+    fn decode(
+        response: runtime::Response,
+    ) -> Result<Vec<models::PredictionSingletons>, Error<models::ApiErrorResponse>> {
         match response.status().as_u16() {
             200 => response.json(),
             400 | 401 | 403 | 404 => Err(response.api_error()),
@@ -262,6 +302,7 @@ impl std::future::IntoFuture for GetPredictionsByDatasetId {
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct GetPredictionBySampleId {
     client: Client,
+    options: runtime::RequestOptions,
     dataset_id: Result<models::MongoObjectId, String>,
     sample_id: Result<models::MongoObjectId, String>,
     prediction_uuid_timestamp: Result<models::Timestamp, String>,
@@ -273,6 +314,34 @@ impl GetPredictionBySampleId {
     pub async fn send(
         self,
     ) -> Result<models::PredictionSingletons, Error<models::ApiErrorResponse>> {
+        runtime::send(self).await
+    }
+    /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
+    pub async fn send_full(
+        self,
+    ) -> Result<
+        runtime::Full<models::PredictionSingletons>,
+        Error<models::ApiErrorResponse>,
+    > {
+        runtime::send_full(self).await
+    }
+    /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
+    pub async fn send_unread(
+        self,
+    ) -> Result<reqwest::Response, Error<models::ApiErrorResponse>> {
+        runtime::send_unread(self).await
+    }
+    /// Sets options for this call only (timeout, headers, retry policy, idempotency
+    /// key); they beat the client's defaults.
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+}
+impl runtime::Operation for GetPredictionBySampleId {
+    type Output = models::PredictionSingletons;
+    type Error = models::ApiErrorResponse;
+    fn into_request(self) -> Result<(Client, Request), Error<models::ApiErrorResponse>> {
         let dataset_id = self
             .dataset_id
             .map_err(|reason| Error::InvalidArgument {
@@ -304,10 +373,15 @@ impl GetPredictionBySampleId {
                 "getPredictionBySampleId",
                 "/v1/datasets/{datasetId}/predictions/samples/{sampleId}",
             );
+        request.options(self.options);
         request.query("predictionUUIDTimestamp", prediction_uuid_timestamp);
         request.security(&[&["ApiKeyAuth"], &["auth0Bearer"]]);
         request.accept("application/json");
-        let response = self.client.execute(request).await.map_err(Error::into_typed)?;
+        Ok((self.client, request))
+    }
+    fn decode(
+        response: runtime::Response,
+    ) -> Result<models::PredictionSingletons, Error<models::ApiErrorResponse>> {
         match response.status().as_u16() {
             200 => response.json(),
             400 | 401 | 403 | 404 => Err(response.api_error()),
@@ -331,6 +405,7 @@ impl std::future::IntoFuture for GetPredictionBySampleId {
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CreateOrUpdatePredictionBySampleId {
     client: Client,
+    options: runtime::RequestOptions,
     dataset_id: Result<models::MongoObjectId, String>,
     sample_id: Result<models::MongoObjectId, String>,
     prediction_uuid_timestamp: Result<models::Timestamp, String>,
@@ -343,6 +418,34 @@ impl CreateOrUpdatePredictionBySampleId {
     pub async fn send(
         self,
     ) -> Result<models::CreateEntityResponse, Error<models::ApiErrorResponse>> {
+        runtime::send(self).await
+    }
+    /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
+    pub async fn send_full(
+        self,
+    ) -> Result<
+        runtime::Full<models::CreateEntityResponse>,
+        Error<models::ApiErrorResponse>,
+    > {
+        runtime::send_full(self).await
+    }
+    /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
+    pub async fn send_unread(
+        self,
+    ) -> Result<reqwest::Response, Error<models::ApiErrorResponse>> {
+        runtime::send_unread(self).await
+    }
+    /// Sets options for this call only (timeout, headers, retry policy, idempotency
+    /// key); they beat the client's defaults.
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+}
+impl runtime::Operation for CreateOrUpdatePredictionBySampleId {
+    type Output = models::CreateEntityResponse;
+    type Error = models::ApiErrorResponse;
+    fn into_request(self) -> Result<(Client, Request), Error<models::ApiErrorResponse>> {
         let dataset_id = self
             .dataset_id
             .map_err(|reason| Error::InvalidArgument {
@@ -374,11 +477,16 @@ impl CreateOrUpdatePredictionBySampleId {
                 "createOrUpdatePredictionBySampleId",
                 "/v1/datasets/{datasetId}/predictions/samples/{sampleId}",
             );
+        request.options(self.options);
         request.query("predictionUUIDTimestamp", prediction_uuid_timestamp);
         request.json_body(&self.body).map_err(Error::into_typed)?;
         request.security(&[&["ApiKeyAuth"], &["auth0Bearer"]]);
         request.accept("application/json");
-        let response = self.client.execute(request).await.map_err(Error::into_typed)?;
+        Ok((self.client, request))
+    }
+    fn decode(
+        response: runtime::Response,
+    ) -> Result<models::CreateEntityResponse, Error<models::ApiErrorResponse>> {
         match response.status().as_u16() {
             201 => response.json(),
             400 | 401 | 403 | 404 => Err(response.api_error()),
@@ -402,6 +510,7 @@ impl std::future::IntoFuture for CreateOrUpdatePredictionBySampleId {
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct GetPredictionTaskSchemasByDatasetId {
     client: Client,
+    options: runtime::RequestOptions,
     dataset_id: Result<models::MongoObjectId, String>,
     prediction_uuid_timestamp: Option<Result<models::Timestamp, String>>,
 }
@@ -424,6 +533,34 @@ impl GetPredictionTaskSchemasByDatasetId {
     pub async fn send(
         self,
     ) -> Result<Vec<models::PredictionTaskSchema>, Error<models::ApiErrorResponse>> {
+        runtime::send(self).await
+    }
+    /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
+    pub async fn send_full(
+        self,
+    ) -> Result<
+        runtime::Full<Vec<models::PredictionTaskSchema>>,
+        Error<models::ApiErrorResponse>,
+    > {
+        runtime::send_full(self).await
+    }
+    /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
+    pub async fn send_unread(
+        self,
+    ) -> Result<reqwest::Response, Error<models::ApiErrorResponse>> {
+        runtime::send_unread(self).await
+    }
+    /// Sets options for this call only (timeout, headers, retry policy, idempotency
+    /// key); they beat the client's defaults.
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+}
+impl runtime::Operation for GetPredictionTaskSchemasByDatasetId {
+    type Output = Vec<models::PredictionTaskSchema>;
+    type Error = models::ApiErrorResponse;
+    fn into_request(self) -> Result<(Client, Request), Error<models::ApiErrorResponse>> {
         let dataset_id = self
             .dataset_id
             .map_err(|reason| Error::InvalidArgument {
@@ -447,10 +584,15 @@ impl GetPredictionTaskSchemasByDatasetId {
                 "getPredictionTaskSchemasByDatasetId",
                 "/v1/datasets/{datasetId}/predictions/tasks",
             );
+        request.options(self.options);
         request.query_opt("predictionUUIDTimestamp", prediction_uuid_timestamp.as_ref());
         request.security(&[&["ApiKeyAuth"], &["auth0Bearer"]]);
         request.accept("application/json");
-        let response = self.client.execute(request).await.map_err(Error::into_typed)?;
+        Ok((self.client, request))
+    }
+    fn decode(
+        response: runtime::Response,
+    ) -> Result<Vec<models::PredictionTaskSchema>, Error<models::ApiErrorResponse>> {
         match response.status().as_u16() {
             200 => response.json(),
             400 | 401 | 403 | 404 => Err(response.api_error()),
@@ -477,6 +619,7 @@ impl std::future::IntoFuture for GetPredictionTaskSchemasByDatasetId {
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CreateOrUpdatePredictionTaskSchemaByDatasetId {
     client: Client,
+    options: runtime::RequestOptions,
     dataset_id: Result<models::MongoObjectId, String>,
     prediction_uuid_timestamp: Result<models::Timestamp, String>,
     body: models::PredictionTaskSchema,
@@ -488,6 +631,34 @@ impl CreateOrUpdatePredictionTaskSchemaByDatasetId {
     pub async fn send(
         self,
     ) -> Result<models::CreateEntityResponse, Error<models::ApiErrorResponse>> {
+        runtime::send(self).await
+    }
+    /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
+    pub async fn send_full(
+        self,
+    ) -> Result<
+        runtime::Full<models::CreateEntityResponse>,
+        Error<models::ApiErrorResponse>,
+    > {
+        runtime::send_full(self).await
+    }
+    /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
+    pub async fn send_unread(
+        self,
+    ) -> Result<reqwest::Response, Error<models::ApiErrorResponse>> {
+        runtime::send_unread(self).await
+    }
+    /// Sets options for this call only (timeout, headers, retry policy, idempotency
+    /// key); they beat the client's defaults.
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+}
+impl runtime::Operation for CreateOrUpdatePredictionTaskSchemaByDatasetId {
+    type Output = models::CreateEntityResponse;
+    type Error = models::ApiErrorResponse;
+    fn into_request(self) -> Result<(Client, Request), Error<models::ApiErrorResponse>> {
         let dataset_id = self
             .dataset_id
             .map_err(|reason| Error::InvalidArgument {
@@ -510,11 +681,16 @@ impl CreateOrUpdatePredictionTaskSchemaByDatasetId {
                 "createOrUpdatePredictionTaskSchemaByDatasetId",
                 "/v1/datasets/{datasetId}/predictions/tasks",
             );
+        request.options(self.options);
         request.query("predictionUUIDTimestamp", prediction_uuid_timestamp);
         request.json_body(&self.body).map_err(Error::into_typed)?;
         request.security(&[&["ApiKeyAuth"], &["auth0Bearer"]]);
         request.accept("application/json");
-        let response = self.client.execute(request).await.map_err(Error::into_typed)?;
+        Ok((self.client, request))
+    }
+    fn decode(
+        response: runtime::Response,
+    ) -> Result<models::CreateEntityResponse, Error<models::ApiErrorResponse>> {
         match response.status().as_u16() {
             201 => response.json(),
             400 | 403 | 404 => Err(response.api_error()),
@@ -538,6 +714,7 @@ impl std::future::IntoFuture for CreateOrUpdatePredictionTaskSchemaByDatasetId {
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct GetPredictionTaskSchemaByTaskName {
     client: Client,
+    options: runtime::RequestOptions,
     dataset_id: Result<models::MongoObjectId, String>,
     task_name: Result<models::TaskName, String>,
     prediction_uuid_timestamp: Result<models::Timestamp, String>,
@@ -549,6 +726,34 @@ impl GetPredictionTaskSchemaByTaskName {
     pub async fn send(
         self,
     ) -> Result<models::PredictionTaskSchema, Error<models::ApiErrorResponse>> {
+        runtime::send(self).await
+    }
+    /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
+    pub async fn send_full(
+        self,
+    ) -> Result<
+        runtime::Full<models::PredictionTaskSchema>,
+        Error<models::ApiErrorResponse>,
+    > {
+        runtime::send_full(self).await
+    }
+    /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
+    pub async fn send_unread(
+        self,
+    ) -> Result<reqwest::Response, Error<models::ApiErrorResponse>> {
+        runtime::send_unread(self).await
+    }
+    /// Sets options for this call only (timeout, headers, retry policy, idempotency
+    /// key); they beat the client's defaults.
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+}
+impl runtime::Operation for GetPredictionTaskSchemaByTaskName {
+    type Output = models::PredictionTaskSchema;
+    type Error = models::ApiErrorResponse;
+    fn into_request(self) -> Result<(Client, Request), Error<models::ApiErrorResponse>> {
         let dataset_id = self
             .dataset_id
             .map_err(|reason| Error::InvalidArgument {
@@ -580,10 +785,15 @@ impl GetPredictionTaskSchemaByTaskName {
                 "getPredictionTaskSchemaByTaskName",
                 "/v1/datasets/{datasetId}/predictions/tasks/{taskName}",
             );
+        request.options(self.options);
         request.query("predictionUUIDTimestamp", prediction_uuid_timestamp);
         request.security(&[&["ApiKeyAuth"], &["auth0Bearer"]]);
         request.accept("application/json");
-        let response = self.client.execute(request).await.map_err(Error::into_typed)?;
+        Ok((self.client, request))
+    }
+    fn decode(
+        response: runtime::Response,
+    ) -> Result<models::PredictionTaskSchema, Error<models::ApiErrorResponse>> {
         match response.status().as_u16() {
             200 => response.json(),
             400 | 401 | 403 | 404 => Err(response.api_error()),

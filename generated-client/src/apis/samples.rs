@@ -30,6 +30,7 @@ impl<'a> SamplesApi<'a> {
     ) -> GetSamplesByDatasetId {
         GetSamplesByDatasetId {
             client: self.client.clone(),
+            options: runtime::RequestOptions::new(),
             dataset_id: dataset_id.try_into().map_err(|e| e.to_string()),
             file_name: None,
             page_size: None,
@@ -52,6 +53,7 @@ impl<'a> SamplesApi<'a> {
     ) -> CreateSampleByDatasetId {
         CreateSampleByDatasetId {
             client: self.client.clone(),
+            options: runtime::RequestOptions::new(),
             dataset_id: dataset_id.try_into().map_err(|e| e.to_string()),
             body: body.into(),
         }
@@ -70,6 +72,7 @@ impl<'a> SamplesApi<'a> {
     ) -> GetSamplesPartialByDatasetId {
         GetSamplesPartialByDatasetId {
             client: self.client.clone(),
+            options: runtime::RequestOptions::new(),
             dataset_id: dataset_id.try_into().map_err(|e| e.to_string()),
             mode: None,
             file_name: None,
@@ -93,6 +96,7 @@ impl<'a> SamplesApi<'a> {
     ) -> GetSampleById {
         GetSampleById {
             client: self.client.clone(),
+            options: runtime::RequestOptions::new(),
             dataset_id: dataset_id.try_into().map_err(|e| e.to_string()),
             sample_id: sample_id.try_into().map_err(|e| e.to_string()),
         }
@@ -115,6 +119,7 @@ impl<'a> SamplesApi<'a> {
     ) -> UpdateSampleById {
         UpdateSampleById {
             client: self.client.clone(),
+            options: runtime::RequestOptions::new(),
             dataset_id: dataset_id.try_into().map_err(|e| e.to_string()),
             sample_id: sample_id.try_into().map_err(|e| e.to_string()),
             enable_dataset_update: None,
@@ -137,6 +142,7 @@ impl<'a> SamplesApi<'a> {
     ) -> GetSampleImageReadUrlById {
         GetSampleImageReadUrlById {
             client: self.client.clone(),
+            options: runtime::RequestOptions::new(),
             dataset_id: dataset_id.try_into().map_err(|e| e.to_string()),
             sample_id: sample_id.try_into().map_err(|e| e.to_string()),
             r#type: None,
@@ -160,6 +166,7 @@ impl<'a> SamplesApi<'a> {
     ) -> GetSampleImageResourceRedirectById {
         GetSampleImageResourceRedirectById {
             client: self.client.clone(),
+            options: runtime::RequestOptions::new(),
             dataset_id: dataset_id.try_into().map_err(|e| e.to_string()),
             sample_id: sample_id.try_into().map_err(|e| e.to_string()),
             r#type: r#type.into(),
@@ -183,6 +190,7 @@ impl<'a> SamplesApi<'a> {
     ) -> GetSampleImageWriteUrlById {
         GetSampleImageWriteUrlById {
             client: self.client.clone(),
+            options: runtime::RequestOptions::new(),
             dataset_id: dataset_id.try_into().map_err(|e| e.to_string()),
             sample_id: sample_id.try_into().map_err(|e| e.to_string()),
             is_thumbnail: is_thumbnail.into(),
@@ -204,6 +212,7 @@ impl<'a> SamplesApi<'a> {
     ) -> GetSampleImageWriteUrlsById {
         GetSampleImageWriteUrlsById {
             client: self.client.clone(),
+            options: runtime::RequestOptions::new(),
             dataset_id: dataset_id.try_into().map_err(|e| e.to_string()),
             sample_id: sample_id.try_into().map_err(|e| e.to_string()),
         }
@@ -214,6 +223,7 @@ impl<'a> SamplesApi<'a> {
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct GetSamplesByDatasetId {
     client: Client,
+    options: runtime::RequestOptions,
     dataset_id: Result<models::MongoObjectId, String>,
     file_name: Option<String>,
     page_size: Option<f64>,
@@ -247,32 +257,28 @@ impl GetSamplesByDatasetId {
     pub async fn send(
         self,
     ) -> Result<Vec<models::SampleData>, Error<models::ApiErrorResponse>> {
-        let dataset_id = self
-            .dataset_id
-            .map_err(|reason| Error::InvalidArgument {
-                name: "datasetId",
-                reason,
-            })?;
-        let file_name = self.file_name;
-        let page_size = self.page_size;
-        let page_offset = self.page_offset;
-        let dataset_id_segment = runtime::encode_path_segment(dataset_id.as_str());
-        let mut request = Request::new(
-            reqwest::Method::GET,
-            format!("/v1/datasets/{dataset_id_segment}/samples"),
-        );
-        request.operation("getSamplesByDatasetId", "/v1/datasets/{datasetId}/samples");
-        request.query_opt("fileName", file_name.as_ref());
-        request.query_opt("pageSize", page_size.as_ref());
-        request.query_opt("pageOffset", page_offset.as_ref());
-        request.security(&[&["ApiKeyAuth"], &["auth0Bearer"]]);
-        request.accept("application/json");
-        let response = self.client.execute(request).await.map_err(Error::into_typed)?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            400 | 401 | 403 | 404 => Err(response.api_error()),
-            _ => Err(response.unexpected()),
-        }
+        runtime::send(self).await
+    }
+    /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
+    pub async fn send_full(
+        self,
+    ) -> Result<
+        runtime::Full<Vec<models::SampleData>>,
+        Error<models::ApiErrorResponse>,
+    > {
+        runtime::send_full(self).await
+    }
+    /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
+    pub async fn send_unread(
+        self,
+    ) -> Result<reqwest::Response, Error<models::ApiErrorResponse>> {
+        runtime::send_unread(self).await
+    }
+    /// Sets options for this call only (timeout, headers, retry policy, idempotency
+    /// key); they beat the client's defaults.
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
     }
     /// Walks every page lazily, starting at the offset set on this builder (or 0),
     /// and yields the items one by one. A page shorter than the page size, or an
@@ -309,6 +315,43 @@ impl GetSamplesByDatasetId {
         )
     }
 }
+impl runtime::Operation for GetSamplesByDatasetId {
+    type Output = Vec<models::SampleData>;
+    type Error = models::ApiErrorResponse;
+    fn into_request(self) -> Result<(Client, Request), Error<models::ApiErrorResponse>> {
+        let dataset_id = self
+            .dataset_id
+            .map_err(|reason| Error::InvalidArgument {
+                name: "datasetId",
+                reason,
+            })?;
+        let file_name = self.file_name;
+        let page_size = self.page_size;
+        let page_offset = self.page_offset;
+        let dataset_id_segment = runtime::encode_path_segment(dataset_id.as_str());
+        let mut request = Request::new(
+            reqwest::Method::GET,
+            format!("/v1/datasets/{dataset_id_segment}/samples"),
+        );
+        request.operation("getSamplesByDatasetId", "/v1/datasets/{datasetId}/samples");
+        request.options(self.options);
+        request.query_opt("fileName", file_name.as_ref());
+        request.query_opt("pageSize", page_size.as_ref());
+        request.query_opt("pageOffset", page_offset.as_ref());
+        request.security(&[&["ApiKeyAuth"], &["auth0Bearer"]]);
+        request.accept("application/json");
+        Ok((self.client, request))
+    }
+    fn decode(
+        response: runtime::Response,
+    ) -> Result<Vec<models::SampleData>, Error<models::ApiErrorResponse>> {
+        match response.status().as_u16() {
+            200 => response.json(),
+            400 | 401 | 403 | 404 => Err(response.api_error()),
+            _ => Err(response.unexpected()),
+        }
+    }
+}
 impl std::future::IntoFuture for GetSamplesByDatasetId {
     type Output = Result<Vec<models::SampleData>, Error<models::ApiErrorResponse>>;
     type IntoFuture = runtime::SendFuture<
@@ -325,6 +368,7 @@ impl std::future::IntoFuture for GetSamplesByDatasetId {
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CreateSampleByDatasetId {
     client: Client,
+    options: runtime::RequestOptions,
     dataset_id: Result<models::MongoObjectId, String>,
     body: models::SampleCreateRequest,
 }
@@ -335,6 +379,34 @@ impl CreateSampleByDatasetId {
     pub async fn send(
         self,
     ) -> Result<models::CreateEntityResponse, Error<models::ApiErrorResponse>> {
+        runtime::send(self).await
+    }
+    /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
+    pub async fn send_full(
+        self,
+    ) -> Result<
+        runtime::Full<models::CreateEntityResponse>,
+        Error<models::ApiErrorResponse>,
+    > {
+        runtime::send_full(self).await
+    }
+    /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
+    pub async fn send_unread(
+        self,
+    ) -> Result<reqwest::Response, Error<models::ApiErrorResponse>> {
+        runtime::send_unread(self).await
+    }
+    /// Sets options for this call only (timeout, headers, retry policy, idempotency
+    /// key); they beat the client's defaults.
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+}
+impl runtime::Operation for CreateSampleByDatasetId {
+    type Output = models::CreateEntityResponse;
+    type Error = models::ApiErrorResponse;
+    fn into_request(self) -> Result<(Client, Request), Error<models::ApiErrorResponse>> {
         let dataset_id = self
             .dataset_id
             .map_err(|reason| Error::InvalidArgument {
@@ -347,10 +419,15 @@ impl CreateSampleByDatasetId {
             format!("/v1/datasets/{dataset_id_segment}/samples"),
         );
         request.operation("createSampleByDatasetId", "/v1/datasets/{datasetId}/samples");
+        request.options(self.options);
         request.json_body(&self.body).map_err(Error::into_typed)?;
         request.security(&[&["ApiKeyAuth"], &["auth0Bearer"]]);
         request.accept("application/json");
-        let response = self.client.execute(request).await.map_err(Error::into_typed)?;
+        Ok((self.client, request))
+    }
+    fn decode(
+        response: runtime::Response,
+    ) -> Result<models::CreateEntityResponse, Error<models::ApiErrorResponse>> {
         match response.status().as_u16() {
             201 => response.json(),
             400 | 401 | 403 | 404 => Err(response.api_error()),
@@ -374,6 +451,7 @@ impl std::future::IntoFuture for CreateSampleByDatasetId {
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct GetSamplesPartialByDatasetId {
     client: Client,
+    options: runtime::RequestOptions,
     dataset_id: Result<models::MongoObjectId, String>,
     mode: Option<models::SamplePartialMode>,
     file_name: Option<String>,
@@ -415,38 +493,28 @@ impl GetSamplesPartialByDatasetId {
     pub async fn send(
         self,
     ) -> Result<Vec<models::SampleDataModes>, Error<models::ApiErrorResponse>> {
-        let dataset_id = self
-            .dataset_id
-            .map_err(|reason| Error::InvalidArgument {
-                name: "datasetId",
-                reason,
-            })?;
-        let mode = self.mode;
-        let file_name = self.file_name;
-        let page_size = self.page_size;
-        let page_offset = self.page_offset;
-        let dataset_id_segment = runtime::encode_path_segment(dataset_id.as_str());
-        let mut request = Request::new(
-            reqwest::Method::GET,
-            format!("/v1/datasets/{dataset_id_segment}/samples/partial"),
-        );
-        request
-            .operation(
-                "getSamplesPartialByDatasetId",
-                "/v1/datasets/{datasetId}/samples/partial",
-            );
-        request.query_opt("mode", mode.as_ref());
-        request.query_opt("fileName", file_name.as_ref());
-        request.query_opt("pageSize", page_size.as_ref());
-        request.query_opt("pageOffset", page_offset.as_ref());
-        request.security(&[&["ApiKeyAuth"], &["auth0Bearer"]]);
-        request.accept("application/json");
-        let response = self.client.execute(request).await.map_err(Error::into_typed)?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            400 | 401 | 403 | 404 => Err(response.api_error()),
-            _ => Err(response.unexpected()),
-        }
+        runtime::send(self).await
+    }
+    /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
+    pub async fn send_full(
+        self,
+    ) -> Result<
+        runtime::Full<Vec<models::SampleDataModes>>,
+        Error<models::ApiErrorResponse>,
+    > {
+        runtime::send_full(self).await
+    }
+    /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
+    pub async fn send_unread(
+        self,
+    ) -> Result<reqwest::Response, Error<models::ApiErrorResponse>> {
+        runtime::send_unread(self).await
+    }
+    /// Sets options for this call only (timeout, headers, retry policy, idempotency
+    /// key); they beat the client's defaults.
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
     }
     /// Walks every page lazily, starting at the offset set on this builder (or 0),
     /// and yields the items one by one. A page shorter than the page size, or an
@@ -487,6 +555,49 @@ impl GetSamplesPartialByDatasetId {
         )
     }
 }
+impl runtime::Operation for GetSamplesPartialByDatasetId {
+    type Output = Vec<models::SampleDataModes>;
+    type Error = models::ApiErrorResponse;
+    fn into_request(self) -> Result<(Client, Request), Error<models::ApiErrorResponse>> {
+        let dataset_id = self
+            .dataset_id
+            .map_err(|reason| Error::InvalidArgument {
+                name: "datasetId",
+                reason,
+            })?;
+        let mode = self.mode;
+        let file_name = self.file_name;
+        let page_size = self.page_size;
+        let page_offset = self.page_offset;
+        let dataset_id_segment = runtime::encode_path_segment(dataset_id.as_str());
+        let mut request = Request::new(
+            reqwest::Method::GET,
+            format!("/v1/datasets/{dataset_id_segment}/samples/partial"),
+        );
+        request
+            .operation(
+                "getSamplesPartialByDatasetId",
+                "/v1/datasets/{datasetId}/samples/partial",
+            );
+        request.options(self.options);
+        request.query_opt("mode", mode.as_ref());
+        request.query_opt("fileName", file_name.as_ref());
+        request.query_opt("pageSize", page_size.as_ref());
+        request.query_opt("pageOffset", page_offset.as_ref());
+        request.security(&[&["ApiKeyAuth"], &["auth0Bearer"]]);
+        request.accept("application/json");
+        Ok((self.client, request))
+    }
+    fn decode(
+        response: runtime::Response,
+    ) -> Result<Vec<models::SampleDataModes>, Error<models::ApiErrorResponse>> {
+        match response.status().as_u16() {
+            200 => response.json(),
+            400 | 401 | 403 | 404 => Err(response.api_error()),
+            _ => Err(response.unexpected()),
+        }
+    }
+}
 impl std::future::IntoFuture for GetSamplesPartialByDatasetId {
     type Output = Result<Vec<models::SampleDataModes>, Error<models::ApiErrorResponse>>;
     type IntoFuture = runtime::SendFuture<
@@ -503,6 +614,7 @@ impl std::future::IntoFuture for GetSamplesPartialByDatasetId {
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct GetSampleById {
     client: Client,
+    options: runtime::RequestOptions,
     dataset_id: Result<models::MongoObjectId, String>,
     sample_id: Result<models::MongoObjectId, String>,
 }
@@ -513,6 +625,31 @@ impl GetSampleById {
     pub async fn send(
         self,
     ) -> Result<models::SampleData, Error<models::ApiErrorResponse>> {
+        runtime::send(self).await
+    }
+    /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
+    pub async fn send_full(
+        self,
+    ) -> Result<runtime::Full<models::SampleData>, Error<models::ApiErrorResponse>> {
+        runtime::send_full(self).await
+    }
+    /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
+    pub async fn send_unread(
+        self,
+    ) -> Result<reqwest::Response, Error<models::ApiErrorResponse>> {
+        runtime::send_unread(self).await
+    }
+    /// Sets options for this call only (timeout, headers, retry policy, idempotency
+    /// key); they beat the client's defaults.
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+}
+impl runtime::Operation for GetSampleById {
+    type Output = models::SampleData;
+    type Error = models::ApiErrorResponse;
+    fn into_request(self) -> Result<(Client, Request), Error<models::ApiErrorResponse>> {
         let dataset_id = self
             .dataset_id
             .map_err(|reason| Error::InvalidArgument {
@@ -533,9 +670,14 @@ impl GetSampleById {
         );
         request
             .operation("getSampleById", "/v1/datasets/{datasetId}/samples/{sampleId}");
+        request.options(self.options);
         request.security(&[&["ApiKeyAuth"], &["auth0Bearer"]]);
         request.accept("application/json");
-        let response = self.client.execute(request).await.map_err(Error::into_typed)?;
+        Ok((self.client, request))
+    }
+    fn decode(
+        response: runtime::Response,
+    ) -> Result<models::SampleData, Error<models::ApiErrorResponse>> {
         match response.status().as_u16() {
             200 => response.json(),
             400 | 401 | 403 | 404 => Err(response.api_error()),
@@ -556,6 +698,7 @@ impl std::future::IntoFuture for GetSampleById {
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct UpdateSampleById {
     client: Client,
+    options: runtime::RequestOptions,
     dataset_id: Result<models::MongoObjectId, String>,
     sample_id: Result<models::MongoObjectId, String>,
     enable_dataset_update: Option<bool>,
@@ -574,6 +717,31 @@ impl UpdateSampleById {
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
     pub async fn send(self) -> Result<(), Error<models::ApiErrorResponse>> {
+        runtime::send(self).await
+    }
+    /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
+    pub async fn send_full(
+        self,
+    ) -> Result<runtime::Full<()>, Error<models::ApiErrorResponse>> {
+        runtime::send_full(self).await
+    }
+    /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
+    pub async fn send_unread(
+        self,
+    ) -> Result<reqwest::Response, Error<models::ApiErrorResponse>> {
+        runtime::send_unread(self).await
+    }
+    /// Sets options for this call only (timeout, headers, retry policy, idempotency
+    /// key); they beat the client's defaults.
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+}
+impl runtime::Operation for UpdateSampleById {
+    type Output = ();
+    type Error = models::ApiErrorResponse;
+    fn into_request(self) -> Result<(Client, Request), Error<models::ApiErrorResponse>> {
         let dataset_id = self
             .dataset_id
             .map_err(|reason| Error::InvalidArgument {
@@ -598,11 +766,16 @@ impl UpdateSampleById {
                 "updateSampleById",
                 "/v1/datasets/{datasetId}/samples/{sampleId}",
             );
+        request.options(self.options);
         request.query_opt("enableDatasetUpdate", enable_dataset_update.as_ref());
         request.json_body(&self.body).map_err(Error::into_typed)?;
         request.security(&[&["ApiKeyAuth"], &["auth0Bearer"]]);
         request.accept("application/json");
-        let response = self.client.execute(request).await.map_err(Error::into_typed)?;
+        Ok((self.client, request))
+    }
+    fn decode(
+        response: runtime::Response,
+    ) -> Result<(), Error<models::ApiErrorResponse>> {
         match response.status().as_u16() {
             200 => response.empty(),
             400 | 401 | 403 | 404 => Err(response.api_error()),
@@ -623,6 +796,7 @@ impl std::future::IntoFuture for UpdateSampleById {
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct GetSampleImageReadUrlById {
     client: Client,
+    options: runtime::RequestOptions,
     dataset_id: Result<models::MongoObjectId, String>,
     sample_id: Result<models::MongoObjectId, String>,
     r#type: Option<models::GetSampleImageReadUrlByIdType>,
@@ -643,6 +817,31 @@ impl GetSampleImageReadUrlById {
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
     pub async fn send(self) -> Result<String, Error<models::ApiErrorResponse>> {
+        runtime::send(self).await
+    }
+    /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
+    pub async fn send_full(
+        self,
+    ) -> Result<runtime::Full<String>, Error<models::ApiErrorResponse>> {
+        runtime::send_full(self).await
+    }
+    /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
+    pub async fn send_unread(
+        self,
+    ) -> Result<reqwest::Response, Error<models::ApiErrorResponse>> {
+        runtime::send_unread(self).await
+    }
+    /// Sets options for this call only (timeout, headers, retry policy, idempotency
+    /// key); they beat the client's defaults.
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+}
+impl runtime::Operation for GetSampleImageReadUrlById {
+    type Output = String;
+    type Error = models::ApiErrorResponse;
+    fn into_request(self) -> Result<(Client, Request), Error<models::ApiErrorResponse>> {
         let dataset_id = self
             .dataset_id
             .map_err(|reason| Error::InvalidArgument {
@@ -669,10 +868,15 @@ impl GetSampleImageReadUrlById {
                 "getSampleImageReadUrlById",
                 "/v1/datasets/{datasetId}/samples/{sampleId}/readurl",
             );
+        request.options(self.options);
         request.query_opt("type", r#type.as_ref());
         request.security(&[&["ApiKeyAuth"], &["auth0Bearer"]]);
         request.accept("application/json");
-        let response = self.client.execute(request).await.map_err(Error::into_typed)?;
+        Ok((self.client, request))
+    }
+    fn decode(
+        response: runtime::Response,
+    ) -> Result<String, Error<models::ApiErrorResponse>> {
         match response.status().as_u16() {
             200 => response.json(),
             400 | 401 | 403 | 404 => Err(response.api_error()),
@@ -693,6 +897,7 @@ impl std::future::IntoFuture for GetSampleImageReadUrlById {
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct GetSampleImageResourceRedirectById {
     client: Client,
+    options: runtime::RequestOptions,
     dataset_id: Result<models::MongoObjectId, String>,
     sample_id: Result<models::MongoObjectId, String>,
     r#type: models::GetSampleImageResourceRedirectByIdType,
@@ -702,6 +907,31 @@ impl GetSampleImageResourceRedirectById {
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
     pub async fn send(self) -> Result<reqwest::Url, Error<models::ApiErrorResponse>> {
+        runtime::send(self).await
+    }
+    /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
+    pub async fn send_full(
+        self,
+    ) -> Result<runtime::Full<reqwest::Url>, Error<models::ApiErrorResponse>> {
+        runtime::send_full(self).await
+    }
+    /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
+    pub async fn send_unread(
+        self,
+    ) -> Result<reqwest::Response, Error<models::ApiErrorResponse>> {
+        runtime::send_unread(self).await
+    }
+    /// Sets options for this call only (timeout, headers, retry policy, idempotency
+    /// key); they beat the client's defaults.
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+}
+impl runtime::Operation for GetSampleImageResourceRedirectById {
+    type Output = reqwest::Url;
+    type Error = models::ApiErrorResponse;
+    fn into_request(self) -> Result<(Client, Request), Error<models::ApiErrorResponse>> {
         let dataset_id = self
             .dataset_id
             .map_err(|reason| Error::InvalidArgument {
@@ -728,10 +958,15 @@ impl GetSampleImageResourceRedirectById {
                 "getSampleImageResourceRedirectById",
                 "/v1/datasets/{datasetId}/samples/{sampleId}/readurlRedirect",
             );
+        request.options(self.options);
         request.query("type", r#type);
         request.security(&[&["ApiPublicJWTAuth"]]);
         request.accept("application/json");
-        let response = self.client.execute(request).await.map_err(Error::into_typed)?;
+        Ok((self.client, request))
+    }
+    fn decode(
+        response: runtime::Response,
+    ) -> Result<reqwest::Url, Error<models::ApiErrorResponse>> {
         match response.status().as_u16() {
             307 => response.redirect_location(),
             400 | 401 | 403 | 404 => Err(response.api_error()),
@@ -752,6 +987,7 @@ impl std::future::IntoFuture for GetSampleImageResourceRedirectById {
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct GetSampleImageWriteUrlById {
     client: Client,
+    options: runtime::RequestOptions,
     dataset_id: Result<models::MongoObjectId, String>,
     sample_id: Result<models::MongoObjectId, String>,
     is_thumbnail: bool,
@@ -761,6 +997,31 @@ impl GetSampleImageWriteUrlById {
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
     pub async fn send(self) -> Result<String, Error<models::ApiErrorResponse>> {
+        runtime::send(self).await
+    }
+    /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
+    pub async fn send_full(
+        self,
+    ) -> Result<runtime::Full<String>, Error<models::ApiErrorResponse>> {
+        runtime::send_full(self).await
+    }
+    /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
+    pub async fn send_unread(
+        self,
+    ) -> Result<reqwest::Response, Error<models::ApiErrorResponse>> {
+        runtime::send_unread(self).await
+    }
+    /// Sets options for this call only (timeout, headers, retry policy, idempotency
+    /// key); they beat the client's defaults.
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+}
+impl runtime::Operation for GetSampleImageWriteUrlById {
+    type Output = String;
+    type Error = models::ApiErrorResponse;
+    fn into_request(self) -> Result<(Client, Request), Error<models::ApiErrorResponse>> {
         let dataset_id = self
             .dataset_id
             .map_err(|reason| Error::InvalidArgument {
@@ -787,10 +1048,15 @@ impl GetSampleImageWriteUrlById {
                 "getSampleImageWriteUrlById",
                 "/v1/datasets/{datasetId}/samples/{sampleId}/writeurl",
             );
+        request.options(self.options);
         request.query("isThumbnail", is_thumbnail);
         request.security(&[&["ApiKeyAuth"], &["auth0Bearer"]]);
         request.accept("application/json");
-        let response = self.client.execute(request).await.map_err(Error::into_typed)?;
+        Ok((self.client, request))
+    }
+    fn decode(
+        response: runtime::Response,
+    ) -> Result<String, Error<models::ApiErrorResponse>> {
         match response.status().as_u16() {
             200 => response.json(),
             400 | 401 | 403 | 404 => Err(response.api_error()),
@@ -811,6 +1077,7 @@ impl std::future::IntoFuture for GetSampleImageWriteUrlById {
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct GetSampleImageWriteUrlsById {
     client: Client,
+    options: runtime::RequestOptions,
     dataset_id: Result<models::MongoObjectId, String>,
     sample_id: Result<models::MongoObjectId, String>,
 }
@@ -821,6 +1088,34 @@ impl GetSampleImageWriteUrlsById {
     pub async fn send(
         self,
     ) -> Result<models::SampleWriteUrls, Error<models::ApiErrorResponse>> {
+        runtime::send(self).await
+    }
+    /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
+    pub async fn send_full(
+        self,
+    ) -> Result<
+        runtime::Full<models::SampleWriteUrls>,
+        Error<models::ApiErrorResponse>,
+    > {
+        runtime::send_full(self).await
+    }
+    /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
+    pub async fn send_unread(
+        self,
+    ) -> Result<reqwest::Response, Error<models::ApiErrorResponse>> {
+        runtime::send_unread(self).await
+    }
+    /// Sets options for this call only (timeout, headers, retry policy, idempotency
+    /// key); they beat the client's defaults.
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+}
+impl runtime::Operation for GetSampleImageWriteUrlsById {
+    type Output = models::SampleWriteUrls;
+    type Error = models::ApiErrorResponse;
+    fn into_request(self) -> Result<(Client, Request), Error<models::ApiErrorResponse>> {
         let dataset_id = self
             .dataset_id
             .map_err(|reason| Error::InvalidArgument {
@@ -846,9 +1141,14 @@ impl GetSampleImageWriteUrlsById {
                 "getSampleImageWriteUrlsById",
                 "/v1/datasets/{datasetId}/samples/{sampleId}/writeurls",
             );
+        request.options(self.options);
         request.security(&[&["ApiKeyAuth"], &["auth0Bearer"]]);
         request.accept("application/json");
-        let response = self.client.execute(request).await.map_err(Error::into_typed)?;
+        Ok((self.client, request))
+    }
+    fn decode(
+        response: runtime::Response,
+    ) -> Result<models::SampleWriteUrls, Error<models::ApiErrorResponse>> {
         match response.status().as_u16() {
             200 => response.json(),
             400 | 401 | 403 | 404 => Err(response.api_error()),

@@ -34,6 +34,7 @@ impl<'a> SamplingsApi<'a> {
     ) -> TriggerSamplingById {
         TriggerSamplingById {
             client: self.client.clone(),
+            options: runtime::RequestOptions::new(),
             dataset_id: dataset_id.try_into().map_err(|e| e.to_string()),
             embedding_id: embedding_id.try_into().map_err(|e| e.to_string()),
             body: body.into(),
@@ -45,6 +46,7 @@ impl<'a> SamplingsApi<'a> {
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct TriggerSamplingById {
     client: Client,
+    options: runtime::RequestOptions,
     dataset_id: Result<models::MongoObjectId, String>,
     embedding_id: Result<models::MongoObjectId, String>,
     body: models::SamplingCreateRequest,
@@ -56,6 +58,31 @@ impl TriggerSamplingById {
     pub async fn send(
         self,
     ) -> Result<models::AsyncTaskData, Error<models::ApiErrorResponse>> {
+        runtime::send(self).await
+    }
+    /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
+    pub async fn send_full(
+        self,
+    ) -> Result<runtime::Full<models::AsyncTaskData>, Error<models::ApiErrorResponse>> {
+        runtime::send_full(self).await
+    }
+    /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
+    pub async fn send_unread(
+        self,
+    ) -> Result<reqwest::Response, Error<models::ApiErrorResponse>> {
+        runtime::send_unread(self).await
+    }
+    /// Sets options for this call only (timeout, headers, retry policy, idempotency
+    /// key); they beat the client's defaults.
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+}
+impl runtime::Operation for TriggerSamplingById {
+    type Output = models::AsyncTaskData;
+    type Error = models::ApiErrorResponse;
+    fn into_request(self) -> Result<(Client, Request), Error<models::ApiErrorResponse>> {
         let dataset_id = self
             .dataset_id
             .map_err(|reason| Error::InvalidArgument {
@@ -81,10 +108,15 @@ impl TriggerSamplingById {
                 "triggerSamplingById",
                 "/v1/datasets/{datasetId}/embeddings/{embeddingId}/sampling",
             );
+        request.options(self.options);
         request.json_body(&self.body).map_err(Error::into_typed)?;
         request.security(&[&["ApiKeyAuth"], &["auth0Bearer"]]);
         request.accept("application/json");
-        let response = self.client.execute(request).await.map_err(Error::into_typed)?;
+        Ok((self.client, request))
+    }
+    fn decode(
+        response: runtime::Response,
+    ) -> Result<models::AsyncTaskData, Error<models::ApiErrorResponse>> {
         match response.status().as_u16() {
             200 => response.json(),
             400 | 401 | 403 | 404 => Err(response.api_error()),

@@ -30,6 +30,7 @@ impl<'a> TagsApi<'a> {
     ) -> GetTagsByDatasetId {
         GetTagsByDatasetId {
             client: self.client.clone(),
+            options: runtime::RequestOptions::new(),
             dataset_id: dataset_id.try_into().map_err(|e| e.to_string()),
         }
     }
@@ -49,6 +50,7 @@ impl<'a> TagsApi<'a> {
     ) -> CreateTagByDatasetId {
         CreateTagByDatasetId {
             client: self.client.clone(),
+            options: runtime::RequestOptions::new(),
             dataset_id: dataset_id.try_into().map_err(|e| e.to_string()),
             body: body.into(),
         }
@@ -69,6 +71,7 @@ impl<'a> TagsApi<'a> {
     ) -> PerformTagArithmetics {
         PerformTagArithmetics {
             client: self.client.clone(),
+            options: runtime::RequestOptions::new(),
             dataset_id: dataset_id.try_into().map_err(|e| e.to_string()),
             body: body.into(),
         }
@@ -89,6 +92,7 @@ impl<'a> TagsApi<'a> {
     ) -> PerformTagArithmeticsBitmask {
         PerformTagArithmeticsBitmask {
             client: self.client.clone(),
+            options: runtime::RequestOptions::new(),
             dataset_id: dataset_id.try_into().map_err(|e| e.to_string()),
             body: body.into(),
         }
@@ -109,6 +113,7 @@ impl<'a> TagsApi<'a> {
     ) -> CreateInitialTagByDatasetId {
         CreateInitialTagByDatasetId {
             client: self.client.clone(),
+            options: runtime::RequestOptions::new(),
             dataset_id: dataset_id.try_into().map_err(|e| e.to_string()),
             body: body.into(),
         }
@@ -129,6 +134,7 @@ impl<'a> TagsApi<'a> {
     ) -> UpsizeTagsByDatasetId {
         UpsizeTagsByDatasetId {
             client: self.client.clone(),
+            options: runtime::RequestOptions::new(),
             dataset_id: dataset_id.try_into().map_err(|e| e.to_string()),
             body: body.into(),
         }
@@ -149,6 +155,7 @@ impl<'a> TagsApi<'a> {
     ) -> GetTagByTagId {
         GetTagByTagId {
             client: self.client.clone(),
+            options: runtime::RequestOptions::new(),
             dataset_id: dataset_id.try_into().map_err(|e| e.to_string()),
             tag_id: tag_id.try_into().map_err(|e| e.to_string()),
         }
@@ -171,6 +178,7 @@ impl<'a> TagsApi<'a> {
     ) -> UpdateTagByTagId {
         UpdateTagByTagId {
             client: self.client.clone(),
+            options: runtime::RequestOptions::new(),
             dataset_id: dataset_id.try_into().map_err(|e| e.to_string()),
             tag_id: tag_id.try_into().map_err(|e| e.to_string()),
             body: body.into(),
@@ -192,6 +200,7 @@ impl<'a> TagsApi<'a> {
     ) -> DeleteTagByTagId {
         DeleteTagByTagId {
             client: self.client.clone(),
+            options: runtime::RequestOptions::new(),
             dataset_id: dataset_id.try_into().map_err(|e| e.to_string()),
             tag_id: tag_id.try_into().map_err(|e| e.to_string()),
         }
@@ -212,6 +221,7 @@ impl<'a> TagsApi<'a> {
     ) -> ExportTagToLabelBoxDataRows {
         ExportTagToLabelBoxDataRows {
             client: self.client.clone(),
+            options: runtime::RequestOptions::new(),
             dataset_id: dataset_id.try_into().map_err(|e| e.to_string()),
             tag_id: tag_id.try_into().map_err(|e| e.to_string()),
             expires_in: None,
@@ -235,6 +245,7 @@ impl<'a> TagsApi<'a> {
     ) -> ExportTagToLabelStudioTasks {
         ExportTagToLabelStudioTasks {
             client: self.client.clone(),
+            options: runtime::RequestOptions::new(),
             dataset_id: dataset_id.try_into().map_err(|e| e.to_string()),
             tag_id: tag_id.try_into().map_err(|e| e.to_string()),
             expires_in: None,
@@ -258,6 +269,7 @@ impl<'a> TagsApi<'a> {
     ) -> GetFilenamesByTagId {
         GetFilenamesByTagId {
             client: self.client.clone(),
+            options: runtime::RequestOptions::new(),
             dataset_id: dataset_id.try_into().map_err(|e| e.to_string()),
             tag_id: tag_id.try_into().map_err(|e| e.to_string()),
         }
@@ -268,6 +280,7 @@ impl<'a> TagsApi<'a> {
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct GetTagsByDatasetId {
     client: Client,
+    options: runtime::RequestOptions,
     dataset_id: Result<models::MongoObjectId, String>,
 }
 impl GetTagsByDatasetId {
@@ -277,6 +290,31 @@ impl GetTagsByDatasetId {
     pub async fn send(
         self,
     ) -> Result<Vec<models::TagData>, Error<models::ApiErrorResponse>> {
+        runtime::send(self).await
+    }
+    /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
+    pub async fn send_full(
+        self,
+    ) -> Result<runtime::Full<Vec<models::TagData>>, Error<models::ApiErrorResponse>> {
+        runtime::send_full(self).await
+    }
+    /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
+    pub async fn send_unread(
+        self,
+    ) -> Result<reqwest::Response, Error<models::ApiErrorResponse>> {
+        runtime::send_unread(self).await
+    }
+    /// Sets options for this call only (timeout, headers, retry policy, idempotency
+    /// key); they beat the client's defaults.
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+}
+impl runtime::Operation for GetTagsByDatasetId {
+    type Output = Vec<models::TagData>;
+    type Error = models::ApiErrorResponse;
+    fn into_request(self) -> Result<(Client, Request), Error<models::ApiErrorResponse>> {
         let dataset_id = self
             .dataset_id
             .map_err(|reason| Error::InvalidArgument {
@@ -289,9 +327,14 @@ impl GetTagsByDatasetId {
             format!("/v1/datasets/{dataset_id_segment}/tags"),
         );
         request.operation("getTagsByDatasetId", "/v1/datasets/{datasetId}/tags");
+        request.options(self.options);
         request.security(&[&["ApiKeyAuth"], &["auth0Bearer"]]);
         request.accept("application/json");
-        let response = self.client.execute(request).await.map_err(Error::into_typed)?;
+        Ok((self.client, request))
+    }
+    fn decode(
+        response: runtime::Response,
+    ) -> Result<Vec<models::TagData>, Error<models::ApiErrorResponse>> {
         match response.status().as_u16() {
             200 => response.json(),
             400 | 401 | 403 | 404 => Err(response.api_error()),
@@ -315,6 +358,7 @@ impl std::future::IntoFuture for GetTagsByDatasetId {
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CreateTagByDatasetId {
     client: Client,
+    options: runtime::RequestOptions,
     dataset_id: Result<models::MongoObjectId, String>,
     body: models::TagCreateRequest,
 }
@@ -325,6 +369,34 @@ impl CreateTagByDatasetId {
     pub async fn send(
         self,
     ) -> Result<models::CreateEntityResponse, Error<models::ApiErrorResponse>> {
+        runtime::send(self).await
+    }
+    /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
+    pub async fn send_full(
+        self,
+    ) -> Result<
+        runtime::Full<models::CreateEntityResponse>,
+        Error<models::ApiErrorResponse>,
+    > {
+        runtime::send_full(self).await
+    }
+    /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
+    pub async fn send_unread(
+        self,
+    ) -> Result<reqwest::Response, Error<models::ApiErrorResponse>> {
+        runtime::send_unread(self).await
+    }
+    /// Sets options for this call only (timeout, headers, retry policy, idempotency
+    /// key); they beat the client's defaults.
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+}
+impl runtime::Operation for CreateTagByDatasetId {
+    type Output = models::CreateEntityResponse;
+    type Error = models::ApiErrorResponse;
+    fn into_request(self) -> Result<(Client, Request), Error<models::ApiErrorResponse>> {
         let dataset_id = self
             .dataset_id
             .map_err(|reason| Error::InvalidArgument {
@@ -337,10 +409,15 @@ impl CreateTagByDatasetId {
             format!("/v1/datasets/{dataset_id_segment}/tags"),
         );
         request.operation("createTagByDatasetId", "/v1/datasets/{datasetId}/tags");
+        request.options(self.options);
         request.json_body(&self.body).map_err(Error::into_typed)?;
         request.security(&[&["ApiKeyAuth"], &["auth0Bearer"]]);
         request.accept("application/json");
-        let response = self.client.execute(request).await.map_err(Error::into_typed)?;
+        Ok((self.client, request))
+    }
+    fn decode(
+        response: runtime::Response,
+    ) -> Result<models::CreateEntityResponse, Error<models::ApiErrorResponse>> {
         match response.status().as_u16() {
             201 => response.json(),
             400 | 401 | 403 | 404 => Err(response.api_error()),
@@ -364,6 +441,7 @@ impl std::future::IntoFuture for CreateTagByDatasetId {
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct PerformTagArithmetics {
     client: Client,
+    options: runtime::RequestOptions,
     dataset_id: Result<models::MongoObjectId, String>,
     body: models::TagArithmeticsRequest,
 }
@@ -374,6 +452,34 @@ impl PerformTagArithmetics {
     pub async fn send(
         self,
     ) -> Result<models::TagArithmeticsResponse, Error<models::ApiErrorResponse>> {
+        runtime::send(self).await
+    }
+    /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
+    pub async fn send_full(
+        self,
+    ) -> Result<
+        runtime::Full<models::TagArithmeticsResponse>,
+        Error<models::ApiErrorResponse>,
+    > {
+        runtime::send_full(self).await
+    }
+    /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
+    pub async fn send_unread(
+        self,
+    ) -> Result<reqwest::Response, Error<models::ApiErrorResponse>> {
+        runtime::send_unread(self).await
+    }
+    /// Sets options for this call only (timeout, headers, retry policy, idempotency
+    /// key); they beat the client's defaults.
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+}
+impl runtime::Operation for PerformTagArithmetics {
+    type Output = models::TagArithmeticsResponse;
+    type Error = models::ApiErrorResponse;
+    fn into_request(self) -> Result<(Client, Request), Error<models::ApiErrorResponse>> {
         let dataset_id = self
             .dataset_id
             .map_err(|reason| Error::InvalidArgument {
@@ -390,10 +496,15 @@ impl PerformTagArithmetics {
                 "performTagArithmetics",
                 "/v1/datasets/{datasetId}/tags/arithmetics",
             );
+        request.options(self.options);
         request.json_body(&self.body).map_err(Error::into_typed)?;
         request.security(&[&["ApiKeyAuth"], &["auth0Bearer"]]);
         request.accept("application/json");
-        let response = self.client.execute(request).await.map_err(Error::into_typed)?;
+        Ok((self.client, request))
+    }
+    fn decode(
+        response: runtime::Response,
+    ) -> Result<models::TagArithmeticsResponse, Error<models::ApiErrorResponse>> {
         match response.status().as_u16() {
             200 => response.json(),
             400 | 401 | 403 | 404 => Err(response.api_error()),
@@ -420,6 +531,7 @@ impl std::future::IntoFuture for PerformTagArithmetics {
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct PerformTagArithmeticsBitmask {
     client: Client,
+    options: runtime::RequestOptions,
     dataset_id: Result<models::MongoObjectId, String>,
     body: models::TagArithmeticsRequest,
 }
@@ -430,6 +542,34 @@ impl PerformTagArithmeticsBitmask {
     pub async fn send(
         self,
     ) -> Result<models::TagBitMaskResponse, Error<models::ApiErrorResponse>> {
+        runtime::send(self).await
+    }
+    /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
+    pub async fn send_full(
+        self,
+    ) -> Result<
+        runtime::Full<models::TagBitMaskResponse>,
+        Error<models::ApiErrorResponse>,
+    > {
+        runtime::send_full(self).await
+    }
+    /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
+    pub async fn send_unread(
+        self,
+    ) -> Result<reqwest::Response, Error<models::ApiErrorResponse>> {
+        runtime::send_unread(self).await
+    }
+    /// Sets options for this call only (timeout, headers, retry policy, idempotency
+    /// key); they beat the client's defaults.
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+}
+impl runtime::Operation for PerformTagArithmeticsBitmask {
+    type Output = models::TagBitMaskResponse;
+    type Error = models::ApiErrorResponse;
+    fn into_request(self) -> Result<(Client, Request), Error<models::ApiErrorResponse>> {
         let dataset_id = self
             .dataset_id
             .map_err(|reason| Error::InvalidArgument {
@@ -446,10 +586,15 @@ impl PerformTagArithmeticsBitmask {
                 "performTagArithmeticsBitmask",
                 "/v1/datasets/{datasetId}/tags/arithmetics/bitmask",
             );
+        request.options(self.options);
         request.json_body(&self.body).map_err(Error::into_typed)?;
         request.security(&[&["ApiKeyAuth"], &["auth0Bearer"]]);
         request.accept("application/json");
-        let response = self.client.execute(request).await.map_err(Error::into_typed)?;
+        Ok((self.client, request))
+    }
+    fn decode(
+        response: runtime::Response,
+    ) -> Result<models::TagBitMaskResponse, Error<models::ApiErrorResponse>> {
         match response.status().as_u16() {
             200 => response.json(),
             400 | 401 | 403 | 404 => Err(response.api_error()),
@@ -473,6 +618,7 @@ impl std::future::IntoFuture for PerformTagArithmeticsBitmask {
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CreateInitialTagByDatasetId {
     client: Client,
+    options: runtime::RequestOptions,
     dataset_id: Result<models::MongoObjectId, String>,
     body: models::InitialTagCreateRequest,
 }
@@ -483,6 +629,34 @@ impl CreateInitialTagByDatasetId {
     pub async fn send(
         self,
     ) -> Result<models::CreateEntityResponse, Error<models::ApiErrorResponse>> {
+        runtime::send(self).await
+    }
+    /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
+    pub async fn send_full(
+        self,
+    ) -> Result<
+        runtime::Full<models::CreateEntityResponse>,
+        Error<models::ApiErrorResponse>,
+    > {
+        runtime::send_full(self).await
+    }
+    /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
+    pub async fn send_unread(
+        self,
+    ) -> Result<reqwest::Response, Error<models::ApiErrorResponse>> {
+        runtime::send_unread(self).await
+    }
+    /// Sets options for this call only (timeout, headers, retry policy, idempotency
+    /// key); they beat the client's defaults.
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+}
+impl runtime::Operation for CreateInitialTagByDatasetId {
+    type Output = models::CreateEntityResponse;
+    type Error = models::ApiErrorResponse;
+    fn into_request(self) -> Result<(Client, Request), Error<models::ApiErrorResponse>> {
         let dataset_id = self
             .dataset_id
             .map_err(|reason| Error::InvalidArgument {
@@ -499,10 +673,15 @@ impl CreateInitialTagByDatasetId {
                 "createInitialTagByDatasetId",
                 "/v1/datasets/{datasetId}/tags/initial",
             );
+        request.options(self.options);
         request.json_body(&self.body).map_err(Error::into_typed)?;
         request.security(&[&["ApiKeyAuth"], &["auth0Bearer"]]);
         request.accept("application/json");
-        let response = self.client.execute(request).await.map_err(Error::into_typed)?;
+        Ok((self.client, request))
+    }
+    fn decode(
+        response: runtime::Response,
+    ) -> Result<models::CreateEntityResponse, Error<models::ApiErrorResponse>> {
         match response.status().as_u16() {
             201 => response.json(),
             400 | 401 | 403 | 404 => Err(response.api_error()),
@@ -526,6 +705,7 @@ impl std::future::IntoFuture for CreateInitialTagByDatasetId {
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct UpsizeTagsByDatasetId {
     client: Client,
+    options: runtime::RequestOptions,
     dataset_id: Result<models::MongoObjectId, String>,
     body: models::TagUpsizeRequest,
 }
@@ -536,6 +716,34 @@ impl UpsizeTagsByDatasetId {
     pub async fn send(
         self,
     ) -> Result<models::CreateEntityResponse, Error<models::ApiErrorResponse>> {
+        runtime::send(self).await
+    }
+    /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
+    pub async fn send_full(
+        self,
+    ) -> Result<
+        runtime::Full<models::CreateEntityResponse>,
+        Error<models::ApiErrorResponse>,
+    > {
+        runtime::send_full(self).await
+    }
+    /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
+    pub async fn send_unread(
+        self,
+    ) -> Result<reqwest::Response, Error<models::ApiErrorResponse>> {
+        runtime::send_unread(self).await
+    }
+    /// Sets options for this call only (timeout, headers, retry policy, idempotency
+    /// key); they beat the client's defaults.
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+}
+impl runtime::Operation for UpsizeTagsByDatasetId {
+    type Output = models::CreateEntityResponse;
+    type Error = models::ApiErrorResponse;
+    fn into_request(self) -> Result<(Client, Request), Error<models::ApiErrorResponse>> {
         let dataset_id = self
             .dataset_id
             .map_err(|reason| Error::InvalidArgument {
@@ -549,10 +757,15 @@ impl UpsizeTagsByDatasetId {
         );
         request
             .operation("upsizeTagsByDatasetId", "/v1/datasets/{datasetId}/tags/upsize");
+        request.options(self.options);
         request.json_body(&self.body).map_err(Error::into_typed)?;
         request.security(&[&["ApiKeyAuth"], &["auth0Bearer"]]);
         request.accept("application/json");
-        let response = self.client.execute(request).await.map_err(Error::into_typed)?;
+        Ok((self.client, request))
+    }
+    fn decode(
+        response: runtime::Response,
+    ) -> Result<models::CreateEntityResponse, Error<models::ApiErrorResponse>> {
         match response.status().as_u16() {
             201 => response.json(),
             400 | 401 | 403 | 404 => Err(response.api_error()),
@@ -576,6 +789,7 @@ impl std::future::IntoFuture for UpsizeTagsByDatasetId {
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct GetTagByTagId {
     client: Client,
+    options: runtime::RequestOptions,
     dataset_id: Result<models::MongoObjectId, String>,
     tag_id: Result<models::MongoObjectId, String>,
 }
@@ -584,6 +798,31 @@ impl GetTagByTagId {
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
     pub async fn send(self) -> Result<models::TagData, Error<models::ApiErrorResponse>> {
+        runtime::send(self).await
+    }
+    /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
+    pub async fn send_full(
+        self,
+    ) -> Result<runtime::Full<models::TagData>, Error<models::ApiErrorResponse>> {
+        runtime::send_full(self).await
+    }
+    /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
+    pub async fn send_unread(
+        self,
+    ) -> Result<reqwest::Response, Error<models::ApiErrorResponse>> {
+        runtime::send_unread(self).await
+    }
+    /// Sets options for this call only (timeout, headers, retry policy, idempotency
+    /// key); they beat the client's defaults.
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+}
+impl runtime::Operation for GetTagByTagId {
+    type Output = models::TagData;
+    type Error = models::ApiErrorResponse;
+    fn into_request(self) -> Result<(Client, Request), Error<models::ApiErrorResponse>> {
         let dataset_id = self
             .dataset_id
             .map_err(|reason| Error::InvalidArgument {
@@ -603,9 +842,14 @@ impl GetTagByTagId {
             format!("/v1/datasets/{dataset_id_segment}/tags/{tag_id_segment}"),
         );
         request.operation("getTagByTagId", "/v1/datasets/{datasetId}/tags/{tagId}");
+        request.options(self.options);
         request.security(&[&["ApiKeyAuth"], &["auth0Bearer"]]);
         request.accept("application/json");
-        let response = self.client.execute(request).await.map_err(Error::into_typed)?;
+        Ok((self.client, request))
+    }
+    fn decode(
+        response: runtime::Response,
+    ) -> Result<models::TagData, Error<models::ApiErrorResponse>> {
         match response.status().as_u16() {
             200 => response.json(),
             400 | 401 | 403 | 404 => Err(response.api_error()),
@@ -626,6 +870,7 @@ impl std::future::IntoFuture for GetTagByTagId {
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct UpdateTagByTagId {
     client: Client,
+    options: runtime::RequestOptions,
     dataset_id: Result<models::MongoObjectId, String>,
     tag_id: Result<models::MongoObjectId, String>,
     body: models::TagUpdateRequest,
@@ -635,6 +880,31 @@ impl UpdateTagByTagId {
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
     pub async fn send(self) -> Result<(), Error<models::ApiErrorResponse>> {
+        runtime::send(self).await
+    }
+    /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
+    pub async fn send_full(
+        self,
+    ) -> Result<runtime::Full<()>, Error<models::ApiErrorResponse>> {
+        runtime::send_full(self).await
+    }
+    /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
+    pub async fn send_unread(
+        self,
+    ) -> Result<reqwest::Response, Error<models::ApiErrorResponse>> {
+        runtime::send_unread(self).await
+    }
+    /// Sets options for this call only (timeout, headers, retry policy, idempotency
+    /// key); they beat the client's defaults.
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+}
+impl runtime::Operation for UpdateTagByTagId {
+    type Output = ();
+    type Error = models::ApiErrorResponse;
+    fn into_request(self) -> Result<(Client, Request), Error<models::ApiErrorResponse>> {
         let dataset_id = self
             .dataset_id
             .map_err(|reason| Error::InvalidArgument {
@@ -654,10 +924,15 @@ impl UpdateTagByTagId {
             format!("/v1/datasets/{dataset_id_segment}/tags/{tag_id_segment}"),
         );
         request.operation("updateTagByTagId", "/v1/datasets/{datasetId}/tags/{tagId}");
+        request.options(self.options);
         request.json_body(&self.body).map_err(Error::into_typed)?;
         request.security(&[&["ApiKeyAuth"], &["auth0Bearer"]]);
         request.accept("application/json");
-        let response = self.client.execute(request).await.map_err(Error::into_typed)?;
+        Ok((self.client, request))
+    }
+    fn decode(
+        response: runtime::Response,
+    ) -> Result<(), Error<models::ApiErrorResponse>> {
         match response.status().as_u16() {
             200 => response.empty(),
             400 | 401 | 403 | 404 => Err(response.api_error()),
@@ -678,6 +953,7 @@ impl std::future::IntoFuture for UpdateTagByTagId {
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct DeleteTagByTagId {
     client: Client,
+    options: runtime::RequestOptions,
     dataset_id: Result<models::MongoObjectId, String>,
     tag_id: Result<models::MongoObjectId, String>,
 }
@@ -686,6 +962,31 @@ impl DeleteTagByTagId {
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
     pub async fn send(self) -> Result<(), Error<models::ApiErrorResponse>> {
+        runtime::send(self).await
+    }
+    /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
+    pub async fn send_full(
+        self,
+    ) -> Result<runtime::Full<()>, Error<models::ApiErrorResponse>> {
+        runtime::send_full(self).await
+    }
+    /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
+    pub async fn send_unread(
+        self,
+    ) -> Result<reqwest::Response, Error<models::ApiErrorResponse>> {
+        runtime::send_unread(self).await
+    }
+    /// Sets options for this call only (timeout, headers, retry policy, idempotency
+    /// key); they beat the client's defaults.
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+}
+impl runtime::Operation for DeleteTagByTagId {
+    type Output = ();
+    type Error = models::ApiErrorResponse;
+    fn into_request(self) -> Result<(Client, Request), Error<models::ApiErrorResponse>> {
         let dataset_id = self
             .dataset_id
             .map_err(|reason| Error::InvalidArgument {
@@ -705,9 +1006,14 @@ impl DeleteTagByTagId {
             format!("/v1/datasets/{dataset_id_segment}/tags/{tag_id_segment}"),
         );
         request.operation("deleteTagByTagId", "/v1/datasets/{datasetId}/tags/{tagId}");
+        request.options(self.options);
         request.security(&[&["ApiKeyAuth"], &["auth0Bearer"]]);
         request.accept("application/json");
-        let response = self.client.execute(request).await.map_err(Error::into_typed)?;
+        Ok((self.client, request))
+    }
+    fn decode(
+        response: runtime::Response,
+    ) -> Result<(), Error<models::ApiErrorResponse>> {
         match response.status().as_u16() {
             200 => response.empty(),
             400 | 401 | 403 | 404 => Err(response.api_error()),
@@ -728,6 +1034,7 @@ impl std::future::IntoFuture for DeleteTagByTagId {
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct ExportTagToLabelBoxDataRows {
     client: Client,
+    options: runtime::RequestOptions,
     dataset_id: Result<models::MongoObjectId, String>,
     tag_id: Result<models::MongoObjectId, String>,
     expires_in: Option<i64>,
@@ -764,6 +1071,34 @@ impl ExportTagToLabelBoxDataRows {
     pub async fn send(
         self,
     ) -> Result<models::LabelBoxDataRows, Error<models::ApiErrorResponse>> {
+        runtime::send(self).await
+    }
+    /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
+    pub async fn send_full(
+        self,
+    ) -> Result<
+        runtime::Full<models::LabelBoxDataRows>,
+        Error<models::ApiErrorResponse>,
+    > {
+        runtime::send_full(self).await
+    }
+    /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
+    pub async fn send_unread(
+        self,
+    ) -> Result<reqwest::Response, Error<models::ApiErrorResponse>> {
+        runtime::send_unread(self).await
+    }
+    /// Sets options for this call only (timeout, headers, retry policy, idempotency
+    /// key); they beat the client's defaults.
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+}
+impl runtime::Operation for ExportTagToLabelBoxDataRows {
+    type Output = models::LabelBoxDataRows;
+    type Error = models::ApiErrorResponse;
+    fn into_request(self) -> Result<(Client, Request), Error<models::ApiErrorResponse>> {
         let dataset_id = self
             .dataset_id
             .map_err(|reason| Error::InvalidArgument {
@@ -799,12 +1134,17 @@ impl ExportTagToLabelBoxDataRows {
                 "exportTagToLabelBoxDataRows",
                 "/v1/datasets/{datasetId}/tags/{tagId}/export/LabelBoxDataRows",
             );
+        request.options(self.options);
         request.query_opt("expiresIn", expires_in.as_ref());
         request.query_opt("previewExample", preview_example.as_ref());
         request.query_opt("accessControl", access_control.as_ref());
         request.security(&[&["ApiKeyAuth"], &["auth0Bearer"]]);
         request.accept("application/json");
-        let response = self.client.execute(request).await.map_err(Error::into_typed)?;
+        Ok((self.client, request))
+    }
+    fn decode(
+        response: runtime::Response,
+    ) -> Result<models::LabelBoxDataRows, Error<models::ApiErrorResponse>> {
         match response.status().as_u16() {
             200 => response.json(),
             400 | 401 | 403 | 404 => Err(response.api_error()),
@@ -828,6 +1168,7 @@ impl std::future::IntoFuture for ExportTagToLabelBoxDataRows {
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct ExportTagToLabelStudioTasks {
     client: Client,
+    options: runtime::RequestOptions,
     dataset_id: Result<models::MongoObjectId, String>,
     tag_id: Result<models::MongoObjectId, String>,
     expires_in: Option<i64>,
@@ -864,6 +1205,34 @@ impl ExportTagToLabelStudioTasks {
     pub async fn send(
         self,
     ) -> Result<models::LabelStudioTasks, Error<models::ApiErrorResponse>> {
+        runtime::send(self).await
+    }
+    /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
+    pub async fn send_full(
+        self,
+    ) -> Result<
+        runtime::Full<models::LabelStudioTasks>,
+        Error<models::ApiErrorResponse>,
+    > {
+        runtime::send_full(self).await
+    }
+    /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
+    pub async fn send_unread(
+        self,
+    ) -> Result<reqwest::Response, Error<models::ApiErrorResponse>> {
+        runtime::send_unread(self).await
+    }
+    /// Sets options for this call only (timeout, headers, retry policy, idempotency
+    /// key); they beat the client's defaults.
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+}
+impl runtime::Operation for ExportTagToLabelStudioTasks {
+    type Output = models::LabelStudioTasks;
+    type Error = models::ApiErrorResponse;
+    fn into_request(self) -> Result<(Client, Request), Error<models::ApiErrorResponse>> {
         let dataset_id = self
             .dataset_id
             .map_err(|reason| Error::InvalidArgument {
@@ -899,12 +1268,17 @@ impl ExportTagToLabelStudioTasks {
                 "exportTagToLabelStudioTasks",
                 "/v1/datasets/{datasetId}/tags/{tagId}/export/LabelStudioTasks",
             );
+        request.options(self.options);
         request.query_opt("expiresIn", expires_in.as_ref());
         request.query_opt("previewExample", preview_example.as_ref());
         request.query_opt("accessControl", access_control.as_ref());
         request.security(&[&["ApiKeyAuth"], &["auth0Bearer"]]);
         request.accept("application/json");
-        let response = self.client.execute(request).await.map_err(Error::into_typed)?;
+        Ok((self.client, request))
+    }
+    fn decode(
+        response: runtime::Response,
+    ) -> Result<models::LabelStudioTasks, Error<models::ApiErrorResponse>> {
         match response.status().as_u16() {
             200 => response.json(),
             400 | 401 | 403 | 404 => Err(response.api_error()),
@@ -928,6 +1302,7 @@ impl std::future::IntoFuture for ExportTagToLabelStudioTasks {
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct GetFilenamesByTagId {
     client: Client,
+    options: runtime::RequestOptions,
     dataset_id: Result<models::MongoObjectId, String>,
     tag_id: Result<models::MongoObjectId, String>,
 }
@@ -936,6 +1311,31 @@ impl GetFilenamesByTagId {
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
     pub async fn send(self) -> Result<Vec<String>, Error<models::ApiErrorResponse>> {
+        runtime::send(self).await
+    }
+    /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
+    pub async fn send_full(
+        self,
+    ) -> Result<runtime::Full<Vec<String>>, Error<models::ApiErrorResponse>> {
+        runtime::send_full(self).await
+    }
+    /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
+    pub async fn send_unread(
+        self,
+    ) -> Result<reqwest::Response, Error<models::ApiErrorResponse>> {
+        runtime::send_unread(self).await
+    }
+    /// Sets options for this call only (timeout, headers, retry policy, idempotency
+    /// key); they beat the client's defaults.
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+}
+impl runtime::Operation for GetFilenamesByTagId {
+    type Output = Vec<String>;
+    type Error = models::ApiErrorResponse;
+    fn into_request(self) -> Result<(Client, Request), Error<models::ApiErrorResponse>> {
         let dataset_id = self
             .dataset_id
             .map_err(|reason| Error::InvalidArgument {
@@ -959,9 +1359,14 @@ impl GetFilenamesByTagId {
                 "getFilenamesByTagId",
                 "/v1/datasets/{datasetId}/tags/{tagId}/filenames",
             );
+        request.options(self.options);
         request.security(&[&["ApiKeyAuth"], &["auth0Bearer"]]);
         request.accept("text/plain, application/json");
-        let response = self.client.execute(request).await.map_err(Error::into_typed)?;
+        Ok((self.client, request))
+    }
+    fn decode(
+        response: runtime::Response,
+    ) -> Result<Vec<String>, Error<models::ApiErrorResponse>> {
         match response.status().as_u16() {
             200 => response.text_lines(),
             400 | 401 | 403 | 404 => Err(response.api_error()),

@@ -19,29 +19,41 @@
 //!   decoding errors ([`decode_format`]); `Base64` (bytes as base64 text) is added, with
 //!   its module, only to crates whose document uses `format: byte`.
 //!
+//! - let the user shape each call: per-request options ([`RequestOptions`]), interceptors
+//!   around every attempt ([`Interceptor`]), the full response ([`Full`], `send_full`) or
+//!   the bare one (`send_unread`), and spans and events with the crate's `tracing` feature.
+//!
 //! They depend only on the crate's declared dependencies and on nothing else in the crate,
 //! so they can be reviewed and tested on their own. Everything a crate uses is re-exported
 //! here; the modules themselves are internal to it.
 
+pub(crate) mod attempt;
 pub(crate) mod auth;
 pub(crate) mod client;
 pub(crate) mod error;
 pub(crate) mod formats;
+pub(crate) mod interceptor;
 pub(crate) mod model;
 pub(crate) mod multipart;
+pub(crate) mod operation;
+pub(crate) mod options;
 pub(crate) mod paging;
 pub(crate) mod pattern;
 pub(crate) mod request;
 pub(crate) mod response;
 pub(crate) mod retry;
+pub(crate) mod trace;
 pub(crate) mod validate;
 
 pub use auth::{SchemeKind, Secret, SecurityScheme};
 pub use client::{Client, ClientBuilder, SendFuture, DEFAULT_MAX_RESPONSE_BODY_BYTES};
 pub use error::{BuildError, Error};
 pub use formats::{decode as decode_format, serde_text};
+pub use interceptor::{AfterAttempt, BeforeAttempt, BoxError, Interceptor, Retry, RetryReason};
 pub use model::{deserialize_tagged, serialize_tagged};
 pub use multipart::Multipart;
+pub use operation::{send, send_full, send_unread, Full, Operation};
+pub use options::{RequestOptions, IDEMPOTENCY_KEY_HEADER};
 pub use paging::{paginate, ItemStream, Next, PagingProblem};
 pub use pattern::{Atom, Pattern};
 pub use request::{encode_path_segment, form_pairs, join_comma, json_text, ObjectStyle, Request};

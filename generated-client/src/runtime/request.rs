@@ -11,7 +11,7 @@ use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use reqwest::header::{self, HeaderMap, HeaderName, HeaderValue};
 use reqwest::Method;
 
-use super::{Error, Multipart};
+use super::{Error, Multipart, RequestOptions};
 
 /// Every byte except RFC 3986 unreserved characters (ALPHA / DIGIT / "-" / "." / "_" / "~").
 ///
@@ -46,6 +46,8 @@ pub struct Request {
     pub(crate) security: &'static [&'static [&'static str]],
     /// The first invalid argument seen.
     pub(crate) invalid: Option<(&'static str, String)>,
+    /// The call's own options.
+    pub(crate) options: RequestOptions,
 }
 
 impl Request {
@@ -62,6 +64,7 @@ impl Request {
             body: None,
             security: &[],
             invalid: None,
+            options: RequestOptions::new(),
         }
     }
 
@@ -69,6 +72,11 @@ impl Request {
     pub fn operation(&mut self, id: &'static str, path_template: &'static str) {
         self.operation = id;
         self.path_template = path_template;
+    }
+
+    /// Sets the call's own options (timeout, headers, retry policy, idempotency key).
+    pub fn options(&mut self, options: RequestOptions) {
+        self.options = options;
     }
 
     /// Appends a query parameter, percent-encoded as a query component.

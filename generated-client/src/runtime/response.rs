@@ -9,7 +9,7 @@ use std::fmt::{self, Display};
 use reqwest::header::{self, HeaderMap};
 use reqwest::{StatusCode, Url};
 
-use super::error::{transport_error, Message};
+use super::error::{request_id, transport_error, Message};
 use super::model::{join_path, split_inner_path};
 use super::Error;
 
@@ -80,14 +80,32 @@ impl Response {
     /// Decodes the body as JSON. On failure the error names the JSON path
     /// where decoding stopped and holds the start of the body.
     pub fn json<T: serde::de::DeserializeOwned, E>(self) -> Result<T, Error<E>> {
-        decode_json(self.status, &self.body)
+        decode_json(self.status, &self.headers, &self.body)
     }
 
     /// Returns the body as UTF-8 text.
     pub fn text<E>(self) -> Result<String, Error<E>> {
-        let status = self.status;
-        String::from_utf8(self.body)
-            .map_err(|e| decode_error(status, String::new(), e.as_bytes(), e.utf8_error()))
+        self.into_text().map(|(text, _, _)| text)
+    }
+
+    /// The body as UTF-8 text, with what a later decoding error needs.
+    fn into_text<E>(self) -> Result<(String, StatusCode, HeaderMap), Error<E>> {
+        let Response {
+            status,
+            headers,
+            body,
+            ..
+        } = self;
+        match String::from_utf8(body) {
+            Ok(text) => Ok((text, status, headers)),
+            Err(e) => Err(decode_error(
+                status,
+                &headers,
+                String::new(),
+                e.as_bytes(),
+                e.utf8_error(),
+            )),
+        }
     }
 
     /// Returns the body's non-empty lines; "\r\n" line endings are accepted.
@@ -106,11 +124,11 @@ impl Response {
     where
         T::Err: Display,
     {
-        let status = self.status;
-        let text = self.text()?;
+        let (text, status, headers) = self.into_text()?;
         text.trim().parse().map_err(|e: T::Err| {
             decode_error(
                 status,
+                &headers,
                 String::new(),
                 text.as_bytes(),
                 Message(e.to_string()),
@@ -124,10 +142,9 @@ impl Response {
         self,
         format: Option<&str>,
     ) -> Result<T, Error<E>> {
-        let status = self.status;
-        let text = self.text()?;
+        let (text, status, headers) = self.into_text()?;
         from_serde_text(text.trim(), format)
-            .map_err(|e| decode_error(status, String::new(), text.as_bytes(), e))
+            .map_err(|e| decode_error(status, &headers, String::new(), text.as_bytes(), e))
     }
 
     /// Accepts the response, ignoring any body.
@@ -141,6 +158,7 @@ impl Response {
         let Some(value) = self.headers.get(header::LOCATION) else {
             return Err(decode_error(
                 self.status,
+                &self.headers,
                 path,
                 b"",
                 Message("the response has no Location header".to_owned()),
@@ -148,10 +166,10 @@ impl Response {
         };
         let location = value
             .to_str()
-            .map_err(|e| decode_error(self.status, path.clone(), value.as_bytes(), e))?;
+            .map_err(|e| decode_error(self.status, &self.headers, path.clone(), value.as_bytes(), e))?;
         self.url
             .join(location)
-            .map_err(|e| decode_error(self.status, path, location.as_bytes(), e))
+            .map_err(|e| decode_error(self.status, &self.headers, path, location.as_bytes(), e))
     }
 
     /// Reads a declared response header as `T`; `Ok(None)` when it is absent. A value that
@@ -166,7 +184,7 @@ impl Response {
         text.trim()
             .parse()
             .map(Some)
-            .map_err(|e| decode_error(self.status, path, text.as_bytes(), e))
+            .map_err(|e| decode_error(self.status, &self.headers, path, text.as_bytes(), e))
     }
 
     /// A header's text and its place for errors (`header:<name>`); `None` when it is absent.
@@ -177,7 +195,7 @@ impl Response {
         let path = format!("header:{name}");
         match value.to_str() {
             Ok(text) => Ok(Some((path, text))),
-            Err(e) => Err(decode_error(self.status, path, value.as_bytes(), e)),
+            Err(e) => Err(decode_error(self.status, &self.headers, path, value.as_bytes(), e)),
         }
     }
 
@@ -194,13 +212,13 @@ impl Response {
         };
         from_serde_text(text.trim(), format)
             .map(Some)
-            .map_err(|e| decode_error(self.status, path, text.as_bytes(), e))
+            .map_err(|e| decode_error(self.status, &self.headers, path, text.as_bytes(), e))
     }
 
     /// A documented error status: decodes the body as `E` into [`Error::Api`],
     /// or returns [`Error::Decode`] when the body does not decode.
     pub fn api_error<E: serde::de::DeserializeOwned>(self) -> Error<E> {
-        match decode_json(self.status, &self.body) {
+        match decode_json(self.status, &self.headers, &self.body) {
             Ok(body) => Error::Api {
                 status: self.status,
                 headers: self.headers,
@@ -242,6 +260,7 @@ impl fmt::Debug for Response {
 
 fn decode_json<T: serde::de::DeserializeOwned, E>(
     status: StatusCode,
+    headers: &HeaderMap,
     body: &[u8],
 ) -> Result<T, Error<E>> {
     // The plain decoder is the fast path; tracking the JSON path costs a few percent on
@@ -254,7 +273,7 @@ fn decode_json<T: serde::de::DeserializeOwned, E>(
         // end() rejects trailing data after the value.
         Ok(value) => match de.end() {
             Ok(()) => Ok(value),
-            Err(e) => Err(decode_error(status, String::new(), body, e)),
+            Err(e) => Err(decode_error(status, headers, String::new(), body, e)),
         },
         Err(e) => {
             let path = e.path().to_string();
@@ -265,6 +284,7 @@ fn decode_json<T: serde::de::DeserializeOwned, E>(
                 let path = if path == "." { String::new() } else { path };
                 return Err(decode_error(
                     status,
+                    headers,
                     path,
                     body,
                     Message(inner_message.to_string()),
@@ -272,7 +292,7 @@ fn decode_json<T: serde::de::DeserializeOwned, E>(
             }
             // "." is the root: no useful location to name.
             let path = if path == "." { String::new() } else { path };
-            Err(decode_error(status, path, body, inner))
+            Err(decode_error(status, headers, path, body, inner))
         }
     }
 }
@@ -304,6 +324,7 @@ fn from_serde_text<T: serde::de::DeserializeOwned>(
 
 fn decode_error<E>(
     status: StatusCode,
+    headers: &HeaderMap,
     path: String,
     body: &[u8],
     source: impl std::error::Error + Send + Sync + 'static,
@@ -312,6 +333,9 @@ fn decode_error<E>(
         status,
         path,
         snippet: snippet(body),
+        // A copy, on the failure path only.
+        body: bytes::Bytes::copy_from_slice(body),
+        request_id: request_id(headers).map(str::to_owned),
         source: Box::new(source),
     }
 }

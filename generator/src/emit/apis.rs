@@ -231,6 +231,7 @@ fn emit_method(op: &Operation, receiver: Receiver) -> TokenStream {
         pub fn #name(&self, #(#args),*) -> #builder {
             #builder {
                 client: #client,
+                options: runtime::RequestOptions::new(),
                 #(#inits,)*
             }
         }
@@ -247,7 +248,10 @@ pub(crate) fn emit_builder(op: &Operation, owner: &str) -> TokenStream {
         owner,
         unraw(method_name)
     );
-    let mut fields = vec![quote!(client: Client)];
+    let mut fields = vec![
+        quote!(client: Client),
+        quote!(options: runtime::RequestOptions),
+    ];
     let mut setters = Vec::new();
     for p in &op.params {
         let id = ident(&p.name);
@@ -305,7 +309,7 @@ pub(crate) fn emit_builder(op: &Operation, owner: &str) -> TokenStream {
             });
         }
     }
-    let send = emit_send(op);
+    let (send, operation) = emit_send(op);
     let into_future = emit_into_future(op);
     let stream = op.pagination.as_ref().map(|p| emit_stream(op, p));
     let multi = match &op.success {
@@ -383,6 +387,8 @@ pub(crate) fn emit_builder(op: &Operation, owner: &str) -> TokenStream {
             #send
             #stream
         }
+
+        #operation
 
         #into_future
 

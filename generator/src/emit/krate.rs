@@ -249,6 +249,7 @@ fn features_table(api: &Api) -> String {
     for (name, what) in TLS_FEATURES {
         table.push_str(&format!("# {what}\n{name} = [\"reqwest/{name}\"]\n"));
     }
+    table.push_str("# A span per operation call and an event per attempt and retry (no secrets).\ntracing = [\"dep:tracing\"]\n");
     if !features.is_empty() {
         table.push_str(
             "# One feature per tag module; turn off the defaults to compile only the tags you use.\n",
@@ -286,6 +287,8 @@ fn dependencies_table_lines(toml: &str) -> Vec<String> {
 fn module_dependency_lines(toml: &str) -> Vec<String> {
     dependencies_table_lines(toml)
         .into_iter()
+        // Optional: the module's tracing follows the including crate's own `tracing` feature.
+        .filter(|l| !l.starts_with("tracing = "))
         .map(|l| match l.strip_suffix(" }") {
             Some(head) if l.starts_with("reqwest = ") => {
                 format!("{head}, features = [\"{}\"] }}", TLS_FEATURES[0].0)
@@ -431,6 +434,11 @@ const FIXED_DEPENDENCIES: &[(&str, &str)] = &[
     ("serde_json", "\"1\""),
     ("serde_path_to_error", "\"0.1\""),
     ("tokio", "{ version = \"1\", features = [\"time\"] }"),
+    // Spans and events of the runtime, behind the crate's `tracing` feature.
+    (
+        "tracing",
+        "{ version = \"0.1.40\", optional = true, default-features = false, features = [\"std\"] }",
+    ),
 ];
 
 /// The `[dependencies]` lines: the fixed ones and those the document's types need, sorted by
@@ -721,7 +729,7 @@ fn lib_rs(
         pub mod models;
         pub mod runtime;
 
-        pub use runtime::{BuildError, Client, ClientBuilder, Error, ItemStream, RetryPolicy, ValidationError};
+        pub use runtime::{BuildError, Client, ClientBuilder, Error, Full, Interceptor, ItemStream, RequestOptions, RetryPolicy, ValidationError};
 
         /// The `reqwest` this crate is built on, for [`ClientBuilder::http_client`] and
         /// [`ClientBuilder::configure_http`]: naming it from here keeps the versions the same.
@@ -1028,6 +1036,7 @@ mod tests {
                 "rustls-tls = [\"reqwest/rustls-tls\"]",
                 "rustls-tls-native-roots = [\"reqwest/rustls-tls-native-roots\"]",
                 "native-tls = [\"reqwest/native-tls\"]",
+                "tracing = [\"dep:tracing\"]",
                 "things = []",
             ],
             "{toml}"

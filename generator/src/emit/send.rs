@@ -12,7 +12,8 @@ use crate::naming::unraw;
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
 
-pub(super) fn emit_send(op: &Operation) -> TokenStream {
+/// An operation's send methods (inherent on its builder) and its `runtime::Operation` impl.
+pub(super) fn emit_send(op: &Operation) -> (TokenStream, TokenStream) {
     let ok = success_ty(op);
     let err = ty(&op.error_ty, Place::Elsewhere);
     let mut prelude = Vec::new();
@@ -191,15 +192,16 @@ pub(super) fn emit_send(op: &Operation) -> TokenStream {
         ));
     }
     let (op_id, template) = (&op.api_name, &op.path);
-    let request_and_response = quote! {
+    let builder = ident(&op.builder);
+    let into_request = quote! {
         #(#prelude)*
         let mut request = Request::new(reqwest::Method::#method, #path_expr);
         request.operation(#op_id, #template);
+        request.options(self.options);
         #(#wire)*
         #body
         #security
         #accept
-        let response = self.client.execute(request).await.map_err(Error::into_typed)?;
     };
     let decode = quote! {
         match response.status().as_u16() {
@@ -207,18 +209,56 @@ pub(super) fn emit_send(op: &Operation) -> TokenStream {
             #fallback
         }
     };
-    let Some(headers) = &op.response_headers else {
-        let send_doc = send_doc.iter().map(|l| quote!(#[doc = #l]));
-        return quote! {
-            #(#send_doc)*
-            pub async fn send(self) -> Result<#ok, Error<#err>> {
-                #request_and_response
+    // The operation's logic, once: the request from the arguments, the output from a
+    // response. Every way to send it is a short call into the runtime.
+    let operation = quote! {
+        impl runtime::Operation for #builder {
+            type Output = #ok;
+            type Error = #err;
+
+            fn into_request(self) -> Result<(Client, Request), Error<#err>> {
+                #into_request
+                Ok((self.client, request))
+            }
+
+            fn decode(response: runtime::Response) -> Result<#ok, Error<#err>> {
                 #decode
             }
-        };
+        }
     };
-    // With declared response headers: `send_with_headers` does the work; `send` keeps the
-    // common case short.
+    let full_doc = " Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.";
+    let unread_doc = " Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.";
+    let common = quote! {
+        #[doc = #full_doc]
+        pub async fn send_full(self) -> Result<runtime::Full<#ok>, Error<#err>> {
+            runtime::send_full(self).await
+        }
+
+        #[doc = #unread_doc]
+        pub async fn send_unread(self) -> Result<reqwest::Response, Error<#err>> {
+            runtime::send_unread(self).await
+        }
+
+        /// Sets options for this call only (timeout, headers, retry policy, idempotency
+        /// key); they beat the client's defaults.
+        pub fn options(mut self, options: runtime::RequestOptions) -> Self {
+            self.options = options;
+            self
+        }
+    };
+    let Some(headers) = &op.response_headers else {
+        let send_doc = send_doc.iter().map(|l| quote!(#[doc = #l]));
+        let methods = quote! {
+            #(#send_doc)*
+            pub async fn send(self) -> Result<#ok, Error<#err>> {
+                runtime::send(self).await
+            }
+
+            #common
+        };
+        return (methods, operation);
+    };
+    // With declared response headers: `send_with_headers` reads them too.
     let hname = ident(&headers.name);
     let reads = headers.fields.iter().map(|h| {
         let l = ident(&h.local);
@@ -244,28 +284,33 @@ pub(super) fn emit_send(op: &Operation) -> TokenStream {
     let send_doc = send_doc.iter().map(|l| quote!(#[doc = #l]));
     // A success without a body is `()`: binding it would be a lint warning in the crate.
     let unit = matches!(&op.success, Success::Single { kind, .. } if kind.ty() == Ty::Unit);
+    let take = quote!(<Self as runtime::Operation>::decode(response)?);
     let (take_value, value) = if unit {
-        (quote!(#decode?;), quote!(()))
+        (quote!(#take;), quote!(()))
     } else {
-        (quote!(let value = #decode?;), quote!(value))
+        (quote!(let value = #take;), quote!(value))
     };
     let with_doc = format!(" Like [`Self::send`], and also returns the response headers the document declares ([`{}`]).", headers.name);
-    quote! {
+    let methods = quote! {
         #(#send_doc)*
         pub async fn send(self) -> Result<#ok, Error<#err>> {
-            self.send_with_headers().await.map(|(value, _)| value)
+            runtime::send(self).await
         }
 
         #[doc = #with_doc]
         pub async fn send_with_headers(self) -> Result<(#ok, #hname), Error<#err>> {
-            #request_and_response
+            let (client, request) = runtime::Operation::into_request(self)?;
+            let response = client.execute(request).await.map_err(Error::into_typed)?;
             // Read before the body consumes the response, report after the status: a bad
             // header on an error response should not hide the error.
             #(#reads)*
             #take_value
             Ok((#value, #hname { #(#fields)* }))
         }
-    }
+
+        #common
+    };
+    (methods, operation)
 }
 
 /// `impl IntoFuture` for an operation's builder: `.await` on it is `.send().await`.

@@ -44,6 +44,8 @@ fn display_strings_are_short_and_lowercase() {
             status: StatusCode::OK,
             path: "data[3].id".into(),
             snippet: String::new(),
+            body: bytes::Bytes::new(),
+            request_id: None,
             source: Box::new(Message("x".into())),
         },
         Error::BodyTooLarge {

@@ -18,7 +18,7 @@ use reqwest::StatusCode;
 pub(crate) type Span = tracing::Span;
 /// The span of one operation call (none without the `tracing` feature).
 #[cfg(not(feature = "tracing"))]
-pub(crate) type Span = ();
+pub(crate) struct Span;
 
 /// Opens the span of an operation call: `operation` (its operationId), `method` and
 /// `path` (the path template, never the expanded path).
@@ -34,7 +34,9 @@ pub(crate) fn operation_span(request: &Request) -> Span {
 
 /// Opens the span of an operation call (nothing without the `tracing` feature).
 #[cfg(not(feature = "tracing"))]
-pub(crate) fn operation_span(_request: &Request) -> Span {}
+pub(crate) fn operation_span(_request: &Request) -> Span {
+    Span
+}
 
 /// Runs `future` inside `span`.
 #[cfg(feature = "tracing")]

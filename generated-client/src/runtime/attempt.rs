@@ -92,13 +92,12 @@ impl Client {
             .or(inner.defaults.retry.as_ref())
             .unwrap_or(&inner.retry);
         // A request with an idempotency key is safe to repeat whatever its method.
-        let max_retries = if is_idempotent(req.method())
-            || req.headers().contains_key(IDEMPOTENCY_KEY_HEADER)
-        {
-            policy.max_retries
-        } else {
-            0
-        };
+        let max_retries =
+            if is_idempotent(req.method()) || req.headers().contains_key(IDEMPOTENCY_KEY_HEADER) {
+                policy.max_retries
+            } else {
+                0
+            };
 
         let hooks: &[Arc<dyn Interceptor>] = &inner.interceptors;
         let mut next = req;

@@ -164,9 +164,15 @@ impl Response {
                 Message("the response has no Location header".to_owned()),
             ));
         };
-        let location = value
-            .to_str()
-            .map_err(|e| decode_error(self.status, &self.headers, path.clone(), value.as_bytes(), e))?;
+        let location = value.to_str().map_err(|e| {
+            decode_error(
+                self.status,
+                &self.headers,
+                path.clone(),
+                value.as_bytes(),
+                e,
+            )
+        })?;
         self.url
             .join(location)
             .map_err(|e| decode_error(self.status, &self.headers, path, location.as_bytes(), e))
@@ -195,7 +201,13 @@ impl Response {
         let path = format!("header:{name}");
         match value.to_str() {
             Ok(text) => Ok(Some((path, text))),
-            Err(e) => Err(decode_error(self.status, &self.headers, path, value.as_bytes(), e)),
+            Err(e) => Err(decode_error(
+                self.status,
+                &self.headers,
+                path,
+                value.as_bytes(),
+                e,
+            )),
         }
     }
 

@@ -661,7 +661,7 @@ fn describe<E: Debug>(error: &Error<E>) -> String {
         Error::UnexpectedStatus { status, snippet, .. } => {
             format!("Error::UnexpectedStatus {{ status: {status}, snippet: {snippet} }}")
         }
-        Error::Decode { status, path, snippet, source } => format!(
+        Error::Decode { status, path, snippet, source, .. } => format!(
             "Error::Decode {{ status: {status}, path: {path:?}, error: {source}, snippet: {snippet} }}"
         ),
         other => format!("{other} ({other:?})"),

@@ -1,14 +1,18 @@
 //! `bench-http [--requests N] [--batches B] [--warmup W]`: per-request cost of a generated
 //! operation (`get_tag_by_tag_id`) against a loopback server, next to the same request written
-//! by hand with reqwest and `serde_json::from_slice` into the same `models::TagData`.
+//! by hand with reqwest and `serde_json::from_slice` into the same `models::TagData`, and the
+//! generated one again through a client with one interceptor (a signer that sets a header on
+//! every attempt).
 //!
-//! Both run on one single-threaded runtime; the server has its own thread. After a warm-up,
-//! batches of N sequential requests alternate between the two (the first of each pair swaps
-//! every batch, so drift in machine load hits both). Prints the per-request time of every
+//! All run on one single-threaded runtime; the server has its own thread. After a warm-up,
+//! batches of N sequential requests rotate between the three (the first of each round moves
+//! every batch, so drift in machine load hits all). Prints the per-request time of every
 //! batch in microseconds and the medians.
 
 use bench::{emit, list, median, TAG_ID};
 use lightly_client::models::TagData;
+use lightly_client::runtime::{BeforeAttempt, BoxError};
+use lightly_client::Interceptor;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Instant;
@@ -27,6 +31,12 @@ fn run(requests: usize, batches: usize, warmup: usize) -> Result<(), String> {
         .map_err(|e| format!("cannot start the loopback server: {e}"))?;
     let runtime = bench::client_runtime().map_err(|e| e.to_string())?;
     let client = bench::lightly(addr)?;
+    let hooked = lightly_client::Client::builder()
+        .base_url(format!("http://{addr}"))
+        .api_key_auth("t")
+        .interceptor(Sign)
+        .build()
+        .map_err(|e| format!("cannot build the Lightly client: {e}"))?;
     let http = reqwest::Client::builder()
         .build()
         .map_err(|e| format!("cannot build a reqwest client: {e}"))?;
@@ -40,23 +50,35 @@ fn run(requests: usize, batches: usize, warmup: usize) -> Result<(), String> {
         for _ in 0..warmup {
             generated(&client).await?;
             by_hand(&http, &base).await?;
+            generated(&hooked).await?;
         }
         let mut gen_us = Vec::new();
         let mut hand_us = Vec::new();
+        let mut hooked_us = Vec::new();
         for batch in 0..batches {
-            for turn in 0..2 {
+            for turn in 0..3 {
                 let start = Instant::now();
-                if (batch + turn) % 2 == 0 {
-                    for _ in 0..requests {
-                        std::hint::black_box(generated(&client).await?);
+                let times = match (batch + turn) % 3 {
+                    0 => {
+                        for _ in 0..requests {
+                            std::hint::black_box(generated(&client).await?);
+                        }
+                        &mut gen_us
                     }
-                    gen_us.push(start.elapsed().as_secs_f64() * 1e6 / requests as f64);
-                } else {
-                    for _ in 0..requests {
-                        std::hint::black_box(by_hand(&http, &base).await?);
+                    1 => {
+                        for _ in 0..requests {
+                            std::hint::black_box(by_hand(&http, &base).await?);
+                        }
+                        &mut hand_us
                     }
-                    hand_us.push(start.elapsed().as_secs_f64() * 1e6 / requests as f64);
-                }
+                    _ => {
+                        for _ in 0..requests {
+                            std::hint::black_box(generated(&hooked).await?);
+                        }
+                        &mut hooked_us
+                    }
+                };
+                times.push(start.elapsed().as_secs_f64() * 1e6 / requests as f64);
             }
         }
         emit("requests_per_batch", requests);
@@ -66,6 +88,9 @@ fn run(requests: usize, batches: usize, warmup: usize) -> Result<(), String> {
         emit("generated_us_median", median(&gen_us));
         emit("hand_us_median", median(&hand_us));
         emit("ratio", median(&gen_us) / median(&hand_us));
+        emit("interceptor_us", list(&hooked_us));
+        emit("interceptor_us_median", median(&hooked_us));
+        emit("ratio_interceptor", median(&hooked_us) / median(&hand_us));
         Ok(())
     })
 }
@@ -77,6 +102,20 @@ async fn generated(client: &lightly_client::Client) -> Result<TagData, String> {
         .send()
         .await
         .map_err(|e| format!("generated request failed: {e}"))
+}
+
+/// A signer: one header set on every attempt.
+struct Sign;
+
+impl Interceptor for Sign {
+    fn before_attempt(&self, attempt: &mut BeforeAttempt<'_>) -> Result<(), BoxError> {
+        let value = reqwest::header::HeaderValue::from_static("bench-signature");
+        attempt
+            .request_mut()
+            .headers_mut()
+            .insert("x-signature", value);
+        Ok(())
+    }
 }
 
 /// The same request as a user would write it without the generated client.

@@ -49,13 +49,24 @@ pub(super) fn runtime(bins: &Bins, runs: &Runs, report: &mut Report) -> Value {
                 String::new(),
                 Some(Target::at_most(ratio, 1.05, "≤ 1.05×")),
             );
+            let hooked = Stat::of(&nums(&kv, "interceptor_us"));
+            let hooked_ratio = hooked.median / hand.median;
+            report.row(
+                "Runtime",
+                "per-request overhead with one interceptor, generated / by hand",
+                format!("{hooked_ratio:.3}×"),
+                hooked.spread_us(),
+                Some(Target::at_most(hooked_ratio, 1.10, "≤ 1.10×")),
+            );
             fields.insert(
                 "per_request".to_string(),
                 json!({
                     "requests_per_batch": runs.requests,
                     "generated_us": gen.to_json(),
                     "hand_us": hand.to_json(),
+                    "interceptor_us": hooked.to_json(),
                     "ratio": number(ratio),
+                    "ratio_interceptor": number(hooked_ratio),
                 }),
             );
         }

@@ -238,7 +238,7 @@ impl fmt::Debug for Response {
     }
 }
 
-fn decode_json<T: serde::de::DeserializeOwned, E>(
+pub(crate) fn decode_json<T: serde::de::DeserializeOwned, E>(
     status: StatusCode,
     body: &[u8],
 ) -> Result<T, Error<E>> {

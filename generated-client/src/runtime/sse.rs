@@ -363,8 +363,7 @@ impl<T, E: Send + 'static> EventStream<T, E> {
 
     /// The next event, or `None` once the stream has ended.
     pub async fn next(&mut self) -> Option<Result<Event<T>, Error<E>>> {
-        std::future::poll_fn(|cx| futures_core::Stream::poll_next(Pin::new(&mut *self), cx))
-            .await
+        std::future::poll_fn(|cx| futures_core::Stream::poll_next(Pin::new(&mut *self), cx)).await
     }
 
     fn decode(&self, raw: RawEvent) -> Result<Event<T>, Error<E>> {

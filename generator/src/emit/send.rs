@@ -2,6 +2,7 @@
 //! `send_with_headers`): checks, path, query, headers, cookies, body, and the response match.
 
 use super::constraints::check_call;
+use super::events::{emit_event_stream_send, event_stream_ty};
 use super::{ident, ty, Place};
 use crate::ir::{
     ArgKind, BodyMedia, ObjectStyle, Operation, Outcome, ParamLocation, Part, PartKind, Pass,
@@ -191,7 +192,7 @@ pub(super) fn emit_send(op: &Operation) -> TokenStream {
         ));
     }
     let (op_id, template) = (&op.api_name, &op.path);
-    let request_and_response = quote! {
+    let build_request = quote! {
         #(#prelude)*
         let mut request = Request::new(reqwest::Method::#method, #path_expr);
         request.operation(#op_id, #template);
@@ -199,6 +200,16 @@ pub(super) fn emit_send(op: &Operation) -> TokenStream {
         #body
         #security
         #accept
+    };
+    if let Success::Single {
+        kind: ResponseKind::EventStream(data),
+        ..
+    } = &op.success
+    {
+        return emit_event_stream_send(op, data, build_request);
+    }
+    let request_and_response = quote! {
+        #build_request
         let response = self.client.execute(request).await.map_err(Error::into_typed)?;
     };
     let decode = quote! {
@@ -288,6 +299,10 @@ pub(super) fn emit_into_future(op: &Operation) -> TokenStream {
 
 pub(super) fn success_ty(op: &Operation) -> TokenStream {
     match &op.success {
+        Success::Single {
+            kind: ResponseKind::EventStream(data),
+            ..
+        } => event_stream_ty(data, &op.error_ty),
         Success::Single { kind, .. } => ty(&kind.ty(), Place::Elsewhere),
         Success::Multi { name, .. } => {
             let id = ident(name);
@@ -309,6 +324,9 @@ pub(super) fn decode(kind: &ResponseKind) -> TokenStream {
         ResponseKind::Bytes => quote!(Ok(response.into_bytes())),
         ResponseKind::Empty => quote!(response.empty()),
         ResponseKind::Redirect => quote!(response.redirect_location()),
+        // Event streams are opened by `emit_event_stream_send`, never read whole: lowering
+        // keeps them out of success enums.
+        ResponseKind::EventStream(_) => quote!(Err(response.unexpected())),
     }
 }
 

@@ -106,7 +106,10 @@ impl<'a> Lowerer<'a> {
                         StatusMatch::Range(n) => format!("{n}XX"),
                         StatusMatch::Default => "default".to_string(),
                     };
-                    self.diags.warning(&child(at, &code), "a text/event-stream response beside other success responses is read whole, as text");
+                    self.diags.warning(
+                        child(at, &code),
+                        "a text/event-stream response beside other success responses is read whole, as text",
+                    );
                     *kind = ResponseKind::Text;
                 }
             }

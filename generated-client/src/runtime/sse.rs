@@ -17,7 +17,7 @@ use reqwest::StatusCode;
 
 use super::error::transport_error;
 use super::model::join_path;
-use super::response::decode_json;
+use super::response::{decode_json, from_serde_text, snippet};
 use super::{Client, Error, Request, Response};
 
 /// How long a reconnecting stream waits before reconnecting when the server has not set a
@@ -236,13 +236,28 @@ impl Parser {
 }
 
 /// How an event's data becomes the stream's item type: generated code passes
-/// [`EventData::json`] or, for a `string` schema (or none), [`EventData::text`].
+/// [`EventData::json`], [`EventData::serde_text`] for a scalar schema (a string enum or
+/// newtype, a format, a number or boolean), or [`EventData::text`] for a plain `string`
+/// schema (or none).
 pub struct EventData<T>(fn(StatusCode, String) -> Result<T, Error<Infallible>>);
 
 impl<T: serde::de::DeserializeOwned> EventData<T> {
     /// The data is JSON, decoded into `T`.
     pub fn json() -> Self {
         EventData(|status, text| decode_json(status, text.as_bytes()))
+    }
+
+    /// The data is the serde form of `T` as text: a JSON string's contents (`started`, not
+    /// `"started"`), or a number's or boolean's JSON text.
+    pub fn serde_text() -> Self {
+        EventData(|status, text| {
+            from_serde_text(&text, None).map_err(|e| Error::Decode {
+                status,
+                path: String::new(),
+                snippet: snippet(text.as_bytes()),
+                source: Box::new(e),
+            })
+        })
     }
 }
 

@@ -11,7 +11,7 @@ use quote::quote;
 /// The type `send` returns: `runtime::EventStream<Data, ErrorBody>`.
 pub(super) fn event_stream_ty(data: &EventData, error_ty: &Ty) -> TokenStream {
     let data = match data {
-        EventData::Json(t) => ty(t, Place::Elsewhere),
+        EventData::Json(t) | EventData::SerdeText(t) => ty(t, Place::Elsewhere),
         EventData::Text => quote!(String),
     };
     let err = ty(error_ty, Place::Elsewhere);
@@ -29,6 +29,7 @@ pub(super) fn emit_event_stream_send(
     let err = ty(&op.error_ty, Place::Elsewhere);
     let decoder = match data {
         EventData::Json(_) => quote!(runtime::EventData::json()),
+        EventData::SerdeText(_) => quote!(runtime::EventData::serde_text()),
         EventData::Text => quote!(runtime::EventData::text()),
     };
     let (success, errors): (Vec<_>, Vec<_>) = op

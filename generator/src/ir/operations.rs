@@ -428,6 +428,10 @@ pub enum ResponseKind {
 pub enum EventData {
     /// JSON decoded into the type.
     Json(Ty),
+    /// The text read as the serde form of a scalar type (a string enum or newtype, a
+    /// format's type, a number or boolean): a JSON string's contents, or a number's or
+    /// boolean's JSON text.
+    SerdeText(Ty),
     /// Text kept as it is: a `string` schema, or none.
     Text,
 }
@@ -436,7 +440,7 @@ impl ResponseKind {
     /// The Rust type this yields; for an event stream, the type of each event's data.
     pub fn ty(&self) -> Ty {
         match self {
-            ResponseKind::EventStream(EventData::Json(t)) => t.clone(),
+            ResponseKind::EventStream(EventData::Json(t) | EventData::SerdeText(t)) => t.clone(),
             ResponseKind::EventStream(EventData::Text) => Ty::String,
             ResponseKind::Json(t)
             | ResponseKind::TextParsed(t)

@@ -267,7 +267,8 @@ impl<'a> Lowerer<'a> {
                     let ty = self.lower_use(SchemaRef::from(s), hint, &schema_at);
                     match self.text_shape(&ty) {
                         TextShape::String => EventData::Text,
-                        _ => EventData::Json(ty),
+                        TextShape::Parsed => EventData::SerdeText(ty),
+                        TextShape::Lines | TextShape::Unsupported => EventData::Json(ty),
                     }
                 }
             };

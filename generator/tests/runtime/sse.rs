@@ -228,6 +228,33 @@ async fn text_data_stays_text() {
 }
 
 #[tokio::test]
+async fn scalar_data_is_read_from_its_text() {
+    let body = "data: 42\n\ndata: true\n\nevent: count\ndata: many\n\n";
+    let server = serve(vec![Canned::status(200).header(SSE.0, SSE.1).body(body)]).await;
+    let mut stream = open(&server, EventData::<u32>::serde_text()).await.unwrap();
+    assert_eq!(stream.next().await.unwrap().unwrap().data, 42);
+    // `true` is no u32, nor is `many`; the error names the event.
+    assert!(matches!(
+        stream.next().await.unwrap(),
+        Err(Error::Decode { .. })
+    ));
+    match stream.next().await.unwrap() {
+        Err(Error::Decode { path, snippet, .. }) => {
+            assert_eq!((path.as_str(), snippet.as_str()), ("event:count", "many"));
+        }
+        other => panic!("expected a decode error, got {other:?}"),
+    }
+    let server = serve(vec![Canned::status(200)
+        .header(SSE.0, SSE.1)
+        .body("data: on\n\n")])
+    .await;
+    let mut stream = open(&server, EventData::<String>::serde_text())
+        .await
+        .unwrap();
+    assert_eq!(stream.next().await.unwrap().unwrap().data, "on");
+}
+
+#[tokio::test]
 async fn an_error_status_is_the_typed_error() {
     let server = serve(vec![Canned::status(404).body(r#"{"code":"gone"}"#)]).await;
     match open(&server, EventData::<Tick>::json()).await {

@@ -13,6 +13,8 @@
 //!   time linear in the value's length,
 //! - turn paginated endpoints into item streams ([`paginate`]) that stop with an error when
 //!   the server's paging would never end,
+//! - read `text/event-stream` responses as typed streams of server-sent events
+//!   ([`EventStream`]), reconnecting with `Last-Event-ID` when asked to,
 //! - write values of formatted types as text ([`serde_text`]) and name the format in
 //!   decoding errors ([`decode_format`]); `Base64` (bytes as base64 text) is added, with
 //!   its module, only to crates whose document uses `format: byte`.
@@ -40,6 +42,7 @@ pub(crate) mod pattern;
 pub(crate) mod request;
 pub(crate) mod response;
 pub(crate) mod retry;
+pub(crate) mod sse;
 pub(crate) mod trace;
 pub(crate) mod validate;
 
@@ -57,4 +60,5 @@ pub use pattern::{Atom, Pattern};
 pub use request::{encode_path_segment, form_pairs, join_comma, json_text, ObjectStyle, Request};
 pub use response::Response;
 pub use retry::RetryPolicy;
+pub use sse::{Event, EventData, EventStream, DEFAULT_RECONNECT_DELAY};
 pub use validate::{check_integer, check_items, check_number, check_string, ValidationError};

@@ -146,7 +146,8 @@ pub enum Error<E = ()> {
         /// The response status.
         status: StatusCode,
         /// The JSON path where decoding failed (empty when not applicable),
-        /// or `header:<Name>` for a response header.
+        /// `header:<Name>` for a response header, or `event:<type>` followed by the JSON
+        /// path for the data of a server-sent event.
         path: String,
         /// The start of the offending data (at most 512 bytes).
         snippet: String,
@@ -304,6 +305,8 @@ impl<E> Display for Error<E> {
             Error::Decode { path, .. } => {
                 if let Some(name) = path.strip_prefix("header:") {
                     write!(f, "failed to decode response header `{name}`")
+                } else if path.starts_with("event:") {
+                    write!(f, "failed to decode server-sent event data at `{path}`")
                 } else if path.is_empty() {
                     f.write_str("failed to decode response body")
                 } else {

@@ -270,7 +270,7 @@ impl fmt::Debug for Response {
     }
 }
 
-fn decode_json<T: serde::de::DeserializeOwned, E>(
+pub(crate) fn decode_json<T: serde::de::DeserializeOwned, E>(
     status: StatusCode,
     headers: &HeaderMap,
     body: &[u8],
@@ -311,7 +311,7 @@ fn decode_json<T: serde::de::DeserializeOwned, E>(
 
 /// Decodes `T` from text as `runtime::serde_text` writes it: the contents of a JSON string,
 /// or (when that fails) a number's or boolean's JSON text. A failure names `format`.
-fn from_serde_text<T: serde::de::DeserializeOwned>(
+pub(crate) fn from_serde_text<T: serde::de::DeserializeOwned>(
     text: &str,
     format: Option<&str>,
 ) -> Result<T, Message> {

@@ -2,6 +2,7 @@
 
 mod apis;
 mod constraints;
+mod events;
 pub mod krate;
 mod models;
 mod paging;

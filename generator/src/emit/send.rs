@@ -2,6 +2,7 @@
 //! `send_with_headers`): checks, path, query, headers, cookies, body, and the response match.
 
 use super::constraints::check_call;
+use super::events::{emit_event_stream_send, event_stream_ty};
 use super::{ident, ty, Place};
 use crate::ir::{
     ArgKind, BodyMedia, ObjectStyle, Operation, Outcome, ParamLocation, Part, PartKind, Pass,
@@ -203,6 +204,17 @@ pub(super) fn emit_send(op: &Operation) -> (TokenStream, TokenStream) {
         #security
         #accept
     };
+    if let Success::Single {
+        kind: ResponseKind::EventStream(data),
+        ..
+    } = &op.success
+    {
+        // An event stream is opened from the unread response: no `runtime::Operation`.
+        return (
+            emit_event_stream_send(op, data, into_request, options_setter()),
+            quote!(),
+        );
+    }
     let decode = quote! {
         match response.status().as_u16() {
             #(#arms)*
@@ -228,6 +240,7 @@ pub(super) fn emit_send(op: &Operation) -> (TokenStream, TokenStream) {
     };
     let full_doc = " Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.";
     let unread_doc = " Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.";
+    let options = options_setter();
     let common = quote! {
         #[doc = #full_doc]
         pub async fn send_full(self) -> Result<runtime::Full<#ok>, Error<#err>> {
@@ -239,12 +252,7 @@ pub(super) fn emit_send(op: &Operation) -> (TokenStream, TokenStream) {
             runtime::send_unread(self).await
         }
 
-        /// Sets options for this call only (timeout, headers, retry policy, idempotency
-        /// key); they beat the client's defaults.
-        pub fn options(mut self, options: runtime::RequestOptions) -> Self {
-            self.options = options;
-            self
-        }
+        #options
     };
     let Some(headers) = &op.response_headers else {
         let send_doc = send_doc.iter().map(|l| quote!(#[doc = #l]));
@@ -313,6 +321,18 @@ pub(super) fn emit_send(op: &Operation) -> (TokenStream, TokenStream) {
     (methods, operation)
 }
 
+/// The builder's `options` method.
+fn options_setter() -> TokenStream {
+    quote! {
+        /// Sets options for this call only (timeout, headers, retry policy, idempotency
+        /// key); they beat the client's defaults.
+        pub fn options(mut self, options: runtime::RequestOptions) -> Self {
+            self.options = options;
+            self
+        }
+    }
+}
+
 /// `impl IntoFuture` for an operation's builder: `.await` on it is `.send().await`.
 pub(super) fn emit_into_future(op: &Operation) -> TokenStream {
     let builder = ident(&op.builder);
@@ -333,6 +353,10 @@ pub(super) fn emit_into_future(op: &Operation) -> TokenStream {
 
 pub(super) fn success_ty(op: &Operation) -> TokenStream {
     match &op.success {
+        Success::Single {
+            kind: ResponseKind::EventStream(data),
+            ..
+        } => event_stream_ty(data, &op.error_ty),
         Success::Single { kind, .. } => ty(&kind.ty(), Place::Elsewhere),
         Success::Multi { name, .. } => {
             let id = ident(name);
@@ -354,6 +378,9 @@ pub(super) fn decode(kind: &ResponseKind) -> TokenStream {
         ResponseKind::Bytes => quote!(Ok(response.into_bytes())),
         ResponseKind::Empty => quote!(response.empty()),
         ResponseKind::Redirect => quote!(response.redirect_location()),
+        // Event streams are opened by `emit_event_stream_send`, never read whole: lowering
+        // keeps them out of success enums.
+        ResponseKind::EventStream(_) => quote!(Err(response.unexpected())),
     }
 }
 

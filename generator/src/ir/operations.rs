@@ -419,12 +419,29 @@ pub enum ResponseKind {
     Empty,
     /// A redirect: the `Location` target.
     Redirect,
+    /// `text/event-stream`: a stream of server-sent events, each one's data read this way.
+    EventStream(EventData),
+}
+
+/// How the data of a server-sent event is read.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum EventData {
+    /// JSON decoded into the type.
+    Json(Ty),
+    /// The text read as the serde form of a scalar type (a string enum or newtype, a
+    /// format's type, a number or boolean): a JSON string's contents, or a number's or
+    /// boolean's JSON text.
+    SerdeText(Ty),
+    /// Text kept as it is: a `string` schema, or none.
+    Text,
 }
 
 impl ResponseKind {
-    /// The Rust type this yields.
+    /// The Rust type this yields; for an event stream, the type of each event's data.
     pub fn ty(&self) -> Ty {
         match self {
+            ResponseKind::EventStream(EventData::Json(t) | EventData::SerdeText(t)) => t.clone(),
+            ResponseKind::EventStream(EventData::Text) => Ty::String,
             ResponseKind::Json(t)
             | ResponseKind::TextParsed(t)
             | ResponseKind::TextSerde { ty: t, .. } => t.clone(),

@@ -6,8 +6,8 @@ use super::schemas::SchemaRef;
 use super::Lowerer;
 use crate::diagnostics::child;
 use crate::ir::{
-    BodyMedia, ErrorResponse, ResponseHeader, ResponseHeaders, ResponseKind, StatusMatch, Success,
-    SuccessVariant, TextRead, Ty, TypeKind,
+    BodyMedia, ErrorResponse, EventData, ResponseHeader, ResponseHeaders, ResponseKind,
+    StatusMatch, Success, SuccessVariant, TextRead, Ty, TypeKind,
 };
 use crate::naming::{self, Scope};
 use openapiv3::{ParameterSchemaOrContent, ReferenceOr, Response, StatusCode};
@@ -74,7 +74,8 @@ impl<'a> Lowerer<'a> {
             for media in resp.content.keys() {
                 accept.insert(media.clone());
             }
-            if success {
+            // An event stream's headers are on the stream (`EventStream::headers`).
+            if success && !matches!(kind, ResponseKind::EventStream(_)) {
                 // A redirect's Location is its result already.
                 let skip_location = kind == ResponseKind::Redirect;
                 self.lower_response_headers(
@@ -85,9 +86,32 @@ impl<'a> Lowerer<'a> {
                     &mut header_fields,
                     &mut header_scope,
                 );
+            }
+            if success {
                 success_parts.push((*status, kind, resp.description.clone()));
             } else {
                 error_parts.push((*status, kind, resp.description.clone()));
+            }
+        }
+        // A stream cannot be one variant of a success enum: beside other success shapes, an
+        // event stream is read whole, as text.
+        if success_parts
+            .iter()
+            .any(|(_, k, _)| *k != success_parts[0].1)
+        {
+            for (status, kind, _) in &mut success_parts {
+                if matches!(kind, ResponseKind::EventStream(_)) {
+                    let code = match status {
+                        StatusMatch::Code(n) => n.to_string(),
+                        StatusMatch::Range(n) => format!("{n}XX"),
+                        StatusMatch::Default => "default".to_string(),
+                    };
+                    self.diags.warning(
+                        child(at, &code),
+                        "a text/event-stream response beside other success responses is read whole, as text",
+                    );
+                    *kind = ResponseKind::Text;
+                }
             }
         }
         let success = if success_parts.is_empty() {
@@ -236,6 +260,20 @@ impl<'a> Lowerer<'a> {
             return Some(ResponseKind::Empty);
         };
         let schema_at = child(&child(&child(at, "content"), media), "schema");
+        if is_event_stream(media) {
+            let data = match &mt.schema {
+                None => EventData::Text,
+                Some(s) => {
+                    let ty = self.lower_use(SchemaRef::from(s), hint, &schema_at);
+                    match self.text_shape(&ty) {
+                        TextShape::String => EventData::Text,
+                        TextShape::Parsed => EventData::SerdeText(ty),
+                        TextShape::Lines | TextShape::Unsupported => EventData::Json(ty),
+                    }
+                }
+            };
+            return Some(ResponseKind::EventStream(data));
+        }
         Some(match classify_media(media) {
             Some(BodyMedia::Json) => match &mt.schema {
                 Some(s) => {
@@ -286,6 +324,12 @@ impl<'a> Lowerer<'a> {
             _ => TextShape::Unsupported,
         }
     }
+}
+
+/// Whether a media type is `text/event-stream` (parameters and case aside).
+fn is_event_stream(media: &str) -> bool {
+    let essence = media.split(';').next().unwrap_or(media).trim();
+    essence.eq_ignore_ascii_case("text/event-stream")
 }
 
 pub(super) enum TextShape {

@@ -8,8 +8,8 @@ pub mod diff;
 
 use crate::emit::{ty_text, Place};
 use crate::ir::{
-    Api, Body, BodyMedia, Operation, ParamLocation, SchemeKind, StatusMatch, Success, Ty, TypeDef,
-    TypeKind,
+    Api, Body, BodyMedia, Operation, ParamLocation, ResponseKind, SchemeKind, StatusMatch, Success,
+    Ty, TypeDef, TypeKind,
 };
 use std::collections::BTreeMap;
 
@@ -102,6 +102,10 @@ fn operation(op: &Operation, handle: &str, put: &mut impl FnMut(String, String))
         put(format!("{id} body"), body(b));
     }
     let ok = match &op.success {
+        Success::Single {
+            kind: kind @ ResponseKind::EventStream(_),
+            ..
+        } => format!("events of {}", ty(&kind.ty())),
         Success::Single { kind, .. } => ty(&kind.ty()),
         Success::Multi { name, variants } => {
             let each: Vec<String> = variants

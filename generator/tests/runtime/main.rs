@@ -29,5 +29,6 @@ mod request;
 mod response;
 mod retry;
 mod server;
+mod sse;
 mod time_rfc3339;
 mod validate;

@@ -68,6 +68,7 @@ fn each_tag_feature_compiles_alone_and_with_none() {
             "rustls-tls",
             "rustls-tls-native-roots",
             "native-tls",
+            "tracing",
             "default_2",
             "mock_2",
             "pets",

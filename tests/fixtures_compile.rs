@@ -69,6 +69,7 @@ fn each_tag_feature_compiles_alone_and_with_none() {
             "rustls-tls-native-roots",
             "native-tls",
             "tracing",
+            "mock",
             "default_2",
             "mock_2",
             "pets",

@@ -13,6 +13,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("error.rs", include_str!("../runtime/error.rs")),
     ("formats.rs", include_str!("../runtime/formats.rs")),
     ("interceptor.rs", include_str!("../runtime/interceptor.rs")),
+    ("mock.rs", include_str!("../runtime/mock.rs")),
     ("mod.rs", include_str!("../runtime/mod.rs")),
     ("model.rs", include_str!("../runtime/model.rs")),
     ("multipart.rs", include_str!("../runtime/multipart.rs")),

@@ -28,6 +28,9 @@
 //! They depend only on the crate's declared dependencies and on nothing else in the crate,
 //! so they can be reviewed and tested on their own. Everything a crate uses is re-exported
 //! here; the modules themselves are internal to it.
+#![allow(unexpected_cfgs)]
+// `feature = "..."` below names the crate's optional parts; where this runtime is included
+// as a module (a build script's output) they are the including crate's own features.
 
 pub(crate) mod attempt;
 pub(crate) mod auth;
@@ -35,6 +38,8 @@ pub(crate) mod client;
 pub(crate) mod error;
 pub(crate) mod formats;
 pub(crate) mod interceptor;
+#[cfg(feature = "mock")]
+pub mod mock;
 pub(crate) mod model;
 pub(crate) mod multipart;
 pub(crate) mod operation;

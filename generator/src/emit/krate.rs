@@ -250,6 +250,7 @@ fn features_table(api: &Api) -> String {
         table.push_str(&format!("# {what}\n{name} = [\"reqwest/{name}\"]\n"));
     }
     table.push_str("# A span per operation call and an event per attempt and retry (no secrets).\ntracing = [\"dep:tracing\"]\n");
+    table.push_str("# A loopback mock server whose expectations are this crate's request builders (`mock`).\nmock = [\"dep:wiremock\"]\n");
     if !features.is_empty() {
         table.push_str(
             "# One feature per tag module; turn off the defaults to compile only the tags you use.\n",
@@ -288,7 +289,7 @@ fn module_dependency_lines(toml: &str) -> Vec<String> {
     dependencies_table_lines(toml)
         .into_iter()
         // Optional: the module's tracing follows the including crate's own `tracing` feature.
-        .filter(|l| !l.starts_with("tracing = "))
+        .filter(|l| !l.starts_with("tracing = ") && !l.starts_with("wiremock = "))
         .map(|l| match l.strip_suffix(" }") {
             Some(head) if l.starts_with("reqwest = ") => {
                 format!("{head}, features = [\"{}\"] }}", TLS_FEATURES[0].0)
@@ -434,6 +435,8 @@ const FIXED_DEPENDENCIES: &[(&str, &str)] = &[
     ("serde_json", "\"1\""),
     ("serde_path_to_error", "\"0.1\""),
     ("tokio", "{ version = \"1\", features = [\"time\"] }"),
+    // Typed mocks for users' tests (`runtime::mock`), behind the crate's `mock` feature.
+    ("wiremock", "{ version = \"0.6\", optional = true }"),
     // Spans and events of the runtime, behind the crate's `tracing` feature.
     (
         "tracing",
@@ -1037,6 +1040,7 @@ mod tests {
                 "rustls-tls-native-roots = [\"reqwest/rustls-tls-native-roots\"]",
                 "native-tls = [\"reqwest/native-tls\"]",
                 "tracing = [\"dep:tracing\"]",
+                "mock = [\"dep:wiremock\"]",
                 "things = []",
             ],
             "{toml}"

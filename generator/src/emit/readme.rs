@@ -108,12 +108,21 @@ pub(super) fn usage_lines(api: &Api, modules: Modules) -> Vec<String> {
     lines
 }
 
-/// The TLS paragraph of a crate's README: the Cargo features that choose it.
-fn tls_lines() -> [&'static str; 4] {
+/// The TLS and optional-part paragraphs of a crate's README: the Cargo features that
+/// choose them.
+fn tls_lines() -> [&'static str; 12] {
     [
         "TLS is a Cargo feature: `rustls-tls` (rustls with webpki roots, the default),",
         "`rustls-tls-native-roots` or `native-tls`; with none, the client speaks plain HTTP",
         "unless you pass your own `reqwest::Client` to `ClientBuilder::http_client`.",
+        "",
+        "The `tracing` feature records a span per call and an event per attempt (no secrets).",
+        "The `mock` feature adds `runtime::mock::MockServer` for the tests of your own code:",
+        "a loopback server whose expectations are this crate's request builders, answered",
+        "with typed bodies: `server.expect(client.<group>().<operation>(args)).respond(200,",
+        "&body).await` matches exactly the request that call sends (method, path, query,",
+        "headers, body), and `respond_error(status, &error)` answers with the typed error.",
+        "Enable it in `[dev-dependencies]` only.",
         "",
     ]
 }

@@ -95,6 +95,8 @@ pub(super) fn emit_event_stream_send(
 
         #options
 
+        // The error is the operation's, as large as its `send` returns.
+        #[allow(clippy::result_large_err)]
         fn into_request(self) -> Result<(Client, Request), Error<#err>> {
             #build_request
             Ok((self.client, request))

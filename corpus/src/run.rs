@@ -54,6 +54,8 @@ pub(crate) enum Outcome {
 /// A diagnostic as the child reported it.
 pub(crate) struct Diag {
     pub(crate) severity: String,
+    /// `weakened` or `skipped` for an approximation, empty for a note.
+    pub(crate) category: String,
     pub(crate) pointer: String,
     pub(crate) message: String,
 }
@@ -86,16 +88,28 @@ impl Entry {
         }
     }
 
-    /// Operations the generator left out, from its "the operation is skipped" warnings.
+    /// Operations the generator left out: the operations its `skipped` approximations
+    /// point into.
     pub(crate) fn skipped_operations(&self) -> usize {
         self.warnings
             .iter()
-            .filter(|w| w.message.contains("operation is skipped"))
+            .filter(|w| w.category == "skipped")
             .filter_map(|w| {
                 // `#/paths/<path>/<method>/...`: the first four tokens name the operation.
                 let tokens: Vec<&str> = w.pointer.splitn(5, '/').collect();
                 (tokens.len() >= 4).then(|| tokens[..4].join("/"))
             })
+            .collect::<BTreeSet<_>>()
+            .len()
+    }
+
+    /// Types and features the generator modelled less precisely than the document: its
+    /// `weakened` approximations, one per place.
+    pub(crate) fn weakened_types(&self) -> usize {
+        self.warnings
+            .iter()
+            .filter(|w| w.category == "weakened")
+            .map(|w| w.pointer.as_str())
             .collect::<BTreeSet<_>>()
             .len()
     }
@@ -177,11 +191,13 @@ pub(crate) fn corpus(
             check: None,
         };
         eprintln!(
-            "[{:>3}/{total}] generate {:<60} {:<10} {:>4} warnings {:>7.2}s",
+            "[{:>3}/{total}] generate {:<60} {:<10} {:>4} warnings {:>3} operations skipped {:>4} types weakened {:>7.2}s",
             i + 1,
             entry.slug,
             entry.result_text(),
             entry.warnings.len(),
+            entry.skipped_operations(),
+            entry.weakened_types(),
             entry.generate_secs
         );
         entries.push(entry);
@@ -347,6 +363,7 @@ fn read_child(
                 a.iter()
                     .map(|d| Diag {
                         severity: str_at(d, "severity"),
+                        category: str_at(d, "category"),
                         pointer: str_at(d, "pointer"),
                         message: str_at(d, "message"),
                     })

@@ -208,6 +208,12 @@ impl Generator {
         self
     }
 
+    /// `strict`: every approximation (a type weakened, an operation skipped) is an error.
+    pub fn strict(mut self, on: bool) -> Self {
+        self.config.strict = Some(on);
+        self
+    }
+
     /// `package.name`.
     pub fn crate_name(mut self, name: impl Into<String>) -> Self {
         self.config.package.name = Some(name.into());

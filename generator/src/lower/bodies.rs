@@ -43,7 +43,7 @@ impl<'a> Lowerer<'a> {
         }
         let Some((_, media, content_type, mt)) = chosen else {
             let types: Vec<&str> = rb.content.keys().map(String::as_str).collect();
-            self.diags.warning(
+            self.diags.skipped(
                 at,
                 format!(
                     "request body media type {} is not supported; the operation is skipped",
@@ -62,7 +62,7 @@ impl<'a> Lowerer<'a> {
             },
             BodyMedia::Multipart => {
                 let Some(s) = &mt.schema else {
-                    self.diags.warning(&schema_at, "a multipart body without a schema is not supported; the operation is skipped");
+                    self.diags.skipped(&schema_at, "a multipart body without a schema is not supported; the operation is skipped");
                     return None;
                 };
                 self.binary_as_bytes = true;
@@ -78,7 +78,7 @@ impl<'a> Lowerer<'a> {
                 // A bare binary schema is one file; its part is called `file`, as the
                 // document names none.
                 if !is_struct && ty != Ty::Bytes {
-                    self.diags.warning(&schema_at, "a multipart body must be an object with properties or a binary string; the operation is skipped");
+                    self.diags.skipped(&schema_at, "a multipart body must be an object with properties or a binary string; the operation is skipped");
                     return None;
                 }
                 ty

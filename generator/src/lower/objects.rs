@@ -107,12 +107,12 @@ impl<'a> Lowerer<'a> {
             ),
             _ => {
                 self.diags
-                    .warning(at, "an `allOf` member that is not an object is ignored");
+                    .weakened(at, "an `allOf` member that is not an object is ignored");
                 return;
             }
         };
         if others {
-            self.diags.warning(at, "`oneOf`/`anyOf` beside object properties is not supported; only the properties are used");
+            self.diags.weakened(at, "`oneOf`/`anyOf` beside object properties is not supported; only the properties are used");
         }
         for (i, member) in all_of.iter().enumerate() {
             let member_at = child(&child(at, "allOf"), &i.to_string());
@@ -161,7 +161,7 @@ impl<'a> Lowerer<'a> {
                     // nothing; anything else may, so say so.
                     let new = SchemaRef::from(schema);
                     if !same_kind(earlier, &new) {
-                        self.diags.warning(&prop_at, format!("property `{name}` is defined differently by more than one `allOf` member; the last definition is used"));
+                        self.diags.weakened(&prop_at, format!("property `{name}` is defined differently by more than one `allOf` member; the last definition is used"));
                     }
                 }
                 out.properties

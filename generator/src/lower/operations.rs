@@ -49,7 +49,7 @@ impl<'a> Lowerer<'a> {
             let item = match item {
                 ReferenceOr::Item(item) => item,
                 ReferenceOr::Reference { .. } => {
-                    self.diags.warning(
+                    self.diags.skipped(
                         &path_at,
                         "a `$ref` path item is not supported; its operations are skipped",
                     );

@@ -50,7 +50,7 @@ impl<'a> Lowerer<'a> {
                     t.kind = TypeKind::Alias { target: Ty::Json };
                     if !reported {
                         let at = t.pointer.clone();
-                        self.diags.warning(at, "this schema is only itself (through `allOf` or references); it is free JSON");
+                        self.diags.weakened(at, "this schema is only itself (through `allOf` or references); it is free JSON");
                     }
                 }
             }

@@ -291,7 +291,7 @@ impl<'a> Lowerer<'a> {
                 }
             }
             SchemaKind::Not { .. } => {
-                self.diags.warning(
+                self.diags.weakened(
                     child(at, "not"),
                     "`not` schemas are not supported; the value is typed as free-form JSON",
                 );
@@ -307,7 +307,7 @@ impl<'a> Lowerer<'a> {
                 }
                 if let Some(not) = &any.not {
                     let _ = not;
-                    self.diags.warning(
+                    self.diags.weakened(
                         child(at, "not"),
                         "`not` schemas are not supported; the value is typed as free-form JSON",
                     );
@@ -465,7 +465,7 @@ impl<'a> Lowerer<'a> {
                     let refs: Vec<&String> = values.iter().collect();
                     return self.string_enum(refs, s.schema_data.default.as_ref(), at);
                 }
-                self.diags.warning(
+                self.diags.weakened(
                     child(at, "enum"),
                     "an enum of mixed or non-string values is typed as free-form JSON",
                 );

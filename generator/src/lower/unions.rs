@@ -47,7 +47,7 @@ impl<'a> Lowerer<'a> {
                     ReferenceOr::Item(inner) => {
                         let tag = single_enum_value(inner, &disc.property_name);
                         let Some(tag) = tag else {
-                            self.diags.warning(&member_at, "an inline `oneOf` member under a discriminator has no tag value; it is skipped (give it a `$ref` and a mapping)");
+                            self.diags.weakened(&member_at, "an inline `oneOf` member under a discriminator has no tag value; it is skipped (give it a `$ref` and a mapping)");
                             continue;
                         };
                         let ty = self.lower_use(

@@ -3884,7 +3884,7 @@ pub struct TagArithmeticsRequest {
 }
 /// The `TagArithmeticsResponse` schema.
 ///
-/// Decoding tries each variant in order and takes the first that fits.
+/// Decoding tries each variant in order and takes the first that fits; the variants are ordered most specific first.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum TagArithmeticsResponse {

@@ -44,6 +44,7 @@ pub fn lower(api: &OpenAPI, options: &Options) -> (Option<Api>, Diagnostics) {
     let security_schemes = cx.lower_security_schemes();
     let mut groups = cx.lower_operations(&security_schemes);
     cx.break_alias_cycles();
+    cx.order_untagged_variants();
     cx.box_recursive_fields();
     let Lowerer {
         mut types,

@@ -121,8 +121,26 @@ pub(super) fn emit_send(op: &Operation) -> TokenStream {
     let method = format_ident!("{}", op.method);
     let body = op.body.as_ref().map(|b| {
         let set = |v: TokenStream| match b.media {
-            BodyMedia::Json => quote!(request.json_body(&#v).map_err(Error::into_typed)?;),
-            BodyMedia::Text => quote!(request.text_body(#v);),
+            BodyMedia::Json if b.content_type == "application/json" => {
+                quote!(request.json_body(&#v).map_err(Error::into_typed)?;)
+            }
+            // A vendor JSON type (`application/vnd.x+json`) is sent with its own name.
+            BodyMedia::Json => {
+                let ct = &b.content_type;
+                quote!(request.bytes_body(serde_json::to_vec(&#v).map_err(Error::Serialize)?, #ct);)
+            }
+            BodyMedia::Text
+                if b.content_type
+                    .to_ascii_lowercase()
+                    .starts_with("text/plain") =>
+            {
+                quote!(request.text_body(#v);)
+            }
+            // Other text (`text/csv`, XML) is sent with its declared type.
+            BodyMedia::Text => {
+                let ct = &b.content_type;
+                quote!(request.bytes_body(#v, #ct);)
+            }
             BodyMedia::Form => {
                 quote!(request.form_body(runtime::form_pairs(&#v).map_err(Error::into_typed)?);)
             }
@@ -390,6 +408,10 @@ pub(super) fn multipart_parts(parts: &[Part], value: TokenStream) -> TokenStream
             PartKind::SerdeText => quote!(form.text(#api, runtime::serde_text(#v).map_err(Error::Serialize)?);),
             PartKind::SerdeTexts => quote!(for item in #v { form.text(#api, runtime::serde_text(item).map_err(Error::Serialize)?); }),
             PartKind::Json => quote!(form.json(#api, #v).map_err(Error::into_typed)?;),
+            PartKind::TextEntries => quote!(for (name, item) in #v { form.text(name, item); }),
+            PartKind::JsonEntries => {
+                quote!(for (name, item) in #v { form.json(name, item).map_err(Error::into_typed)?; })
+            }
         };
         match &part.field {
             // The whole body is the part.

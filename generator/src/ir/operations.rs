@@ -219,6 +219,11 @@ pub enum PartKind {
     SerdeTexts,
     /// Anything else: a JSON part.
     Json,
+    /// A map of text values (a body without a schema, or of `additionalProperties` only):
+    /// one text part per entry, named by its key.
+    TextEntries,
+    /// A map of other values: one JSON part per entry, named by its key.
+    JsonEntries,
 }
 
 /// How a query parameter is written.
@@ -269,6 +274,10 @@ pub struct Body {
     /// For multipart bodies: the parts, in field order.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub parts: Vec<Part>,
+    /// For multipart bodies: the content type the document's `encoding` gives a part,
+    /// by part name (file parts are sent with it).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub part_content_types: Vec<(String, String)>,
 }
 
 /// How a body is encoded.

@@ -4,7 +4,7 @@
 use super::schemas::SchemaRef;
 use super::Lowerer;
 use crate::diagnostics::child;
-use crate::ir::{Body, BodyMedia, Ty};
+use crate::ir::{Body, BodyMedia, Ty, TypeKind};
 use openapiv3::{ReferenceOr, RequestBody};
 
 impl<'a> Lowerer<'a> {
@@ -24,24 +24,20 @@ impl<'a> Lowerer<'a> {
         at: &str,
         builder: &str,
     ) -> Option<Option<Body>> {
-        let mut chosen: Option<(u8, BodyMedia, String, &openapiv3::MediaType)> = None;
+        let mut chosen: Option<(u8, RequestMedia, String, &openapiv3::MediaType)> = None;
         for (media, mt) in &rb.content {
-            let kind = classify_media(media);
-            let rank = match kind {
-                Some(BodyMedia::Json) => 0,
-                Some(BodyMedia::Form) => 1,
-                Some(BodyMedia::Multipart) => 2,
-                Some(BodyMedia::Text) => 3,
-                Some(BodyMedia::Bytes) => 4,
-                None => continue,
+            let Some(kind) = request_media(media, mt) else {
+                continue;
             };
-            if chosen.as_ref().map(|(r, ..)| rank < *r).unwrap_or(true) {
-                if let Some(kind) = kind {
-                    chosen = Some((rank, kind, media.clone(), mt));
-                }
+            if chosen
+                .as_ref()
+                .map(|(r, ..)| kind.rank() < *r)
+                .unwrap_or(true)
+            {
+                chosen = Some((kind.rank(), kind, media.clone(), mt));
             }
         }
-        let Some((_, media, content_type, mt)) = chosen else {
+        let Some((_, kind, declared, mt)) = chosen else {
             let types: Vec<&str> = rb.content.keys().map(String::as_str).collect();
             self.diags.skipped(
                 at,
@@ -52,39 +48,43 @@ impl<'a> Lowerer<'a> {
             );
             return None;
         };
-        let schema_at = child(&child(&child(at, "content"), &content_type), "schema");
-        let ty = match media {
-            BodyMedia::Json | BodyMedia::Form => match &mt.schema {
-                Some(s) => {
-                    self.lower_use(SchemaRef::from(s), &format!("{builder}Body"), &schema_at)
+        let media_at = child(&child(at, "content"), &declared);
+        let schema_at = child(&media_at, "schema");
+        // What goes in `Content-Type`: the declared type, except that a wildcard says
+        // nothing a server could read, so JSON sent for it is labelled JSON.
+        let content_type = if kind == RequestMedia::WildcardJson {
+            "application/json".to_string()
+        } else {
+            declared.clone()
+        };
+        let media = kind.media();
+        let ty = match kind {
+            RequestMedia::Json | RequestMedia::WildcardJson | RequestMedia::Form => {
+                match &mt.schema {
+                    Some(s) => {
+                        self.lower_use(SchemaRef::from(s), &format!("{builder}Body"), &schema_at)
+                    }
+                    None => Ty::Json,
                 }
-                None => Ty::Json,
-            },
-            BodyMedia::Multipart => {
-                let Some(s) = &mt.schema else {
-                    self.diags.skipped(&schema_at, "a multipart body without a schema is not supported; the operation is skipped");
-                    return None;
-                };
-                self.binary_as_bytes = true;
-                let ty = self.lower_use(SchemaRef::from(s), &format!("{builder}Body"), &schema_at);
-                self.binary_as_bytes = false;
-                let is_struct = match &ty {
-                    Ty::Named(n) => matches!(
-                        self.types.get(n).map(|t| &t.kind),
-                        Some(crate::ir::TypeKind::Struct { .. })
-                    ),
-                    _ => false,
-                };
-                // A bare binary schema is one file; its part is called `file`, as the
-                // document names none.
-                if !is_struct && ty != Ty::Bytes {
-                    self.diags.skipped(&schema_at, "a multipart body must be an object with properties or a binary string; the operation is skipped");
-                    return None;
-                }
-                ty
             }
-            BodyMedia::Text => Ty::String,
-            BodyMedia::Bytes => Ty::Bytes,
+            RequestMedia::Multipart => self.multipart_body(mt, builder, &media_at),
+            RequestMedia::Xml => {
+                self.diags.weakened(
+                    &media_at,
+                    format!("`{declared}` bodies are sent as text the caller writes (a `String`); the generator does not write XML"),
+                );
+                Ty::String
+            }
+            RequestMedia::Text => Ty::String,
+            RequestMedia::Bytes => Ty::Bytes,
+        };
+        if media == BodyMedia::Form {
+            self.form_encoding(mt, &media_at);
+        }
+        let part_content_types = if media == BodyMedia::Multipart {
+            self.part_encoding(mt, &media_at)
+        } else {
+            Vec::new()
         };
         Some(Some(Body {
             media,
@@ -94,8 +94,175 @@ impl<'a> Lowerer<'a> {
             doc: rb.description.clone(),
             // Multipart parts are decided once every type is known.
             parts: Vec::new(),
+            part_content_types,
         }))
     }
+
+    /// The type of a `multipart/form-data` body: its schema with `format: binary` strings
+    /// as bytes; without a schema, any text fields (a map of field name to text).
+    fn multipart_body(&mut self, mt: &openapiv3::MediaType, builder: &str, media_at: &str) -> Ty {
+        let schema_at = child(media_at, "schema");
+        let Some(s) = &mt.schema else {
+            return Ty::Map(Box::new(Ty::String));
+        };
+        self.binary_as_bytes = true;
+        let ty = self.lower_use(SchemaRef::from(s), &format!("{builder}Body"), &schema_at);
+        self.binary_as_bytes = false;
+        let named = match &ty {
+            Ty::Named(n) => self.types.get(n).map(|t| &t.kind),
+            _ => None,
+        };
+        let object = matches!(named, Some(TypeKind::Struct { .. }))
+            || matches!(self.unalias(&ty), Ty::Map(_));
+        let file = ty == Ty::Bytes || ty == Ty::Vec(Box::new(Ty::Bytes));
+        if !object && !file {
+            // The document names no part; the one part needs a name.
+            self.diags.weakened(
+                &schema_at,
+                "a multipart body that is not an object has no part names; it is sent as one part named `value`",
+            );
+        }
+        ty
+    }
+
+    /// The `encoding` of a multipart body: each property's declared content type (used by
+    /// its file parts); headers and styles, which the client does not send, are warnings.
+    fn part_encoding(
+        &mut self,
+        mt: &openapiv3::MediaType,
+        media_at: &str,
+    ) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        for (name, enc) in &mt.encoding {
+            let enc_at = child(&child(media_at, "encoding"), name);
+            if let Some(ct) = &enc.content_type {
+                // A list or a wildcard names no one type to send; the default stays.
+                if !ct.contains(',') && !ct.contains('*') && is_media_type(ct) {
+                    out.push((name.clone(), ct.trim().to_string()));
+                } else {
+                    self.diags.weakened(
+                        child(&enc_at, "contentType"),
+                        format!("part content type `{ct}` is not one type; the part is sent with its default content type"),
+                    );
+                }
+            }
+            if !enc.headers.is_empty() {
+                self.diags.weakened(
+                    child(&enc_at, "headers"),
+                    format!("part headers of `{name}` are not sent"),
+                );
+            }
+        }
+        out
+    }
+
+    /// The `encoding` of a form body: every property is written the one way the runtime
+    /// writes forms (see `runtime::form_pairs`); another declared style is a warning.
+    fn form_encoding(&mut self, mt: &openapiv3::MediaType, media_at: &str) {
+        for (name, enc) in &mt.encoding {
+            let enc_at = child(&child(media_at, "encoding"), name);
+            let other_style = enc.style.as_ref().is_some_and(|s| {
+                !matches!(
+                    s,
+                    openapiv3::QueryStyle::Form | openapiv3::QueryStyle::DeepObject
+                )
+            });
+            if other_style {
+                self.diags.weakened(
+                    &enc_at,
+                    format!("form field `{name}` is written as `form` (exploded), with nested objects as `deepObject`, not in the declared style"),
+                );
+            }
+        }
+    }
+}
+
+/// Whether `ct` is one media type that can go in a part's header as it is: `type/subtype`
+/// and parameters, visible ASCII only (no line breaks to start another header).
+fn is_media_type(ct: &str) -> bool {
+    let ct = ct.trim();
+    ct.contains('/') && ct.len() <= 200 && ct.chars().all(|c| c == ' ' || c.is_ascii_graphic())
+}
+
+/// How a request body of one media type is sent, as lowering sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum RequestMedia {
+    /// `application/json` and `+json` types: JSON, with the declared content type.
+    Json,
+    /// `*/*` or `application/*` with a schema that is not binary: JSON, sent as
+    /// `application/json`.
+    WildcardJson,
+    /// `application/x-www-form-urlencoded`.
+    Form,
+    /// `multipart/form-data`.
+    Multipart,
+    /// `text/*` other than XML.
+    Text,
+    /// XML (`application/xml`, `text/xml`, `+xml`): text the caller writes.
+    Xml,
+    /// Anything else: bytes with the declared content type.
+    Bytes,
+}
+
+impl RequestMedia {
+    /// Which media type of several the body takes: lower is preferred.
+    fn rank(self) -> u8 {
+        match self {
+            RequestMedia::Json => 0,
+            RequestMedia::Form => 1,
+            RequestMedia::Multipart => 2,
+            RequestMedia::WildcardJson => 3,
+            RequestMedia::Text => 4,
+            RequestMedia::Xml => 5,
+            RequestMedia::Bytes => 6,
+        }
+    }
+
+    fn media(self) -> BodyMedia {
+        match self {
+            RequestMedia::Json | RequestMedia::WildcardJson => BodyMedia::Json,
+            RequestMedia::Form => BodyMedia::Form,
+            RequestMedia::Multipart => BodyMedia::Multipart,
+            RequestMedia::Text | RequestMedia::Xml => BodyMedia::Text,
+            RequestMedia::Bytes => BodyMedia::Bytes,
+        }
+    }
+}
+
+/// How a request body declared as `media` is sent; `None` for multipart types other than
+/// `form-data` (no part names).
+pub(super) fn request_media(media: &str, mt: &openapiv3::MediaType) -> Option<RequestMedia> {
+    let m = media
+        .split(';')
+        .next()
+        .unwrap_or(media)
+        .trim()
+        .to_ascii_lowercase();
+    let binary = matches!(
+        &mt.schema,
+        Some(ReferenceOr::Item(s)) if matches!(
+            &s.schema_kind,
+            openapiv3::SchemaKind::Type(openapiv3::Type::String(t))
+                if matches!(t.format, openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Binary))
+        )
+    );
+    Some(if m == "application/json" || m.ends_with("+json") {
+        RequestMedia::Json
+    } else if (m == "*/*" || m == "application/*") && !binary && mt.schema.is_some() {
+        RequestMedia::WildcardJson
+    } else if m == "application/x-www-form-urlencoded" {
+        RequestMedia::Form
+    } else if m == "multipart/form-data" {
+        RequestMedia::Multipart
+    } else if m.starts_with("multipart/") {
+        return None;
+    } else if m == "application/xml" || m == "text/xml" || m.ends_with("+xml") {
+        RequestMedia::Xml
+    } else if m.starts_with("text/") {
+        RequestMedia::Text
+    } else {
+        RequestMedia::Bytes
+    })
 }
 
 pub(super) fn classify_media(media: &str) -> Option<BodyMedia> {

@@ -4,7 +4,8 @@
 use super::schemas::SchemaRef;
 use super::Lowerer;
 use crate::diagnostics::child;
-use crate::ir::{Body, BodyMedia, Ty, TypeKind};
+use crate::ir::{Body, BodyChoice, BodyChoices, BodyMedia, Ty, TypeKind};
+use crate::naming;
 use openapiv3::{ReferenceOr, RequestBody};
 
 impl<'a> Lowerer<'a> {
@@ -18,26 +19,24 @@ impl<'a> Lowerer<'a> {
         })
     }
 
+    /// The body of an operation: the preferred of its media types (JSON, then forms,
+    /// multipart, wildcards, text, XML, bytes; ties in document order), and when there are
+    /// several, every one of them as a choice for the caller.
     pub(super) fn lower_body(
         &mut self,
         rb: &RequestBody,
         at: &str,
         builder: &str,
     ) -> Option<Option<Body>> {
-        let mut chosen: Option<(u8, RequestMedia, String, &openapiv3::MediaType)> = None;
-        for (media, mt) in &rb.content {
-            let Some(kind) = request_media(media, mt) else {
-                continue;
-            };
-            if chosen
-                .as_ref()
-                .map(|(r, ..)| kind.rank() < *r)
-                .unwrap_or(true)
-            {
-                chosen = Some((kind.rank(), kind, media.clone(), mt));
-            }
-        }
-        let Some((_, kind, declared, mt)) = chosen else {
+        let mut supported: Vec<(u8, usize, RequestMedia, &String, &openapiv3::MediaType)> = rb
+            .content
+            .iter()
+            .enumerate()
+            .filter_map(|(i, (media, mt))| {
+                request_media(media, mt).map(|kind| (kind.rank(), i, kind, media, mt))
+            })
+            .collect();
+        if supported.is_empty() {
             let types: Vec<&str> = rb.content.keys().map(String::as_str).collect();
             self.diags.skipped(
                 at,
@@ -47,27 +46,69 @@ impl<'a> Lowerer<'a> {
                 ),
             );
             return None;
-        };
-        let media_at = child(&child(at, "content"), &declared);
+        }
+        supported.sort_by_key(|(rank, i, ..)| (*rank, *i));
+        let several = supported.len() > 1;
+        let mut scope = naming::scope(&[]);
+        let mut variants = Vec::new();
+        for (_, _, kind, declared, mt) in supported {
+            // Inline schemas of other media types are named after theirs.
+            let hint = if variants.is_empty() {
+                format!("{builder}Body")
+            } else {
+                format!("{builder}{}Body", kind.variant())
+            };
+            let choice = self.lower_media(kind, declared, mt, at, &hint);
+            variants.push(BodyChoice {
+                name: scope.claim(kind.variant()),
+                ..choice
+            });
+        }
+        let first = variants[0].clone();
+        Some(Some(Body {
+            media: first.media,
+            content_type: first.content_type,
+            ty: first.ty,
+            required: rb.required,
+            doc: rb.description.clone(),
+            // Multipart parts are decided once every type is known.
+            parts: Vec::new(),
+            part_content_types: first.part_content_types,
+            choices: several.then(|| BodyChoices {
+                // Claimed with the operation's other type names.
+                name: naming::body_choice_enum(builder),
+                variants,
+            }),
+        }))
+    }
+
+    /// One media type of a body: its encoding, content type and type.
+    fn lower_media(
+        &mut self,
+        kind: RequestMedia,
+        declared: &str,
+        mt: &openapiv3::MediaType,
+        at: &str,
+        hint: &str,
+    ) -> BodyChoice {
+        let media_at = child(&child(at, "content"), declared);
         let schema_at = child(&media_at, "schema");
         // What goes in `Content-Type`: the declared type, except that a wildcard says
         // nothing a server could read, so JSON sent for it is labelled JSON.
         let content_type = if kind == RequestMedia::WildcardJson {
             "application/json".to_string()
         } else {
-            declared.clone()
+            declared.to_string()
         };
         let media = kind.media();
         let ty = match kind {
             RequestMedia::Json | RequestMedia::WildcardJson | RequestMedia::Form => {
                 match &mt.schema {
-                    Some(s) => {
-                        self.lower_use(SchemaRef::from(s), &format!("{builder}Body"), &schema_at)
-                    }
+                    Some(s) => self.lower_use(SchemaRef::from(s), hint, &schema_at),
                     None => Ty::Json,
                 }
             }
-            RequestMedia::Multipart => self.multipart_body(mt, builder, &media_at),
+            RequestMedia::Multipart => self.multipart_body(mt, hint, &media_at),
             RequestMedia::Xml => {
                 self.diags.weakened(
                     &media_at,
@@ -86,27 +127,25 @@ impl<'a> Lowerer<'a> {
         } else {
             Vec::new()
         };
-        Some(Some(Body {
+        BodyChoice {
+            name: String::new(),
             media,
             content_type,
             ty,
-            required: rb.required,
-            doc: rb.description.clone(),
-            // Multipart parts are decided once every type is known.
             parts: Vec::new(),
             part_content_types,
-        }))
+        }
     }
 
     /// The type of a `multipart/form-data` body: its schema with `format: binary` strings
     /// as bytes; without a schema, any text fields (a map of field name to text).
-    fn multipart_body(&mut self, mt: &openapiv3::MediaType, builder: &str, media_at: &str) -> Ty {
+    fn multipart_body(&mut self, mt: &openapiv3::MediaType, hint: &str, media_at: &str) -> Ty {
         let schema_at = child(media_at, "schema");
         let Some(s) = &mt.schema else {
             return Ty::Map(Box::new(Ty::String));
         };
         self.binary_as_bytes = true;
-        let ty = self.lower_use(SchemaRef::from(s), &format!("{builder}Body"), &schema_at);
+        let ty = self.lower_use(SchemaRef::from(s), hint, &schema_at);
         self.binary_as_bytes = false;
         let named = match &ty {
             Ty::Named(n) => self.types.get(n).map(|t| &t.kind),
@@ -215,6 +254,18 @@ impl RequestMedia {
             RequestMedia::Text => 4,
             RequestMedia::Xml => 5,
             RequestMedia::Bytes => 6,
+        }
+    }
+
+    /// The name of its variant when the caller chooses among media types.
+    fn variant(self) -> &'static str {
+        match self {
+            RequestMedia::Json | RequestMedia::WildcardJson => "Json",
+            RequestMedia::Form => "Form",
+            RequestMedia::Multipart => "Multipart",
+            RequestMedia::Text => "Text",
+            RequestMedia::Xml => "Xml",
+            RequestMedia::Bytes => "Bytes",
         }
     }
 

@@ -4,7 +4,7 @@
 //! derives) or on final names (the response match), so emission looks nothing up.
 
 use crate::ir::{
-    has_text_form, text_read, ArgKind, Body, BodyMedia, Derive, Group, Part, PartKind, PathSegment,
+    has_text_form, text_read, ArgKind, BodyMedia, Derive, Group, Part, PartKind, PathSegment,
     PathText, QueryEncoding, TextRead, Ty, TypeDef, TypeKind,
 };
 use std::collections::BTreeMap;
@@ -72,7 +72,13 @@ pub(crate) fn decide(
         }
         op.responses = super::response_match::response_match(&op.success, &op.errors, &op.error_ty);
         if let Some(body) = op.body.as_mut().filter(|b| b.media == BodyMedia::Multipart) {
-            body.parts = kinds.parts(body);
+            body.parts = kinds.parts(&body.ty, &body.part_content_types);
+        }
+        let choices = op.body.as_mut().and_then(|b| b.choices.as_mut());
+        for choice in choices.into_iter().flat_map(|c| c.variants.iter_mut()) {
+            if choice.media == BodyMedia::Multipart {
+                choice.parts = kinds.parts(&choice.ty, &choice.part_content_types);
+            }
         }
     }
 }
@@ -182,9 +188,9 @@ impl Kinds<'_> {
     /// anything else a JSON part; a map, one part per entry. A body that is not an object
     /// is one part: `file` for bytes, `value` otherwise (the document names none). File
     /// parts take the content type the document's `encoding` gives them.
-    fn parts(&self, body: &Body) -> Vec<Part> {
+    fn parts(&self, body_ty: &Ty, part_content_types: &[(String, String)]) -> Vec<Part> {
         let content_type = |name: &str| {
-            body.part_content_types
+            part_content_types
                 .iter()
                 .find(|(n, _)| n == name)
                 .map_or(FILE_CONTENT_TYPE.to_string(), |(_, ct)| ct.clone())
@@ -197,7 +203,7 @@ impl Kinds<'_> {
                 optional: false,
             }]
         };
-        match &body.ty {
+        match body_ty {
             Ty::Bytes => {
                 return whole(BARE_FILE_PART, PartKind::File(content_type(BARE_FILE_PART)))
             }
@@ -209,10 +215,10 @@ impl Kinds<'_> {
             }
             _ => {}
         }
-        let fields = match self.kind(&body.ty) {
+        let fields = match self.kind(body_ty) {
             Some(TypeKind::Struct { fields, .. }) => fields,
             _ => {
-                let kind = match self.unaliased(&body.ty) {
+                let kind = match self.unaliased(body_ty) {
                     Ty::Map(value) if self.text_form(&value) && !self.is_external(&value) => {
                         PartKind::TextEntries
                     }

@@ -71,6 +71,7 @@ impl<'a> Lowerer<'a> {
             let rust = self.type_scope.claim_type(name);
             self.component_names.insert((*name).clone(), rust);
         }
+        let children = super::unions::allof_children(&components.schemas);
         for name in names {
             let rust = self.component_names[name].clone();
             let at = crate::diagnostics::pointer(&["components", "schemas", name]);
@@ -84,7 +85,10 @@ impl<'a> Lowerer<'a> {
                 }
                 ReferenceOr::Item(schema) => {
                     self.binary_as_bytes = self.multipart_components.contains(name.as_str());
-                    let kind = self.define(schema, &rust, &at);
+                    let kind = match self.polymorphic_base(name, schema, &rust, &at, &children) {
+                        Some(kind) => kind,
+                        None => self.define(schema, &rust, &at),
+                    };
                     self.binary_as_bytes = false;
                     kind
                 }

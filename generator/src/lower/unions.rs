@@ -7,6 +7,7 @@ use crate::diagnostics::child;
 use crate::ir::{TaggedVariant, Ty, TypeKind, UntaggedVariant};
 use crate::naming::{self};
 use openapiv3::{ReferenceOr, Schema, SchemaKind, Type};
+use std::collections::BTreeMap;
 
 impl<'a> Lowerer<'a> {
     /// `oneOf`/`anyOf`: tagged when a discriminator is given, else tried in order.
@@ -35,7 +36,15 @@ impl<'a> Lowerer<'a> {
                             .map(|(tag, _)| tag.clone())
                             .collect();
                         if tags.is_empty() {
-                            tags.push(schema_name.clone());
+                            // The member's own one value of the property, when it restricts
+                            // it to one (`enum: [GCS]`): the schema name could never be it.
+                            let own = match self.resolve(reference, &member_at) {
+                                Some((_, target)) => {
+                                    self.own_tag(target, &disc.property_name, &member_at, 0)
+                                }
+                                None => None,
+                            };
+                            tags.push(own.unwrap_or_else(|| schema_name.clone()));
                         }
                         let ty = self.lower_ref(reference, &member_at);
                         variants.push(TaggedVariant {
@@ -250,6 +259,76 @@ impl Lowerer<'_> {
             },
         }
     }
+}
+
+impl<'a> Lowerer<'a> {
+    /// A component object with a `discriminator` and no `oneOf`/`anyOf` of its own is the
+    /// base of the schemas that extend it through `allOf` (`Cat: allOf: [$ref: Pet, ...]`):
+    /// where the document uses it, any of them may come. It becomes a union tagged by the
+    /// property over those schemas (their `mapping` keys or schema names as tags) and any
+    /// other schema the mapping names; the extending schemas stay structs with the base's
+    /// properties merged in. `None` when nothing extends it and the mapping names nothing.
+    pub(super) fn polymorphic_base(
+        &mut self,
+        api_name: &str,
+        s: &Schema,
+        name: &str,
+        at: &str,
+        children: &BTreeMap<String, Vec<String>>,
+    ) -> Option<TypeKind> {
+        let disc = s.schema_data.discriminator.as_ref()?;
+        let object = match &s.schema_kind {
+            SchemaKind::Type(Type::Object(_)) => true,
+            SchemaKind::Any(a) => a.one_of.is_empty() && a.any_of.is_empty(),
+            SchemaKind::AllOf { .. } => true,
+            _ => false,
+        };
+        let kids = children
+            .get(api_name)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        if !object || (kids.is_empty() && disc.mapping.is_empty()) {
+            return None;
+        }
+        let members: Vec<ReferenceOr<Schema>> = kids
+            .iter()
+            .map(|kid| ReferenceOr::Reference {
+                reference: crate::diagnostics::pointer(&["components", "schemas", kid]),
+            })
+            .collect();
+        Some(self.union(s, &members, name, &child(at, "discriminator")))
+    }
+}
+
+/// For each component schema, the component schemas that name it as a direct `allOf`
+/// member, in document order.
+pub(super) fn allof_children(
+    schemas: &indexmap::IndexMap<String, ReferenceOr<Schema>>,
+) -> BTreeMap<String, Vec<String>> {
+    let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (name, schema) in schemas {
+        let ReferenceOr::Item(s) = schema else {
+            continue;
+        };
+        let all_of: &[ReferenceOr<Schema>] = match &s.schema_kind {
+            SchemaKind::AllOf { all_of } => all_of,
+            SchemaKind::Any(a) => &a.all_of,
+            _ => continue,
+        };
+        for member in all_of {
+            if let ReferenceOr::Reference { reference } = member {
+                if let Some(parent) = reference.strip_prefix(COMPONENT_PREFIX).map(unescape_token) {
+                    if parent != *name {
+                        let kids = out.entry(parent).or_default();
+                        if !kids.contains(name) {
+                            kids.push(name.clone());
+                        }
+                    }
+                }
+            }
+        }
+    }
+    out
 }
 
 pub(super) fn primitive_label(ty: &Ty) -> String {

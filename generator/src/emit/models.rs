@@ -134,7 +134,10 @@ fn emit_struct(
         } else {
             quote!()
         };
-        let rename = if crate::naming::unraw(&f.name) == api {
+        let rename = if f.flatten {
+            // The union's properties sit beside the struct's own.
+            quote!(#[serde(flatten)])
+        } else if crate::naming::unraw(&f.name) == api {
             quote!()
         } else {
             quote!(#[serde(rename = #api)])

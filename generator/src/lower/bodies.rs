@@ -175,8 +175,19 @@ impl<'a> Lowerer<'a> {
         for (name, enc) in &mt.encoding {
             let enc_at = child(&child(media_at, "encoding"), name);
             if let Some(ct) = &enc.content_type {
+                let file = self.binary_property(mt, name);
+                let plain = ["text/plain", "application/json"]
+                    .iter()
+                    .any(|p| ct.trim().eq_ignore_ascii_case(p));
                 // A list or a wildcard names no one type to send; the default stays.
-                if !ct.contains(',') && !ct.contains('*') && is_media_type(ct) {
+                if !file && !plain {
+                    self.diags.weakened(
+                        child(&enc_at, "contentType"),
+                        format!("part `{name}` is not a file; its content type `{ct}` is not sent (text parts go without one, other values as JSON)"),
+                    );
+                } else if !file {
+                    // What the part is sent as anyway.
+                } else if !ct.contains(',') && !ct.contains('*') && is_media_type(ct) {
                     out.push((name.clone(), ct.trim().to_string()));
                 } else {
                     self.diags.weakened(
@@ -193,6 +204,62 @@ impl<'a> Lowerer<'a> {
             }
         }
         out
+    }
+
+    /// Whether property `name` of a multipart body's schema is a file: a binary string or a
+    /// list of them (a bare binary body's one part is `file`).
+    fn binary_property(&mut self, mt: &openapiv3::MediaType, name: &str) -> bool {
+        let is_binary = |s: &openapiv3::Schema| {
+            matches!(
+                &s.schema_kind,
+                openapiv3::SchemaKind::Type(openapiv3::Type::String(t))
+                    if matches!(t.format, openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Binary))
+            )
+        };
+        let body = match &mt.schema {
+            Some(ReferenceOr::Item(s)) => Some(s),
+            Some(ReferenceOr::Reference { reference }) => self.peek_schema(reference),
+            None => None,
+        };
+        let Some(body) = body else {
+            return false;
+        };
+        let property = match &body.schema_kind {
+            openapiv3::SchemaKind::Type(openapiv3::Type::Object(o)) => o.properties.get(name),
+            openapiv3::SchemaKind::Any(a) => a.properties.get(name),
+            openapiv3::SchemaKind::Type(openapiv3::Type::String(_)) => {
+                return name == "file" && is_binary(body)
+            }
+            openapiv3::SchemaKind::Type(openapiv3::Type::Array(a)) => {
+                return name == "file"
+                    && matches!(&a.items, Some(ReferenceOr::Item(i)) if is_binary(i));
+            }
+            _ => None,
+        };
+        let property: Option<&openapiv3::Schema> = match property {
+            Some(ReferenceOr::Item(p)) => Some(p),
+            Some(ReferenceOr::Reference { reference }) => self.peek_schema(reference),
+            None => None,
+        };
+        match property {
+            Some(p) if is_binary(p) => true,
+            Some(p) => match &p.schema_kind {
+                openapiv3::SchemaKind::Type(openapiv3::Type::Array(a)) => {
+                    matches!(&a.items, Some(ReferenceOr::Item(i)) if is_binary(i))
+                }
+                _ => false,
+            },
+            None => false,
+        }
+    }
+
+    /// The component schema `reference` leads to, without reporting a broken reference
+    /// (lowering the schema itself reports it, at its place).
+    fn peek_schema(&mut self, reference: &str) -> Option<&'a openapiv3::Schema> {
+        let schemas = &self.api.components.as_ref()?.schemas;
+        self.follow_component(schemas, "schemas", reference)
+            .ok()
+            .map(|(_, s)| s)
     }
 
     /// The `encoding` of a form body: every property is written the one way the runtime

@@ -462,6 +462,45 @@ mod tests {
         let _ = fs::remove_dir_all(&dir);
     }
 
+    /// The child writes the generator's warnings with their categories; a document's
+    /// skipped operations are the operations its `skipped` warnings point into, its weakened
+    /// types the places of its `weakened` ones, and notes count as neither.
+    #[test]
+    fn counts_skipped_operations_and_weakened_types_by_category() {
+        let mut warnings = openapi_rs_gen::Diagnostics::default();
+        warnings.skipped("#/paths/~1a/post/requestBody", "skipped");
+        warnings.skipped("#/paths/~1a/post/parameters/0", "skipped again");
+        warnings.skipped("#/paths/~1b/get", "skipped");
+        warnings.weakened("#/components/schemas/A/not", "weakened");
+        warnings.weakened("#/components/schemas/A/not", "weakened the same place");
+        warnings.weakened("#/components/schemas/B", "weakened");
+        warnings.warning("#/paths", "a note");
+        let dir = std::env::temp_dir().join(format!("xtask-corpus-cat-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        let (stdout, stderr) = (dir.join("out.json"), dir.join("err.txt"));
+        let report =
+            serde_json::json!({"status": "generated", "seconds": 0.1, "warnings": warnings});
+        fs::write(&stdout, report.to_string()).unwrap();
+        fs::write(&stderr, "").unwrap();
+        let ok = Command::new("true").status().unwrap();
+        let (outcome, warnings, _) = read_child(Some(ok), &stdout, &stderr, 1.0);
+        assert!(matches!(outcome, Outcome::Generated));
+        let entry = Entry {
+            slug: "s".to_string(),
+            package: "p".to_string(),
+            path: "d.json".to_string(),
+            crate_name: "c".to_string(),
+            counts: Ok((2, 2)),
+            outcome,
+            warnings,
+            generate_secs: 0.1,
+            check: None,
+        };
+        assert_eq!(entry.skipped_operations(), 2);
+        assert_eq!(entry.weakened_types(), 2);
+        let _ = fs::remove_dir_all(&dir);
+    }
+
     #[test]
     fn kills_what_runs_too_long() {
         let dir = std::env::temp_dir().join(format!("xtask-corpus-kill-{}", std::process::id()));

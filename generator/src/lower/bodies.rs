@@ -279,6 +279,16 @@ impl<'a> Lowerer<'a> {
                     format!("form field `{name}` is written as `form` (exploded), with nested objects as `deepObject`, not in the declared style"),
                 );
             }
+            let text = enc
+                .content_type
+                .as_deref()
+                .is_none_or(|ct| ct.trim().eq_ignore_ascii_case("text/plain"));
+            if !text {
+                self.diags.weakened(
+                    child(&enc_at, "contentType"),
+                    format!("form field `{name}` is written as text (nested objects in brackets), not as its declared content type"),
+                );
+            }
         }
     }
 }

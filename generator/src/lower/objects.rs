@@ -110,6 +110,11 @@ impl<'a> Lowerer<'a> {
                 &any.all_of,
                 !any.one_of.is_empty() || !any.any_of.is_empty(),
             ),
+            // `allOf: [{$ref: Base}, {oneOf: [...]}]`: the union sits beside the properties.
+            SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => {
+                out.unions.push((s, at.to_string()));
+                return;
+            }
             _ => {
                 self.diags
                     .weakened(at, "an `allOf` member that is not an object is ignored");
@@ -262,13 +267,12 @@ impl<'a> Lowerer<'a> {
         fields: &mut Vec<Field>,
         scope: &mut Scope,
     ) {
-        let SchemaKind::Any(any) = &holder.schema_kind else {
-            return;
-        };
-        let (members, keyword) = if any.one_of.is_empty() {
-            (&any.any_of, "anyOf")
-        } else {
-            (&any.one_of, "oneOf")
+        let (members, keyword) = match &holder.schema_kind {
+            SchemaKind::OneOf { one_of } => (one_of, "oneOf"),
+            SchemaKind::AnyOf { any_of } => (any_of, "anyOf"),
+            SchemaKind::Any(any) if any.one_of.is_empty() => (&any.any_of, "anyOf"),
+            SchemaKind::Any(any) => (&any.one_of, "oneOf"),
+            _ => return,
         };
         let union_at = child(at, keyword);
         let union_name = self

@@ -117,7 +117,12 @@ fn a_crate_with_a_license_file_packages_it() {
 #[test]
 fn readme_examples_compile_for_enum_union_and_credential_arguments() {
     let work = scratch_dir("package-readmes");
-    let fixtures = ["parameters", "one_of_untagged", "security"];
+    let fixtures = [
+        "parameters",
+        "one_of_untagged",
+        "security",
+        "bodies_everywhere",
+    ];
     let mut members = Vec::new();
     for fixture in fixtures {
         let name = fixture.replace('_', "-");
@@ -129,5 +134,7 @@ fn readme_examples_compile_for_enum_union_and_credential_arguments() {
     assert!(readme("parameters").contains("models::Category::"));
     assert!(readme("one-of-untagged").contains("models::PaymentMethod::"));
     assert!(readme("security").contains(".bearer_auth(std::env::var("));
+    // A file inside a multipart body struct is a `Bytes`, not the argument's `Vec<u8>`.
+    assert!(readme("bodies-everywhere").contains("picture: bytes::Bytes::from_static("));
     assert_eq!(doctests(&work), fixtures.len());
 }

@@ -79,6 +79,22 @@ impl Report<'_> {
                     "-".to_string()
                 },
             ),
+            (
+                "operations skipped (sum)",
+                self.entries
+                    .iter()
+                    .map(Entry::skipped_operations)
+                    .sum::<usize>()
+                    .to_string(),
+            ),
+            (
+                "types weakened (sum)",
+                self.entries
+                    .iter()
+                    .map(Entry::weakened_types)
+                    .sum::<usize>()
+                    .to_string(),
+            ),
             ("generate seconds (sum)", format!("{gen:.1}")),
             ("check seconds (sum)", format!("{check:.1}")),
             (
@@ -92,7 +108,7 @@ impl Report<'_> {
 
     pub(crate) fn markdown(&self) -> String {
         let mut out = String::from(
-            "# Corpus report\n\n| Document | Operations | Schemas | Result | Warnings | Skipped operations | Compiles | rustc warnings | Generate s | Check s |\n|---|--:|--:|---|--:|--:|---|--:|--:|--:|\n",
+            "# Corpus report\n\n| Document | Operations | Schemas | Result | Warnings | Skipped operations | Weakened types | Compiles | rustc warnings | Generate s | Check s |\n|---|--:|--:|---|--:|--:|--:|---|--:|--:|--:|\n",
         );
         for e in self.entries {
             let (ops, schemas) = match &e.counts {
@@ -101,12 +117,13 @@ impl Report<'_> {
             };
             let _ = writeln!(
                 out,
-                "| {}/{} | {ops} | {schemas} | {} | {} | {} | {} | {} | {:.2} | {} |",
+                "| {}/{} | {ops} | {schemas} | {} | {} | {} | {} | {} | {} | {:.2} | {} |",
                 e.package,
                 e.path,
                 e.result_text(),
                 e.warnings.len(),
                 e.skipped_operations(),
+                e.weakened_types(),
                 e.compiles_text(),
                 e.check
                     .as_ref()
@@ -148,6 +165,7 @@ impl Report<'_> {
                     },
                     "warnings": e.warnings.len(),
                     "skipped_operations": e.skipped_operations(),
+                    "weakened_types": e.weakened_types(),
                     "compiles": e.check.as_ref().map(|c| c.success),
                     "compile_errors": e.check.as_ref().map_or(0, |c| c.errors.len()),
                     "rustc_warnings": e.check.as_ref().map(|c| c.warnings.len()),

@@ -54,6 +54,8 @@ pub(crate) enum Outcome {
 /// A diagnostic as the child reported it.
 pub(crate) struct Diag {
     pub(crate) severity: String,
+    /// `weakened` or `skipped` for an approximation, empty for a note.
+    pub(crate) category: String,
     pub(crate) pointer: String,
     pub(crate) message: String,
 }
@@ -86,16 +88,28 @@ impl Entry {
         }
     }
 
-    /// Operations the generator left out, from its "the operation is skipped" warnings.
+    /// Operations the generator left out: the operations its `skipped` approximations
+    /// point into.
     pub(crate) fn skipped_operations(&self) -> usize {
         self.warnings
             .iter()
-            .filter(|w| w.message.contains("operation is skipped"))
+            .filter(|w| w.category == "skipped")
             .filter_map(|w| {
                 // `#/paths/<path>/<method>/...`: the first four tokens name the operation.
                 let tokens: Vec<&str> = w.pointer.splitn(5, '/').collect();
                 (tokens.len() >= 4).then(|| tokens[..4].join("/"))
             })
+            .collect::<BTreeSet<_>>()
+            .len()
+    }
+
+    /// Types and features the generator modelled less precisely than the document: its
+    /// `weakened` approximations, one per place.
+    pub(crate) fn weakened_types(&self) -> usize {
+        self.warnings
+            .iter()
+            .filter(|w| w.category == "weakened")
+            .map(|w| w.pointer.as_str())
             .collect::<BTreeSet<_>>()
             .len()
     }
@@ -177,11 +191,13 @@ pub(crate) fn corpus(
             check: None,
         };
         eprintln!(
-            "[{:>3}/{total}] generate {:<60} {:<10} {:>4} warnings {:>7.2}s",
+            "[{:>3}/{total}] generate {:<60} {:<10} {:>4} warnings {:>3} operations skipped {:>4} types weakened {:>7.2}s",
             i + 1,
             entry.slug,
             entry.result_text(),
             entry.warnings.len(),
+            entry.skipped_operations(),
+            entry.weakened_types(),
             entry.generate_secs
         );
         entries.push(entry);
@@ -347,6 +363,7 @@ fn read_child(
                 a.iter()
                     .map(|d| Diag {
                         severity: str_at(d, "severity"),
+                        category: str_at(d, "category"),
                         pointer: str_at(d, "pointer"),
                         message: str_at(d, "message"),
                     })
@@ -442,6 +459,45 @@ mod tests {
         assert!(matches!(&outcome, Outcome::Panic(m) if m.contains("overflowed")));
         let (outcome, _, _) = read_child(None, &stdout, &stderr, 9.0);
         assert!(matches!(outcome, Outcome::Timeout));
+        let _ = fs::remove_dir_all(&dir);
+    }
+
+    /// The child writes the generator's warnings with their categories; a document's
+    /// skipped operations are the operations its `skipped` warnings point into, its weakened
+    /// types the places of its `weakened` ones, and notes count as neither.
+    #[test]
+    fn counts_skipped_operations_and_weakened_types_by_category() {
+        let mut warnings = openapi_rs_gen::Diagnostics::default();
+        warnings.skipped("#/paths/~1a/post/requestBody", "skipped");
+        warnings.skipped("#/paths/~1a/post/parameters/0", "skipped again");
+        warnings.skipped("#/paths/~1b/get", "skipped");
+        warnings.weakened("#/components/schemas/A/not", "weakened");
+        warnings.weakened("#/components/schemas/A/not", "weakened the same place");
+        warnings.weakened("#/components/schemas/B", "weakened");
+        warnings.warning("#/paths", "a note");
+        let dir = std::env::temp_dir().join(format!("xtask-corpus-cat-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        let (stdout, stderr) = (dir.join("out.json"), dir.join("err.txt"));
+        let report =
+            serde_json::json!({"status": "generated", "seconds": 0.1, "warnings": warnings});
+        fs::write(&stdout, report.to_string()).unwrap();
+        fs::write(&stderr, "").unwrap();
+        let ok = Command::new("true").status().unwrap();
+        let (outcome, warnings, _) = read_child(Some(ok), &stdout, &stderr, 1.0);
+        assert!(matches!(outcome, Outcome::Generated));
+        let entry = Entry {
+            slug: "s".to_string(),
+            package: "p".to_string(),
+            path: "d.json".to_string(),
+            crate_name: "c".to_string(),
+            counts: Ok((2, 2)),
+            outcome,
+            warnings,
+            generate_secs: 0.1,
+            check: None,
+        };
+        assert_eq!(entry.skipped_operations(), 2);
+        assert_eq!(entry.weakened_types(), 2);
         let _ = fs::remove_dir_all(&dir);
     }
 

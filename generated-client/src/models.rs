@@ -1016,20 +1016,82 @@ impl Default for DatasourceConfigAzureType {
 }
 /// The `DatasourceConfigBase` schema.
 ///
-/// Schema: `#/components/schemas/DatasourceConfigBase`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct DatasourceConfigBase {
-    /// The `purpose` property.
-    pub purpose: DatasourcePurpose,
-    /// The `type` property.
-    pub r#type: String,
-    /// path includes the bucket name and the path within the bucket where you have stored your information
-    #[serde(rename = "fullPath")]
-    pub full_path: String,
-    /// the suffix of where to find the thumbnail image. If none is provided, the full image will be loaded where thumbnails would be loaded otherwise. - \[filename\]: represents the filename without the extension - \[extension\]: represents the files extension (e.g jpg, png, webp)
-    #[serde(rename = "thumbSuffix")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub thumb_suffix: Option<String>,
+/// Selected by the `type` property.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DatasourceConfigBase {
+    /// `type` = `AZURE`.
+    Azure(DatasourceConfigAzure),
+    /// `type` = `GCS`.
+    Gcs(DatasourceConfigGcs),
+    /// `type` = `LIGHTLY`.
+    Lightly(DatasourceConfigLightly),
+    /// `type` = `LOCAL`.
+    Local(DatasourceConfigLocal),
+    /// `type` = `S3`.
+    S3(DatasourceConfigS3),
+    /// `type` = `S3DelegatedAccess`.
+    S3DelegatedAccess(DatasourceConfigS3DelegatedAccess),
+    /// A variant this client does not know, kept as received so it can be sent back.
+    Unknown(serde_json::Value),
+}
+impl DatasourceConfigBase {
+    /// The discriminator value.
+    pub fn tag(&self) -> Option<&str> {
+        match self {
+            Self::Azure(_) => Some("AZURE"),
+            Self::Gcs(_) => Some("GCS"),
+            Self::Lightly(_) => Some("LIGHTLY"),
+            Self::Local(_) => Some("LOCAL"),
+            Self::S3(_) => Some("S3"),
+            Self::S3DelegatedAccess(_) => Some("S3DelegatedAccess"),
+            Self::Unknown(value) => value.get("type").and_then(serde_json::Value::as_str),
+        }
+    }
+}
+impl Serialize for DatasourceConfigBase {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Azure(value) => {
+                runtime::serialize_tagged(value, "type", "AZURE", serializer)
+            }
+            Self::Gcs(value) => {
+                runtime::serialize_tagged(value, "type", "GCS", serializer)
+            }
+            Self::Lightly(value) => {
+                runtime::serialize_tagged(value, "type", "LIGHTLY", serializer)
+            }
+            Self::Local(value) => {
+                runtime::serialize_tagged(value, "type", "LOCAL", serializer)
+            }
+            Self::S3(value) => runtime::serialize_tagged(value, "type", "S3", serializer),
+            Self::S3DelegatedAccess(value) => {
+                runtime::serialize_tagged(value, "type", "S3DelegatedAccess", serializer)
+            }
+            Self::Unknown(value) => value.serialize(serializer),
+        }
+    }
+}
+impl<'de> Deserialize<'de> for DatasourceConfigBase {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        let tag = value
+            .get("type")
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_owned);
+        match tag.as_deref() {
+            Some("AZURE") => runtime::deserialize_tagged(value).map(Self::Azure),
+            Some("GCS") => runtime::deserialize_tagged(value).map(Self::Gcs),
+            Some("LIGHTLY") => runtime::deserialize_tagged(value).map(Self::Lightly),
+            Some("LOCAL") => runtime::deserialize_tagged(value).map(Self::Local),
+            Some("S3") => runtime::deserialize_tagged(value).map(Self::S3),
+            Some("S3DelegatedAccess") => {
+                runtime::deserialize_tagged(value).map(Self::S3DelegatedAccess)
+            }
+            _ => Ok(Self::Unknown(value)),
+        }
+    }
 }
 /// The `DatasourceConfigGCS` schema.
 ///
@@ -2432,27 +2494,86 @@ impl<'de> Deserialize<'de> for PredictionSingleton {
 }
 /// The `PredictionSingletonBase` schema.
 ///
-/// Schema: `#/components/schemas/PredictionSingletonBase`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PredictionSingletonBase {
-    /// The `type` property.
-    pub r#type: String,
-    /// The `taskName` property.
-    #[serde(rename = "taskName")]
-    pub task_name: TaskName,
-    /// The `cropDatasetId` property.
-    #[serde(rename = "cropDatasetId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub crop_dataset_id: Option<MongoObjectId>,
-    /// The `cropSampleId` property.
-    #[serde(rename = "cropSampleId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub crop_sample_id: Option<MongoObjectId>,
-    /// The `categoryId` property.
-    #[serde(rename = "categoryId")]
-    pub category_id: CategoryId,
-    /// The `score` property.
-    pub score: Score,
+/// Selected by the `type` property.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PredictionSingletonBase {
+    /// `type` = `CLASSIFICATION`.
+    Classification(PredictionSingletonClassification),
+    /// `type` = `INSTANCE_SEGMENTATION`.
+    InstanceSegmentation(PredictionSingletonInstanceSegmentation),
+    /// `type` = `KEYPOINT_DETECTION`.
+    KeypointDetection(PredictionSingletonKeypointDetection),
+    /// `type` = `OBJECT_DETECTION`.
+    ObjectDetection(PredictionSingletonObjectDetection),
+    /// A variant this client does not know, kept as received so it can be sent back.
+    Unknown(serde_json::Value),
+}
+impl PredictionSingletonBase {
+    /// The discriminator value.
+    pub fn tag(&self) -> Option<&str> {
+        match self {
+            Self::Classification(_) => Some("CLASSIFICATION"),
+            Self::InstanceSegmentation(_) => Some("INSTANCE_SEGMENTATION"),
+            Self::KeypointDetection(_) => Some("KEYPOINT_DETECTION"),
+            Self::ObjectDetection(_) => Some("OBJECT_DETECTION"),
+            Self::Unknown(value) => value.get("type").and_then(serde_json::Value::as_str),
+        }
+    }
+}
+impl Serialize for PredictionSingletonBase {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Classification(value) => {
+                runtime::serialize_tagged(value, "type", "CLASSIFICATION", serializer)
+            }
+            Self::InstanceSegmentation(value) => {
+                runtime::serialize_tagged(
+                    value,
+                    "type",
+                    "INSTANCE_SEGMENTATION",
+                    serializer,
+                )
+            }
+            Self::KeypointDetection(value) => {
+                runtime::serialize_tagged(
+                    value,
+                    "type",
+                    "KEYPOINT_DETECTION",
+                    serializer,
+                )
+            }
+            Self::ObjectDetection(value) => {
+                runtime::serialize_tagged(value, "type", "OBJECT_DETECTION", serializer)
+            }
+            Self::Unknown(value) => value.serialize(serializer),
+        }
+    }
+}
+impl<'de> Deserialize<'de> for PredictionSingletonBase {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        let tag = value
+            .get("type")
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_owned);
+        match tag.as_deref() {
+            Some("CLASSIFICATION") => {
+                runtime::deserialize_tagged(value).map(Self::Classification)
+            }
+            Some("INSTANCE_SEGMENTATION") => {
+                runtime::deserialize_tagged(value).map(Self::InstanceSegmentation)
+            }
+            Some("KEYPOINT_DETECTION") => {
+                runtime::deserialize_tagged(value).map(Self::KeypointDetection)
+            }
+            Some("OBJECT_DETECTION") => {
+                runtime::deserialize_tagged(value).map(Self::ObjectDetection)
+            }
+            _ => Ok(Self::Unknown(value)),
+        }
+    }
 }
 /// The `PredictionSingletonClassification` schema.
 ///
@@ -3884,7 +4005,7 @@ pub struct TagArithmeticsRequest {
 }
 /// The `TagArithmeticsResponse` schema.
 ///
-/// Decoding tries each variant in order and takes the first that fits.
+/// Decoding tries each variant in order and takes the first that fits; the variants are ordered most specific first.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum TagArithmeticsResponse {

@@ -124,6 +124,10 @@ struct Inputs {
     /// An OpenAPI Overlay 1.0 file applied to the document first (`overlay`).
     #[arg(long, value_name = "FILE")]
     overlay: Option<PathBuf>,
+    /// Fail on every approximation: a schema typed more loosely than the document says or
+    /// an operation left out is an error, not a warning (`strict`).
+    #[arg(long)]
+    strict: bool,
     /// The crate name (`package.name`).
     #[arg(long, value_name = "CRATE")]
     name: Option<String>,
@@ -302,6 +306,9 @@ fn generator(inputs: &Inputs, progress: &Progress) -> Result<Generator, Generato
     if let Some(o) = &inputs.overlay {
         g = g.overlay(o);
     }
+    if inputs.strict {
+        g = g.strict(true);
+    }
     if let Some(n) = &inputs.name {
         g = g.crate_name(n);
     }
@@ -356,6 +363,11 @@ fn warn(g: &crate::Generated, label: &str, quiet: bool) {
     if !quiet {
         for w in g.warnings.iter() {
             eprintln!("{label}: {w}");
+        }
+        // The summary: how much of the document the crate approximates.
+        let counts = g.warnings.approximations();
+        if !counts.is_empty() {
+            eprintln!("{label}: {counts} (`--strict` makes each an error)");
         }
     }
 }

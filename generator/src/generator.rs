@@ -208,6 +208,12 @@ impl Generator {
         self
     }
 
+    /// `strict`: every approximation (a type weakened, an operation skipped) is an error.
+    pub fn strict(mut self, on: bool) -> Self {
+        self.config.strict = Some(on);
+        self
+    }
+
     /// `package.name`.
     pub fn crate_name(mut self, name: impl Into<String>) -> Self {
         self.config.package.name = Some(name.into());
@@ -610,5 +616,50 @@ fn relative_label(path: &Path) -> String {
             .unwrap_or_default()
     } else {
         path.to_string_lossy().replace('\\', "/")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One `skipped` approximation (a multipart body of a kind with no part names) and one
+    /// `weakened` one (a `not` schema): counted as such without `strict`, refused with it,
+    /// every approximation an error and nothing else changed.
+    #[test]
+    fn strict_refuses_what_is_otherwise_counted() {
+        let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    post:\n      \
+                    operationId: postA\n      requestBody:\n        content:\n          \
+                    multipart/mixed: {schema: {type: object}}\n      responses:\n        '204': {description: ok}\n  \
+                    /b:\n    get:\n      operationId: getB\n      responses:\n        '200':\n          \
+                    description: ok\n          content:\n            application/json:\n              \
+                    schema: {not: {type: string}}\n";
+        let loose = Generator::from_text(text, "t.yaml").generate().unwrap();
+        let counts = loose.warnings.approximations();
+        assert_eq!(
+            (counts.weakened, counts.skipped),
+            (1, 1),
+            "{}",
+            loose.warnings
+        );
+        assert_eq!(
+            counts.to_string(),
+            "2 approximations: 1 weakened, 1 skipped operation"
+        );
+        let Err(GeneratorError::Document { diagnostics, .. }) =
+            Generator::from_text(text, "t.yaml").strict(true).generate()
+        else {
+            panic!("strict generation succeeded")
+        };
+        let errors: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
+        assert_eq!(errors.len(), 2, "{errors:?}");
+        assert!(
+            errors[0].starts_with("error[skipped]: request body media type multipart/mixed"),
+            "{errors:?}"
+        );
+        assert!(
+            errors[1].starts_with("error[weakened]: `not` schemas"),
+            "{errors:?}"
+        );
     }
 }

@@ -57,6 +57,12 @@ pub fn lower_text_with(
     diags.0.extend(lowered.0);
     loaded.restore_pointers(&mut diags);
     diags.dedup();
+    if options.strict {
+        diags = diags.strict();
+        if diags.has_errors() {
+            return Err(diags);
+        }
+    }
     match api {
         Some(api) => Ok((api, diags)),
         None => Err(diags),

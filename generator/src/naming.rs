@@ -239,6 +239,11 @@ pub fn success_enum(builder: &str) -> String {
     format!("{builder}Response")
 }
 
+/// The enum of the media types an operation's body may be sent as, named after its builder.
+pub fn body_choice_enum(builder: &str) -> String {
+    format!("{builder}Content")
+}
+
 /// The struct of an operation's declared response headers, named after its builder.
 pub fn headers_struct(builder: &str) -> String {
     format!("{builder}Headers")

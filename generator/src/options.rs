@@ -33,6 +33,9 @@ pub struct Options {
     /// The text of an OpenAPI Overlay 1.0 document, applied to the document before anything
     /// else reads it, and the label diagnostics name it by.
     pub overlay: Option<Overlay>,
+    /// Every approximation (a type weakened, an operation skipped) is an error instead of a
+    /// warning, so nothing the document says is silently modelled less precisely.
+    pub strict: bool,
 }
 
 impl Default for Options {
@@ -49,6 +52,7 @@ impl Default for Options {
             layout: Layout::default(),
             client: ClientDefaults::default(),
             overlay: None,
+            strict: false,
         }
     }
 }

@@ -60,6 +60,7 @@ fn help_and_version() {
         "--exclude-path",
         "--overlay",
         "--force",
+        "--strict",
     ] {
         assert!(stdout(&help).contains(flag), "generate --help lacks {flag}");
     }
@@ -409,4 +410,59 @@ max_backoff = "1s"
     assert_eq!(code(&g), 0, "{}", stderr(&g));
     let lib = std::fs::read_to_string(p.join("out/src/lib.rs")).unwrap();
     assert!(lib.contains("\"https://prod.example.com\""), "{lib}");
+}
+
+/// A document with one approximation (a `not` schema typed as free JSON): without
+/// `--strict` it is a warning marked `[weakened]` and counted in the summary line; with the
+/// flag, or the config's `strict = true`, it is an error, exit status 1, and nothing is
+/// written.
+#[test]
+fn strict_turns_every_approximation_into_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    std::fs::write(
+        p.join("loose.yaml"),
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      \
+         operationId: getA\n      responses:\n        '200':\n          description: ok\n          \
+         content:\n            application/json:\n              schema: {not: {type: string}}\n",
+    )
+    .unwrap();
+    let g = run(p, &["generate", "--spec", "loose.yaml", "--out", "loose"]);
+    assert_eq!(code(&g), 0, "{}", stderr(&g));
+    let text = stderr(&g);
+    assert!(
+        text.contains("warning[weakened]: `not` schemas are not supported"),
+        "{text}"
+    );
+    assert!(
+        text.contains("1 approximation: 1 weakened, 0 skipped operations"),
+        "{text}"
+    );
+    let g = run(
+        p,
+        &[
+            "generate",
+            "--strict",
+            "--spec",
+            "loose.yaml",
+            "--out",
+            "strict",
+        ],
+    );
+    assert_eq!(code(&g), 1, "{}", stderr(&g));
+    assert!(
+        stderr(&g).contains("error[weakened]: `not` schemas are not supported"),
+        "{}",
+        stderr(&g)
+    );
+    assert!(!p.join("strict").exists(), "nothing written");
+    std::fs::write(
+        p.join("openapi-rs-gen.toml"),
+        "spec = \"loose.yaml\"\noutput = \"by-config\"\nstrict = true\n",
+    )
+    .unwrap();
+    let g = run(p, &["generate"]);
+    assert_eq!(code(&g), 1, "{}", stderr(&g));
+    assert!(stderr(&g).contains("error[weakened]"), "{}", stderr(&g));
+    assert!(!p.join("by-config").exists(), "nothing written");
 }

@@ -359,7 +359,9 @@ pub(crate) fn push_query_pair(query: &mut String, name: &str, value: &str) {
 }
 
 /// Flattens a value into `application/x-www-form-urlencoded` pairs: scalars as text, arrays
-/// as repeated keys, nested objects as JSON text, nulls left out.
+/// of scalars as repeated keys, nested objects in brackets (`a[b]=1`, as `deepObject` and
+/// most servers' form readers have it), objects inside arrays with their index
+/// (`a[0][b]=1`), nulls left out.
 pub fn form_pairs<T: serde::Serialize + ?Sized>(
     value: &T,
 ) -> Result<Vec<(String, String)>, Error<Infallible>> {
@@ -371,17 +373,31 @@ pub fn form_pairs<T: serde::Serialize + ?Sized>(
     };
     let mut pairs = Vec::with_capacity(map.len());
     for (key, value) in map {
-        match value {
-            serde_json::Value::Null => {}
-            serde_json::Value::Array(items) => {
-                for item in items {
-                    pairs.push((key.clone(), form_text(item)));
-                }
-            }
-            other => pairs.push((key, form_text(other))),
-        }
+        push_form_pairs(&mut pairs, key, value);
     }
     Ok(pairs)
+}
+
+fn push_form_pairs(pairs: &mut Vec<(String, String)>, key: String, value: serde_json::Value) {
+    match value {
+        serde_json::Value::Null => {}
+        serde_json::Value::Array(items) => {
+            for (i, item) in items.into_iter().enumerate() {
+                match item {
+                    serde_json::Value::Object(_) | serde_json::Value::Array(_) => {
+                        push_form_pairs(pairs, format!("{key}[{i}]"), item)
+                    }
+                    scalar => push_form_pairs(pairs, key.clone(), scalar),
+                }
+            }
+        }
+        serde_json::Value::Object(map) => {
+            for (name, value) in map {
+                push_form_pairs(pairs, format!("{key}[{name}]"), value);
+            }
+        }
+        other => pairs.push((key, form_text(other))),
+    }
 }
 
 fn form_text(value: serde_json::Value) -> String {

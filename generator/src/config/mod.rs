@@ -33,6 +33,9 @@ pub struct Config {
     pub output: Option<PathBuf>,
     /// An OpenAPI Overlay 1.0 file applied to the document first.
     pub overlay: Option<PathBuf>,
+    /// Every approximation (a type weakened, an operation skipped) is an error (default
+    /// `false`).
+    pub strict: Option<bool>,
     /// `[package]`: the crate's name and metadata.
     #[serde(default)]
     pub package: PackageConfig,
@@ -457,6 +460,7 @@ impl Config {
             layout,
             client,
             overlay,
+            strict: self.strict.unwrap_or(false),
             ..defaults
         }
     }

@@ -24,6 +24,9 @@ output = {output}
 # An OpenAPI Overlay 1.0 file applied to the document first (to fix a vendor's document
 # without editing it: add a missing operationId, correct a type).
 # overlay = "fixes.overlay.yaml"
+# Every approximation (a schema typed more loosely than the document says, an operation
+# left out) is an error instead of a warning.
+# strict = false
 
 [package]
 # The crate name (default: the document's title in kebab case, plus `-client`).

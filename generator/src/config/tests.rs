@@ -28,6 +28,7 @@ fn every_key_reaches_its_option() {
 spec = "api.yaml"
 output = "out"
 overlay = "fix.overlay.yaml"
+strict = true
 [package]
 name = "pets-client"
 version = "2.1.0"
@@ -85,6 +86,8 @@ max_backoff = "2m"
         (overlay.label.as_str(), overlay.text.as_str()),
         ("fix.overlay.yaml", "overlay: 1.0.0\n")
     );
+    assert!(o.strict);
+    assert!(!options("").unwrap().strict, "strict is off by default");
     assert_eq!(
         (o.crate_name.as_str(), o.crate_version.as_str()),
         ("pets-client", "2.1.0")
@@ -373,6 +376,7 @@ fn full_config() -> Config {
         spec: Some("a".into()),
         output: Some("a".into()),
         overlay: Some("a".into()),
+        strict: Some(true),
         package: PackageConfig {
             name: s(),
             version: s(),

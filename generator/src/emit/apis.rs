@@ -5,7 +5,7 @@
 use super::paging::emit_stream;
 use super::send::{emit_into_future, emit_send};
 use super::{code, doc, doc_more, ident, ty, Place};
-use crate::ir::{ArgKind, Group, Operation, Param, ParamLocation, StatusMatch, Success, Ty};
+use crate::ir::{ArgKind, Body, Group, Operation, Param, ParamLocation, StatusMatch, Success, Ty};
 use crate::naming::unraw;
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -96,7 +96,13 @@ fn names_model(t: &Ty) -> bool {
 fn group_uses_models(group: &Group) -> bool {
     group.operations.iter().any(|op| {
         op.params.iter().any(|p| names_model(&p.ty))
-            || op.body.as_ref().is_some_and(|b| names_model(&b.ty))
+            || op.body.as_ref().is_some_and(|b| {
+                names_model(&b.ty)
+                    || b.choices
+                        .iter()
+                        .flat_map(|c| c.variants.iter())
+                        .any(|c| names_model(&c.ty))
+            })
             || names_model(&op.error_ty)
             || match &op.success {
                 Success::Single { kind, .. } => names_model(&kind.ty()),
@@ -211,7 +217,7 @@ fn emit_method(op: &Operation, receiver: Receiver) -> TokenStream {
         }
     }
     if let Some(b) = &op.body {
-        let bt = ty(&b.ty, Place::Elsewhere);
+        let bt = body_ty(b);
         if b.required {
             args.push(quote!(body: impl Into<#bt>));
             inits.push(quote!(body: body.into()));
@@ -294,7 +300,7 @@ pub(crate) fn emit_builder(op: &Operation, owner: &str) -> TokenStream {
         }
     }
     if let Some(b) = &op.body {
-        let bt = ty(&b.ty, Place::Elsewhere);
+        let bt = body_ty(b);
         if b.required {
             fields.push(quote!(body: #bt));
         } else {
@@ -312,6 +318,7 @@ pub(crate) fn emit_builder(op: &Operation, owner: &str) -> TokenStream {
     let (send, operation) = emit_send(op);
     let into_future = emit_into_future(op);
     let stream = op.pagination.as_ref().map(|p| emit_stream(op, p));
+    let choices = emit_body_choices(op, owner);
     let multi = match &op.success {
         Success::Multi { name, variants } => {
             let id = ident(name);
@@ -394,5 +401,59 @@ pub(crate) fn emit_builder(op: &Operation, owner: &str) -> TokenStream {
 
         #multi
         #headers_struct
+        #choices
     }
+}
+
+/// The type a builder takes its body as: the body's type, or the enum of its media types.
+fn body_ty(b: &Body) -> TokenStream {
+    match &b.choices {
+        Some(c) => {
+            let id = ident(&c.name);
+            quote!(#id)
+        }
+        None => ty(&b.ty, Place::Elsewhere),
+    }
+}
+
+/// The enum of the media types a body may be sent as, with a `From` for the type of each
+/// variant (the first variant of a type: the preferred media type wins).
+fn emit_body_choices(op: &Operation, owner: &str) -> Option<TokenStream> {
+    let choices = op.body.as_ref()?.choices.as_ref()?;
+    let id = ident(&choices.name);
+    let items = choices.variants.iter().map(|c| {
+        let vid = ident(&c.name);
+        let t = ty(&c.ty, Place::Elsewhere);
+        let d = format!(" Sent as {}.", code(&c.content_type));
+        quote!(#[doc = #d] #vid(#t),)
+    });
+    let mut seen: Vec<&Ty> = Vec::new();
+    let froms = choices.variants.iter().filter_map(|c| {
+        if seen.contains(&&c.ty) {
+            return None;
+        }
+        seen.push(&c.ty);
+        let vid = ident(&c.name);
+        let t = ty(&c.ty, Place::Elsewhere);
+        Some(quote! {
+            impl From<#t> for #id {
+                fn from(value: #t) -> Self {
+                    Self::#vid(value)
+                }
+            }
+        })
+    });
+    let edoc = format!(
+        " The media types the body of [`{}::{}`] may be sent as; a value of a variant's type converts into the first variant of that type.",
+        owner,
+        unraw(&op.name)
+    );
+    Some(quote! {
+        #[doc = #edoc]
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #id {
+            #(#items)*
+        }
+        #(#froms)*
+    })
 }

@@ -134,7 +134,10 @@ fn emit_struct(
         } else {
             quote!()
         };
-        let rename = if crate::naming::unraw(&f.name) == api {
+        let rename = if f.flatten {
+            // The union's properties sit beside the struct's own.
+            quote!(#[serde(flatten)])
+        } else if crate::naming::unraw(&f.name) == api {
             quote!()
         } else {
             quote!(#[serde(rename = #api)])
@@ -397,17 +400,28 @@ fn emit_untagged(
     variants: &[UntaggedVariant],
 ) -> TokenStream {
     docs.extend(doc_more(&[
-        "Decoding tries each variant in order and takes the first that fits.".to_string(),
+        "Decoding tries each variant in order and takes the first that fits; the variants are \
+         ordered most specific first."
+            .to_string(),
     ]));
     let items = variants.iter().map(|v| {
         let id = ident(&v.name);
         let t = ty(&v.ty, Place::Models);
+        let (inner, nullable) = match &v.ty {
+            Ty::Option(inner) => (inner.as_ref(), true),
+            other => (other, false),
+        };
+        let inner = match inner {
+            Ty::Boxed(inner) => inner.as_ref(),
+            other => other,
+        };
         let d = format!(
-            " A {}.",
-            match &v.ty {
+            " A {}{}.",
+            match inner {
                 Ty::Named(n) => format!("[`{n}`]"),
                 _ => "value".to_string(),
-            }
+            },
+            if nullable { ", or `null`" } else { "" }
         );
         quote!(#[doc = #d] #id(#t),)
     });

@@ -277,7 +277,9 @@ impl Values<'_> {
             Ty::External { .. } => return None,
             Ty::Float { bits } => format!("{:?}f{bits}", float(c)),
             Ty::String => format!("{:?}.to_string()", string(c)),
-            Ty::Bytes => "b\"example\".to_vec()".to_string(),
+            // An argument takes `impl Into<Bytes>`; a field or an item is a `Bytes`.
+            Ty::Bytes if depth == 0 => "b\"example\".to_vec()".to_string(),
+            Ty::Bytes => "bytes::Bytes::from_static(b\"example\")".to_string(),
             Ty::Json | Ty::Map(_) => "Default::default()".to_string(),
             Ty::Option(_) => "None".to_string(),
             Ty::Unit => "()".to_string(),

@@ -122,17 +122,18 @@ pub(super) fn emit_send(op: &Operation) -> (TokenStream, TokenStream) {
     prelude.extend(segments);
     let method = format_ident!("{}", op.method);
     let body = op.body.as_ref().map(|b| {
-        let set = |v: TokenStream| match b.media {
-            BodyMedia::Json => quote!(request.json_body(&#v).map_err(Error::into_typed)?;),
-            BodyMedia::Text => quote!(request.text_body(#v);),
-            BodyMedia::Form => {
-                quote!(request.form_body(runtime::form_pairs(&#v).map_err(Error::into_typed)?);)
+        let set = |v: TokenStream| match &b.choices {
+            None => set_body(b.media, &b.content_type, &b.parts, v),
+            // The caller chose the media type: one arm per variant.
+            Some(choices) => {
+                let enum_id = ident(&choices.name);
+                let arms = choices.variants.iter().map(|c| {
+                    let vid = ident(&c.name);
+                    let set = set_body(c.media, &c.content_type, &c.parts, quote!(value));
+                    quote!(#enum_id::#vid(value) => { #set })
+                });
+                quote!(match #v { #(#arms)* })
             }
-            BodyMedia::Bytes => {
-                let ct = &b.content_type;
-                quote!(request.bytes_body(#v, #ct);)
-            }
-            BodyMedia::Multipart => multipart_parts(&b.parts, v),
         };
         if b.required {
             set(quote!(self.body))
@@ -450,6 +451,28 @@ pub(super) fn query_value(q: QueryEncoding, id: &Ident, api: &str, required: boo
     }
 }
 
+/// Sets the request body `v`, encoded as `media` says.
+fn set_body(media: BodyMedia, content_type: &str, parts: &[Part], v: TokenStream) -> TokenStream {
+    match media {
+        BodyMedia::Json if content_type == "application/json" => {
+            quote!(request.json_body(&#v).map_err(Error::into_typed)?;)
+        }
+        // A vendor JSON type (`application/vnd.x+json`) is sent with its own name.
+        BodyMedia::Json => {
+            quote!(request.bytes_body(serde_json::to_vec(&#v).map_err(Error::Serialize)?, #content_type);)
+        }
+        BodyMedia::Text if content_type.to_ascii_lowercase().starts_with("text/plain") => {
+            quote!(request.text_body(#v);)
+        }
+        // Other text (`text/csv`, XML) is sent with its declared type.
+        BodyMedia::Text | BodyMedia::Bytes => quote!(request.bytes_body(#v, #content_type);),
+        BodyMedia::Form => {
+            quote!(request.form_body(runtime::form_pairs(&#v).map_err(Error::into_typed)?);)
+        }
+        BodyMedia::Multipart => multipart_parts(parts, v),
+    }
+}
+
 /// Builds a multipart body from the parts lowering chose.
 pub(super) fn multipart_parts(parts: &[Part], value: TokenStream) -> TokenStream {
     let adds = parts.iter().map(|part| {
@@ -462,10 +485,14 @@ pub(super) fn multipart_parts(parts: &[Part], value: TokenStream) -> TokenStream
             PartKind::SerdeText => quote!(form.text(#api, runtime::serde_text(#v).map_err(Error::Serialize)?);),
             PartKind::SerdeTexts => quote!(for item in #v { form.text(#api, runtime::serde_text(item).map_err(Error::Serialize)?); }),
             PartKind::Json => quote!(form.json(#api, #v).map_err(Error::into_typed)?;),
+            PartKind::TextEntries => quote!(for (name, item) in #v { form.text(name, item); }),
+            PartKind::JsonEntries => {
+                quote!(for (name, item) in #v { form.json(name, item).map_err(Error::into_typed)?; })
+            }
         };
         match &part.field {
-            // The whole body is the part.
-            None => add(quote!(&#value)),
+            // The whole body is the part (`body` is bound to a reference to it).
+            None => add(quote!(body)),
             Some(field) => {
                 let id = ident(field);
                 if part.optional {
@@ -477,11 +504,7 @@ pub(super) fn multipart_parts(parts: &[Part], value: TokenStream) -> TokenStream
             }
         }
     });
-    let bind = if parts.iter().any(|p| p.field.is_some()) || parts.is_empty() {
-        quote!(let body = &#value;)
-    } else {
-        quote!()
-    };
+    let bind = quote!(let body = &#value;);
     quote! {
         #bind
         let mut form = runtime::Multipart::new();

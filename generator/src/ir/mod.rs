@@ -288,6 +288,11 @@ pub struct Field {
     pub write_only: bool,
     /// Deprecated.
     pub deprecated: bool,
+    /// The field is a `oneOf`/`anyOf` beside the properties: its union's properties sit
+    /// beside the struct's own in JSON (`#[serde(flatten)]`), and `api_name` names the
+    /// keyword.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub flatten: bool,
 }
 
 /// A value of a string enum.

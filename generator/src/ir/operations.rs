@@ -219,6 +219,11 @@ pub enum PartKind {
     SerdeTexts,
     /// Anything else: a JSON part.
     Json,
+    /// A map of text values (a body without a schema, or of `additionalProperties` only):
+    /// one text part per entry, named by its key.
+    TextEntries,
+    /// A map of other values: one JSON part per entry, named by its key.
+    JsonEntries,
 }
 
 /// How a query parameter is written.
@@ -269,6 +274,43 @@ pub struct Body {
     /// For multipart bodies: the parts, in field order.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub parts: Vec<Part>,
+    /// For multipart bodies: the content type the document's `encoding` gives a part,
+    /// by part name (file parts are sent with it).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub part_content_types: Vec<(String, String)>,
+    /// When the operation accepts several media types: an enum with one variant per media
+    /// type, the caller's choice (the first is the one above, the preferred).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub choices: Option<BodyChoices>,
+}
+
+/// The media types of a body the caller chooses among: an enum in the operation's module,
+/// convertible from the type of each variant (the first variant of a type wins).
+#[derive(Debug, Clone, Serialize)]
+pub struct BodyChoices {
+    /// The enum's Rust name (`CreatePetContent`).
+    pub name: String,
+    /// One per media type, most preferred first.
+    pub variants: Vec<BodyChoice>,
+}
+
+/// One media type of a [`BodyChoices`]: a variant holding the body sent that way.
+#[derive(Debug, Clone, Serialize)]
+pub struct BodyChoice {
+    /// The variant's Rust name (`Json`, `Form`, `Xml`).
+    pub name: String,
+    /// How it is encoded.
+    pub media: BodyMedia,
+    /// The content type header value.
+    pub content_type: String,
+    /// Its type.
+    pub ty: Ty,
+    /// For multipart: the parts.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub parts: Vec<Part>,
+    /// For multipart: the content types `encoding` gives parts, by part name.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub part_content_types: Vec<(String, String)>,
 }
 
 /// How a body is encoded.

@@ -122,7 +122,7 @@ fn rewrite_boolean_schemas(map: &mut Map<String, Value>, at: &str, warnings: &mu
             }
             Some(Value::Bool(false)) => {
                 map.insert(key.to_string(), Value::Object(Map::new()));
-                warnings.warning(
+                warnings.weakened(
                     child(at, key),
                     format!("`{key}: false` has no 3.0 form; it is read as `{key}: {{}}`"),
                 );
@@ -163,7 +163,7 @@ fn rewrite_schema_keywords(map: &mut Map<String, Value>, at: &str, warnings: &mu
             }
             _ => {
                 map.remove("type");
-                warnings.warning(
+                warnings.weakened(
                     child(at, "type"),
                     "a list of several types has no 3.0 form; the value is typed as free-form JSON",
                 );
@@ -226,7 +226,7 @@ fn rewrite_schema_keywords(map: &mut Map<String, Value>, at: &str, warnings: &mu
         "contains",
     ] {
         if map.remove(unsupported).is_some() {
-            warnings.warning(
+            warnings.weakened(
                 child(at, unsupported),
                 format!("`{unsupported}` has no 3.0 equivalent and is ignored"),
             );

@@ -4,7 +4,7 @@
 //! derives) or on final names (the response match), so emission looks nothing up.
 
 use crate::ir::{
-    has_text_form, text_read, ArgKind, Body, BodyMedia, Derive, Group, Part, PartKind, PathSegment,
+    has_text_form, text_read, ArgKind, BodyMedia, Derive, Group, Part, PartKind, PathSegment,
     PathText, QueryEncoding, TextRead, Ty, TypeDef, TypeKind,
 };
 use std::collections::BTreeMap;
@@ -12,8 +12,12 @@ use std::collections::BTreeMap;
 /// The content type of file parts: the document gives none.
 const FILE_CONTENT_TYPE: &str = "application/octet-stream";
 
-/// The part name of a multipart body that is one bare binary string: the document gives none.
+/// The part name of a multipart body that is one bare binary string (or a list of them):
+/// the document gives none.
 const BARE_FILE_PART: &str = "file";
+
+/// The part name of a multipart body that is one value of another kind.
+const BARE_VALUE_PART: &str = "value";
 
 /// Fills in every decision of `types` and `groups` that needs the final type table.
 pub(crate) fn decide(
@@ -68,7 +72,13 @@ pub(crate) fn decide(
         }
         op.responses = super::response_match::response_match(&op.success, &op.errors, &op.error_ty);
         if let Some(body) = op.body.as_mut().filter(|b| b.media == BodyMedia::Multipart) {
-            body.parts = kinds.parts(body);
+            body.parts = kinds.parts(&body.ty, &body.part_content_types);
+        }
+        let choices = op.body.as_mut().and_then(|b| b.choices.as_mut());
+        for choice in choices.into_iter().flat_map(|c| c.variants.iter_mut()) {
+            if choice.media == BodyMedia::Multipart {
+                choice.parts = kinds.parts(&choice.ty, &choice.part_content_types);
+            }
         }
     }
 }
@@ -175,18 +185,48 @@ impl Kinds<'_> {
     }
 
     /// Bytes become file parts, values with a text form text parts (lists repeat the part),
-    /// anything else a JSON part.
-    fn parts(&self, body: &Body) -> Vec<Part> {
-        if body.ty == Ty::Bytes {
-            return vec![Part {
+    /// anything else a JSON part; a map, one part per entry. A body that is not an object
+    /// is one part: `file` for bytes, `value` otherwise (the document names none). File
+    /// parts take the content type the document's `encoding` gives them.
+    fn parts(&self, body_ty: &Ty, part_content_types: &[(String, String)]) -> Vec<Part> {
+        let content_type = |name: &str| {
+            part_content_types
+                .iter()
+                .find(|(n, _)| n == name)
+                .map_or(FILE_CONTENT_TYPE.to_string(), |(_, ct)| ct.clone())
+        };
+        let whole = |api_name: &str, kind: PartKind| {
+            vec![Part {
                 field: None,
-                api_name: BARE_FILE_PART.to_string(),
-                kind: PartKind::File(FILE_CONTENT_TYPE.to_string()),
+                api_name: api_name.to_string(),
+                kind,
                 optional: false,
-            }];
+            }]
+        };
+        match body_ty {
+            Ty::Bytes => {
+                return whole(BARE_FILE_PART, PartKind::File(content_type(BARE_FILE_PART)))
+            }
+            Ty::Vec(item) if **item == Ty::Bytes => {
+                return whole(
+                    BARE_FILE_PART,
+                    PartKind::Files(content_type(BARE_FILE_PART)),
+                )
+            }
+            _ => {}
         }
-        let Some(TypeKind::Struct { fields, .. }) = self.kind(&body.ty) else {
-            return Vec::new();
+        let fields = match self.kind(body_ty) {
+            Some(TypeKind::Struct { fields, .. }) => fields,
+            _ => {
+                let kind = match self.unaliased(body_ty) {
+                    Ty::Map(value) if self.text_form(&value) && !self.is_external(&value) => {
+                        PartKind::TextEntries
+                    }
+                    Ty::Map(_) => PartKind::JsonEntries,
+                    other => self.part_kind(&other, BARE_VALUE_PART, &content_type),
+                };
+                return whole(BARE_VALUE_PART, kind);
+            }
         };
         fields
             .iter()
@@ -195,24 +235,37 @@ impl Kinds<'_> {
                     Ty::Option(inner) => (inner.as_ref(), true),
                     other => (other, false),
                 };
-                let kind = match inner {
-                    Ty::Bytes => PartKind::File(FILE_CONTENT_TYPE.to_string()),
-                    Ty::Vec(item) if **item == Ty::Bytes => {
-                        PartKind::Files(FILE_CONTENT_TYPE.to_string())
-                    }
-                    Ty::Vec(item) if self.is_external(item) => PartKind::SerdeTexts,
-                    t if self.is_external(t) => PartKind::SerdeText,
-                    Ty::Vec(item) if self.text_form(item) => PartKind::Texts,
-                    t if self.text_form(t) => PartKind::Text,
-                    _ => PartKind::Json,
-                };
                 Part {
                     field: Some(f.name.clone()),
                     api_name: f.api_name.clone(),
-                    kind,
+                    kind: self.part_kind(inner, &f.api_name, &content_type),
                     optional,
                 }
             })
             .collect()
+    }
+
+    fn part_kind(&self, ty: &Ty, name: &str, content_type: &dyn Fn(&str) -> String) -> PartKind {
+        match ty {
+            Ty::Bytes => PartKind::File(content_type(name)),
+            Ty::Vec(item) if **item == Ty::Bytes => PartKind::Files(content_type(name)),
+            Ty::Vec(item) if self.is_external(item) => PartKind::SerdeTexts,
+            t if self.is_external(t) => PartKind::SerdeText,
+            Ty::Vec(item) if self.text_form(item) => PartKind::Texts,
+            t if self.text_form(t) => PartKind::Text,
+            _ => PartKind::Json,
+        }
+    }
+
+    /// `ty` with aliases followed (a bounded walk: cycles were broken before).
+    fn unaliased(&self, ty: &Ty) -> Ty {
+        let mut ty = ty.clone();
+        for _ in 0..64 {
+            match self.kind(&ty) {
+                Some(TypeKind::Alias { target }) => ty = target.clone(),
+                _ => break,
+            }
+        }
+        ty
     }
 }

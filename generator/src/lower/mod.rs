@@ -44,6 +44,8 @@ pub fn lower(api: &OpenAPI, options: &Options) -> (Option<Api>, Diagnostics) {
     let security_schemes = cx.lower_security_schemes();
     let mut groups = cx.lower_operations(&security_schemes);
     cx.break_alias_cycles();
+    cx.finish_flattened_unions();
+    cx.order_untagged_variants();
     cx.box_recursive_fields();
     let Lowerer {
         mut types,
@@ -109,6 +111,8 @@ pub(crate) struct Lowerer<'a> {
     pub(crate) dependencies: BTreeMap<String, crate::ir::Dependency>,
     /// Component schemas replaced by existing types (options or `x-rust-type`), by name.
     pub(crate) replaced: BTreeMap<String, formats::Mapped>,
+    /// Unions flattened into structs, checked once every type is known.
+    pub(crate) flattened: Vec<objects::Flattened>,
 }
 
 impl<'a> Lowerer<'a> {
@@ -127,6 +131,7 @@ impl<'a> Lowerer<'a> {
             chain_tables: BTreeMap::new(),
             dependencies: BTreeMap::new(),
             replaced: BTreeMap::new(),
+            flattened: Vec::new(),
         }
     }
 }

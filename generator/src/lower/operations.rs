@@ -49,7 +49,7 @@ impl<'a> Lowerer<'a> {
             let item = match item {
                 ReferenceOr::Item(item) => item,
                 ReferenceOr::Reference { .. } => {
-                    self.diags.warning(
+                    self.diags.skipped(
                         &path_at,
                         "a `$ref` path item is not supported; its operations are skipped",
                     );
@@ -135,6 +135,9 @@ impl<'a> Lowerer<'a> {
                 }
                 if let Some(h) = &mut op.response_headers {
                     h.name = group_types.claim(&naming::headers_struct(&op.builder));
+                }
+                if let Some(c) = op.body.as_mut().and_then(|b| b.choices.as_mut()) {
+                    c.name = group_types.claim(&naming::body_choice_enum(&op.builder));
                 }
             }
             let doc = api

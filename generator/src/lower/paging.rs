@@ -27,7 +27,7 @@ impl<'a> Lowerer<'a> {
                 ..
             } => t.clone(),
             _ => {
-                self.diags.warning(
+                self.diags.weakened(
                     &ext_at,
                     "paging needs a single JSON success response; `x-pagination` is ignored",
                 );
@@ -37,17 +37,17 @@ impl<'a> Lowerer<'a> {
         match get("style").as_deref() {
             Some("offset") => {
                 let (Some(limit), Some(offset)) = (get("limitParam"), get("offsetParam")) else {
-                    self.diags.warning(&ext_at, "offset paging needs `limitParam` and `offsetParam`; `x-pagination` is ignored");
+                    self.diags.weakened(&ext_at, "offset paging needs `limitParam` and `offsetParam`; `x-pagination` is ignored");
                     return None;
                 };
                 let (Some(lp), Some(op_)) = (find_param(&limit), find_param(&offset)) else {
-                    self.diags.warning(&ext_at, format!("`x-pagination` names query parameters `{limit}` and `{offset}`, which the operation does not have"));
+                    self.diags.weakened(&ext_at, format!("`x-pagination` names query parameters `{limit}` and `{offset}`, which the operation does not have"));
                     return None;
                 };
                 let item = match self.unalias(&response_ty) {
                     Ty::Vec(item) => *item,
                     _ => {
-                        self.diags.warning(
+                        self.diags.weakened(
                             &ext_at,
                             "offset paging needs an array response; `x-pagination` is ignored",
                         );
@@ -58,7 +58,7 @@ impl<'a> Lowerer<'a> {
                     self.unalias(&lp.ty),
                     Ty::Int { .. } | Ty::Uint { .. } | Ty::Float { .. }
                 ) {
-                    self.diags.warning(
+                    self.diags.weakened(
                         &ext_at,
                         "offset paging needs a numeric limit parameter; `x-pagination` is ignored",
                     );
@@ -68,7 +68,7 @@ impl<'a> Lowerer<'a> {
                     self.unalias(&op_.ty),
                     Ty::Int { .. } | Ty::Uint { .. } | Ty::Float { .. }
                 ) {
-                    self.diags.warning(
+                    self.diags.weakened(
                         &ext_at,
                         "offset paging needs a numeric offset parameter; `x-pagination` is ignored",
                     );
@@ -89,11 +89,11 @@ impl<'a> Lowerer<'a> {
                     get("hasMoreField"),
                     get("itemsField"),
                 ) else {
-                    self.diags.warning(&ext_at, "cursor paging needs `cursorParam`, `cursorField`, `hasMoreField` and `itemsField`; `x-pagination` is ignored");
+                    self.diags.weakened(&ext_at, "cursor paging needs `cursorParam`, `cursorField`, `hasMoreField` and `itemsField`; `x-pagination` is ignored");
                     return None;
                 };
                 let Some(cp) = find_param(&cursor_param) else {
-                    self.diags.warning(&ext_at, format!("`x-pagination` names query parameter `{cursor_param}`, which the operation does not have"));
+                    self.diags.weakened(&ext_at, format!("`x-pagination` names query parameter `{cursor_param}`, which the operation does not have"));
                     return None;
                 };
                 let fields = match &response_ty {
@@ -107,7 +107,7 @@ impl<'a> Lowerer<'a> {
                 let (Some(cf), Some(hf), Some(itf)) =
                     (field(&cursor_field), field(&has_more), field(&items))
                 else {
-                    self.diags.warning(&ext_at, "`x-pagination` names response fields the response object does not have; it is ignored");
+                    self.diags.weakened(&ext_at, "`x-pagination` names response fields the response object does not have; it is ignored");
                     return None;
                 };
                 let strip = |t: &Ty| match t {
@@ -118,7 +118,7 @@ impl<'a> Lowerer<'a> {
                 let item = match self.unalias(&items_ty) {
                     Ty::Vec(item) => *item,
                     _ => {
-                        self.diags.warning(&ext_at, "the items field of cursor paging must be an array; `x-pagination` is ignored");
+                        self.diags.weakened(&ext_at, "the items field of cursor paging must be an array; `x-pagination` is ignored");
                         return None;
                     }
                 };
@@ -126,7 +126,7 @@ impl<'a> Lowerer<'a> {
                     || strip(&cf.ty).0 != Ty::String
                     || strip(&hf.ty).0 != Ty::Bool
                 {
-                    self.diags.warning(&ext_at, "cursor paging needs a string cursor and a boolean has-more field; `x-pagination` is ignored");
+                    self.diags.weakened(&ext_at, "cursor paging needs a string cursor and a boolean has-more field; `x-pagination` is ignored");
                     return None;
                 }
                 Some(Pagination::Cursor {
@@ -141,7 +141,7 @@ impl<'a> Lowerer<'a> {
                 })
             }
             other => {
-                self.diags.warning(
+                self.diags.weakened(
                     &ext_at,
                     format!("unknown paging style {other:?}; expected `offset` or `cursor`"),
                 );

@@ -40,7 +40,7 @@ impl<'a> Lowerer<'a> {
             ParameterSchemaOrContent::Schema(s) => (s, child(at, "schema")),
             ParameterSchemaOrContent::Content(content) => match content.iter().next() {
                 Some((media, m)) if m.schema.is_some() => {
-                    self.diags.warning(child(at, "content"), format!("parameter `{}` is described by `content`; it is sent as text of its `{media}` schema", data.name));
+                    self.diags.weakened(child(at, "content"), format!("parameter `{}` is described by `content`; it is sent as text of its `{media}` schema", data.name));
                     (
                         m.schema.as_ref().ok_or(Skip)?,
                         child(&child(&child(at, "content"), media), "schema"),
@@ -96,7 +96,7 @@ impl<'a> Lowerer<'a> {
             _ => None,
         };
         if object_style.is_none() && !self.is_text_encodable(&ty, loc) {
-            self.diags.warning(at, format!("parameter `{}` has a type that cannot be written as text (object or nested array); the operation is skipped", data.name));
+            self.diags.skipped(at, format!("parameter `{}` has a type that cannot be written as text (object or nested array); the operation is skipped", data.name));
             return Err(Skip);
         }
         let query = match param {
@@ -106,7 +106,7 @@ impl<'a> Lowerer<'a> {
                     (openapiv3::QueryStyle::Form, _) | (openapiv3::QueryStyle::DeepObject, Some(_))
                 );
                 if sent_as_form {
-                    self.diags.warning(
+                    self.diags.weakened(
                         child(at, "style"),
                         format!("query style `{style:?}` is sent as `form`"),
                     );

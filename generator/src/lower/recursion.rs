@@ -50,13 +50,16 @@ impl<'a> Lowerer<'a> {
                     t.kind = TypeKind::Alias { target: Ty::Json };
                     if !reported {
                         let at = t.pointer.clone();
-                        self.diags.warning(at, "this schema is only itself (through `allOf` or references); it is free JSON");
+                        self.diags.weakened(at, "this schema is only itself (through `allOf` or references); it is free JSON");
                     }
                 }
             }
         }
     }
 
+    /// Wraps struct fields and union variants in `Box` where a type would otherwise
+    /// contain itself (a struct holding itself, a union with itself as a variant:
+    /// `anyOf: [string, $ref: Self]`).
     pub(super) fn box_recursive_fields(&mut self) {
         // Only a field whose type is in the holder's group of types that hold each other
         // by value can lead back to the holder; the others need no search. Computing the
@@ -64,15 +67,10 @@ impl<'a> Lowerer<'a> {
         let group = self.by_value_groups();
         let names: Vec<String> = self.types.keys().cloned().collect();
         for name in names {
-            let field_count = match &self.types[&name].kind {
-                TypeKind::Struct { fields, .. } => fields.len(),
-                _ => continue,
-            };
-            for i in 0..field_count {
-                let ty = match &self.types[&name].kind {
-                    TypeKind::Struct { fields, .. } => fields[i].ty.clone(),
-                    _ => unreachable!("checked above"),
-                };
+            self.cut_union_only_cycles(&name);
+            let slot_count = slots(&self.types[&name].kind).len();
+            for i in 0..slot_count {
+                let ty = slots(&self.types[&name].kind)[i].clone();
                 let Some(held) = by_value_name(&ty) else {
                     continue;
                 };
@@ -80,14 +78,104 @@ impl<'a> Lowerer<'a> {
                     continue;
                 }
                 if self.reaches(held, &name, &group) {
-                    if let Some(TypeKind::Struct { fields, .. }) =
-                        self.types.get_mut(&name).map(|t| &mut t.kind)
+                    if let Some(slot) = self
+                        .types
+                        .get_mut(&name)
+                        .and_then(|t| slot_mut(&mut t.kind, i))
                     {
-                        fields[i].ty = box_ty(fields[i].ty.clone());
+                        *slot = box_ty(slot.clone());
                     }
                 }
             }
         }
+    }
+
+    /// A union whose variant leads back to it through unions and aliases only would, once
+    /// boxed, compile, but decoding a value that fits no other variant would try the same
+    /// unions again and again without reading any input (a stack overflow). A variant that
+    /// is the union itself adds no value (`anyOf: [string, $ref: Self]` is a string) and is
+    /// dropped; one that comes back through other unions becomes free JSON, with a warning.
+    /// A cycle through a struct reads one level of input per turn and is boxed instead.
+    fn cut_union_only_cycles(&mut self, name: &str) {
+        let (is_union, count) = match self.types.get(name).map(|t| &t.kind) {
+            Some(TypeKind::Untagged { variants, .. }) => (true, variants.len()),
+            Some(TypeKind::Tagged { variants, .. }) => (true, variants.len()),
+            _ => (false, 0),
+        };
+        if !is_union {
+            return;
+        }
+        let mut drop = Vec::new();
+        for i in 0..count {
+            let ty = slots(&self.types[name].kind)[i].clone();
+            let Some(held) = by_value_name(&ty).map(str::to_string) else {
+                continue;
+            };
+            if held == name {
+                drop.push(i);
+            } else if self.reaches_through_unions(&held, name) {
+                let at = self.types[name].pointer.clone();
+                if let Some(slot) = self
+                    .types
+                    .get_mut(name)
+                    .and_then(|t| slot_mut(&mut t.kind, i))
+                {
+                    *slot = Ty::Json;
+                }
+                self.diags.weakened(at, format!("a variant of this union (`{held}`) leads back to it through other unions only; that variant is free JSON"));
+            }
+        }
+        if drop.is_empty() {
+            return;
+        }
+        let at = self.types[name].pointer.clone();
+        let left = match self.types.get_mut(name).map(|t| &mut t.kind) {
+            Some(TypeKind::Untagged { variants, .. }) => {
+                let mut i = 0;
+                variants.retain(|_| {
+                    i += 1;
+                    !drop.contains(&(i - 1))
+                });
+                variants.len()
+            }
+            Some(TypeKind::Tagged { variants, .. }) => {
+                let mut i = 0;
+                variants.retain(|_| {
+                    i += 1;
+                    !drop.contains(&(i - 1))
+                });
+                self.diags.weakened(&at, "a variant of this discriminated union is the union itself; it is left out, and its tag decodes as an unknown variant");
+                usize::MAX
+            }
+            _ => usize::MAX,
+        };
+        if left == 0 {
+            if let Some(t) = self.types.get_mut(name) {
+                t.kind = TypeKind::Alias { target: Ty::Json };
+            }
+            self.diags
+                .weakened(at, "this union has no variant but itself; it is free JSON");
+        }
+    }
+
+    /// Whether `from` holds `target` by value through unions and aliases only.
+    fn reaches_through_unions(&self, from: &str, target: &str) -> bool {
+        let mut seen = BTreeSet::new();
+        let mut todo = vec![from.to_string()];
+        while let Some(n) = todo.pop() {
+            if n == target {
+                return true;
+            }
+            let passes = matches!(
+                self.types.get(&n).map(|t| &t.kind),
+                Some(TypeKind::Untagged { .. } | TypeKind::Tagged { .. } | TypeKind::Alias { .. })
+            );
+            if !passes || !seen.insert(n.clone()) {
+                continue;
+            }
+            todo.extend(self.held_by_value(&n).into_iter().map(str::to_string));
+        }
+        false
     }
 
     /// The named types a type holds by value (not behind a `Vec`, map or `Box`).
@@ -196,6 +284,27 @@ impl<'a> Lowerer<'a> {
             }
         }
         false
+    }
+}
+
+/// The types a struct's fields or a union's variants hold, in order; nothing for other
+/// kinds (an alias cycle is broken before boxing, by `break_alias_cycles`).
+fn slots(kind: &TypeKind) -> Vec<&Ty> {
+    match kind {
+        TypeKind::Struct { fields, .. } => fields.iter().map(|f| &f.ty).collect(),
+        TypeKind::Tagged { variants, .. } => variants.iter().map(|v| &v.ty).collect(),
+        TypeKind::Untagged { variants, .. } => variants.iter().map(|v| &v.ty).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The `i`th of [`slots`], to change.
+fn slot_mut(kind: &mut TypeKind, i: usize) -> Option<&mut Ty> {
+    match kind {
+        TypeKind::Struct { fields, .. } => fields.get_mut(i).map(|f| &mut f.ty),
+        TypeKind::Tagged { variants, .. } => variants.get_mut(i).map(|v| &mut v.ty),
+        TypeKind::Untagged { variants, .. } => variants.get_mut(i).map(|v| &mut v.ty),
+        _ => None,
     }
 }
 

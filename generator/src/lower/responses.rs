@@ -203,7 +203,7 @@ impl<'a> Lowerer<'a> {
             let schema = match &header.format {
                 ParameterSchemaOrContent::Schema(s) => s,
                 ParameterSchemaOrContent::Content(_) => {
-                    self.diags.warning(
+                    self.diags.weakened(
                         &h_at,
                         format!("response header `{name}` described by `content` is not read"),
                     );
@@ -213,7 +213,7 @@ impl<'a> Lowerer<'a> {
             let hint = format!("{builder}{}Header", naming::upper_camel(name, "H"));
             let ty = self.lower_use(SchemaRef::from(schema), &hint, &child(&h_at, "schema"));
             if !self.parses_from_text(&ty) {
-                self.diags.warning(&h_at, format!("response header `{name}` has a type that cannot be parsed from text; it is not read"));
+                self.diags.weakened(&h_at, format!("response header `{name}` has a type that cannot be parsed from text; it is not read"));
                 continue;
             }
             out.push(ResponseHeader {
@@ -300,7 +300,7 @@ impl<'a> Lowerer<'a> {
                             TextRead::Serde { format } => ResponseKind::TextSerde { ty, format },
                         },
                         TextShape::Unsupported => {
-                            self.diags.warning(&schema_at, "a text/plain response with a structured schema is returned as a string");
+                            self.diags.weakened(&schema_at, "a text/plain response with a structured schema is returned as a string");
                             ResponseKind::Text
                         }
                     }

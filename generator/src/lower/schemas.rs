@@ -71,6 +71,7 @@ impl<'a> Lowerer<'a> {
             let rust = self.type_scope.claim_type(name);
             self.component_names.insert((*name).clone(), rust);
         }
+        let children = super::unions::allof_children(&components.schemas);
         for name in names {
             let rust = self.component_names[name].clone();
             let at = crate::diagnostics::pointer(&["components", "schemas", name]);
@@ -84,7 +85,10 @@ impl<'a> Lowerer<'a> {
                 }
                 ReferenceOr::Item(schema) => {
                     self.binary_as_bytes = self.multipart_components.contains(name.as_str());
-                    let kind = self.define(schema, &rust, &at);
+                    let kind = match self.polymorphic_base(name, schema, &rust, &at, &children) {
+                        Some(kind) => kind,
+                        None => self.define(schema, &rust, &at),
+                    };
                     self.binary_as_bytes = false;
                     kind
                 }
@@ -291,7 +295,7 @@ impl<'a> Lowerer<'a> {
                 }
             }
             SchemaKind::Not { .. } => {
-                self.diags.warning(
+                self.diags.weakened(
                     child(at, "not"),
                     "`not` schemas are not supported; the value is typed as free-form JSON",
                 );
@@ -307,7 +311,7 @@ impl<'a> Lowerer<'a> {
                 }
                 if let Some(not) = &any.not {
                     let _ = not;
-                    self.diags.warning(
+                    self.diags.weakened(
                         child(at, "not"),
                         "`not` schemas are not supported; the value is typed as free-form JSON",
                     );
@@ -465,7 +469,7 @@ impl<'a> Lowerer<'a> {
                     let refs: Vec<&String> = values.iter().collect();
                     return self.string_enum(refs, s.schema_data.default.as_ref(), at);
                 }
-                self.diags.warning(
+                self.diags.weakened(
                     child(at, "enum"),
                     "an enum of mixed or non-string values is typed as free-form JSON",
                 );

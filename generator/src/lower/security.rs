@@ -100,7 +100,7 @@ impl<'a> Lowerer<'a> {
                     "bearer" => (SchemeKind::Bearer, description.clone()),
                     "basic" => (SchemeKind::Basic, description.clone()),
                     other => {
-                        self.diags.warning(child(&at, "scheme"), format!("http scheme `{other}` is not supported; operations that need only it can be called without credentials"));
+                        self.diags.weakened(child(&at, "scheme"), format!("http scheme `{other}` is not supported; operations that need only it can be called without credentials"));
                         continue;
                     }
                 },

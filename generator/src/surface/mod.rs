@@ -142,14 +142,25 @@ fn operation(op: &Operation, handle: &str, put: &mut impl FnMut(String, String))
 }
 
 fn body(b: &Body) -> String {
-    let media = match b.media {
+    let media = |m: BodyMedia| match m {
         BodyMedia::Json => "json",
         BodyMedia::Text => "text",
         BodyMedia::Form => "form",
         BodyMedia::Multipart => "multipart",
         BodyMedia::Bytes => "bytes",
     };
-    format!("{media} {} {}", required(b.required), ty(&b.ty))
+    match &b.choices {
+        None => format!("{} {} {}", media(b.media), required(b.required), ty(&b.ty)),
+        // The caller's choice: each media type and its type.
+        Some(c) => {
+            let each: Vec<String> = c
+                .variants
+                .iter()
+                .map(|v| format!("{}={} {}", v.name, media(v.media), ty(&v.ty)))
+                .collect();
+            format!("{} {} ({})", required(b.required), c.name, each.join(", "))
+        }
+    }
 }
 
 fn type_def(t: &TypeDef, put: &mut impl FnMut(String, String)) {

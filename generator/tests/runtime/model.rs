@@ -43,7 +43,8 @@ fn model_support_helpers() {
     );
     assert_eq!(join_comma(&[1, 2, 3]), "1,2,3");
     let pairs = form_pairs(
-        &serde_json::json!({"a": "x y", "b": 2, "c": [true, false], "d": null, "e": {"f": 1}}),
+        &serde_json::json!({"a": "x y", "b": 2, "c": [true, false], "d": null, "e": {"f": 1, "g": {"h": [1, 2]}},
+            "i": [{"j": "k"}, null]}),
     )
     .unwrap();
     assert_eq!(
@@ -53,7 +54,10 @@ fn model_support_helpers() {
             ("b".to_string(), "2".to_string()),
             ("c".to_string(), "true".to_string()),
             ("c".to_string(), "false".to_string()),
-            ("e".to_string(), "{\"f\":1}".to_string()),
+            ("e[f]".to_string(), "1".to_string()),
+            ("e[g][h]".to_string(), "1".to_string()),
+            ("e[g][h]".to_string(), "2".to_string()),
+            ("i[0][j]".to_string(), "k".to_string()),
         ]
     );
     assert!(form_pairs(&5).is_err());

@@ -15,6 +15,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("model.rs", include_str!("../runtime/model.rs")),
     ("multipart.rs", include_str!("../runtime/multipart.rs")),
     ("paging.rs", include_str!("../runtime/paging.rs")),
+    ("params.rs", include_str!("../runtime/params.rs")),
     ("pattern.rs", include_str!("../runtime/pattern.rs")),
     ("request.rs", include_str!("../runtime/request.rs")),
     ("response.rs", include_str!("../runtime/response.rs")),

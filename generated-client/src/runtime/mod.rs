@@ -44,7 +44,7 @@ pub use formats::{decode as decode_format, serde_text};
 pub use model::{deserialize_tagged, serialize_tagged};
 pub use multipart::Multipart;
 pub use paging::{paginate, ItemStream, Next, PagingProblem};
-pub use params::{cookie_styled, header_styled, path_styled, ParamStyle, Style};
+pub use params::{cookie_styled, header_styled, path_styled, push_cookie, ParamStyle, Style};
 pub use pattern::{Atom, Pattern};
 pub use request::{encode_path_segment, form_pairs, join_comma, json_text, ObjectStyle, Request};
 pub use response::Response;

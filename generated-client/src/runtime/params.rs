@@ -173,7 +173,10 @@ pub fn path_styled<T: serde::Serialize + ?Sized>(
         (Style::Label, Shape::Absent) => ".".to_owned(),
         (Style::Label, Shape::Prim(v)) => format!(".{}", encode(&v)),
         (Style::Label, Shape::List(items)) => {
-            format!(".{}", join_list(&items, if explode { "." } else { "," }, &encode))
+            format!(
+                ".{}",
+                join_list(&items, if explode { "." } else { "," }, &encode)
+            )
         }
         (Style::Label, Shape::Object(pairs)) if explode => {
             format!(".{}", join_object(&pairs, ".", Some("="), &encode))
@@ -220,7 +223,9 @@ pub fn header_styled<T: serde::Serialize + ?Sized>(
     style: ParamStyle,
 ) -> Result<String, Error<Infallible>> {
     let json = to_json(value)?;
-    Ok(simple(shape(&json, style), style.explode, &|s| s.to_owned()))
+    Ok(simple(shape(&json, style), style.explode, &|s| {
+        s.to_owned()
+    }))
 }
 
 /// A cookie parameter (`form`) as `name=value` text for the `Cookie` header: a list
@@ -247,8 +252,17 @@ pub fn cookie_styled<T: serde::Serialize + ?Sized>(
         Shape::Object(pairs) if style.explode && !pairs.is_empty() => {
             Some(join_object(&pairs, "&", Some("="), &encode))
         }
-        Shape::Object(pairs) => Some(format!("{name}={}", join_object(&pairs, ",", None, &encode))),
+        Shape::Object(pairs) => Some(format!(
+            "{name}={}",
+            join_object(&pairs, ",", None, &encode)
+        )),
     })
+}
+
+/// Adds a cookie parameter with a text form to `cookies` as `name=value`, both
+/// percent-encoded, so a value cannot end its cookie or start another.
+pub fn push_cookie(cookies: &mut Vec<String>, name: &str, value: impl std::fmt::Display) {
+    cookies.push(format!("{}={}", encode(name), encode(&value.to_string())));
 }
 
 impl Request {
@@ -269,15 +283,14 @@ impl Request {
         } else {
             &encode
         };
-        if style.style == Style::DeepObject && !style.json {
-            if json.is_array() || json.is_object() {
-                let before = self.query.len();
-                push_deep(&mut self.query, &encode(name), &json, enc);
-                if self.query.len() == before && style.allow_empty {
-                    push_query_key(&mut self.query, name);
-                }
-                return Ok(());
+        if style.style == Style::DeepObject && !style.json && (json.is_array() || json.is_object())
+        {
+            let before = self.query.len();
+            push_deep(&mut self.query, &encode(name), &json, enc);
+            if self.query.len() == before && style.allow_empty {
+                push_query_key(&mut self.query, name);
             }
+            return Ok(());
         }
         let delimiter = match style.style {
             Style::SpaceDelimited => "%20",

@@ -374,30 +374,35 @@ mod tests {
         assert!(text.contains("Bytes"), "{text}");
     }
 
-    /// An object query parameter in a style the generator does not write falls back to
-    /// `form`, and says so.
+    /// A style the specification does not define for a parameter's type gets the nearest
+    /// one it does, and a warning at the `style`: `deepObject` on a primitive is `form`; a
+    /// `pipeDelimited` object is written in that style by the styled encoder.
     #[test]
-    fn object_query_style_fallback_is_a_warning() {
+    fn undefined_style_combinations_fall_back_with_a_warning() {
         let (api, diags) = crate::lower_text(
             "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /items:\n    get:\n      \
-             operationId: listItems\n      parameters:\n        - name: filter\n          in: query\n          \
-             style: pipeDelimited\n          schema: {type: object, properties: {a: {type: string}}}\n      \
+             operationId: listItems\n      parameters:\n        - name: n\n          in: query\n          \
+             style: deepObject\n          schema: {type: integer}\n        - name: filter\n          \
+             in: query\n          style: pipeDelimited\n          \
+             schema: {type: object, properties: {a: {type: string}}}\n      \
              responses:\n        '204': {description: ok}\n",
         )
         .unwrap();
-        let p = &api.groups[0].operations[0].params[0];
+        let params = &api.groups[0].operations[0].params;
+        assert_eq!(params[0].query, Some(crate::ir::QueryEncoding::Value));
+        assert_eq!(params[0].styled, None);
+        assert_eq!(params[1].query, None);
         assert_eq!(
-            p.query,
-            Some(crate::ir::QueryEncoding::Object(
-                crate::ir::ObjectStyle::FormExploded
-            ))
+            params[1].styled.map(|s| (s.style, s.explode)),
+            Some((crate::ir::ParamStyle::PipeDelimited, false))
         );
         let text = diags.to_string();
         assert!(
             text.contains("/paths/~1items/get/parameters/0/style")
-                && text.contains("query style `PipeDelimited` is sent as `form`"),
+                && text.contains("query style `deepObject` is not defined for parameter `n`"),
             "{text}"
         );
+        assert!(!text.contains("parameters/1"), "{text}");
     }
 
     /// Offset paging divides by the page size, so a limit that is not a number is refused

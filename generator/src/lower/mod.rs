@@ -405,6 +405,46 @@ mod tests {
         assert!(!text.contains("parameters/1"), "{text}");
     }
 
+    /// Parameters that have no plain text form (an object in a header or cookie, a list in
+    /// the path, a list of objects in the query) no longer skip their operation: they are
+    /// styled, and the list of objects, which `form` does not define, is a located warning.
+    #[test]
+    fn parameters_without_a_text_form_are_styled_not_skipped() {
+        let (api, diags) = crate::lower_text(
+            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /items/{ids}:\n    get:\n      \
+             operationId: listItems\n      parameters:\n        \
+             - {name: ids, in: path, required: true, schema: {type: array, items: {type: integer}}}\n        \
+             - {name: X-Filter, in: header, schema: {$ref: '#/components/schemas/F'}}\n        \
+             - {name: pref, in: cookie, explode: false, schema: {$ref: '#/components/schemas/F'}}\n        \
+             - {name: rows, in: query, schema: {type: array, items: {$ref: '#/components/schemas/F'}}}\n      \
+             responses:\n        '204': {description: ok}\ncomponents:\n  schemas:\n    \
+             F: {type: object, properties: {a: {type: string}}}\n",
+        )
+        .unwrap();
+        let op = &api.groups[0].operations[0];
+        let styles: Vec<_> = op
+            .params
+            .iter()
+            .map(|p| p.styled.map(|s| (s.style, s.explode)))
+            .collect();
+        use crate::ir::ParamStyle::*;
+        assert_eq!(
+            styles,
+            [
+                Some((Simple, false)),
+                Some((Simple, false)),
+                Some((Form, false)),
+                Some((Form, true))
+            ]
+        );
+        let text = diags.to_string();
+        assert!(!text.contains("skipped"), "{text}");
+        assert!(
+            text.contains("parameter `rows` is a list of objects or lists, which `form` does not define; each item is sent as its JSON text (at #/paths/~1items~1{ids}/get/parameters/3)"),
+            "{text}"
+        );
+    }
+
     /// Offset paging divides by the page size, so a limit that is not a number is refused
     /// with a warning rather than emitted as a conversion that does not compile.
     #[test]

@@ -275,14 +275,20 @@ impl<'a> Lowerer<'a> {
         // Nested values in a style that writes one level: each is sent as its JSON text.
         let nested = |this: &mut Self, style: &str| {
             if let (Shape::Other { list }, false) = (shape, json) {
-                let what = if list {
-                    "a list of objects or lists"
+                let (what, how) = if list {
+                    (
+                        "a list of objects or lists",
+                        "each item is sent as its JSON text",
+                    )
                 } else {
-                    "a value without a text form"
+                    ("a value without a text form", "it is sent as its JSON text")
                 };
                 this.diags.warning(
                     at,
-                    format!("parameter `{}` is {what}, which `{style}` does not define; each item is sent as its JSON text", data.name),
+                    format!(
+                        "parameter `{}` is {what}, which `{style}` does not define; {how}",
+                        data.name
+                    ),
                 );
             }
         };

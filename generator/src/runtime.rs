@@ -20,6 +20,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("operation.rs", include_str!("../runtime/operation.rs")),
     ("options.rs", include_str!("../runtime/options.rs")),
     ("paging.rs", include_str!("../runtime/paging.rs")),
+    ("params.rs", include_str!("../runtime/params.rs")),
     ("pattern.rs", include_str!("../runtime/pattern.rs")),
     ("request.rs", include_str!("../runtime/request.rs")),
     ("response.rs", include_str!("../runtime/response.rs")),

@@ -17,7 +17,7 @@ use super::{Error, Multipart, RequestOptions};
 ///
 /// Used for path segments, query names and values, and form fields: encoding
 /// everything else means no value can ever inject a delimiter.
-const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
+pub(crate) const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'-')
     .remove(b'.')
     .remove(b'_')
@@ -115,7 +115,8 @@ impl Request {
     /// Appends an object query parameter in the given style: `name[key]=value` pairs
     /// (`deepObject`), `key=value` pairs (`form`, exploded) or `name=key,value,...`
     /// (`form`). Nulls are left out; nested objects and arrays are written as JSON text in
-    /// the form styles and as further `[key]` levels in `deepObject`.
+    /// the form styles, and in `deepObject` as further `[key]` and `[index]` levels
+    /// (`name[a][b]=1`, `name[a][0]=x`), the brackets literal.
     pub fn query_object<T: serde::Serialize + ?Sized>(
         &mut self,
         name: &'static str,
@@ -129,7 +130,12 @@ impl Request {
             )));
         };
         match style {
-            ObjectStyle::DeepObject => push_deep_object(&mut self.query, name, &map),
+            ObjectStyle::DeepObject => {
+                let object = serde_json::Value::Object(map);
+                let encode = |s: &str| utf8_percent_encode(s, COMPONENT).to_string();
+                let name = encode(name);
+                super::params::push_deep(&mut self.query, &name, &object, &encode);
+            }
             ObjectStyle::FormExploded => {
                 for (key, v) in &map {
                     if !v.is_null() {
@@ -306,7 +312,7 @@ impl fmt::Write for PercentEncoder<'_> {
     }
 }
 
-fn push_query_key(query: &mut String, name: &str) {
+pub(crate) fn push_query_key(query: &mut String, name: &str) {
     if !query.is_empty() {
         query.push('&');
     }
@@ -317,32 +323,12 @@ fn push_query_key(query: &mut String, name: &str) {
 /// How an object query parameter is written (OpenAPI `style` and `explode`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ObjectStyle {
-    /// `deepObject`: `name[key]=value`.
+    /// `deepObject`: `name[key]=value`, nested `name[a][b]=value`, lists `name[a][0]=value`.
     DeepObject,
     /// `form` with `explode: true`: `key=value` per property.
     FormExploded,
     /// `form` with `explode: false`: `name=key,value,key,value`.
     Form,
-}
-
-fn push_deep_object(
-    query: &mut String,
-    prefix: &str,
-    map: &serde_json::Map<String, serde_json::Value>,
-) {
-    for (key, v) in map {
-        let name = format!("{prefix}[{key}]");
-        match v {
-            serde_json::Value::Null => {}
-            serde_json::Value::Object(inner) => push_deep_object(query, &name, inner),
-            serde_json::Value::Array(items) => {
-                for item in items {
-                    push_query_pair(query, &name, &json_text(item));
-                }
-            }
-            other => push_query_pair(query, &name, &json_text(other)),
-        }
-    }
 }
 
 /// A JSON value as query text: strings as they are, anything else as JSON.

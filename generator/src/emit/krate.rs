@@ -432,7 +432,13 @@ const FIXED_DEPENDENCIES: &[(&str, &str)] = &[
         "{ version = \"0.12\", default-features = false }",
     ),
     ("serde", "{ version = \"1\", features = [\"derive\"] }"),
-    ("serde_json", "\"1\""),
+    // Objects in parameters and forms go through `serde_json::Value`: with `preserve_order`
+    // their properties keep the model's field order on the wire, whatever else the
+    // workspace enables.
+    (
+        "serde_json",
+        "{ version = \"1\", features = [\"preserve_order\"] }",
+    ),
     ("serde_path_to_error", "\"0.1\""),
     ("tokio", "{ version = \"1\", features = [\"time\"] }"),
     // Typed mocks for users' tests (`runtime::mock`), behind the crate's `mock` feature.

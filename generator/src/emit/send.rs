@@ -5,9 +5,9 @@ use super::constraints::check_call;
 use super::events::{emit_event_stream_send, event_stream_ty};
 use super::{ident, ty, Place};
 use crate::ir::{
-    ArgKind, BodyMedia, ObjectStyle, Operation, Outcome, ParamLocation, Part, PartKind, Pass,
-    PathSegment, PathText, QueryEncoding, ResponseKind, StatusMatch, StatusPattern, Success,
-    TextRead, Ty,
+    ArgKind, BodyMedia, ObjectStyle, Operation, Outcome, ParamLocation, ParamStyle, Part, PartKind,
+    Pass, PathSegment, PathText, QueryEncoding, ResponseKind, StatusMatch, StatusPattern, Styled,
+    Success, TextRead, Ty,
 };
 use crate::naming::unraw;
 use proc_macro2::{Ident, Literal, TokenStream};
@@ -64,24 +64,28 @@ pub(super) fn emit_send(op: &Operation) -> (TokenStream, TokenStream) {
                 (true, false) => quote!(let #id = #id.map(|values| values.iter().map(#text).collect::<Result<Vec<String>, String>>()).transpose()#fail;),
             });
         }
-        match p.location {
-            ParamLocation::Path => {}
-            ParamLocation::Query => {
+        match (p.location, p.styled) {
+            (ParamLocation::Path, _) => {}
+            (ParamLocation::Cookie, Some(styled)) => {
+                cookies.push(styled_value(styled, p.location, &id, api, p.required));
+            }
+            (_, Some(styled)) => wire.push(styled_value(styled, p.location, &id, api, p.required)),
+            (ParamLocation::Query, None) => {
                 if let Some(q) = p.query {
                     wire.push(query_value(q, &id, api, p.required));
                 }
             }
-            ParamLocation::Header => wire.push(match (is_array, p.required) {
+            (ParamLocation::Header, None) => wire.push(match (is_array, p.required) {
                 (true, true) => quote!(request.header(#api, runtime::join_comma(&#id));),
                 (true, false) => quote!(if let Some(values) = &#id { request.header(#api, runtime::join_comma(values)); }),
                 (false, true) => quote!(request.header(#api, #id);),
                 (false, false) => quote!(if let Some(value) = &#id { request.header(#api, value); }),
             }),
-            ParamLocation::Cookie => cookies.push(match (is_array, p.required) {
-                (true, true) => quote!(cookies.push(format!("{}={}", #api, runtime::join_comma(&#id)));),
-                (true, false) => quote!(if let Some(values) = &#id { cookies.push(format!("{}={}", #api, runtime::join_comma(values))); }),
-                (false, true) => quote!(cookies.push(format!("{}={}", #api, #id));),
-                (false, false) => quote!(if let Some(value) = &#id { cookies.push(format!("{}={}", #api, value)); }),
+            // Lowering leaves only values with a text form here; the rest are styled.
+            (ParamLocation::Cookie, None) => cookies.push(if p.required {
+                quote!(runtime::push_cookie(&mut cookies, #api, #id);)
+            } else {
+                quote!(if let Some(value) = &#id { runtime::push_cookie(&mut cookies, #api, value); })
             }),
         }
     }
@@ -109,8 +113,18 @@ pub(super) fn emit_send(op: &Operation) -> (TokenStream, TokenStream) {
                 fmt.push('}');
                 let id = ident(param);
                 let local = ident(local);
-                let text = path_text(*text, quote!(#id));
-                segments.push(quote!(let #local = runtime::encode_path_segment(#text);));
+                if let PathText::Styled(styled) = text {
+                    let api = op
+                        .params
+                        .iter()
+                        .find(|p| p.name == *param)
+                        .map_or(param.as_str(), |p| p.api_name.as_str());
+                    let style = param_style(*styled);
+                    segments.push(quote!(let #local = runtime::path_styled(#api, &#id, #style).map_err(Error::into_typed)?;));
+                } else {
+                    let text = path_text(*text, quote!(#id));
+                    segments.push(quote!(let #local = runtime::encode_path_segment(#text);));
+                }
             }
         }
     }
@@ -473,6 +487,52 @@ fn set_body(media: BodyMedia, content_type: &str, parts: &[Part], v: TokenStream
     }
 }
 
+/// Writes a query, header or cookie parameter with the runtime's styled encoder.
+pub(super) fn styled_value(
+    styled: Styled,
+    location: ParamLocation,
+    id: &Ident,
+    api: &str,
+    required: bool,
+) -> TokenStream {
+    let style = param_style(styled);
+    let write = |v: TokenStream| match location {
+        ParamLocation::Header => {
+            quote!(request.header_styled(#api, #v, #style).map_err(Error::into_typed)?;)
+        }
+        ParamLocation::Cookie => quote! {
+            if let Some(cookie) = runtime::cookie_styled(#api, #v, #style).map_err(Error::into_typed)? {
+                cookies.push(cookie);
+            }
+        },
+        _ => quote!(request.query_styled(#api, #v, #style).map_err(Error::into_typed)?;),
+    };
+    if required {
+        write(quote!(&#id))
+    } else {
+        let w = write(quote!(value));
+        quote!(if let Some(value) = &#id { #w })
+    }
+}
+
+/// `runtime::ParamStyle::new(runtime::Style::..., explode)` with its flags.
+fn param_style(styled: Styled) -> TokenStream {
+    let style = match styled.style {
+        ParamStyle::Simple => quote!(Simple),
+        ParamStyle::Label => quote!(Label),
+        ParamStyle::Matrix => quote!(Matrix),
+        ParamStyle::Form => quote!(Form),
+        ParamStyle::SpaceDelimited => quote!(SpaceDelimited),
+        ParamStyle::PipeDelimited => quote!(PipeDelimited),
+        ParamStyle::DeepObject => quote!(DeepObject),
+    };
+    let explode = styled.explode;
+    let reserved = styled.allow_reserved.then(|| quote!(.allow_reserved()));
+    let empty = styled.allow_empty.then(|| quote!(.allow_empty()));
+    let json = styled.json.then(|| quote!(.json()));
+    quote!(runtime::ParamStyle::new(runtime::Style::#style, #explode)#reserved #empty #json)
+}
+
 /// Builds a multipart body from the parts lowering chose.
 pub(super) fn multipart_parts(parts: &[Part], value: TokenStream) -> TokenStream {
     let adds = parts.iter().map(|part| {
@@ -520,5 +580,7 @@ pub(super) fn path_text(how: PathText, value: TokenStream) -> TokenStream {
         PathText::Borrow | PathText::Serde => quote!(&#value),
         PathText::AsStr => quote!(#value.as_str()),
         PathText::Display => quote!(&#value.to_string()),
+        // Written whole by `runtime::path_styled` instead.
+        PathText::Styled(_) => quote!(&#value.to_string()),
     }
 }

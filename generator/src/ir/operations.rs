@@ -132,6 +132,11 @@ pub struct Param {
     /// For query parameters: how the value is written.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub query: Option<QueryEncoding>,
+    /// When set, the value is written by the runtime's styled encoder in this style,
+    /// wherever it goes, instead of the plain encodings (`query`, a header's or cookie's
+    /// text, a path segment).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub styled: Option<Styled>,
     /// Description.
     pub doc: Option<String>,
     /// The server-side default, as JSON text (documented, not sent).
@@ -186,6 +191,45 @@ pub enum PathText {
     Display,
     /// A type from outside the crate: its serde form.
     Serde,
+    /// Written whole by the styled encoder (`label`, `matrix`, lists and objects).
+    Styled(Styled),
+}
+
+/// An OpenAPI parameter `style`, with the flags beside it, as the runtime's `ParamStyle`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Styled {
+    /// The style.
+    pub style: ParamStyle,
+    /// `explode`.
+    pub explode: bool,
+    /// `allowReserved`: reserved characters go unencoded (query only).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub allow_reserved: bool,
+    /// `allowEmptyValue`: an empty list or object is `name=` (query only).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub allow_empty: bool,
+    /// Given by `content` with a JSON media type: the value's JSON text is the value.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub json: bool,
+}
+
+/// The `style` values of OpenAPI 3.0 and 3.1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum ParamStyle {
+    /// `simple` (path, header).
+    Simple,
+    /// `label` (path).
+    Label,
+    /// `matrix` (path).
+    Matrix,
+    /// `form` (query, cookie).
+    Form,
+    /// `spaceDelimited` (query).
+    SpaceDelimited,
+    /// `pipeDelimited` (query).
+    PipeDelimited,
+    /// `deepObject` (query).
+    DeepObject,
 }
 
 /// One part of a multipart body.
@@ -250,7 +294,8 @@ pub enum QueryEncoding {
 /// How an object query parameter is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum ObjectStyle {
-    /// `deepObject`: `name[key]=value`.
+    /// `deepObject`: `name[key]=value`, nested objects and lists as further `[key]` and
+    /// `[index]` levels.
     DeepObject,
     /// `form`, exploded: `key=value` per property.
     FormExploded,

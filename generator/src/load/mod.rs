@@ -41,15 +41,42 @@ impl Loaded {
 
 fn restore_pointers(moved: &[(String, String)], diags: &mut Diagnostics) {
     for d in &mut diags.0 {
-        for (new, old) in moved {
-            if let Some(rest) = d.pointer.strip_prefix(new.as_str()) {
-                if rest.is_empty() || rest.starts_with('/') {
-                    d.pointer = format!("{old}{rest}");
-                    break;
-                }
-            }
+        if let Some(p) = restore_pointer(moved, &d.pointer) {
+            d.pointer = p;
+        }
+        // Messages name pointers too (the members of a cycle, between backticks).
+        if moved
+            .iter()
+            .any(|(new, _)| d.message.contains(new.as_str()))
+        {
+            d.message = restore_in_text(moved, &d.message);
         }
     }
+}
+
+/// The pointer as the document has it, if it is inside a moved target.
+fn restore_pointer(moved: &[(String, String)], pointer: &str) -> Option<String> {
+    moved.iter().find_map(|(new, old)| {
+        let rest = pointer.strip_prefix(new.as_str())?;
+        (rest.is_empty() || rest.starts_with('/')).then(|| format!("{old}{rest}"))
+    })
+}
+
+/// Rewrites each pointer in `text` (a `#/...` run up to a space or backtick) that is inside
+/// a moved target.
+fn restore_in_text(moved: &[(String, String)], text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find("#/") {
+        out.push_str(&rest[..start]);
+        let tail = &rest[start..];
+        let end = tail.find([' ', '`']).unwrap_or(tail.len());
+        let pointer = &tail[..end];
+        out.push_str(&restore_pointer(moved, pointer).unwrap_or_else(|| pointer.to_string()));
+        rest = &tail[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Parses `text` as an OpenAPI 3.0.x document.
@@ -88,7 +115,7 @@ pub fn load_with(text: &str, overlay: Option<&Overlay>) -> Result<Loaded, Diagno
         normalize31::normalize(&mut raw, &mut warnings);
     }
     reject_external_refs(&raw, "#", &mut diags);
-    let moved = hoist::hoist_nested_schema_refs(&mut raw);
+    let moved = hoist::hoist_nested_schema_refs(&mut raw, &mut diags);
     if diags.has_errors() {
         return Err(diags);
     }

@@ -58,6 +58,7 @@ pub(crate) fn decide(
                 )
             );
             p.serde_text = !own_encoding
+                && p.styled.is_none()
                 && match &p.ty {
                     Ty::Vec(item) => kinds.is_external(item),
                     ty => kinds.is_external(ty),
@@ -66,7 +67,10 @@ pub(crate) fn decide(
         for segment in &mut op.path_segments {
             if let PathSegment::Param { param, text, .. } = segment {
                 if let Some(p) = op.params.iter().find(|p| p.name == *param) {
-                    *text = kinds.path_text(&p.ty);
+                    *text = match p.styled {
+                        Some(styled) => PathText::Styled(styled),
+                        None => kinds.path_text(&p.ty),
+                    };
                 }
             }
         }

@@ -379,28 +379,73 @@ mod tests {
         assert!(text.contains("Bytes"), "{text}");
     }
 
-    /// An object query parameter in a style the generator does not write falls back to
-    /// `form`, and says so.
+    /// A style the specification does not define for a parameter's type gets the nearest
+    /// one it does, and a warning at the `style`: `deepObject` on a primitive is `form`; a
+    /// `pipeDelimited` object is written in that style by the styled encoder.
     #[test]
-    fn object_query_style_fallback_is_a_warning() {
+    fn undefined_style_combinations_fall_back_with_a_warning() {
         let (api, diags) = crate::lower_text(
             "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /items:\n    get:\n      \
-             operationId: listItems\n      parameters:\n        - name: filter\n          in: query\n          \
-             style: pipeDelimited\n          schema: {type: object, properties: {a: {type: string}}}\n      \
+             operationId: listItems\n      parameters:\n        - name: n\n          in: query\n          \
+             style: deepObject\n          schema: {type: integer}\n        - name: filter\n          \
+             in: query\n          style: pipeDelimited\n          \
+             schema: {type: object, properties: {a: {type: string}}}\n      \
              responses:\n        '204': {description: ok}\n",
         )
         .unwrap();
-        let p = &api.groups[0].operations[0].params[0];
+        let params = &api.groups[0].operations[0].params;
+        assert_eq!(params[0].query, Some(crate::ir::QueryEncoding::Value));
+        assert_eq!(params[0].styled, None);
+        assert_eq!(params[1].query, None);
         assert_eq!(
-            p.query,
-            Some(crate::ir::QueryEncoding::Object(
-                crate::ir::ObjectStyle::FormExploded
-            ))
+            params[1].styled.map(|s| (s.style, s.explode)),
+            Some((crate::ir::ParamStyle::PipeDelimited, false))
         );
         let text = diags.to_string();
         assert!(
             text.contains("/paths/~1items/get/parameters/0/style")
-                && text.contains("query style `PipeDelimited` is sent as `form`"),
+                && text.contains("query style `deepObject` is not defined for parameter `n`"),
+            "{text}"
+        );
+        assert!(!text.contains("parameters/1"), "{text}");
+    }
+
+    /// Parameters that have no plain text form (an object in a header or cookie, a list in
+    /// the path, a list of objects in the query) no longer skip their operation: they are
+    /// styled, and the list of objects, which `form` does not define, is a located warning.
+    #[test]
+    fn parameters_without_a_text_form_are_styled_not_skipped() {
+        let (api, diags) = crate::lower_text(
+            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /items/{ids}:\n    get:\n      \
+             operationId: listItems\n      parameters:\n        \
+             - {name: ids, in: path, required: true, schema: {type: array, items: {type: integer}}}\n        \
+             - {name: X-Filter, in: header, schema: {$ref: '#/components/schemas/F'}}\n        \
+             - {name: pref, in: cookie, explode: false, schema: {$ref: '#/components/schemas/F'}}\n        \
+             - {name: rows, in: query, schema: {type: array, items: {$ref: '#/components/schemas/F'}}}\n      \
+             responses:\n        '204': {description: ok}\ncomponents:\n  schemas:\n    \
+             F: {type: object, properties: {a: {type: string}}}\n",
+        )
+        .unwrap();
+        let op = &api.groups[0].operations[0];
+        let styles: Vec<_> = op
+            .params
+            .iter()
+            .map(|p| p.styled.map(|s| (s.style, s.explode)))
+            .collect();
+        use crate::ir::ParamStyle::*;
+        assert_eq!(
+            styles,
+            [
+                Some((Simple, false)),
+                Some((Simple, false)),
+                Some((Form, false)),
+                Some((Form, true))
+            ]
+        );
+        let text = diags.to_string();
+        assert!(!text.contains("skipped"), "{text}");
+        assert!(
+            text.contains("parameter `rows` is a list of objects or lists, which `form` does not define; each item is sent as its JSON text (at #/paths/~1items~1{ids}/get/parameters/3)"),
             "{text}"
         );
     }

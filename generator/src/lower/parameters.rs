@@ -1,12 +1,16 @@
 //! Lower: consumes an operation's `parameters` (after path-level and operation-level ones
-//! are merged) and produces IR parameters with their types, checks and query encoding.
+//! are merged) and produces IR parameters with their types, checks and wire encoding: a
+//! plain one (`QueryEncoding`, or a header's, cookie's or path segment's text) where it says
+//! the same, else the `style`, `explode`, `allowReserved`, `allowEmptyValue` and JSON
+//! `content` the runtime's styled encoder writes (`Styled`).
 
 use super::operations::Skip;
 use super::schemas::SchemaRef;
 use super::Lowerer;
 use crate::diagnostics::child;
 use crate::ir::{
-    ArgKind, Constraints, ObjectStyle, Param, ParamLocation, Pass, QueryEncoding, Ty, TypeKind,
+    ArgKind, Constraints, ObjectStyle, Param, ParamLocation, ParamStyle, Pass, QueryEncoding,
+    Styled, Ty, TypeKind,
 };
 use crate::naming::{self, Scope};
 use openapiv3::{Parameter, ParameterSchemaOrContent, ReferenceOr, Schema, SchemaKind, Type};
@@ -36,14 +40,18 @@ impl<'a> Lowerer<'a> {
                 format!("path parameter `{}` must be required", data.name),
             );
         }
-        let (schema, schema_at) = match &data.format {
-            ParameterSchemaOrContent::Schema(s) => (s, child(at, "schema")),
+        let (schema, schema_at, json_content) = match &data.format {
+            ParameterSchemaOrContent::Schema(s) => (s, child(at, "schema"), false),
             ParameterSchemaOrContent::Content(content) => match content.iter().next() {
                 Some((media, m)) if m.schema.is_some() => {
-                    self.diags.weakened(child(at, "content"), format!("parameter `{}` is described by `content`; it is sent as text of its `{media}` schema", data.name));
+                    let json = is_json_media(media);
+                    if !json {
+                        self.diags.weakened(child(at, "content"), format!("parameter `{}` is described by `content`; it is sent as text of its `{media}` schema", data.name));
+                    }
                     (
                         m.schema.as_ref().ok_or(Skip)?,
                         child(&child(&child(at, "content"), media), "schema"),
+                        json,
                     )
                 }
                 _ => {
@@ -86,44 +94,7 @@ impl<'a> Lowerer<'a> {
             Ty::Option(inner) => *inner,
             other => other,
         };
-        // Objects in the query are written property by property, as their style says.
-        let object_style = match param {
-            Parameter::Query { style, .. } if self.is_object(&ty) => Some(match style {
-                openapiv3::QueryStyle::DeepObject => ObjectStyle::DeepObject,
-                _ if data.explode.unwrap_or(true) => ObjectStyle::FormExploded,
-                _ => ObjectStyle::Form,
-            }),
-            _ => None,
-        };
-        if object_style.is_none() && !self.is_text_encodable(&ty, loc) {
-            self.diags.skipped(at, format!("parameter `{}` has a type that cannot be written as text (object or nested array); the operation is skipped", data.name));
-            return Err(Skip);
-        }
-        let query = match param {
-            Parameter::Query { style, .. } => {
-                let sent_as_form = !matches!(
-                    (style, object_style),
-                    (openapiv3::QueryStyle::Form, _) | (openapiv3::QueryStyle::DeepObject, Some(_))
-                );
-                if sent_as_form {
-                    self.diags.weakened(
-                        child(at, "style"),
-                        format!("query style `{style:?}` is sent as `form`"),
-                    );
-                }
-                let explode = data.explode.unwrap_or(true);
-                Some(match (object_style, &ty) {
-                    (Some(style), _) => QueryEncoding::Object(style),
-                    (None, Ty::Json) => QueryEncoding::JsonText,
-                    (None, Ty::Vec(item)) if **item == Ty::Json => {
-                        QueryEncoding::JsonTextList { explode }
-                    }
-                    (None, Ty::Vec(_)) => QueryEncoding::List { explode },
-                    (None, _) => QueryEncoding::Value,
-                })
-            }
-            _ => None,
-        };
+        let (query, styled) = self.param_encoding(param, &ty, at, json_content);
         // Strings and lists are checked through a reference, scalars by value.
         let check_pass = (!constraints.is_empty()).then_some(match ty {
             Ty::String | Ty::Vec(_) => Pass::Borrow,
@@ -142,6 +113,7 @@ impl<'a> Lowerer<'a> {
             check_pass,
             constraints,
             query,
+            styled,
             doc: data.description.clone(),
             default,
             deprecated: data.deprecated.unwrap_or(false),
@@ -226,19 +198,221 @@ impl<'a> Lowerer<'a> {
             _ => false,
         }
     }
+}
 
-    /// Whether a parameter type can be written as text: scalars, enums, newtypes, and (in
-    /// the query) arrays of those.
-    pub(super) fn is_text_encodable(&self, ty: &Ty, loc: ParamLocation) -> bool {
+/// What a parameter's value is, as the styles tell values apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    /// A value with a text form (scalars, enums, newtypes).
+    Scalar,
+    /// A list of such values.
+    TextList,
+    /// Any JSON value (`{}`).
+    Json,
+    /// A list of any JSON values.
+    JsonList,
+    /// An object (a struct or a map).
+    Object,
+    /// Anything else: a list of objects or lists, a union without a text form.
+    Other {
+        /// Whether it is a list.
+        list: bool,
+    },
+}
+
+/// Whether a media type is JSON (`application/json`, `application/problem+json`, ...).
+fn is_json_media(media: &str) -> bool {
+    let essence = media
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    essence == "application/json" || essence.ends_with("+json")
+}
+
+impl<'a> Lowerer<'a> {
+    fn param_shape(&self, ty: &Ty) -> Shape {
         let kind_of = |n: &str| self.types.get(n).map(|t| &t.kind);
-        match ty {
-            // Untyped query values (`items: {}`) are written as JSON text, strings as they are.
-            Ty::Json => loc == ParamLocation::Query,
-            Ty::Vec(inner) if **inner == Ty::Json => loc == ParamLocation::Query,
-            Ty::Vec(inner) => {
-                loc != ParamLocation::Path && crate::ir::has_text_form(inner, &kind_of)
+        let ty = self.unalias(ty);
+        match &ty {
+            Ty::Json => Shape::Json,
+            Ty::Vec(item) if **item == Ty::Json => Shape::JsonList,
+            Ty::Vec(item) if crate::ir::has_text_form(item, &kind_of) => Shape::TextList,
+            Ty::Vec(_) => Shape::Other { list: true },
+            ty if self.is_object(ty) => Shape::Object,
+            ty if crate::ir::has_text_form(ty, &kind_of) => Shape::Scalar,
+            _ => Shape::Other { list: false },
+        }
+    }
+
+    /// How a parameter is written: one of the plain encodings (a query's `QueryEncoding`,
+    /// or, for the other locations, `None` for their text form), or the styled encoder.
+    /// Combinations the specification does not define get the nearest encoding it does,
+    /// and a warning.
+    fn param_encoding(
+        &mut self,
+        param: &Parameter,
+        ty: &Ty,
+        at: &str,
+        json: bool,
+    ) -> (Option<QueryEncoding>, Option<Styled>) {
+        use openapiv3::{PathStyle, QueryStyle};
+        let data = param.parameter_data_ref();
+        let shape = self.param_shape(ty);
+        // The plain encodings write lists and JSON values as the type names them: a named
+        // list (an alias) goes through the styled encoder, which writes whatever serializes.
+        let named_list = matches!(ty, Ty::Named(_))
+            && matches!(shape, Shape::TextList | Shape::JsonList | Shape::Json);
+        let styled = |style: ParamStyle, explode: bool| Styled {
+            style,
+            explode,
+            allow_reserved: false,
+            allow_empty: false,
+            json,
+        };
+        let style_at = child(at, "style");
+        // Nested values in a style that writes one level: each is sent as its JSON text.
+        let nested = |this: &mut Self, style: &str| {
+            if let (Shape::Other { list }, false) = (shape, json) {
+                let (what, how) = if list {
+                    (
+                        "a list of objects or lists",
+                        "each item is sent as its JSON text",
+                    )
+                } else {
+                    ("a value without a text form", "it is sent as its JSON text")
+                };
+                this.diags.weakened(
+                    at,
+                    format!(
+                        "parameter `{}` is {what}, which `{style}` does not define; {how}",
+                        data.name
+                    ),
+                );
             }
-            other => crate::ir::has_text_form(other, &kind_of),
+        };
+        match param {
+            Parameter::Path { style, .. } => {
+                let (style, name) = match style {
+                    PathStyle::Simple => (ParamStyle::Simple, "simple"),
+                    PathStyle::Label => (ParamStyle::Label, "label"),
+                    PathStyle::Matrix => (ParamStyle::Matrix, "matrix"),
+                };
+                if style == ParamStyle::Simple && shape == Shape::Scalar && !json {
+                    return (None, None);
+                }
+                nested(self, name);
+                (None, Some(styled(style, data.explode.unwrap_or(false))))
+            }
+            Parameter::Header { .. } => {
+                if matches!(shape, Shape::Scalar | Shape::TextList) && !json && !named_list {
+                    return (None, None);
+                }
+                nested(self, "simple");
+                (
+                    None,
+                    Some(styled(ParamStyle::Simple, data.explode.unwrap_or(false))),
+                )
+            }
+            Parameter::Cookie { .. } => {
+                if shape == Shape::Scalar && !json {
+                    return (None, None);
+                }
+                nested(self, "form");
+                (
+                    None,
+                    Some(styled(ParamStyle::Form, data.explode.unwrap_or(true))),
+                )
+            }
+            Parameter::Query {
+                style,
+                allow_reserved,
+                allow_empty_value,
+                ..
+            } => {
+                let explode = data.explode.unwrap_or(*style == QueryStyle::Form);
+                let flags = Styled {
+                    allow_reserved: *allow_reserved,
+                    allow_empty: allow_empty_value.unwrap_or(false),
+                    ..styled(ParamStyle::Form, explode)
+                };
+                if json {
+                    return (None, Some(flags));
+                }
+                let declared = match style {
+                    QueryStyle::Form => "form",
+                    QueryStyle::SpaceDelimited => "spaceDelimited",
+                    QueryStyle::PipeDelimited => "pipeDelimited",
+                    QueryStyle::DeepObject => "deepObject",
+                };
+                let chosen = match (style, shape) {
+                    (QueryStyle::Form, _) => ParamStyle::Form,
+                    (QueryStyle::DeepObject, Shape::Object) => ParamStyle::DeepObject,
+                    (
+                        QueryStyle::DeepObject,
+                        Shape::TextList | Shape::JsonList | Shape::Other { list: true },
+                    ) => {
+                        self.diags.weakened(
+                            style_at,
+                            format!("`deepObject` defines objects only; list parameter `{}` is sent in the bracket form `{}[0]=...`, `{}[0][key]=...`", data.name, data.name, data.name),
+                        );
+                        ParamStyle::DeepObject
+                    }
+                    (
+                        QueryStyle::SpaceDelimited | QueryStyle::PipeDelimited,
+                        Shape::TextList
+                        | Shape::JsonList
+                        | Shape::Object
+                        | Shape::Other { list: true },
+                    ) => match style {
+                        QueryStyle::SpaceDelimited => ParamStyle::SpaceDelimited,
+                        _ => ParamStyle::PipeDelimited,
+                    },
+                    _ => {
+                        self.diags.weakened(
+                            style_at,
+                            format!("query style `{declared}` is not defined for parameter `{}` of this type; it is sent as `form`", data.name),
+                        );
+                        ParamStyle::Form
+                    }
+                };
+                let styled = Styled {
+                    style: chosen,
+                    ..flags
+                };
+                if chosen != ParamStyle::DeepObject {
+                    nested(self, declared);
+                }
+                // The plain encodings, where they say the same thing.
+                let plain = !styled.allow_reserved && !named_list;
+                let whole = !styled.allow_empty;
+                let query = match (chosen, shape) {
+                    (ParamStyle::Form, Shape::Scalar) if plain => Some(QueryEncoding::Value),
+                    (ParamStyle::Form, Shape::Json) if plain => Some(QueryEncoding::JsonText),
+                    (ParamStyle::Form, Shape::TextList) if plain && whole => {
+                        Some(QueryEncoding::List { explode })
+                    }
+                    (ParamStyle::Form, Shape::JsonList) if plain && whole => {
+                        Some(QueryEncoding::JsonTextList { explode })
+                    }
+                    (ParamStyle::Form, Shape::Object) if plain && whole => {
+                        Some(QueryEncoding::Object(if explode {
+                            ObjectStyle::FormExploded
+                        } else {
+                            ObjectStyle::Form
+                        }))
+                    }
+                    (ParamStyle::DeepObject, Shape::Object) if plain && whole => {
+                        Some(QueryEncoding::Object(ObjectStyle::DeepObject))
+                    }
+                    _ => None,
+                };
+                match query {
+                    Some(q) => (Some(q), None),
+                    None => (None, Some(styled)),
+                }
+            }
         }
     }
 }

@@ -24,6 +24,7 @@ mod formats;
 mod model;
 mod multipart;
 mod paging;
+mod params;
 mod pattern;
 mod request;
 mod response;

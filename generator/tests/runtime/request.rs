@@ -15,7 +15,7 @@ fn object_query_parameters() {
         .unwrap();
     assert_eq!(
         r.query,
-        "filter%5Bcolor%5D=red&filter%5Bsize%5D%5Bmin%5D=1&filter%5Btags%5D=a&filter%5Btags%5D=b"
+        "filter[color]=red&filter[size][min]=1&filter[tags][0]=a&filter[tags][1]=b"
     );
     let flat = serde_json::json!({"color": "red", "n": 2});
     let mut r = Request::new(Method::GET, "/x".into());

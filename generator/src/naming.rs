@@ -114,9 +114,17 @@ pub mod reserved {
     pub const HANDLE_METHODS: &[&str] = &["new"];
 
     /// Members of a request builder besides its parameters: the `client` field, the
-    /// `body` field and setter, and the methods `send`, `send_with_headers` and `stream`.
-    /// Parameters are fields, setters, arguments and locals at once, so they share a scope.
-    pub const BUILDER_MEMBERS: &[&str] = &["client", "body", "send", "send_with_headers", "stream"];
+    /// `body` field and setter, and the methods `send`, `send_with_headers`, `send_stream`
+    /// and `stream`. Parameters are fields, setters, arguments and locals at once, so they
+    /// share a scope.
+    pub const BUILDER_MEMBERS: &[&str] = &[
+        "client",
+        "body",
+        "send",
+        "send_with_headers",
+        "send_stream",
+        "stream",
+    ];
 
     /// Variants of a union besides its members: discriminated unions keep what they do
     /// not know as `Unknown`. (String enums rename a value called `Unknown` or `Self` to

@@ -8,7 +8,9 @@ use std::sync::OnceLock;
 /// The runtime's files, by name, as `emit` ships them under `src/runtime/`.
 pub const FILES: &[(&str, &str)] = &[
     ("auth.rs", include_str!("../runtime/auth.rs")),
+    ("body.rs", include_str!("../runtime/body.rs")),
     ("client.rs", include_str!("../runtime/client.rs")),
+    ("download.rs", include_str!("../runtime/download.rs")),
     ("error.rs", include_str!("../runtime/error.rs")),
     ("formats.rs", include_str!("../runtime/formats.rs")),
     ("mod.rs", include_str!("../runtime/mod.rs")),

@@ -124,8 +124,9 @@ impl Client {
             req.headers_mut().insert(header::USER_AGENT, ua.clone());
         }
         if let Some(body) = body {
-            // Bytes -> Body keeps the allocation; retries clone it by reference count.
-            *req.body_mut() = Some(body.into());
+            // An in-memory body keeps its allocation and retries clone it by reference count;
+            // a streamed one cannot be cloned, so its request is sent once.
+            *req.body_mut() = Some(body.into_reqwest()?);
         }
         let max_retries = if is_idempotent(req.method()) {
             inner.retry.max_retries
@@ -135,7 +136,7 @@ impl Client {
 
         let mut retry = 0;
         loop {
-            // Bodies are always in memory, so try_clone only fails in theory; then we just don't retry.
+            // try_clone fails for a streamed body, which is read once: then no retry.
             let spare = if retry < max_retries {
                 req.try_clone()
             } else {
@@ -163,6 +164,11 @@ impl Client {
             }
             return sent.map_err(transport_error);
         }
+    }
+
+    /// The limit on a buffered response body ([`ClientBuilder::max_response_body_bytes`]).
+    pub(crate) fn max_response_body_bytes(&self) -> u64 {
+        self.inner.max_body
     }
 
     /// Adds the credentials of the first satisfiable security alternative.

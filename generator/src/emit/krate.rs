@@ -420,6 +420,9 @@ const FIXED_DEPENDENCIES: &[(&str, &str)] = &[
         "{ version = \"1\", default-features = false, features = [\"serde\"] }",
     ),
     ("futures-core", "\"0.3\""),
+    // Streamed request bodies and downloads (`runtime::Body`, `runtime::ByteStream`) are
+    // `http_body::Body`s; reqwest and hyper depend on it anyway.
+    ("http-body", "\"1\""),
     ("percent-encoding", "\"2.1\""),
     ("regex-lite", "\"0.1\""),
     // TLS comes from the crate's features (`TLS_FEATURES`).
@@ -430,7 +433,11 @@ const FIXED_DEPENDENCIES: &[(&str, &str)] = &[
     ("serde", "{ version = \"1\", features = [\"derive\"] }"),
     ("serde_json", "\"1\""),
     ("serde_path_to_error", "\"0.1\""),
-    ("tokio", "{ version = \"1\", features = [\"time\"] }"),
+    // `fs` and `io-util` for file bodies and writing downloads; neither adds a crate.
+    (
+        "tokio",
+        "{ version = \"1\", features = [\"time\", \"fs\", \"io-util\"] }",
+    ),
 ];
 
 /// The `[dependencies]` lines: the fixed ones and those the document's types need, sorted by

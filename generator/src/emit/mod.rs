@@ -2,6 +2,7 @@
 
 mod apis;
 mod constraints;
+mod download;
 pub mod krate;
 mod models;
 mod paging;
@@ -44,6 +45,7 @@ pub(crate) fn ty(t: &Ty, place: Place) -> TokenStream {
         Ty::Float { .. } => quote!(f64),
         Ty::String => quote!(String),
         Ty::Bytes => quote!(bytes::Bytes),
+        Ty::Body => quote!(runtime::Body),
         Ty::Json => quote!(serde_json::Value),
         Ty::Vec(inner) => {
             let inner = ty(inner, place);

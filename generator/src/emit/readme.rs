@@ -269,6 +269,9 @@ impl Values<'_> {
             Ty::Float { bits } => format!("{:?}f{bits}", float(c)),
             Ty::String => format!("{:?}.to_string()", string(c)),
             Ty::Bytes => "b\"example\".to_vec()".to_string(),
+            // A `Vec<u8>` is an in-memory body; inside a value its type is the field's.
+            Ty::Body if depth == 0 => "b\"example\".to_vec()".to_string(),
+            Ty::Body => "b\"example\".to_vec().into()".to_string(),
             Ty::Json | Ty::Map(_) => "Default::default()".to_string(),
             Ty::Option(_) => "None".to_string(),
             Ty::Unit => "()".to_string(),

@@ -2,6 +2,7 @@
 //! `send_with_headers`): checks, path, query, headers, cookies, body, and the response match.
 
 use super::constraints::check_call;
+use super::download::emit_send_stream;
 use super::{ident, ty, Place};
 use crate::ir::{
     ArgKind, BodyMedia, ObjectStyle, Operation, Outcome, ParamLocation, Part, PartKind, Pass,
@@ -166,10 +167,18 @@ pub(super) fn emit_send(op: &Operation) -> TokenStream {
         Outcome::ApiErrorEmpty => quote!(Err(response.api_error_empty())),
         Outcome::Unexpected => quote!(Err(response.unexpected())),
     };
-    let arms = op.responses.arms.iter().map(|arm| {
-        let pats = arm.statuses.iter().map(|s| status_pattern(*s));
-        let o = outcome(&arm.outcome);
-        quote!(#(#pats)|* => #o,)
+    let patterns: Vec<(TokenStream, &Outcome)> = op
+        .responses
+        .arms
+        .iter()
+        .map(|arm| {
+            let pats = arm.statuses.iter().map(|s| status_pattern(*s));
+            (quote!(#(#pats)|*), &arm.outcome)
+        })
+        .collect();
+    let arms = patterns.iter().map(|(pats, o)| {
+        let o = outcome(o);
+        quote!(#pats => #o,)
     });
     let otherwise = outcome(&op.responses.otherwise);
     let fallback = quote!(_ => #otherwise,);
@@ -191,7 +200,7 @@ pub(super) fn emit_send(op: &Operation) -> TokenStream {
         ));
     }
     let (op_id, template) = (&op.api_name, &op.path);
-    let request_and_response = quote! {
+    let build_request = quote! {
         #(#prelude)*
         let mut request = Request::new(reqwest::Method::#method, #path_expr);
         request.operation(#op_id, #template);
@@ -199,6 +208,10 @@ pub(super) fn emit_send(op: &Operation) -> TokenStream {
         #body
         #security
         #accept
+    };
+    let send_stream = emit_send_stream(op, &build_request, &patterns, &op.responses.otherwise);
+    let request_and_response = quote! {
+        #build_request
         let response = self.client.execute(request).await.map_err(Error::into_typed)?;
     };
     let decode = quote! {
@@ -215,6 +228,8 @@ pub(super) fn emit_send(op: &Operation) -> TokenStream {
                 #request_and_response
                 #decode
             }
+
+            #send_stream
         };
     };
     // With declared response headers: `send_with_headers` does the work; `send` keeps the
@@ -265,6 +280,8 @@ pub(super) fn emit_send(op: &Operation) -> TokenStream {
             #take_value
             Ok((#value, #hname { #(#fields)* }))
         }
+
+        #send_stream
     }
 }
 

@@ -77,14 +77,14 @@ impl<'a> Lowerer<'a> {
                 };
                 // A bare binary schema is one file; its part is called `file`, as the
                 // document names none.
-                if !is_struct && ty != Ty::Bytes {
+                if !is_struct && ty != Ty::Body {
                     self.diags.warning(&schema_at, "a multipart body must be an object with properties or a binary string; the operation is skipped");
                     return None;
                 }
                 ty
             }
             BodyMedia::Text => Ty::String,
-            BodyMedia::Bytes => Ty::Bytes,
+            BodyMedia::Bytes => Ty::Body,
         };
         Some(Some(Body {
             media,

@@ -177,7 +177,7 @@ impl Kinds<'_> {
     /// Bytes become file parts, values with a text form text parts (lists repeat the part),
     /// anything else a JSON part.
     fn parts(&self, body: &Body) -> Vec<Part> {
-        if body.ty == Ty::Bytes {
+        if body.ty == Ty::Body {
             return vec![Part {
                 field: None,
                 api_name: BARE_FILE_PART.to_string(),
@@ -196,8 +196,8 @@ impl Kinds<'_> {
                     other => (other, false),
                 };
                 let kind = match inner {
-                    Ty::Bytes => PartKind::File(FILE_CONTENT_TYPE.to_string()),
-                    Ty::Vec(item) if **item == Ty::Bytes => {
+                    Ty::Body => PartKind::File(FILE_CONTENT_TYPE.to_string()),
+                    Ty::Vec(item) if **item == Ty::Body => {
                         PartKind::Files(FILE_CONTENT_TYPE.to_string())
                     }
                     Ty::Vec(item) if self.is_external(item) => PartKind::SerdeTexts,

@@ -142,6 +142,7 @@ pub(super) fn primitive_label(ty: &Ty) -> String {
         }
         Ty::String => "String".into(),
         Ty::Bytes => "Bytes".into(),
+        Ty::Body => "Body".into(),
         Ty::Json => "Json".into(),
         Ty::Vec(_) => "Array".into(),
         Ty::Map(_) => "Map".into(),

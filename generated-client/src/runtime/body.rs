@@ -242,7 +242,14 @@ macro_rules! body_from_bytes {
     )*};
 }
 
-body_from_bytes!(Vec<u8>, String, &'static [u8], &'static str, Box<[u8]>, BytesMut);
+body_from_bytes!(
+    Vec<u8>,
+    String,
+    &'static [u8],
+    &'static str,
+    Box<[u8]>,
+    BytesMut
+);
 
 /// A stream of `Into<Bytes>` chunks with `Into<BoxError>` errors, as the runtime's chunks.
 /// The stream is boxed so it need not be `Unpin` (the crate forbids `unsafe`, so no pin
@@ -334,7 +341,10 @@ impl http_body::Body for StreamBody {
         cx: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
         let this = self.get_mut();
-        let stream = this.stream.get_mut().unwrap_or_else(PoisonError::into_inner);
+        let stream = this
+            .stream
+            .get_mut()
+            .unwrap_or_else(PoisonError::into_inner);
         loop {
             return match ready!(stream.as_mut().poll_next(cx)) {
                 // An empty chunk would end a chunked body early on the wire.

@@ -57,7 +57,10 @@ fn in_memory_bodies_keep_their_bytes_and_know_their_length() {
     assert_eq!(Body::from("ab").len(), Some(2));
     assert_eq!(Body::from(String::from("abc")).len(), Some(3));
     assert!(Body::default().is_empty());
-    assert_eq!(format!("{body:?}"), "Body { streamed: false, len: Some(3) }");
+    assert_eq!(
+        format!("{body:?}"),
+        "Body { streamed: false, len: Some(3) }"
+    );
     // Models holding a body compare and serialize as `Bytes` did.
     assert_eq!(Body::from(vec![1u8, 2, 3]), body);
     assert_eq!(serde_json::to_string(&body).unwrap(), "[1,2,3]");
@@ -93,12 +96,17 @@ async fn a_streamed_body_yields_its_chunks_with_the_declared_length() {
 async fn a_sized_stream_of_the_wrong_length_fails() {
     let short = drain(Body::sized_stream(Chunks::of(&[b"ab"]), 3)).await;
     assert!(
-        short.as_ref().unwrap_err().contains("ended after 2 of its declared 3 bytes"),
+        short
+            .as_ref()
+            .unwrap_err()
+            .contains("ended after 2 of its declared 3 bytes"),
         "{short:?}"
     );
     let long = drain(Body::sized_stream(Chunks::of(&[b"ab", b"cd"]), 3)).await;
     assert!(
-        long.as_ref().unwrap_err().contains("more than its declared 3 bytes"),
+        long.as_ref()
+            .unwrap_err()
+            .contains("more than its declared 3 bytes"),
         "{long:?}"
     );
 }
@@ -155,7 +163,10 @@ async fn a_multipart_form_with_a_streamed_part_streams_the_same_bytes() {
 #[tokio::test]
 async fn a_stream_error_fails_the_request_as_a_transport_error_with_its_cause() {
     let server = serve(vec![Canned::status(200)]).await;
-    let client = ClientBuilder::new("http://unused.invalid", &[]).base_url(&server.base).build().unwrap();
+    let client = ClientBuilder::new("http://unused.invalid", &[])
+        .base_url(&server.base)
+        .build()
+        .unwrap();
     let mut chunks = Chunks::of(&[b"ab"]);
     chunks
         .0
@@ -188,7 +199,8 @@ async fn a_streamed_body_is_sent_once_and_never_retried() {
     };
     // In memory: a PUT answered 503 is sent again.
     let server = serve(vec![Canned::status(503), Canned::status(204)]).await;
-    let client = ClientBuilder::new("http://unused.invalid", &[]).base_url(&server.base)
+    let client = ClientBuilder::new("http://unused.invalid", &[])
+        .base_url(&server.base)
         .retry_policy(policy.clone())
         .build()
         .unwrap();
@@ -198,7 +210,8 @@ async fn a_streamed_body_is_sent_once_and_never_retried() {
 
     // Streamed: the 503 comes back, after one request.
     let server = serve(vec![Canned::status(503), Canned::status(204)]).await;
-    let client = ClientBuilder::new("http://unused.invalid", &[]).base_url(&server.base)
+    let client = ClientBuilder::new("http://unused.invalid", &[])
+        .base_url(&server.base)
         .retry_policy(policy)
         .build()
         .unwrap();
@@ -240,7 +253,8 @@ async fn serve_download(head: String, chunks: Vec<Vec<u8>>) -> String {
 
 async fn download(head: &str, chunks: Vec<Vec<u8>>) -> ByteStream {
     let base = serve_download(head.to_owned(), chunks).await;
-    let client = ClientBuilder::new("http://unused.invalid", &[]).base_url(&base)
+    let client = ClientBuilder::new("http://unused.invalid", &[])
+        .base_url(&base)
         .max_response_body_bytes(4)
         .build()
         .unwrap();
@@ -262,7 +276,10 @@ async fn a_download_streams_past_the_body_limit_and_reports_its_response() {
     while let Some(chunk) = stream.next_chunk().await.unwrap() {
         got.extend_from_slice(&chunk);
     }
-    assert_eq!(got, b"0123456789", "the client's 4-byte limit does not apply");
+    assert_eq!(
+        got, b"0123456789",
+        "the client's 4-byte limit does not apply"
+    );
     assert!(stream.next_chunk().await.unwrap().is_none());
 
     let stream = download(head, vec![b"0123456789".to_vec()]).await;
@@ -279,7 +296,11 @@ async fn a_download_streams_past_the_body_limit_and_reports_its_response() {
         "{err:?}"
     );
     let chunked = "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked";
-    let stream = download(chunked, vec![b"5\r\n01234\r\n5\r\n56789\r\n0\r\n\r\n".to_vec()]).await;
+    let stream = download(
+        chunked,
+        vec![b"5\r\n01234\r\n5\r\n56789\r\n0\r\n\r\n".to_vec()],
+    )
+    .await;
     assert_eq!(stream.content_length(), None);
     let err = stream.collect_bytes(7).await.unwrap_err();
     assert!(matches!(err, Error::BodyTooLarge { .. }), "{err:?}");
@@ -326,6 +347,9 @@ async fn a_failed_write_is_an_io_error() {
     let head = "HTTP/1.1 200 OK\r\ncontent-length: 3";
     let stream = download(head, vec![b"abc".to_vec()]).await;
     let err = stream.write_to(&mut Broken).await.unwrap_err();
-    assert!(matches!(&err, Error::Io(e) if e.to_string() == "disk full"), "{err:?}");
+    assert!(
+        matches!(&err, Error::Io(e) if e.to_string() == "disk full"),
+        "{err:?}"
+    );
     assert_eq!(err.to_string(), "failed to write the downloaded body");
 }

@@ -353,3 +353,32 @@ async fn a_failed_write_is_an_io_error() {
     );
     assert_eq!(err.to_string(), "failed to write the downloaded body");
 }
+
+#[tokio::test]
+async fn the_client_timeout_covers_a_streamed_download() {
+    // The head and half the body arrive, then nothing: the stream ends with a timeout.
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        let (mut sock, _) = listener.accept().await.unwrap();
+        let mut buf = [0u8; 4096];
+        let _ = sock.read(&mut buf).await;
+        let _ = sock
+            .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 10\r\n\r\n01234")
+            .await;
+        std::future::pending::<()>().await;
+    });
+    let client = ClientBuilder::new("http://unused.invalid", &[])
+        .base_url(&base)
+        .timeout(Duration::from_millis(300))
+        .build()
+        .unwrap();
+    let response = client
+        .execute_unread(Request::new(Method::GET, "/blob".into()))
+        .await
+        .unwrap();
+    let mut stream = ByteStream::<()>::new(response);
+    assert_eq!(stream.next_chunk().await.unwrap().unwrap(), &b"01234"[..]);
+    let err = stream.next_chunk().await.unwrap_err();
+    assert!(matches!(err, Error::Timeout(_)), "{err:?}");
+}

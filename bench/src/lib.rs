@@ -15,7 +15,9 @@ mod loopback;
 pub mod suite;
 
 #[cfg(feature = "measure")]
-pub use loopback::{client_runtime, get_json_by_hand, lightly, spawn_server};
+pub use loopback::{
+    client_runtime, get_json_by_hand, lightly, spawn_download_server, spawn_server,
+};
 use std::time::Duration;
 
 /// Peak resident set size of this process in KiB (`VmHWM` in `/proc/self/status`), or 0 where

@@ -63,6 +63,63 @@ async fn serve_connection(mut socket: tokio::net::TcpStream, response: Arc<Vec<u
     }
 }
 
+/// Starts a loopback HTTP/1.1 server (its own thread and runtime, as [`spawn_server`]) that
+/// answers every request with `len` bytes of `application/octet-stream` and a
+/// `Content-Length`, written from one 256 KiB buffer, so the server holds no more than that.
+pub fn spawn_download_server(len: u64) -> std::io::Result<SocketAddr> {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+    listener.set_nonblocking(true)?;
+    let addr = listener.local_addr()?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_io()
+        .build()?;
+    std::thread::Builder::new()
+        .name("download-server".to_string())
+        .spawn(move || {
+            runtime.block_on(async move {
+                let Ok(listener) = tokio::net::TcpListener::from_std(listener) else {
+                    return;
+                };
+                while let Ok((socket, _)) = listener.accept().await {
+                    tokio::spawn(serve_download(socket, len));
+                }
+            })
+        })?;
+    Ok(addr)
+}
+
+async fn serve_download(mut socket: tokio::net::TcpStream, len: u64) {
+    let block: Vec<u8> = (0..256 * 1024u32).map(|i| (i % 251) as u8).collect();
+    let mut buf: Vec<u8> = Vec::with_capacity(8192);
+    let mut chunk = [0u8; 8192];
+    loop {
+        let head_end = loop {
+            if let Some(i) = find(&buf, b"\r\n\r\n") {
+                break i + 4;
+            }
+            match socket.read(&mut chunk).await {
+                Ok(0) | Err(_) => return,
+                Ok(n) => buf.extend_from_slice(&chunk[..n]),
+            }
+        };
+        buf.drain(..head_end);
+        let head = format!(
+            "HTTP/1.1 200 OK\r\ncontent-type: application/octet-stream\r\ncontent-length: {len}\r\n\r\n"
+        );
+        if socket.write_all(head.as_bytes()).await.is_err() {
+            return;
+        }
+        let mut left = len;
+        while left > 0 {
+            let n = left.min(block.len() as u64) as usize;
+            if socket.write_all(&block[..n]).await.is_err() {
+                return;
+            }
+            left -= n as u64;
+        }
+    }
+}
+
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).position(|w| w == needle)
 }

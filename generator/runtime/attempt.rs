@@ -81,8 +81,9 @@ impl Client {
             *req.timeout_mut() = Some(timeout);
         }
         if let Some(body) = body {
-            // Bytes -> Body keeps the allocation; retries clone it by reference count.
-            *req.body_mut() = Some(body.into());
+            // An in-memory body keeps its allocation and retries clone it by reference count;
+            // a streamed one cannot be cloned, so its request is sent once.
+            *req.body_mut() = Some(body.into_reqwest()?);
         }
         let policy = options
             .retry
@@ -102,7 +103,7 @@ impl Client {
         let mut attempt: u32 = 1;
         loop {
             // Keep an untouched copy for a retry: interceptors change only this attempt's.
-            // A body that cannot be copied (a stream) is sent once, never retried.
+            // try_clone fails for a streamed body, which is read once: then no retry.
             let retries_left = attempt <= max_retries;
             let (mut send, spare) = match retries_left.then(|| next.try_clone()).flatten() {
                 Some(copy) => (copy, Some(next)),

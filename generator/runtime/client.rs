@@ -72,15 +72,6 @@ impl Client {
         self.inner.max_body
     }
 
-    /// Reads the body of a response from [`execute_unread`](Self::execute_unread) up to
-    /// the client's limit, as [`execute`](Self::execute) does.
-    pub(crate) async fn read_body(
-        &self,
-        response: reqwest::Response,
-    ) -> Result<Response, Error<Infallible>> {
-        Response::read(response, self.inner.max_body).await
-    }
-
     /// Executes a request: applies credentials, retries and timeouts, and returns
     /// the raw response whatever its status. Generated code calls it.
     ///

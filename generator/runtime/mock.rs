@@ -177,11 +177,11 @@ struct Wanted {
     /// Query pairs as sent (still percent-encoded).
     query: Vec<String>,
     headers: HeaderMap,
-    body: Option<Body>,
+    body: Option<WantedBody>,
 }
 
 #[derive(Debug)]
-enum Body {
+enum WantedBody {
     /// Compared as JSON values, so key order and spacing do not matter.
     Json(serde_json::Value),
     /// Multipart bodies carry a random boundary: only the media type is compared.
@@ -204,20 +204,22 @@ impl Wanted {
             .and_then(|v| v.to_str().ok())
             .unwrap_or("")
             .to_owned();
-        let body = request.body.as_ref().map(|bytes| {
+        // A streamed body can be read only once, by the real call: it is not compared.
+        let in_memory = request.body.as_ref().and_then(|body| body.as_bytes());
+        let body = in_memory.map(|bytes| {
             if content_type.starts_with("multipart/") {
-                Body::Multipart
+                WantedBody::Multipart
             } else if content_type.starts_with("application/json") {
                 match serde_json::from_slice(bytes) {
-                    Ok(value) => Body::Json(value),
-                    Err(_) => Body::Bytes(bytes.clone()),
+                    Ok(value) => WantedBody::Json(value),
+                    Err(_) => WantedBody::Bytes(bytes.clone()),
                 }
             } else {
-                Body::Bytes(bytes.clone())
+                WantedBody::Bytes(bytes.clone())
             }
         });
         let mut headers = request.headers;
-        if matches!(body, Some(Body::Multipart)) {
+        if matches!(body, Some(WantedBody::Multipart)) {
             headers.remove(CONTENT_TYPE);
         }
         Wanted {
@@ -264,18 +266,18 @@ impl wiremock::Match for Matcher {
         }
         match &wanted.body {
             None => true,
-            Some(Body::Json(value)) => {
+            Some(WantedBody::Json(value)) => {
                 serde_json::from_slice::<serde_json::Value>(&request.body)
                     .ok()
                     .as_ref()
                     == Some(value)
             }
-            Some(Body::Multipart) => request
+            Some(WantedBody::Multipart) => request
                 .headers
                 .get(CONTENT_TYPE)
                 .and_then(|v| v.to_str().ok())
                 .is_some_and(|v| v.starts_with("multipart/form-data")),
-            Some(Body::Bytes(bytes)) => request.body == bytes.as_ref(),
+            Some(WantedBody::Bytes(bytes)) => request.body == bytes.as_ref(),
         }
     }
 }

@@ -1,15 +1,22 @@
-//! `multipart/form-data` bodies.
+//! `multipart/form-data` bodies: in memory, or streamed when a file part is.
 
 use std::convert::Infallible;
 use std::fmt::{self, Display, Write as _};
 
+use super::body::concat;
 use super::retry::random_unit;
-use super::Error;
+use super::{Body, Error};
 
 /// A `multipart/form-data` body under construction: text fields, files and JSON parts.
+///
+/// The form is one buffer in memory unless a file part is a streamed [`Body`]: then the
+/// finished form is streamed too, its parts read in order as they are sent, with a
+/// `Content-Length` when every streamed part's length is known.
 #[derive(Debug)]
 pub struct Multipart {
     pub(crate) boundary: String,
+    /// Everything before the current buffer, when a streamed part came before it.
+    segments: Vec<Body>,
     body: Vec<u8>,
 }
 
@@ -27,6 +34,7 @@ impl Multipart {
         let b = (random_unit() * (1u64 << 53) as f64) as u64;
         Multipart {
             boundary: format!("openapi-rs-gen-{a:014x}{b:014x}"),
+            segments: Vec::new(),
             body: Vec::new(),
         }
     }
@@ -59,10 +67,19 @@ impl Multipart {
         self.body.extend_from_slice(b"\r\n");
     }
 
-    /// Adds a file part; the file name is the field name.
-    pub fn file(&mut self, name: &str, data: &[u8], content_type: &str) {
+    /// Adds a file part; the file name is the field name. An in-memory body is copied into
+    /// the form; a streamed one (a clone of `data`, which shares its stream) is read when the
+    /// form is sent.
+    pub fn file(&mut self, name: &str, data: &Body, content_type: &str) {
         self.part_head(name, Some(name), Some(content_type));
-        self.body.extend_from_slice(data);
+        match data.as_bytes() {
+            Some(bytes) => self.body.extend_from_slice(bytes),
+            None => {
+                let head = std::mem::take(&mut self.body);
+                self.segments.push(Body::from(head));
+                self.segments.push(data.clone());
+            }
+        }
         self.body.extend_from_slice(b"\r\n");
     }
 
@@ -79,10 +96,15 @@ impl Multipart {
         Ok(())
     }
 
-    /// The finished body, with the closing boundary.
-    pub(crate) fn finish(mut self) -> Vec<u8> {
+    /// The finished body, with the closing boundary: one buffer, or a stream of the
+    /// buffers and streamed parts in order.
+    pub(crate) fn finish(mut self) -> Body {
         let _ = write!(ByteWriter(&mut self.body), "--{}--\r\n", self.boundary);
-        self.body
+        if self.segments.is_empty() {
+            return Body::from(self.body);
+        }
+        self.segments.push(Body::from(self.body));
+        concat(self.segments)
     }
 }
 

@@ -4,12 +4,11 @@
 use std::convert::Infallible;
 use std::fmt::{self, Display, Write as _};
 
-use bytes::Bytes;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use reqwest::header::{self, HeaderMap, HeaderName, HeaderValue};
 use reqwest::Method;
 
-use super::{Error, Multipart, RequestOptions};
+use super::{Body, Error, Multipart, RequestOptions};
 
 /// Every byte except RFC 3986 unreserved characters (ALPHA / DIGIT / "-" / "." / "_" / "~").
 ///
@@ -39,8 +38,8 @@ pub struct Request {
     /// Already encoded `name=value` pairs joined by '&'.
     pub(crate) query: String,
     pub(crate) headers: HeaderMap,
-    /// Shared, so a retry resends it without a copy.
-    pub(crate) body: Option<Bytes>,
+    /// In memory (shared, so a retry resends it without a copy) or streamed (sent once).
+    pub(crate) body: Option<Body>,
     pub(crate) security: &'static [&'static [&'static str]],
     /// The first invalid argument seen.
     pub(crate) invalid: Option<(&'static str, String)>,
@@ -212,14 +211,14 @@ impl Request {
         let content_type = format!("multipart/form-data; boundary={}", form.boundary);
         let body = form.finish();
         match HeaderValue::from_str(&content_type) {
-            Ok(v) => self.set_body(body.into(), v),
+            Ok(v) => self.set_body(body, v),
             Err(_) => self.reject("Content-Type", "is not a valid HTTP header value"),
         }
     }
 
-    /// Sets a raw body with the given content type. `Bytes`, `Vec<u8>`, `String` and static
-    /// slices are taken without a copy.
-    pub fn bytes_body(&mut self, body: impl Into<Bytes>, content_type: &'static str) {
+    /// Sets a raw body with the given content type: in memory (`Bytes`, `Vec<u8>`, `String`
+    /// and static slices are taken without a copy) or streamed ([`Body`]).
+    pub fn bytes_body(&mut self, body: impl Into<Body>, content_type: &'static str) {
         match HeaderValue::from_str(content_type) {
             Ok(v) => self.set_body(body.into(), v),
             Err(_) => self.reject("Content-Type", "is not a valid HTTP header value"),
@@ -247,7 +246,7 @@ impl Request {
         self.security = requirements;
     }
 
-    fn set_body(&mut self, body: Bytes, content_type: HeaderValue) {
+    fn set_body(&mut self, body: Body, content_type: HeaderValue) {
         self.headers.insert(header::CONTENT_TYPE, content_type);
         self.body = Some(body);
     }
@@ -268,7 +267,7 @@ impl fmt::Debug for Request {
             .field("method", &self.method)
             .field("path", &self.path)
             .field("headers", &headers)
-            .field("body_len", &self.body.as_ref().map(Bytes::len))
+            .field("body_len", &self.body.as_ref().and_then(Body::len))
             .finish_non_exhaustive()
     }
 }

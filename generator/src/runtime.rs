@@ -9,7 +9,9 @@ use std::sync::OnceLock;
 pub const FILES: &[(&str, &str)] = &[
     ("attempt.rs", include_str!("../runtime/attempt.rs")),
     ("auth.rs", include_str!("../runtime/auth.rs")),
+    ("body.rs", include_str!("../runtime/body.rs")),
     ("client.rs", include_str!("../runtime/client.rs")),
+    ("download.rs", include_str!("../runtime/download.rs")),
     ("error.rs", include_str!("../runtime/error.rs")),
     ("formats.rs", include_str!("../runtime/formats.rs")),
     ("interceptor.rs", include_str!("../runtime/interceptor.rs")),

@@ -49,6 +49,8 @@ struct Runs {
     batches: usize,
     decode_iters: usize,
     decode_rounds: usize,
+    /// Processes per mode of the 1 GiB streamed download.
+    stream_rounds: usize,
 }
 
 impl Runs {
@@ -63,6 +65,7 @@ impl Runs {
                 batches: 3,
                 decode_iters: 3,
                 decode_rounds: 1,
+                stream_rounds: 1,
             }
         } else {
             Runs {
@@ -74,6 +77,7 @@ impl Runs {
                 batches: 7,
                 decode_iters: 3,
                 decode_rounds: 3,
+                stream_rounds: 3,
             }
         }
     }
@@ -119,7 +123,7 @@ pub fn run(settings: Settings) -> Result<(), String> {
     report.json.insert("scaling".to_string(), scaling);
 
     // 4. Runtime (before the compile step, which leaves the most heat behind).
-    eprintln!("[3/4] runtime: per-request overhead and decoding");
+    eprintln!("[3/4] runtime: per-request overhead, decoding, a streamed download");
     let runtime = runtime::runtime(&bins, &runs, &mut report);
     report.json.insert("runtime".to_string(), runtime);
 

@@ -1,5 +1,6 @@
 //! Runtime: per-request overhead against a loopback server (`bench-http`), decoding
-//! throughput (`bench-decode`) and the cost of `pattern` checks (`bench-pattern`).
+//! throughput (`bench-decode`), the memory and speed of a 1 GiB streamed download
+//! (`bench-stream`) and the cost of `pattern` checks (`bench-pattern`).
 
 use super::report::{fmt_mb, fmt_ms, kib_to_mb, number, Report, Stat, Target};
 use super::{num, nums, Bins, Runs};
@@ -168,6 +169,10 @@ pub(super) fn runtime(bins: &Bins, runs: &Runs, report: &mut Report) -> Value {
         }
     }
     fields.insert("decode".to_string(), Value::Object(decode_json));
+    fields.insert(
+        "stream_download".to_string(),
+        stream_download(bins, runs, report),
+    );
     fields.insert("pattern".to_string(), pattern_checks(bins, report));
     Value::Object(fields)
 }
@@ -217,6 +222,14 @@ struct Decode {
 }
 
 impl Decode {
+    /// A `bench-stream` run: one time per process.
+    fn add_stream(&mut self, kv: &BTreeMap<String, String>) {
+        self.body_bytes = num(kv, "body_bytes").unwrap_or(0.0);
+        self.times_ms.extend(num(kv, "time_ms"));
+        self.before_mb
+            .extend(num(kv, "hwm_before_kib").map(kib_to_mb));
+        self.peak_mb.extend(num(kv, "hwm_kib").map(kib_to_mb));
+    }
     fn add(&mut self, kv: &BTreeMap<String, String>) {
         self.body_bytes = num(kv, "body_bytes").unwrap_or(0.0);
         self.times_ms.extend(nums(kv, "times_ms"));
@@ -237,4 +250,63 @@ impl Decode {
             "peak_rss_mb": Stat::of(&self.peak_mb).to_json(),
         })
     }
+}
+
+/// `bench-stream`: 1 GiB streamed from a loopback server and discarded, through the
+/// runtime's `ByteStream` and through reqwest by hand, the modes taking turns; the peak
+/// resident set above what the process held before the request, and the throughput.
+fn stream_download(bins: &Bins, runs: &Runs, report: &mut Report) -> Value {
+    let modes = [
+        (
+            "generated",
+            "Client::execute_unread + runtime::ByteStream (send_stream's path)",
+        ),
+        ("reqwest", "reqwest by hand, Response::chunk"),
+    ];
+    let mut pooled: BTreeMap<&str, Decode> = BTreeMap::new();
+    for round in 0..runs.stream_rounds {
+        for (mode, _) in modes {
+            eprintln!(
+                "  stream a 1 GiB download: {mode} ({}/{})",
+                round + 1,
+                runs.stream_rounds
+            );
+            match bins.run("bench-stream", &[mode]) {
+                Ok(kv) => pooled.entry(mode).or_default().add_stream(&kv),
+                Err(e) => return report.failure("Runtime", "stream a 1 GiB download", &e),
+            }
+        }
+    }
+    let mut json = Map::new();
+    for (mode, how) in modes {
+        let Some(d) = pooled.get(mode) else { continue };
+        let times = Stat::of(&d.times_ms);
+        let growth = Stat::of(
+            &d.peak_mb
+                .iter()
+                .zip(&d.before_mb)
+                .map(|(peak, before)| peak - before)
+                .collect::<Vec<_>>(),
+        );
+        report.row(
+            "Runtime",
+            &format!("stream a 1 GiB download, discarded: {how}"),
+            format!(
+                "{:.0} MB/s ({}), peak RSS +{:.1} MB over the {:.1} MB before the request",
+                d.mb_per_s(),
+                fmt_ms(times.median),
+                growth.median,
+                Stat::of(&d.before_mb).median
+            ),
+            times.spread_ms(),
+            (mode == "generated")
+                .then(|| Target::at_most(growth.median, 4.0 * 1.048_576, "≤ 4 MiB")),
+        );
+        let mut entry = d.to_json();
+        if let Value::Object(fields) = &mut entry {
+            fields.insert("peak_rss_growth_mb".to_string(), growth.to_json());
+        }
+        json.insert(mode.to_string(), entry);
+    }
+    Value::Object(json)
 }

@@ -197,6 +197,10 @@ pub enum Error<E = ()> {
         /// The rule it broke.
         reason: PagingProblem,
     },
+    /// Writing a downloaded body failed ([`ByteStream::write_to`]).
+    ///
+    /// [`ByteStream::write_to`]: super::ByteStream::write_to
+    Io(std::io::Error),
 }
 
 impl<E> Error<E> {
@@ -288,6 +292,7 @@ impl Error<Infallible> {
             Error::Serialize(e) => Error::Serialize(e),
             Error::BodyTooLarge { status, limit } => Error::BodyTooLarge { status, limit },
             Error::Paging { page, reason } => Error::Paging { page, reason },
+            Error::Io(e) => Error::Io(e),
         }
     }
 }
@@ -332,6 +337,7 @@ impl<E> Display for Error<E> {
             Error::Interceptor { operation, .. } => {
                 write!(f, "an interceptor failed the call of `{operation}`")
             }
+            Error::Io(_) => f.write_str("failed to write the downloaded body"),
         }
     }
 }
@@ -342,6 +348,7 @@ impl<E: fmt::Debug> std::error::Error for Error<E> {
             Error::Timeout(e) | Error::Transport(e) => Some(e),
             Error::Decode { source, .. } | Error::Interceptor { source, .. } => Some(&**source),
             Error::Serialize(e) => Some(e),
+            Error::Io(e) => Some(e),
             _ => None,
         }
     }

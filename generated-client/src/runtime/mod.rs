@@ -11,6 +11,8 @@
 //!   and retries, and never follows redirects,
 //! - read responses ([`Response`]) up to a size limit and decode them into typed values or
 //!   typed errors ([`Error`]),
+//! - send request bodies from memory or streamed from a stream, reader or file ([`Body`]),
+//!   and read binary downloads as they arrive ([`ByteStream`]),
 //! - check schema constraints before sending ([`check_string`], [`check_number`], ...), in
 //!   time linear in the value's length,
 //! - turn paginated endpoints into item streams ([`paginate`]) that stop with an error when
@@ -34,7 +36,9 @@
 
 pub(crate) mod attempt;
 pub(crate) mod auth;
+pub(crate) mod body;
 pub(crate) mod client;
+pub(crate) mod download;
 pub(crate) mod error;
 pub(crate) mod formats;
 pub(crate) mod interceptor;
@@ -55,7 +59,9 @@ pub(crate) mod trace;
 pub(crate) mod validate;
 
 pub use auth::{SchemeKind, Secret, SecurityScheme};
+pub use body::Body;
 pub use client::{Client, ClientBuilder, SendFuture, DEFAULT_MAX_RESPONSE_BODY_BYTES};
+pub use download::ByteStream;
 pub use error::{BuildError, Error};
 pub use formats::{decode as decode_format, serde_text};
 pub use interceptor::{AfterAttempt, BeforeAttempt, BoxError, Interceptor, Retry, RetryReason};

@@ -459,7 +459,7 @@ async fn connect<E>(
     if status.is_success() && success(status.as_u16()) {
         return Ok(response);
     }
-    match client.read_body(response).await {
+    match client.read_response(response).await {
         Ok(response) => Err((error(response), false)),
         Err(e) => Err((e.into_typed(), false)),
     }

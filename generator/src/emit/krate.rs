@@ -424,6 +424,9 @@ const FIXED_DEPENDENCIES: &[(&str, &str)] = &[
         "{ version = \"1\", default-features = false, features = [\"serde\"] }",
     ),
     ("futures-core", "\"0.3\""),
+    // Streamed request bodies and downloads (`runtime::Body`, `runtime::ByteStream`) are
+    // `http_body::Body`s; reqwest and hyper depend on it anyway.
+    ("http-body", "\"1\""),
     ("percent-encoding", "\"2.1\""),
     ("regex-lite", "\"0.1\""),
     // TLS comes from the crate's features (`TLS_FEATURES`).
@@ -440,7 +443,11 @@ const FIXED_DEPENDENCIES: &[(&str, &str)] = &[
         "{ version = \"1\", features = [\"preserve_order\"] }",
     ),
     ("serde_path_to_error", "\"0.1\""),
-    ("tokio", "{ version = \"1\", features = [\"time\"] }"),
+    // `fs` and `io-util` for file bodies and writing downloads; neither adds a crate.
+    (
+        "tokio",
+        "{ version = \"1\", features = [\"time\", \"fs\", \"io-util\"] }",
+    ),
     // Typed mocks for users' tests (`runtime::mock`), behind the crate's `mock` feature.
     ("wiremock", "{ version = \"0.6\", optional = true }"),
     // Spans and events of the runtime, behind the crate's `tracing` feature.

@@ -2,6 +2,7 @@
 
 mod apis;
 mod constraints;
+mod download;
 mod events;
 pub mod krate;
 mod models;
@@ -45,6 +46,7 @@ pub(crate) fn ty(t: &Ty, place: Place) -> TokenStream {
         Ty::Float { .. } => quote!(f64),
         Ty::String => quote!(String),
         Ty::Bytes => quote!(bytes::Bytes),
+        Ty::Body => quote!(runtime::Body),
         Ty::Json => quote!(serde_json::Value),
         Ty::Vec(inner) => {
             let inner = ty(inner, place);

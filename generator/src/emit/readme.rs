@@ -280,6 +280,9 @@ impl Values<'_> {
             // An argument takes `impl Into<Bytes>`; a field or an item is a `Bytes`.
             Ty::Bytes if depth == 0 => "b\"example\".to_vec()".to_string(),
             Ty::Bytes => "bytes::Bytes::from_static(b\"example\")".to_string(),
+            // A `Vec<u8>` is an in-memory body; inside a value its type is the field's.
+            Ty::Body if depth == 0 => "b\"example\".to_vec()".to_string(),
+            Ty::Body => "b\"example\".to_vec().into()".to_string(),
             Ty::Json | Ty::Map(_) => "Default::default()".to_string(),
             Ty::Option(_) => "None".to_string(),
             Ty::Unit => "()".to_string(),

@@ -2,6 +2,7 @@
 //! `send_with_headers`): checks, path, query, headers, cookies, body, and the response match.
 
 use super::constraints::check_call;
+use super::download::emit_send_stream;
 use super::events::{emit_event_stream_send, event_stream_ty};
 use super::{ident, ty, Place};
 use crate::ir::{
@@ -183,10 +184,18 @@ pub(super) fn emit_send(op: &Operation) -> (TokenStream, TokenStream) {
         Outcome::ApiErrorEmpty => quote!(Err(response.api_error_empty())),
         Outcome::Unexpected => quote!(Err(response.unexpected())),
     };
-    let arms = op.responses.arms.iter().map(|arm| {
-        let pats = arm.statuses.iter().map(|s| status_pattern(*s));
-        let o = outcome(&arm.outcome);
-        quote!(#(#pats)|* => #o,)
+    let patterns: Vec<(TokenStream, &Outcome)> = op
+        .responses
+        .arms
+        .iter()
+        .map(|arm| {
+            let pats = arm.statuses.iter().map(|s| status_pattern(*s));
+            (quote!(#(#pats)|*), &arm.outcome)
+        })
+        .collect();
+    let arms = patterns.iter().map(|(pats, o)| {
+        let o = outcome(o);
+        quote!(#pats => #o,)
     });
     let otherwise = outcome(&op.responses.otherwise);
     let fallback = quote!(_ => #otherwise,);
@@ -219,6 +228,7 @@ pub(super) fn emit_send(op: &Operation) -> (TokenStream, TokenStream) {
         #security
         #accept
     };
+    let send_stream = emit_send_stream(op, &patterns, &op.responses.otherwise);
     if let Success::Single {
         kind: ResponseKind::EventStream(data),
         ..
@@ -268,6 +278,8 @@ pub(super) fn emit_send(op: &Operation) -> (TokenStream, TokenStream) {
         }
 
         #options
+
+        #send_stream
     };
     let Some(headers) = &op.response_headers else {
         let send_doc = send_doc.iter().map(|l| quote!(#[doc = #l]));

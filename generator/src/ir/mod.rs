@@ -97,8 +97,11 @@ pub enum Ty {
     },
     /// `String`.
     String,
-    /// Raw bytes (`Vec<u8>`), for binary bodies.
+    /// Raw bytes in memory (`bytes::Bytes`), for binary downloads.
     Bytes,
+    /// A request body in memory or streamed (`runtime::Body`), for binary request bodies and
+    /// multipart file parts.
+    Body,
     /// Any JSON value.
     Json,
     /// `Vec<T>`.

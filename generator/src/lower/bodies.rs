@@ -117,7 +117,7 @@ impl<'a> Lowerer<'a> {
                 Ty::String
             }
             RequestMedia::Text => Ty::String,
-            RequestMedia::Bytes => Ty::Bytes,
+            RequestMedia::Bytes => Ty::Body,
         };
         if media == BodyMedia::Form {
             self.form_encoding(mt, &media_at);
@@ -153,7 +153,7 @@ impl<'a> Lowerer<'a> {
         };
         let object = matches!(named, Some(TypeKind::Struct { .. }))
             || matches!(self.unalias(&ty), Ty::Map(_));
-        let file = ty == Ty::Bytes || ty == Ty::Vec(Box::new(Ty::Bytes));
+        let file = ty == Ty::Body || ty == Ty::Vec(Box::new(Ty::Body));
         if !object && !file {
             // The document names no part; the one part needs a name.
             self.diags.weakened(

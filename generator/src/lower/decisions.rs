@@ -208,10 +208,8 @@ impl Kinds<'_> {
             }]
         };
         match body_ty {
-            Ty::Bytes => {
-                return whole(BARE_FILE_PART, PartKind::File(content_type(BARE_FILE_PART)))
-            }
-            Ty::Vec(item) if **item == Ty::Bytes => {
+            Ty::Body => return whole(BARE_FILE_PART, PartKind::File(content_type(BARE_FILE_PART))),
+            Ty::Vec(item) if **item == Ty::Body => {
                 return whole(
                     BARE_FILE_PART,
                     PartKind::Files(content_type(BARE_FILE_PART)),
@@ -251,8 +249,8 @@ impl Kinds<'_> {
 
     fn part_kind(&self, ty: &Ty, name: &str, content_type: &dyn Fn(&str) -> String) -> PartKind {
         match ty {
-            Ty::Bytes => PartKind::File(content_type(name)),
-            Ty::Vec(item) if **item == Ty::Bytes => PartKind::Files(content_type(name)),
+            Ty::Body => PartKind::File(content_type(name)),
+            Ty::Vec(item) if **item == Ty::Body => PartKind::Files(content_type(name)),
             Ty::Vec(item) if self.is_external(item) => PartKind::SerdeTexts,
             t if self.is_external(t) => PartKind::SerdeText,
             Ty::Vec(item) if self.text_form(item) => PartKind::Texts,

@@ -357,9 +357,9 @@ mod tests {
     }
 
     /// A multipart body reached through a chain of request-body references still makes the
-    /// binary properties of its schema file contents, as a direct one does.
+    /// binary properties of its schema file bodies (`runtime::Body`), as a direct one does.
     #[test]
-    fn multipart_bodies_behind_reference_chains_carry_bytes() {
+    fn multipart_bodies_behind_reference_chains_carry_file_bodies() {
         let (api, _) = crate::lower_text(
             "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /up:\n    post:\n      \
              operationId: upload\n      requestBody: {$ref: '#/components/requestBodies/Alias'}\n      \
@@ -376,7 +376,7 @@ mod tests {
             .find(|t| t.api_name == "Form")
             .expect("the form type");
         let text = format!("{:?}", form.kind);
-        assert!(text.contains("Bytes"), "{text}");
+        assert!(text.contains("ty: Option(Body)"), "{text}");
     }
 
     /// A style the specification does not define for a parameter's type gets the nearest

@@ -233,7 +233,7 @@ impl<'a> Lowerer<'a> {
                     openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Binary)
                 );
                 if binary && self.binary_as_bytes {
-                    return Some(Ty::Bytes);
+                    return Some(Ty::Body);
                 }
                 Some(Ty::String)
             }

@@ -234,7 +234,7 @@ impl Lowerer<'_> {
                 text: true,
                 ..
             } => (3, 0),
-            Ty::String | Ty::Bytes | Ty::Url => (3, 3),
+            Ty::String | Ty::Bytes | Ty::Body | Ty::Url => (3, 3),
             Ty::Vec(_) => (4, 1),
             Ty::Map(_) => (6, 0),
             Ty::External { .. } => (6, 1),
@@ -349,6 +349,7 @@ pub(super) fn primitive_label(ty: &Ty) -> String {
         }
         Ty::String => "String".into(),
         Ty::Bytes => "Bytes".into(),
+        Ty::Body => "Body".into(),
         Ty::Json => "Json".into(),
         Ty::Vec(_) => "Array".into(),
         Ty::Map(_) => "Map".into(),

@@ -18,6 +18,7 @@ mod shipped_time_rfc3339;
 
 mod auth;
 mod base64_bytes;
+mod body;
 mod client;
 mod error;
 mod formats;

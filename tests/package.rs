@@ -134,7 +134,7 @@ fn readme_examples_compile_for_enum_union_and_credential_arguments() {
     assert!(readme("parameters").contains("models::Category::"));
     assert!(readme("one-of-untagged").contains("models::PaymentMethod::"));
     assert!(readme("security").contains(".bearer_auth(std::env::var("));
-    // A file inside a multipart body struct is a `Bytes`, not the argument's `Vec<u8>`.
-    assert!(readme("bodies-everywhere").contains("picture: bytes::Bytes::from_static("));
+    // A file inside a multipart body struct is a `runtime::Body`, made from bytes with `into`.
+    assert!(readme("bodies-everywhere").contains("picture: b\"example\".to_vec().into()"));
     assert_eq!(doctests(&work), fixtures.len());
 }

@@ -2,9 +2,9 @@
 //! builder's `send_stream`: the same request as `send`, with the success body handed back
 //! unread as a `runtime::ByteStream` and documented errors decoded from a buffered body.
 
-use super::send::decode;
-use super::{ident, ty, Place};
-use crate::ir::{Operation, Outcome, ResponseKind, Success, Ty};
+use super::send::decoded_outcome;
+use super::{ty, Place};
+use crate::ir::{Operation, Outcome, ResponseKind, Success};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -35,19 +35,7 @@ pub(super) fn emit_send_stream(
     let outcome = |o: &Outcome| match o {
         Outcome::Success(_) => quote!(Ok(runtime::ByteStream::new(response))),
         other => {
-            let decoded = match other {
-                Outcome::Variant { of, name, kind } => {
-                    let (e, vid, d) = (ident(of), ident(name), decode(kind));
-                    if kind.ty() == Ty::Unit {
-                        quote!(#d.map(|()| #e::#vid))
-                    } else {
-                        quote!(#d.map(#e::#vid))
-                    }
-                }
-                Outcome::ApiError => quote!(Err(response.api_error())),
-                Outcome::ApiErrorEmpty => quote!(Err(response.api_error_empty())),
-                _ => quote!(Err(response.unexpected())),
-            };
+            let decoded = decoded_outcome(other);
             quote!({
                 let response = client.read_response(response).await.map_err(Error::into_typed)?;
                 #decoded

@@ -2,9 +2,9 @@
 //! its `send`, which opens a `runtime::EventStream` of the event data's type: success
 //! statuses open the stream, any other is read whole and decoded as the response match says.
 
-use super::send::status_pattern;
+use super::send::{error_statuses_doc, status_pattern};
 use super::{ty, Place};
-use crate::ir::{EventData, Operation, Outcome, StatusMatch, Ty};
+use crate::ir::{EventData, Operation, Outcome, Ty};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -69,22 +69,7 @@ pub(super) fn emit_event_stream_send(
         " [`runtime::EventStream`] gives each event with its data decoded, and".to_string(),
         " `.reconnect(max_attempts)` resumes it with `Last-Event-ID` when it ends.".to_string(),
     ];
-    let statuses: Vec<String> = op
-        .errors
-        .iter()
-        .map(|e| match e.status {
-            StatusMatch::Code(n) => n.to_string(),
-            StatusMatch::Range(n) => format!("{n}XX"),
-            StatusMatch::Default => "any other status".to_string(),
-        })
-        .collect();
-    if !statuses.is_empty() {
-        doc.push(String::new());
-        doc.push(format!(
-            " Documented error statuses ({}) come back as [`Error::Api`].",
-            statuses.join(", ")
-        ));
-    }
+    doc.extend(error_statuses_doc(op));
     let doc = doc.iter().map(|l| quote!(#[doc = #l]));
     quote! {
         #(#doc)*

@@ -172,17 +172,7 @@ pub(super) fn emit_send(op: &Operation) -> (TokenStream, TokenStream) {
     // Response arms, as lowering ordered them.
     let outcome = |o: &Outcome| match o {
         Outcome::Success(kind) => decode(kind),
-        Outcome::Variant { of, name, kind } => {
-            let (e, vid, d) = (ident(of), ident(name), decode(kind));
-            if kind.ty() == Ty::Unit {
-                quote!(#d.map(|()| #e::#vid))
-            } else {
-                quote!(#d.map(#e::#vid))
-            }
-        }
-        Outcome::ApiError => quote!(Err(response.api_error())),
-        Outcome::ApiErrorEmpty => quote!(Err(response.api_error_empty())),
-        Outcome::Unexpected => quote!(Err(response.unexpected())),
+        other => decoded_outcome(other),
     };
     let patterns: Vec<(TokenStream, &Outcome)> = op
         .responses
@@ -200,22 +190,7 @@ pub(super) fn emit_send(op: &Operation) -> (TokenStream, TokenStream) {
     let otherwise = outcome(&op.responses.otherwise);
     let fallback = quote!(_ => #otherwise,);
     let mut send_doc = vec![" Sends the request and decodes the response.".to_string()];
-    let statuses: Vec<String> = op
-        .errors
-        .iter()
-        .map(|e| match e.status {
-            StatusMatch::Code(n) => n.to_string(),
-            StatusMatch::Range(n) => format!("{n}XX"),
-            StatusMatch::Default => "any other status".to_string(),
-        })
-        .collect();
-    if !statuses.is_empty() {
-        send_doc.push(String::new());
-        send_doc.push(format!(
-            " Documented error statuses ({}) come back as [`Error::Api`].",
-            statuses.join(", ")
-        ));
-    }
+    send_doc.extend(error_statuses_doc(op));
     let (op_id, template) = (&op.api_name, &op.path);
     let builder = ident(&op.builder);
     let into_request = quote! {
@@ -346,6 +321,48 @@ pub(super) fn emit_send(op: &Operation) -> (TokenStream, TokenStream) {
         #common
     };
     (methods, operation)
+}
+
+/// The doc lines naming an operation's documented error statuses (none when it has none).
+pub(super) fn error_statuses_doc(op: &Operation) -> Vec<String> {
+    let statuses: Vec<String> = op
+        .errors
+        .iter()
+        .map(|e| match e.status {
+            StatusMatch::Code(n) => n.to_string(),
+            StatusMatch::Range(n) => format!("{n}XX"),
+            StatusMatch::Default => "any other status".to_string(),
+        })
+        .collect();
+    if statuses.is_empty() {
+        return Vec::new();
+    }
+    vec![
+        String::new(),
+        format!(
+            " Documented error statuses ({}) come back as [`Error::Api`].",
+            statuses.join(", ")
+        ),
+    ]
+}
+
+/// The value of a response arm that is not a plain success, from `response`: a variant of
+/// a multi-status success, or an error.
+pub(super) fn decoded_outcome(o: &Outcome) -> TokenStream {
+    match o {
+        Outcome::Success(kind) => decode(kind),
+        Outcome::Variant { of, name, kind } => {
+            let (e, vid, d) = (ident(of), ident(name), decode(kind));
+            if kind.ty() == Ty::Unit {
+                quote!(#d.map(|()| #e::#vid))
+            } else {
+                quote!(#d.map(#e::#vid))
+            }
+        }
+        Outcome::ApiError => quote!(Err(response.api_error())),
+        Outcome::ApiErrorEmpty => quote!(Err(response.api_error_empty())),
+        Outcome::Unexpected => quote!(Err(response.unexpected())),
+    }
 }
 
 /// The builder's `options` method.

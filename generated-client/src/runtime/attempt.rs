@@ -36,7 +36,7 @@ impl Client {
             invalid,
             options,
         } = request;
-        if let Some((name, reason)) = invalid.or(options.invalid.clone()) {
+        if let Some((name, reason)) = invalid.or_else(|| options.settings().invalid.clone()) {
             return Err(Error::InvalidArgument { name, reason });
         }
         // The URL parser resolves "." and ".." segments, even percent-encoded
@@ -49,13 +49,15 @@ impl Client {
         }
         // Client defaults fill in what the request lacks; the call's options beat both;
         // credentials come last, so no option replaces them.
-        apply_defaults(&inner.defaults.headers, &mut headers);
-        for name in &inner.defaults.remove {
+        let defaults = inner.defaults.settings();
+        let own = options.settings();
+        apply_defaults(&defaults.headers, &mut headers);
+        for name in &defaults.remove {
             headers.remove(name);
         }
         options.apply_headers(&mut headers);
-        if options.idempotency_key.is_none() {
-            if let Some(key) = &inner.defaults.idempotency_key {
+        if own.idempotency_key.is_none() {
+            if let Some(key) = &defaults.idempotency_key {
                 headers.insert(IDEMPOTENCY_KEY_HEADER, key.clone());
             }
         }
@@ -79,7 +81,7 @@ impl Client {
                 req.headers_mut().insert(header::USER_AGENT, ua.clone());
             }
         }
-        if let Some(timeout) = options.timeout.or(inner.defaults.timeout) {
+        if let Some(timeout) = own.timeout.or(defaults.timeout) {
             *req.timeout_mut() = Some(timeout);
         }
         if let Some(body) = body {
@@ -87,10 +89,10 @@ impl Client {
             // a streamed one cannot be cloned, so its request is sent once.
             *req.body_mut() = Some(body.into_reqwest()?);
         }
-        let policy = options
+        let policy = own
             .retry
             .as_ref()
-            .or(inner.defaults.retry.as_ref())
+            .or(defaults.retry.as_ref())
             .unwrap_or(&inner.retry);
         // A request with an idempotency key is safe to repeat whatever its method.
         let max_retries =

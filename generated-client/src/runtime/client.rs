@@ -425,7 +425,7 @@ impl ClientBuilder {
             }
         };
 
-        if let Some((_, reason)) = &self.defaults.invalid {
+        if let Some((_, reason)) = &self.defaults.settings().invalid {
             return Err(BuildError::InvalidHttpSetting {
                 reason: if reason.contains("name") {
                     "a default header name is not a valid HTTP header name"

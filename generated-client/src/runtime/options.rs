@@ -4,6 +4,7 @@
 //! idempotency key for one call, beating the client's defaults for that call only.
 
 use std::fmt;
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
@@ -36,6 +37,14 @@ pub const IDEMPOTENCY_KEY_HEADER: &str = "idempotency-key";
 #[derive(Clone, Default)]
 #[must_use]
 pub struct RequestOptions {
+    /// `None` until something is set: most calls carry no options, and a pointer is all a
+    /// request builder and a request move around for them.
+    inner: Option<Box<Settings>>,
+}
+
+/// What a [`RequestOptions`] sets.
+#[derive(Clone, Default)]
+pub(crate) struct Settings {
     pub(crate) timeout: Option<Duration>,
     /// Headers set on the request, replacing any of the same name.
     pub(crate) headers: HeaderMap,
@@ -53,10 +62,24 @@ impl RequestOptions {
         RequestOptions::default()
     }
 
+    /// What is set (nothing, for options never set).
+    pub(crate) fn settings(&self) -> &Settings {
+        static NONE: OnceLock<Settings> = OnceLock::new();
+        match &self.inner {
+            Some(settings) => settings,
+            None => NONE.get_or_init(Settings::default),
+        }
+    }
+
+    /// What is set, to change.
+    fn settings_mut(&mut self) -> &mut Settings {
+        self.inner.get_or_insert_with(Box::default)
+    }
+
     /// The time allowed for each attempt of this request, from sending until the whole body
     /// is read; replaces the client's [`timeout`](super::ClientBuilder::timeout).
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.settings_mut().timeout = Some(timeout);
         self
     }
 
@@ -80,8 +103,9 @@ impl RequestOptions {
         if is_sensitive(&name) {
             value.set_sensitive(true);
         }
-        self.remove.retain(|n| *n != name);
-        self.headers.insert(name, value);
+        let settings = self.settings_mut();
+        settings.remove.retain(|n| *n != name);
+        settings.headers.insert(name, value);
         self
     }
 
@@ -92,9 +116,10 @@ impl RequestOptions {
     pub fn remove_header(mut self, name: &str) -> Self {
         match HeaderName::from_bytes(name.as_bytes()) {
             Ok(name) => {
-                self.headers.remove(&name);
-                if !self.remove.contains(&name) {
-                    self.remove.push(name);
+                let settings = self.settings_mut();
+                settings.headers.remove(&name);
+                if !settings.remove.contains(&name) {
+                    settings.remove.push(name);
                 }
             }
             Err(_) => self.reject("remove_header", "is not a valid HTTP header name"),
@@ -104,7 +129,7 @@ impl RequestOptions {
 
     /// The retry policy for this request; replaces the client's.
     pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.retry = Some(policy);
+        self.settings_mut().retry = Some(policy);
         self
     }
 
@@ -113,7 +138,7 @@ impl RequestOptions {
     /// retried whatever their method (POST and PATCH too), by the retry policy in force.
     pub fn idempotency_key(mut self, key: &str) -> Self {
         match HeaderValue::from_str(key) {
-            Ok(value) if !key.is_empty() => self.idempotency_key = Some(value),
+            Ok(value) if !key.is_empty() => self.settings_mut().idempotency_key = Some(value),
             _ => self.reject(
                 "idempotency_key",
                 "must be non-empty and valid in an HTTP header value",
@@ -133,48 +158,56 @@ impl RequestOptions {
     /// These options with `over` applied on top: its settings win, its headers are set after
     /// these and its removals apply last.
     pub(crate) fn merged(&self, over: &RequestOptions) -> RequestOptions {
+        let Some(over) = over.inner.as_deref() else {
+            return self.clone();
+        };
         let mut out = self.clone();
+        let settings = out.settings_mut();
         if over.timeout.is_some() {
-            out.timeout = over.timeout;
+            settings.timeout = over.timeout;
         }
         for name in &over.remove {
-            out.headers.remove(name);
-            if !out.remove.contains(name) {
-                out.remove.push(name.clone());
+            settings.headers.remove(name);
+            if !settings.remove.contains(name) {
+                settings.remove.push(name.clone());
             }
         }
         for (name, value) in &over.headers {
-            out.remove.retain(|n| n != name);
-            out.headers.insert(name.clone(), value.clone());
+            settings.remove.retain(|n| n != name);
+            settings.headers.insert(name.clone(), value.clone());
         }
         if over.retry.is_some() {
-            out.retry.clone_from(&over.retry);
+            settings.retry.clone_from(&over.retry);
         }
         if over.idempotency_key.is_some() {
-            out.idempotency_key.clone_from(&over.idempotency_key);
+            settings.idempotency_key.clone_from(&over.idempotency_key);
         }
-        if out.invalid.is_none() {
-            out.invalid.clone_from(&over.invalid);
+        if settings.invalid.is_none() {
+            settings.invalid.clone_from(&over.invalid);
         }
         out
     }
 
     /// Applies the header settings to a request's headers.
     pub(crate) fn apply_headers(&self, headers: &mut HeaderMap) {
-        for (name, value) in &self.headers {
+        let Some(settings) = self.inner.as_deref() else {
+            return;
+        };
+        for (name, value) in &settings.headers {
             headers.insert(name.clone(), value.clone());
         }
-        for name in &self.remove {
+        for name in &settings.remove {
             headers.remove(name);
         }
-        if let Some(key) = &self.idempotency_key {
+        if let Some(key) = &settings.idempotency_key {
             headers.insert(IDEMPOTENCY_KEY_HEADER, key.clone());
         }
     }
 
     fn reject(&mut self, setter: &'static str, reason: &str) {
-        if self.invalid.is_none() {
-            self.invalid = Some((setter, reason.to_owned()));
+        let settings = self.settings_mut();
+        if settings.invalid.is_none() {
+            settings.invalid = Some((setter, reason.to_owned()));
         }
     }
 }
@@ -182,14 +215,15 @@ impl RequestOptions {
 impl fmt::Debug for RequestOptions {
     // Header values are left out: they may hold secrets.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let headers: Vec<&str> = self.headers.keys().map(HeaderName::as_str).collect();
-        let removed: Vec<&str> = self.remove.iter().map(HeaderName::as_str).collect();
+        let settings = self.settings();
+        let headers: Vec<&str> = settings.headers.keys().map(HeaderName::as_str).collect();
+        let removed: Vec<&str> = settings.remove.iter().map(HeaderName::as_str).collect();
         f.debug_struct("RequestOptions")
-            .field("timeout", &self.timeout)
+            .field("timeout", &settings.timeout)
             .field("headers", &headers)
             .field("remove_headers", &removed)
-            .field("retry_policy", &self.retry)
-            .field("idempotency_key", &self.idempotency_key.is_some())
+            .field("retry_policy", &settings.retry)
+            .field("idempotency_key", &settings.idempotency_key.is_some())
             .finish()
     }
 }

@@ -80,7 +80,10 @@ impl Client {
     /// with [`Error::BodyTooLarge`] when the body is longer than the configured limit.
     /// The timeout applies to each attempt; see [`RetryPolicy`] for retries.
     pub async fn execute(&self, request: Request) -> Result<Response, Error<Infallible>> {
-        let response = self.execute_unread(request).await?;
+        // The attempts' future sits in this one's directly (no `execute_unread` level): every
+        // level of nested futures is a copy of the ones inside it, on every request.
+        let span = trace::operation_span(&request);
+        let response = trace::in_span(span, self.attempts(request)).await?;
         Response::read(response, self.inner.max_body).await
     }
 

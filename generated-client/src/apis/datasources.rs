@@ -146,25 +146,31 @@ impl GetDatasourceByDatasetId {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::DatasourceConfig, Error<models::ApiErrorResponse>> {
-        runtime::send(self).await
+    ) -> impl std::future::Future<
+        Output = Result<models::DatasourceConfig, Error<models::ApiErrorResponse>>,
+    > + Send {
+        runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
-    pub async fn send_full(
+    pub fn send_full(
         self,
-    ) -> Result<
-        runtime::Full<models::DatasourceConfig>,
-        Error<models::ApiErrorResponse>,
-    > {
-        runtime::send_full(self).await
+    ) -> impl std::future::Future<
+        Output = Result<
+            runtime::Full<models::DatasourceConfig>,
+            Error<models::ApiErrorResponse>,
+        >,
+    > + Send {
+        runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
-    pub async fn send_unread(
+    pub fn send_unread(
         self,
-    ) -> Result<reqwest::Response, Error<models::ApiErrorResponse>> {
-        runtime::send_unread(self).await
+    ) -> impl std::future::Future<
+        Output = Result<reqwest::Response, Error<models::ApiErrorResponse>>,
+    > + Send {
+        runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
     /// key); they beat the client's defaults.
@@ -232,20 +238,28 @@ impl UpdateDatasourceByDatasetId {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
-    pub async fn send(self) -> Result<(), Error<models::ApiErrorResponse>> {
-        runtime::send(self).await
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<(), Error<models::ApiErrorResponse>>,
+    > + Send {
+        runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
-    pub async fn send_full(
+    pub fn send_full(
         self,
-    ) -> Result<runtime::Full<()>, Error<models::ApiErrorResponse>> {
-        runtime::send_full(self).await
+    ) -> impl std::future::Future<
+        Output = Result<runtime::Full<()>, Error<models::ApiErrorResponse>>,
+    > + Send {
+        runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
-    pub async fn send_unread(
+    pub fn send_unread(
         self,
-    ) -> Result<reqwest::Response, Error<models::ApiErrorResponse>> {
-        runtime::send_unread(self).await
+    ) -> impl std::future::Future<
+        Output = Result<reqwest::Response, Error<models::ApiErrorResponse>>,
+    > + Send {
+        runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
     /// key); they beat the client's defaults.
@@ -340,25 +354,34 @@ impl GetListOfRawSamplesFromDatasourceByDatasetId {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::DatasourceRawSamplesData, Error<models::ApiErrorResponse>> {
-        runtime::send(self).await
+    ) -> impl std::future::Future<
+        Output = Result<
+            models::DatasourceRawSamplesData,
+            Error<models::ApiErrorResponse>,
+        >,
+    > + Send {
+        runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
-    pub async fn send_full(
+    pub fn send_full(
         self,
-    ) -> Result<
-        runtime::Full<models::DatasourceRawSamplesData>,
-        Error<models::ApiErrorResponse>,
-    > {
-        runtime::send_full(self).await
+    ) -> impl std::future::Future<
+        Output = Result<
+            runtime::Full<models::DatasourceRawSamplesData>,
+            Error<models::ApiErrorResponse>,
+        >,
+    > + Send {
+        runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
-    pub async fn send_unread(
+    pub fn send_unread(
         self,
-    ) -> Result<reqwest::Response, Error<models::ApiErrorResponse>> {
-        runtime::send_unread(self).await
+    ) -> impl std::future::Future<
+        Output = Result<reqwest::Response, Error<models::ApiErrorResponse>>,
+    > + Send {
+        runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
     /// key); they beat the client's defaults.
@@ -473,28 +496,34 @@ impl GetDatasourceProcessedUntilTimestampByDatasetId {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        models::DatasourceProcessedUntilTimestampResponse,
-        Error<models::ApiErrorResponse>,
-    > {
-        runtime::send(self).await
+    ) -> impl std::future::Future<
+        Output = Result<
+            models::DatasourceProcessedUntilTimestampResponse,
+            Error<models::ApiErrorResponse>,
+        >,
+    > + Send {
+        runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
-    pub async fn send_full(
+    pub fn send_full(
         self,
-    ) -> Result<
-        runtime::Full<models::DatasourceProcessedUntilTimestampResponse>,
-        Error<models::ApiErrorResponse>,
-    > {
-        runtime::send_full(self).await
+    ) -> impl std::future::Future<
+        Output = Result<
+            runtime::Full<models::DatasourceProcessedUntilTimestampResponse>,
+            Error<models::ApiErrorResponse>,
+        >,
+    > + Send {
+        runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
-    pub async fn send_unread(
+    pub fn send_unread(
         self,
-    ) -> Result<reqwest::Response, Error<models::ApiErrorResponse>> {
-        runtime::send_unread(self).await
+    ) -> impl std::future::Future<
+        Output = Result<reqwest::Response, Error<models::ApiErrorResponse>>,
+    > + Send {
+        runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
     /// key); they beat the client's defaults.
@@ -570,20 +599,28 @@ impl UpdateDatasourceProcessedUntilTimestampByDatasetId {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
-    pub async fn send(self) -> Result<(), Error<models::ApiErrorResponse>> {
-        runtime::send(self).await
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<(), Error<models::ApiErrorResponse>>,
+    > + Send {
+        runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
-    pub async fn send_full(
+    pub fn send_full(
         self,
-    ) -> Result<runtime::Full<()>, Error<models::ApiErrorResponse>> {
-        runtime::send_full(self).await
+    ) -> impl std::future::Future<
+        Output = Result<runtime::Full<()>, Error<models::ApiErrorResponse>>,
+    > + Send {
+        runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
-    pub async fn send_unread(
+    pub fn send_unread(
         self,
-    ) -> Result<reqwest::Response, Error<models::ApiErrorResponse>> {
-        runtime::send_unread(self).await
+    ) -> impl std::future::Future<
+        Output = Result<reqwest::Response, Error<models::ApiErrorResponse>>,
+    > + Send {
+        runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
     /// key); they beat the client's defaults.
@@ -650,25 +687,34 @@ impl VerifyDatasourceByDatasetId {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::DatasourceConfigVerifyData, Error<models::ApiErrorResponse>> {
-        runtime::send(self).await
+    ) -> impl std::future::Future<
+        Output = Result<
+            models::DatasourceConfigVerifyData,
+            Error<models::ApiErrorResponse>,
+        >,
+    > + Send {
+        runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
-    pub async fn send_full(
+    pub fn send_full(
         self,
-    ) -> Result<
-        runtime::Full<models::DatasourceConfigVerifyData>,
-        Error<models::ApiErrorResponse>,
-    > {
-        runtime::send_full(self).await
+    ) -> impl std::future::Future<
+        Output = Result<
+            runtime::Full<models::DatasourceConfigVerifyData>,
+            Error<models::ApiErrorResponse>,
+        >,
+    > + Send {
+        runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
-    pub async fn send_unread(
+    pub fn send_unread(
         self,
-    ) -> Result<reqwest::Response, Error<models::ApiErrorResponse>> {
-        runtime::send_unread(self).await
+    ) -> impl std::future::Future<
+        Output = Result<reqwest::Response, Error<models::ApiErrorResponse>>,
+    > + Send {
+        runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
     /// key); they beat the client's defaults.

@@ -206,25 +206,34 @@ impl GetPredictionsByDatasetId {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<models::PredictionSingletons>, Error<models::ApiErrorResponse>> {
-        runtime::send(self).await
+    ) -> impl std::future::Future<
+        Output = Result<
+            Vec<models::PredictionSingletons>,
+            Error<models::ApiErrorResponse>,
+        >,
+    > + Send {
+        runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
-    pub async fn send_full(
+    pub fn send_full(
         self,
-    ) -> Result<
-        runtime::Full<Vec<models::PredictionSingletons>>,
-        Error<models::ApiErrorResponse>,
-    > {
-        runtime::send_full(self).await
+    ) -> impl std::future::Future<
+        Output = Result<
+            runtime::Full<Vec<models::PredictionSingletons>>,
+            Error<models::ApiErrorResponse>,
+        >,
+    > + Send {
+        runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
-    pub async fn send_unread(
+    pub fn send_unread(
         self,
-    ) -> Result<reqwest::Response, Error<models::ApiErrorResponse>> {
-        runtime::send_unread(self).await
+    ) -> impl std::future::Future<
+        Output = Result<reqwest::Response, Error<models::ApiErrorResponse>>,
+    > + Send {
+        runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
     /// key); they beat the client's defaults.
@@ -311,25 +320,31 @@ impl GetPredictionBySampleId {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::PredictionSingletons, Error<models::ApiErrorResponse>> {
-        runtime::send(self).await
+    ) -> impl std::future::Future<
+        Output = Result<models::PredictionSingletons, Error<models::ApiErrorResponse>>,
+    > + Send {
+        runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
-    pub async fn send_full(
+    pub fn send_full(
         self,
-    ) -> Result<
-        runtime::Full<models::PredictionSingletons>,
-        Error<models::ApiErrorResponse>,
-    > {
-        runtime::send_full(self).await
+    ) -> impl std::future::Future<
+        Output = Result<
+            runtime::Full<models::PredictionSingletons>,
+            Error<models::ApiErrorResponse>,
+        >,
+    > + Send {
+        runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
-    pub async fn send_unread(
+    pub fn send_unread(
         self,
-    ) -> Result<reqwest::Response, Error<models::ApiErrorResponse>> {
-        runtime::send_unread(self).await
+    ) -> impl std::future::Future<
+        Output = Result<reqwest::Response, Error<models::ApiErrorResponse>>,
+    > + Send {
+        runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
     /// key); they beat the client's defaults.
@@ -415,25 +430,31 @@ impl CreateOrUpdatePredictionBySampleId {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::CreateEntityResponse, Error<models::ApiErrorResponse>> {
-        runtime::send(self).await
+    ) -> impl std::future::Future<
+        Output = Result<models::CreateEntityResponse, Error<models::ApiErrorResponse>>,
+    > + Send {
+        runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
-    pub async fn send_full(
+    pub fn send_full(
         self,
-    ) -> Result<
-        runtime::Full<models::CreateEntityResponse>,
-        Error<models::ApiErrorResponse>,
-    > {
-        runtime::send_full(self).await
+    ) -> impl std::future::Future<
+        Output = Result<
+            runtime::Full<models::CreateEntityResponse>,
+            Error<models::ApiErrorResponse>,
+        >,
+    > + Send {
+        runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
-    pub async fn send_unread(
+    pub fn send_unread(
         self,
-    ) -> Result<reqwest::Response, Error<models::ApiErrorResponse>> {
-        runtime::send_unread(self).await
+    ) -> impl std::future::Future<
+        Output = Result<reqwest::Response, Error<models::ApiErrorResponse>>,
+    > + Send {
+        runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
     /// key); they beat the client's defaults.
@@ -530,25 +551,34 @@ impl GetPredictionTaskSchemasByDatasetId {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<models::PredictionTaskSchema>, Error<models::ApiErrorResponse>> {
-        runtime::send(self).await
+    ) -> impl std::future::Future<
+        Output = Result<
+            Vec<models::PredictionTaskSchema>,
+            Error<models::ApiErrorResponse>,
+        >,
+    > + Send {
+        runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
-    pub async fn send_full(
+    pub fn send_full(
         self,
-    ) -> Result<
-        runtime::Full<Vec<models::PredictionTaskSchema>>,
-        Error<models::ApiErrorResponse>,
-    > {
-        runtime::send_full(self).await
+    ) -> impl std::future::Future<
+        Output = Result<
+            runtime::Full<Vec<models::PredictionTaskSchema>>,
+            Error<models::ApiErrorResponse>,
+        >,
+    > + Send {
+        runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
-    pub async fn send_unread(
+    pub fn send_unread(
         self,
-    ) -> Result<reqwest::Response, Error<models::ApiErrorResponse>> {
-        runtime::send_unread(self).await
+    ) -> impl std::future::Future<
+        Output = Result<reqwest::Response, Error<models::ApiErrorResponse>>,
+    > + Send {
+        runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
     /// key); they beat the client's defaults.
@@ -628,25 +658,31 @@ impl CreateOrUpdatePredictionTaskSchemaByDatasetId {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 403, 404) come back as [`Error::Api`].
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::CreateEntityResponse, Error<models::ApiErrorResponse>> {
-        runtime::send(self).await
+    ) -> impl std::future::Future<
+        Output = Result<models::CreateEntityResponse, Error<models::ApiErrorResponse>>,
+    > + Send {
+        runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
-    pub async fn send_full(
+    pub fn send_full(
         self,
-    ) -> Result<
-        runtime::Full<models::CreateEntityResponse>,
-        Error<models::ApiErrorResponse>,
-    > {
-        runtime::send_full(self).await
+    ) -> impl std::future::Future<
+        Output = Result<
+            runtime::Full<models::CreateEntityResponse>,
+            Error<models::ApiErrorResponse>,
+        >,
+    > + Send {
+        runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
-    pub async fn send_unread(
+    pub fn send_unread(
         self,
-    ) -> Result<reqwest::Response, Error<models::ApiErrorResponse>> {
-        runtime::send_unread(self).await
+    ) -> impl std::future::Future<
+        Output = Result<reqwest::Response, Error<models::ApiErrorResponse>>,
+    > + Send {
+        runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
     /// key); they beat the client's defaults.
@@ -723,25 +759,31 @@ impl GetPredictionTaskSchemaByTaskName {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::PredictionTaskSchema, Error<models::ApiErrorResponse>> {
-        runtime::send(self).await
+    ) -> impl std::future::Future<
+        Output = Result<models::PredictionTaskSchema, Error<models::ApiErrorResponse>>,
+    > + Send {
+        runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
-    pub async fn send_full(
+    pub fn send_full(
         self,
-    ) -> Result<
-        runtime::Full<models::PredictionTaskSchema>,
-        Error<models::ApiErrorResponse>,
-    > {
-        runtime::send_full(self).await
+    ) -> impl std::future::Future<
+        Output = Result<
+            runtime::Full<models::PredictionTaskSchema>,
+            Error<models::ApiErrorResponse>,
+        >,
+    > + Send {
+        runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
-    pub async fn send_unread(
+    pub fn send_unread(
         self,
-    ) -> Result<reqwest::Response, Error<models::ApiErrorResponse>> {
-        runtime::send_unread(self).await
+    ) -> impl std::future::Future<
+        Output = Result<reqwest::Response, Error<models::ApiErrorResponse>>,
+    > + Send {
+        runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
     /// key); they beat the client's defaults.

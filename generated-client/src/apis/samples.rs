@@ -254,25 +254,31 @@ impl GetSamplesByDatasetId {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<models::SampleData>, Error<models::ApiErrorResponse>> {
-        runtime::send(self).await
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::SampleData>, Error<models::ApiErrorResponse>>,
+    > + Send {
+        runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
-    pub async fn send_full(
+    pub fn send_full(
         self,
-    ) -> Result<
-        runtime::Full<Vec<models::SampleData>>,
-        Error<models::ApiErrorResponse>,
-    > {
-        runtime::send_full(self).await
+    ) -> impl std::future::Future<
+        Output = Result<
+            runtime::Full<Vec<models::SampleData>>,
+            Error<models::ApiErrorResponse>,
+        >,
+    > + Send {
+        runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
-    pub async fn send_unread(
+    pub fn send_unread(
         self,
-    ) -> Result<reqwest::Response, Error<models::ApiErrorResponse>> {
-        runtime::send_unread(self).await
+    ) -> impl std::future::Future<
+        Output = Result<reqwest::Response, Error<models::ApiErrorResponse>>,
+    > + Send {
+        runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
     /// key); they beat the client's defaults.
@@ -376,25 +382,31 @@ impl CreateSampleByDatasetId {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::CreateEntityResponse, Error<models::ApiErrorResponse>> {
-        runtime::send(self).await
+    ) -> impl std::future::Future<
+        Output = Result<models::CreateEntityResponse, Error<models::ApiErrorResponse>>,
+    > + Send {
+        runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
-    pub async fn send_full(
+    pub fn send_full(
         self,
-    ) -> Result<
-        runtime::Full<models::CreateEntityResponse>,
-        Error<models::ApiErrorResponse>,
-    > {
-        runtime::send_full(self).await
+    ) -> impl std::future::Future<
+        Output = Result<
+            runtime::Full<models::CreateEntityResponse>,
+            Error<models::ApiErrorResponse>,
+        >,
+    > + Send {
+        runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
-    pub async fn send_unread(
+    pub fn send_unread(
         self,
-    ) -> Result<reqwest::Response, Error<models::ApiErrorResponse>> {
-        runtime::send_unread(self).await
+    ) -> impl std::future::Future<
+        Output = Result<reqwest::Response, Error<models::ApiErrorResponse>>,
+    > + Send {
+        runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
     /// key); they beat the client's defaults.
@@ -490,25 +502,31 @@ impl GetSamplesPartialByDatasetId {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<models::SampleDataModes>, Error<models::ApiErrorResponse>> {
-        runtime::send(self).await
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::SampleDataModes>, Error<models::ApiErrorResponse>>,
+    > + Send {
+        runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
-    pub async fn send_full(
+    pub fn send_full(
         self,
-    ) -> Result<
-        runtime::Full<Vec<models::SampleDataModes>>,
-        Error<models::ApiErrorResponse>,
-    > {
-        runtime::send_full(self).await
+    ) -> impl std::future::Future<
+        Output = Result<
+            runtime::Full<Vec<models::SampleDataModes>>,
+            Error<models::ApiErrorResponse>,
+        >,
+    > + Send {
+        runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
-    pub async fn send_unread(
+    pub fn send_unread(
         self,
-    ) -> Result<reqwest::Response, Error<models::ApiErrorResponse>> {
-        runtime::send_unread(self).await
+    ) -> impl std::future::Future<
+        Output = Result<reqwest::Response, Error<models::ApiErrorResponse>>,
+    > + Send {
+        runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
     /// key); they beat the client's defaults.
@@ -622,22 +640,31 @@ impl GetSampleById {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::SampleData, Error<models::ApiErrorResponse>> {
-        runtime::send(self).await
+    ) -> impl std::future::Future<
+        Output = Result<models::SampleData, Error<models::ApiErrorResponse>>,
+    > + Send {
+        runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
-    pub async fn send_full(
+    pub fn send_full(
         self,
-    ) -> Result<runtime::Full<models::SampleData>, Error<models::ApiErrorResponse>> {
-        runtime::send_full(self).await
+    ) -> impl std::future::Future<
+        Output = Result<
+            runtime::Full<models::SampleData>,
+            Error<models::ApiErrorResponse>,
+        >,
+    > + Send {
+        runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
-    pub async fn send_unread(
+    pub fn send_unread(
         self,
-    ) -> Result<reqwest::Response, Error<models::ApiErrorResponse>> {
-        runtime::send_unread(self).await
+    ) -> impl std::future::Future<
+        Output = Result<reqwest::Response, Error<models::ApiErrorResponse>>,
+    > + Send {
+        runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
     /// key); they beat the client's defaults.
@@ -716,20 +743,28 @@ impl UpdateSampleById {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
-    pub async fn send(self) -> Result<(), Error<models::ApiErrorResponse>> {
-        runtime::send(self).await
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<(), Error<models::ApiErrorResponse>>,
+    > + Send {
+        runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
-    pub async fn send_full(
+    pub fn send_full(
         self,
-    ) -> Result<runtime::Full<()>, Error<models::ApiErrorResponse>> {
-        runtime::send_full(self).await
+    ) -> impl std::future::Future<
+        Output = Result<runtime::Full<()>, Error<models::ApiErrorResponse>>,
+    > + Send {
+        runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
-    pub async fn send_unread(
+    pub fn send_unread(
         self,
-    ) -> Result<reqwest::Response, Error<models::ApiErrorResponse>> {
-        runtime::send_unread(self).await
+    ) -> impl std::future::Future<
+        Output = Result<reqwest::Response, Error<models::ApiErrorResponse>>,
+    > + Send {
+        runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
     /// key); they beat the client's defaults.
@@ -816,20 +851,28 @@ impl GetSampleImageReadUrlById {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
-    pub async fn send(self) -> Result<String, Error<models::ApiErrorResponse>> {
-        runtime::send(self).await
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<String, Error<models::ApiErrorResponse>>,
+    > + Send {
+        runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
-    pub async fn send_full(
+    pub fn send_full(
         self,
-    ) -> Result<runtime::Full<String>, Error<models::ApiErrorResponse>> {
-        runtime::send_full(self).await
+    ) -> impl std::future::Future<
+        Output = Result<runtime::Full<String>, Error<models::ApiErrorResponse>>,
+    > + Send {
+        runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
-    pub async fn send_unread(
+    pub fn send_unread(
         self,
-    ) -> Result<reqwest::Response, Error<models::ApiErrorResponse>> {
-        runtime::send_unread(self).await
+    ) -> impl std::future::Future<
+        Output = Result<reqwest::Response, Error<models::ApiErrorResponse>>,
+    > + Send {
+        runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
     /// key); they beat the client's defaults.
@@ -906,20 +949,28 @@ impl GetSampleImageResourceRedirectById {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
-    pub async fn send(self) -> Result<reqwest::Url, Error<models::ApiErrorResponse>> {
-        runtime::send(self).await
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<reqwest::Url, Error<models::ApiErrorResponse>>,
+    > + Send {
+        runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
-    pub async fn send_full(
+    pub fn send_full(
         self,
-    ) -> Result<runtime::Full<reqwest::Url>, Error<models::ApiErrorResponse>> {
-        runtime::send_full(self).await
+    ) -> impl std::future::Future<
+        Output = Result<runtime::Full<reqwest::Url>, Error<models::ApiErrorResponse>>,
+    > + Send {
+        runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
-    pub async fn send_unread(
+    pub fn send_unread(
         self,
-    ) -> Result<reqwest::Response, Error<models::ApiErrorResponse>> {
-        runtime::send_unread(self).await
+    ) -> impl std::future::Future<
+        Output = Result<reqwest::Response, Error<models::ApiErrorResponse>>,
+    > + Send {
+        runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
     /// key); they beat the client's defaults.
@@ -996,20 +1047,28 @@ impl GetSampleImageWriteUrlById {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
-    pub async fn send(self) -> Result<String, Error<models::ApiErrorResponse>> {
-        runtime::send(self).await
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<String, Error<models::ApiErrorResponse>>,
+    > + Send {
+        runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
-    pub async fn send_full(
+    pub fn send_full(
         self,
-    ) -> Result<runtime::Full<String>, Error<models::ApiErrorResponse>> {
-        runtime::send_full(self).await
+    ) -> impl std::future::Future<
+        Output = Result<runtime::Full<String>, Error<models::ApiErrorResponse>>,
+    > + Send {
+        runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
-    pub async fn send_unread(
+    pub fn send_unread(
         self,
-    ) -> Result<reqwest::Response, Error<models::ApiErrorResponse>> {
-        runtime::send_unread(self).await
+    ) -> impl std::future::Future<
+        Output = Result<reqwest::Response, Error<models::ApiErrorResponse>>,
+    > + Send {
+        runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
     /// key); they beat the client's defaults.
@@ -1085,25 +1144,31 @@ impl GetSampleImageWriteUrlsById {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::SampleWriteUrls, Error<models::ApiErrorResponse>> {
-        runtime::send(self).await
+    ) -> impl std::future::Future<
+        Output = Result<models::SampleWriteUrls, Error<models::ApiErrorResponse>>,
+    > + Send {
+        runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
-    pub async fn send_full(
+    pub fn send_full(
         self,
-    ) -> Result<
-        runtime::Full<models::SampleWriteUrls>,
-        Error<models::ApiErrorResponse>,
-    > {
-        runtime::send_full(self).await
+    ) -> impl std::future::Future<
+        Output = Result<
+            runtime::Full<models::SampleWriteUrls>,
+            Error<models::ApiErrorResponse>,
+        >,
+    > + Send {
+        runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
-    pub async fn send_unread(
+    pub fn send_unread(
         self,
-    ) -> Result<reqwest::Response, Error<models::ApiErrorResponse>> {
-        runtime::send_unread(self).await
+    ) -> impl std::future::Future<
+        Output = Result<reqwest::Response, Error<models::ApiErrorResponse>>,
+    > + Send {
+        runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
     /// key); they beat the client's defaults.

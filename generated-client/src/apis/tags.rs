@@ -287,22 +287,31 @@ impl GetTagsByDatasetId {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<models::TagData>, Error<models::ApiErrorResponse>> {
-        runtime::send(self).await
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::TagData>, Error<models::ApiErrorResponse>>,
+    > + Send {
+        runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
-    pub async fn send_full(
+    pub fn send_full(
         self,
-    ) -> Result<runtime::Full<Vec<models::TagData>>, Error<models::ApiErrorResponse>> {
-        runtime::send_full(self).await
+    ) -> impl std::future::Future<
+        Output = Result<
+            runtime::Full<Vec<models::TagData>>,
+            Error<models::ApiErrorResponse>,
+        >,
+    > + Send {
+        runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
-    pub async fn send_unread(
+    pub fn send_unread(
         self,
-    ) -> Result<reqwest::Response, Error<models::ApiErrorResponse>> {
-        runtime::send_unread(self).await
+    ) -> impl std::future::Future<
+        Output = Result<reqwest::Response, Error<models::ApiErrorResponse>>,
+    > + Send {
+        runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
     /// key); they beat the client's defaults.
@@ -366,25 +375,31 @@ impl CreateTagByDatasetId {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::CreateEntityResponse, Error<models::ApiErrorResponse>> {
-        runtime::send(self).await
+    ) -> impl std::future::Future<
+        Output = Result<models::CreateEntityResponse, Error<models::ApiErrorResponse>>,
+    > + Send {
+        runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
-    pub async fn send_full(
+    pub fn send_full(
         self,
-    ) -> Result<
-        runtime::Full<models::CreateEntityResponse>,
-        Error<models::ApiErrorResponse>,
-    > {
-        runtime::send_full(self).await
+    ) -> impl std::future::Future<
+        Output = Result<
+            runtime::Full<models::CreateEntityResponse>,
+            Error<models::ApiErrorResponse>,
+        >,
+    > + Send {
+        runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
-    pub async fn send_unread(
+    pub fn send_unread(
         self,
-    ) -> Result<reqwest::Response, Error<models::ApiErrorResponse>> {
-        runtime::send_unread(self).await
+    ) -> impl std::future::Future<
+        Output = Result<reqwest::Response, Error<models::ApiErrorResponse>>,
+    > + Send {
+        runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
     /// key); they beat the client's defaults.
@@ -449,25 +464,31 @@ impl PerformTagArithmetics {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::TagArithmeticsResponse, Error<models::ApiErrorResponse>> {
-        runtime::send(self).await
+    ) -> impl std::future::Future<
+        Output = Result<models::TagArithmeticsResponse, Error<models::ApiErrorResponse>>,
+    > + Send {
+        runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
-    pub async fn send_full(
+    pub fn send_full(
         self,
-    ) -> Result<
-        runtime::Full<models::TagArithmeticsResponse>,
-        Error<models::ApiErrorResponse>,
-    > {
-        runtime::send_full(self).await
+    ) -> impl std::future::Future<
+        Output = Result<
+            runtime::Full<models::TagArithmeticsResponse>,
+            Error<models::ApiErrorResponse>,
+        >,
+    > + Send {
+        runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
-    pub async fn send_unread(
+    pub fn send_unread(
         self,
-    ) -> Result<reqwest::Response, Error<models::ApiErrorResponse>> {
-        runtime::send_unread(self).await
+    ) -> impl std::future::Future<
+        Output = Result<reqwest::Response, Error<models::ApiErrorResponse>>,
+    > + Send {
+        runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
     /// key); they beat the client's defaults.
@@ -539,25 +560,31 @@ impl PerformTagArithmeticsBitmask {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::TagBitMaskResponse, Error<models::ApiErrorResponse>> {
-        runtime::send(self).await
+    ) -> impl std::future::Future<
+        Output = Result<models::TagBitMaskResponse, Error<models::ApiErrorResponse>>,
+    > + Send {
+        runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
-    pub async fn send_full(
+    pub fn send_full(
         self,
-    ) -> Result<
-        runtime::Full<models::TagBitMaskResponse>,
-        Error<models::ApiErrorResponse>,
-    > {
-        runtime::send_full(self).await
+    ) -> impl std::future::Future<
+        Output = Result<
+            runtime::Full<models::TagBitMaskResponse>,
+            Error<models::ApiErrorResponse>,
+        >,
+    > + Send {
+        runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
-    pub async fn send_unread(
+    pub fn send_unread(
         self,
-    ) -> Result<reqwest::Response, Error<models::ApiErrorResponse>> {
-        runtime::send_unread(self).await
+    ) -> impl std::future::Future<
+        Output = Result<reqwest::Response, Error<models::ApiErrorResponse>>,
+    > + Send {
+        runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
     /// key); they beat the client's defaults.
@@ -626,25 +653,31 @@ impl CreateInitialTagByDatasetId {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::CreateEntityResponse, Error<models::ApiErrorResponse>> {
-        runtime::send(self).await
+    ) -> impl std::future::Future<
+        Output = Result<models::CreateEntityResponse, Error<models::ApiErrorResponse>>,
+    > + Send {
+        runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
-    pub async fn send_full(
+    pub fn send_full(
         self,
-    ) -> Result<
-        runtime::Full<models::CreateEntityResponse>,
-        Error<models::ApiErrorResponse>,
-    > {
-        runtime::send_full(self).await
+    ) -> impl std::future::Future<
+        Output = Result<
+            runtime::Full<models::CreateEntityResponse>,
+            Error<models::ApiErrorResponse>,
+        >,
+    > + Send {
+        runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
-    pub async fn send_unread(
+    pub fn send_unread(
         self,
-    ) -> Result<reqwest::Response, Error<models::ApiErrorResponse>> {
-        runtime::send_unread(self).await
+    ) -> impl std::future::Future<
+        Output = Result<reqwest::Response, Error<models::ApiErrorResponse>>,
+    > + Send {
+        runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
     /// key); they beat the client's defaults.
@@ -713,25 +746,31 @@ impl UpsizeTagsByDatasetId {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::CreateEntityResponse, Error<models::ApiErrorResponse>> {
-        runtime::send(self).await
+    ) -> impl std::future::Future<
+        Output = Result<models::CreateEntityResponse, Error<models::ApiErrorResponse>>,
+    > + Send {
+        runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
-    pub async fn send_full(
+    pub fn send_full(
         self,
-    ) -> Result<
-        runtime::Full<models::CreateEntityResponse>,
-        Error<models::ApiErrorResponse>,
-    > {
-        runtime::send_full(self).await
+    ) -> impl std::future::Future<
+        Output = Result<
+            runtime::Full<models::CreateEntityResponse>,
+            Error<models::ApiErrorResponse>,
+        >,
+    > + Send {
+        runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
-    pub async fn send_unread(
+    pub fn send_unread(
         self,
-    ) -> Result<reqwest::Response, Error<models::ApiErrorResponse>> {
-        runtime::send_unread(self).await
+    ) -> impl std::future::Future<
+        Output = Result<reqwest::Response, Error<models::ApiErrorResponse>>,
+    > + Send {
+        runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
     /// key); they beat the client's defaults.
@@ -797,20 +836,28 @@ impl GetTagByTagId {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
-    pub async fn send(self) -> Result<models::TagData, Error<models::ApiErrorResponse>> {
-        runtime::send(self).await
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<models::TagData, Error<models::ApiErrorResponse>>,
+    > + Send {
+        runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
-    pub async fn send_full(
+    pub fn send_full(
         self,
-    ) -> Result<runtime::Full<models::TagData>, Error<models::ApiErrorResponse>> {
-        runtime::send_full(self).await
+    ) -> impl std::future::Future<
+        Output = Result<runtime::Full<models::TagData>, Error<models::ApiErrorResponse>>,
+    > + Send {
+        runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
-    pub async fn send_unread(
+    pub fn send_unread(
         self,
-    ) -> Result<reqwest::Response, Error<models::ApiErrorResponse>> {
-        runtime::send_unread(self).await
+    ) -> impl std::future::Future<
+        Output = Result<reqwest::Response, Error<models::ApiErrorResponse>>,
+    > + Send {
+        runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
     /// key); they beat the client's defaults.
@@ -879,20 +926,28 @@ impl UpdateTagByTagId {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
-    pub async fn send(self) -> Result<(), Error<models::ApiErrorResponse>> {
-        runtime::send(self).await
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<(), Error<models::ApiErrorResponse>>,
+    > + Send {
+        runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
-    pub async fn send_full(
+    pub fn send_full(
         self,
-    ) -> Result<runtime::Full<()>, Error<models::ApiErrorResponse>> {
-        runtime::send_full(self).await
+    ) -> impl std::future::Future<
+        Output = Result<runtime::Full<()>, Error<models::ApiErrorResponse>>,
+    > + Send {
+        runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
-    pub async fn send_unread(
+    pub fn send_unread(
         self,
-    ) -> Result<reqwest::Response, Error<models::ApiErrorResponse>> {
-        runtime::send_unread(self).await
+    ) -> impl std::future::Future<
+        Output = Result<reqwest::Response, Error<models::ApiErrorResponse>>,
+    > + Send {
+        runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
     /// key); they beat the client's defaults.
@@ -961,20 +1016,28 @@ impl DeleteTagByTagId {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
-    pub async fn send(self) -> Result<(), Error<models::ApiErrorResponse>> {
-        runtime::send(self).await
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<(), Error<models::ApiErrorResponse>>,
+    > + Send {
+        runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
-    pub async fn send_full(
+    pub fn send_full(
         self,
-    ) -> Result<runtime::Full<()>, Error<models::ApiErrorResponse>> {
-        runtime::send_full(self).await
+    ) -> impl std::future::Future<
+        Output = Result<runtime::Full<()>, Error<models::ApiErrorResponse>>,
+    > + Send {
+        runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
-    pub async fn send_unread(
+    pub fn send_unread(
         self,
-    ) -> Result<reqwest::Response, Error<models::ApiErrorResponse>> {
-        runtime::send_unread(self).await
+    ) -> impl std::future::Future<
+        Output = Result<reqwest::Response, Error<models::ApiErrorResponse>>,
+    > + Send {
+        runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
     /// key); they beat the client's defaults.
@@ -1068,25 +1131,31 @@ impl ExportTagToLabelBoxDataRows {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::LabelBoxDataRows, Error<models::ApiErrorResponse>> {
-        runtime::send(self).await
+    ) -> impl std::future::Future<
+        Output = Result<models::LabelBoxDataRows, Error<models::ApiErrorResponse>>,
+    > + Send {
+        runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
-    pub async fn send_full(
+    pub fn send_full(
         self,
-    ) -> Result<
-        runtime::Full<models::LabelBoxDataRows>,
-        Error<models::ApiErrorResponse>,
-    > {
-        runtime::send_full(self).await
+    ) -> impl std::future::Future<
+        Output = Result<
+            runtime::Full<models::LabelBoxDataRows>,
+            Error<models::ApiErrorResponse>,
+        >,
+    > + Send {
+        runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
-    pub async fn send_unread(
+    pub fn send_unread(
         self,
-    ) -> Result<reqwest::Response, Error<models::ApiErrorResponse>> {
-        runtime::send_unread(self).await
+    ) -> impl std::future::Future<
+        Output = Result<reqwest::Response, Error<models::ApiErrorResponse>>,
+    > + Send {
+        runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
     /// key); they beat the client's defaults.
@@ -1202,25 +1271,31 @@ impl ExportTagToLabelStudioTasks {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::LabelStudioTasks, Error<models::ApiErrorResponse>> {
-        runtime::send(self).await
+    ) -> impl std::future::Future<
+        Output = Result<models::LabelStudioTasks, Error<models::ApiErrorResponse>>,
+    > + Send {
+        runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
-    pub async fn send_full(
+    pub fn send_full(
         self,
-    ) -> Result<
-        runtime::Full<models::LabelStudioTasks>,
-        Error<models::ApiErrorResponse>,
-    > {
-        runtime::send_full(self).await
+    ) -> impl std::future::Future<
+        Output = Result<
+            runtime::Full<models::LabelStudioTasks>,
+            Error<models::ApiErrorResponse>,
+        >,
+    > + Send {
+        runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
-    pub async fn send_unread(
+    pub fn send_unread(
         self,
-    ) -> Result<reqwest::Response, Error<models::ApiErrorResponse>> {
-        runtime::send_unread(self).await
+    ) -> impl std::future::Future<
+        Output = Result<reqwest::Response, Error<models::ApiErrorResponse>>,
+    > + Send {
+        runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
     /// key); they beat the client's defaults.
@@ -1310,20 +1385,28 @@ impl GetFilenamesByTagId {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
-    pub async fn send(self) -> Result<Vec<String>, Error<models::ApiErrorResponse>> {
-        runtime::send(self).await
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Vec<String>, Error<models::ApiErrorResponse>>,
+    > + Send {
+        runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
-    pub async fn send_full(
+    pub fn send_full(
         self,
-    ) -> Result<runtime::Full<Vec<String>>, Error<models::ApiErrorResponse>> {
-        runtime::send_full(self).await
+    ) -> impl std::future::Future<
+        Output = Result<runtime::Full<Vec<String>>, Error<models::ApiErrorResponse>>,
+    > + Send {
+        runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
-    pub async fn send_unread(
+    pub fn send_unread(
         self,
-    ) -> Result<reqwest::Response, Error<models::ApiErrorResponse>> {
-        runtime::send_unread(self).await
+    ) -> impl std::future::Future<
+        Output = Result<reqwest::Response, Error<models::ApiErrorResponse>>,
+    > + Send {
+        runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
     /// key); they beat the client's defaults.

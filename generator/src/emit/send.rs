@@ -243,13 +243,13 @@ pub(super) fn emit_send(op: &Operation) -> (TokenStream, TokenStream) {
     let options = options_setter();
     let common = quote! {
         #[doc = #full_doc]
-        pub async fn send_full(self) -> Result<runtime::Full<#ok>, Error<#err>> {
-            runtime::send_full(self).await
+        pub fn send_full(self) -> impl std::future::Future<Output = Result<runtime::Full<#ok>, Error<#err>>> + Send {
+            runtime::send_full(self)
         }
 
         #[doc = #unread_doc]
-        pub async fn send_unread(self) -> Result<reqwest::Response, Error<#err>> {
-            runtime::send_unread(self).await
+        pub fn send_unread(self) -> impl std::future::Future<Output = Result<reqwest::Response, Error<#err>>> + Send {
+            runtime::send_unread(self)
         }
 
         #options
@@ -260,8 +260,8 @@ pub(super) fn emit_send(op: &Operation) -> (TokenStream, TokenStream) {
         let send_doc = send_doc.iter().map(|l| quote!(#[doc = #l]));
         let methods = quote! {
             #(#send_doc)*
-            pub async fn send(self) -> Result<#ok, Error<#err>> {
-                runtime::send(self).await
+            pub fn send(self) -> impl std::future::Future<Output = Result<#ok, Error<#err>>> + Send {
+                runtime::send(self)
             }
 
             #common
@@ -303,8 +303,8 @@ pub(super) fn emit_send(op: &Operation) -> (TokenStream, TokenStream) {
     let with_doc = format!(" Like [`Self::send`], and also returns the response headers the document declares ([`{}`]).", headers.name);
     let methods = quote! {
         #(#send_doc)*
-        pub async fn send(self) -> Result<#ok, Error<#err>> {
-            runtime::send(self).await
+        pub fn send(self) -> impl std::future::Future<Output = Result<#ok, Error<#err>>> + Send {
+            runtime::send(self)
         }
 
         #[doc = #with_doc]

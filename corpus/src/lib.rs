@@ -17,8 +17,10 @@ mod child;
 mod list;
 mod report;
 mod run;
+mod wire;
 
 pub use child::generate_one;
+pub use wire::{wire, WireConfig};
 
 use list::{List, DIRECTORY_PACKAGE, LIST};
 use std::collections::BTreeMap;

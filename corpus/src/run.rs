@@ -364,7 +364,7 @@ fn count(text: &str) -> Result<(usize, usize), String> {
 
 /// `api/azure.com/addons-Addons.json` -> `azure-com-addons-addons`: the path without its
 /// extension and its first folder, in lowercase letters, digits and dashes.
-fn slug_of(path: &str) -> String {
+pub(crate) fn slug_of(path: &str) -> String {
     let stem = path.rsplit_once('.').map_or(path, |(stem, _)| stem);
     let stem = stem.split_once('/').map_or(stem, |(_, rest)| rest);
     devtools::sanitize(stem)

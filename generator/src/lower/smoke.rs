@@ -6,7 +6,7 @@
 //! ask for the smoke test.
 
 use super::Lowerer;
-use crate::ir::example::{example_float, example_int, pattern_example};
+use crate::ir::example::{example_float, example_int, pattern_value};
 use crate::ir::{Body, Bound, Constraints, Param, SmokeCall, SmokeValue};
 use openapiv3::{
     AdditionalProperties, Components, Parameter, ParameterSchemaOrContent, ReferenceOr,
@@ -251,7 +251,10 @@ impl<'c> Maker<'c> {
                 if !any.any_of.is_empty() {
                     return self.union(&any.any_of, disc, depth);
                 }
-                if !any.properties.is_empty() || any.typ.as_deref() == Some("object") {
+                if !any.properties.is_empty()
+                    || any.additional_properties.is_some()
+                    || any.typ.as_deref() == Some("object")
+                {
                     return self.object(
                         &any.properties,
                         &any.required,
@@ -398,6 +401,11 @@ impl<'c> Maker<'c> {
     ) -> Result<Value, String> {
         let mut merged: Option<Value> = None;
         for m in members {
+            // A member that says nothing of the value (only a description, say).
+            if matches!(m, ReferenceOr::Item(Schema { schema_kind: SchemaKind::Any(a), .. }) if *a == openapiv3::AnySchema::default())
+            {
+                continue;
+            }
             let v = self.reference_or(m, depth + 1)?;
             merged = Some(match (merged, v) {
                 (Some(Value::Object(mut a)), Value::Object(b)) => {
@@ -497,11 +505,12 @@ fn string(s: &openapiv3::StringType) -> Result<String, String> {
     }
     if let Some(p) = &s.pattern {
         // Only a value the pattern surely matches; otherwise the document needs an example.
-        return pattern_example(p)
-            .filter(|v| length_fits(v, s))
-            .ok_or_else(|| {
-                format!("no value can be made for the pattern `{p}` (give an example)")
-            });
+        return pattern_value(
+            p,
+            s.min_length.unwrap_or(0),
+            s.max_length.unwrap_or(usize::MAX),
+        )
+        .ok_or_else(|| format!("no value can be made for the pattern `{p}` (give an example)"));
     }
     let min = s.min_length.unwrap_or(0).min(256);
     let max = s.max_length.unwrap_or(usize::MAX);
@@ -511,11 +520,6 @@ fn string(s: &openapiv3::StringType) -> Result<String, String> {
     }
     v.truncate(max.max(min));
     Ok(v)
-}
-
-fn length_fits(v: &str, s: &openapiv3::StringType) -> bool {
-    let n = v.chars().count();
-    s.min_length.is_none_or(|m| n >= m) && s.max_length.is_none_or(|m| n <= m)
 }
 
 #[cfg(test)]
@@ -550,7 +554,7 @@ paths:
       operationId: putItem
       parameters:
         - {name: id, in: path, required: true, example: abc123, schema: {type: string, pattern: '^[a-z0-9]{6}$'}}
-        - {name: code, in: query, required: true, schema: {type: string, pattern: '^(a|b)+$'}}
+        - {name: code, in: query, required: true, schema: {type: string, pattern: '^(a)\1$'}}
         - {name: when, in: query, required: true, schema: {type: string, format: date-time}}
         - {name: n, in: query, required: true, schema: {type: integer, minimum: 7, multipleOf: 5}}
         - {name: mode, in: query, required: true, schema: {type: string, enum: [slow, fast]}}
@@ -591,7 +595,7 @@ components:
                 ("id".to_string(), vec!["\"abc123\"".to_string(), "\"aaaaaa\"".to_string()]),
                 (
                     "code".to_string(),
-                    vec!["impossible: no value can be made for the pattern `^(a|b)+$` (give an example)".to_string()]
+                    vec!["impossible: no value can be made for the pattern `^(a)\\1$` (give an example)".to_string()]
                 ),
                 ("when".to_string(), vec!["\"2020-01-01T00:00:00Z\"".to_string()]),
                 ("n".to_string(), vec!["10".to_string()]),
@@ -635,5 +639,37 @@ components:
         );
         let (api, _) = crate::lower_text(spec).unwrap();
         assert!(api.groups[0].operations[0].smoke.is_none());
+    }
+
+    #[test]
+    fn members_that_say_nothing_are_skipped_and_free_maps_are_objects() {
+        let c = call(
+            r#"openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /d:
+    post:
+      operationId: postData
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [when, target]
+              properties:
+                when:
+                  allOf: [{$ref: '#/components/schemas/When'}, {description: the day}]
+                target: {additionalProperties: true}
+      responses: {'204': {description: x}}
+components:
+  schemas:
+    When: {type: string, format: date-time}
+"#,
+        );
+        assert_eq!(
+            values(c.body.as_ref().unwrap()),
+            [r#"{"when":"2020-01-01T00:00:00Z","target":{}}"#]
+        );
     }
 }

@@ -168,8 +168,20 @@ impl<'a> Lowerer<'a> {
             })
             .collect();
         let mut accept: Vec<String> = accept.into_iter().collect();
-        // JSON last keeps a text/plain success first in line for servers that pick the first.
-        accept.sort_by_key(|m| classify_media(m) == Some(BodyMedia::Json));
+        // Text and bytes first, then JSON, then XML: a text/plain or binary success stays first
+        // in line for servers that pick the first, and XML (which the client reads only as
+        // text) never beats the JSON it decodes. `text/json` (ASP.NET's old name for JSON)
+        // is JSON: a server that took it for text would fail to write an object (Prism does).
+        accept.sort_by_key(|m| {
+            let essence = m.split(';').next().unwrap_or(m).trim().to_ascii_lowercase();
+            if essence.ends_with("/xml") || essence.ends_with("+xml") {
+                2
+            } else if classify_media(m) == Some(BodyMedia::Json) || essence == "text/json" {
+                1
+            } else {
+                0
+            }
+        });
         let headers = (!header_fields.is_empty()).then(|| ResponseHeaders {
             name: naming::headers_struct(builder),
             fields: header_fields,
@@ -361,4 +373,34 @@ pub(super) fn status_variant_name(status: StatusMatch) -> String {
 
 pub(super) fn non_empty(s: String) -> Option<String> {
     (!s.trim().is_empty()).then_some(s)
+}
+
+#[cfg(test)]
+mod tests {
+    /// The `Accept` list of the only operation of a document whose success is `content`.
+    fn accept(content: &str) -> Vec<String> {
+        let spec = format!(
+            "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n  /a:\n    get:\n      operationId: getA\n      responses:\n        '200':\n          description: ok\n          content: {content}\n"
+        );
+        let (api, _) = crate::lower_text(&spec).unwrap();
+        api.groups[0].operations[0].accept.clone()
+    }
+
+    #[test]
+    fn text_comes_before_json_before_xml_and_text_json_is_json() {
+        assert_eq!(
+            accept("{application/json: {schema: {type: string}}, text/plain: {schema: {type: string}}}"),
+            ["text/plain", "application/json"]
+        );
+        assert_eq!(
+            accept(
+                "{text/json: {schema: {type: object}}, application/json: {schema: {type: object}}}"
+            ),
+            ["application/json", "text/json"]
+        );
+        assert_eq!(
+            accept("{application/xml: {schema: {type: object}}, text/json: {schema: {type: object}}, text/xml: {schema: {type: object}}, application/json: {schema: {type: object}}}"),
+            ["application/json", "text/json", "application/xml", "text/xml"]
+        );
+    }
 }

@@ -36,6 +36,16 @@ impl Default for WireConfig {
     }
 }
 
+/// Whether a failure is Prism's own response breaking the document (`--errors` turns it
+/// into a 500 naming only `response` locations): a static example that does not fit its
+/// schema, or Prism's made-up value for a `pattern` or `format` it cannot satisfy. Such a
+/// call says nothing about the client.
+fn prism_response_violation(error: &str) -> bool {
+    error.contains("prism/errors#VIOLATIONS")
+        && error.contains("\"location\":[\"response\"")
+        && !error.contains("\"location\":[\"request\"")
+}
+
 /// How one document went.
 struct WireEntry {
     slug: String,
@@ -203,9 +213,10 @@ fn line(e: &WireEntry) -> String {
 /// The Markdown table of the run, with a totals row.
 fn table(entries: &[WireEntry]) -> String {
     let mut t = String::from(
-        "| document | operations | called | failures | not called |\n|---|---:|---:|---:|---:|\n",
+        "| document | operations | called | failures | of which Prism's response | not called |\n|---|---:|---:|---:|---:|---:|\n",
     );
     let (mut ops, mut called, mut failed, mut not_called, mut ran) = (0, 0, 0, 0, 0);
+    let mut prism = 0;
     for e in entries {
         match &e.result {
             Ok(s) => {
@@ -214,9 +225,15 @@ fn table(entries: &[WireEntry]) -> String {
                 called += s.called;
                 failed += s.failures.len();
                 not_called += s.not_called.len();
+                let theirs = s
+                    .failures
+                    .iter()
+                    .filter(|(_, e)| prism_response_violation(e))
+                    .count();
+                prism += theirs;
                 let _ = writeln!(
                     t,
-                    "| {} | {} | {} | {} | {} |",
+                    "| {} | {} | {} | {} | {theirs} | {} |",
                     e.slug,
                     s.operations,
                     s.called,
@@ -226,13 +243,13 @@ fn table(entries: &[WireEntry]) -> String {
             }
             Err(why) => {
                 let why = why.lines().next().unwrap_or_default().replace('|', "\\|");
-                let _ = writeln!(t, "| {} | - | - | - | - ({why}) |", e.slug);
+                let _ = writeln!(t, "| {} | - | - | - | - | - ({why}) |", e.slug);
             }
         }
     }
     let _ = writeln!(
         t,
-        "| **{ran} of {} documents ran** | {ops} | {called} | {failed} | {not_called} |",
+        "| **{ran} of {} documents ran** | {ops} | {called} | {failed} | {prism} | {not_called} |",
         entries.len()
     );
     t
@@ -247,7 +264,12 @@ fn failures(entries: &[WireEntry]) -> String {
             Ok(s) => {
                 let _ = writeln!(t, "## {}\n", e.slug);
                 for (op, error) in &s.failures {
-                    let _ = writeln!(t, "- failed `{op}`: {error}");
+                    let whose = if prism_response_violation(error) {
+                        " (Prism's response)"
+                    } else {
+                        ""
+                    };
+                    let _ = writeln!(t, "- failed `{op}`{whose}: {error}");
                 }
                 for (op, reason) in &s.not_called {
                     let _ = writeln!(t, "- not called `{op}`: {reason}");
@@ -280,7 +302,10 @@ mod tests {
                 result: Ok(Summary {
                     operations: 3,
                     called: 2,
-                    failures: vec![("x".into(), "undeclared status 422".into())],
+                    failures: vec![
+                        ("x".into(), "undeclared status 422".into()),
+                        ("z".into(), r#"undeclared status 500 Internal Server Error: {"type":"https://stoplight.io/prism/errors#VIOLATIONS","validation":[{"location":["response","body"]}]}"#.into()),
+                    ],
                     not_called: vec![("y".into(), "pattern".into())],
                 }),
             },
@@ -291,7 +316,7 @@ mod tests {
         ];
         assert_eq!(
             table(&entries),
-            "| document | operations | called | failures | not called |\n|---|---:|---:|---:|---:|\n| a | 3 | 2 | 1 | 1 |\n| b | - | - | - | - (Prism exited \\| early) |\n| **1 of 2 documents ran** | 3 | 2 | 1 | 1 |\n"
+            "| document | operations | called | failures | of which Prism's response | not called |\n|---|---:|---:|---:|---:|---:|\n| a | 3 | 2 | 2 | 1 | 1 |\n| b | - | - | - | - | - (Prism exited \\| early) |\n| **1 of 2 documents ran** | 3 | 2 | 2 | 1 | 1 |\n"
         );
         let readme = format!("x\n{README_START}\nold\n{README_END}\ny\n");
         assert_eq!(

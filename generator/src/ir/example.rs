@@ -260,6 +260,7 @@ impl Walker<'_> {
                 self.i += 1;
                 match e {
                     'b' | 'B' => String::new(),
+                    'x' => self.hex()?.to_string(),
                     _ => escape(e)?.to_string(),
                 }
             }
@@ -295,6 +296,15 @@ impl Walker<'_> {
         (count <= 256).then_some(count)
     }
 
+    /// The character of a `\\xHH` escape (the `\\x` already read).
+    fn hex(&mut self) -> Option<char> {
+        let digits: String = self.chars.get(self.i..self.i + 2)?.iter().collect();
+        self.i += 2;
+        u32::from_str_radix(&digits, 16)
+            .ok()
+            .and_then(char::from_u32)
+    }
+
     /// A character of a `[...]` class (the `[` already read).
     fn class(&mut self) -> Option<char> {
         let negated = self.peek() == Some('^');
@@ -326,6 +336,7 @@ impl Walker<'_> {
                         members.extend([(' ', ' '), ('\t', '\t'), ('\n', '\n'), ('\r', '\r')]);
                         continue;
                     }
+                    'x' => self.hex()?,
                     e => escape(e)?,
                 }
             } else {
@@ -336,8 +347,9 @@ impl Walker<'_> {
                 let mut high = self.peek()?;
                 self.i += 1;
                 if high == '\\' {
-                    high = escape(self.peek()?)?;
+                    let e = self.peek()?;
                     self.i += 1;
+                    high = if e == 'x' { self.hex()? } else { escape(e)? };
                 }
                 members.push((low, high));
             } else {
@@ -395,6 +407,8 @@ mod tests {
             (r".{6,128}$", "aaaaaa"),
             (r"^[^:]+:(?!x)[0-9]{2}$", "a:00"),
             (r"^(foo|bar)-\d+$", "foo-0"),
+            (r"^(?!aws:)[^\x00-\x1f\x22]+$", "a"),
+            (r"^\x41[\x30-\x39]$", "A0"),
         ];
         for (pattern, expected) in cases {
             assert_eq!(

@@ -259,6 +259,7 @@ impl<'c> Maker<'c> {
                         &any.properties,
                         &any.required,
                         any.additional_properties.as_ref(),
+                        any.min_properties.unwrap_or(0),
                         depth,
                     );
                 }
@@ -346,6 +347,7 @@ impl<'c> Maker<'c> {
                 &o.properties,
                 &o.required,
                 o.additional_properties.as_ref(),
+                o.min_properties.unwrap_or(0),
                 depth,
             ),
         }
@@ -365,12 +367,14 @@ impl<'c> Maker<'c> {
         Ok(Value::Array(vec![item]))
     }
 
-    /// An object of the required properties (read-only ones too: the struct needs them).
+    /// An object of the required properties (read-only ones too: the struct needs them),
+    /// then optional ones and extra entries up to `minProperties`.
     fn object(
         &mut self,
         properties: &'c indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>,
         required: &[String],
         additional: Option<&'c AdditionalProperties>,
+        min_properties: usize,
         depth: usize,
     ) -> Result<Value, String> {
         let mut map = Map::new();
@@ -389,6 +393,29 @@ impl<'c> Maker<'c> {
                 _ => Value::String("smoke".to_string()),
             };
             map.insert(name.clone(), v);
+        }
+        let min_properties = min_properties.min(16);
+        for (name, schema) in properties {
+            if map.len() >= min_properties {
+                break;
+            }
+            if !map.contains_key(name) {
+                if let Ok(v) = self.boxed(schema, depth + 1) {
+                    map.insert(name.clone(), v);
+                }
+            }
+        }
+        let mut n = 0;
+        while map.len() < min_properties {
+            n += 1;
+            let v = match additional {
+                Some(AdditionalProperties::Schema(s)) => self.reference_or(s, depth + 1)?,
+                Some(AdditionalProperties::Any(false)) => {
+                    return Err("`minProperties` asks for more properties than it allows".into())
+                }
+                _ => Value::String("smoke".to_string()),
+            };
+            map.insert(format!("smoke{n}"), v);
         }
         Ok(Value::Object(map))
     }
@@ -656,11 +683,12 @@ paths:
           application/json:
             schema:
               type: object
-              required: [when, target]
+              required: [when, target, tags]
               properties:
                 when:
                   allOf: [{$ref: '#/components/schemas/When'}, {description: the day}]
                 target: {additionalProperties: true}
+                tags: {type: object, minProperties: 2, additionalProperties: {type: integer}}
       responses: {'204': {description: x}}
 components:
   schemas:
@@ -669,7 +697,7 @@ components:
         );
         assert_eq!(
             values(c.body.as_ref().unwrap()),
-            [r#"{"when":"2020-01-01T00:00:00Z","target":{}}"#]
+            [r#"{"when":"2020-01-01T00:00:00Z","target":{},"tags":{"smoke1":1,"smoke2":1}}"#]
         );
     }
 }

@@ -243,7 +243,7 @@ impl<'c> Maker<'c> {
                     return Ok(v.clone());
                 }
                 if !any.all_of.is_empty() {
-                    return self.all_of(&any.all_of, depth);
+                    return self.all_of_beside(any, depth);
                 }
                 if !any.one_of.is_empty() {
                     return self.union(&any.one_of, disc, depth);
@@ -418,6 +418,60 @@ impl<'c> Maker<'c> {
             map.insert(format!("smoke{n}"), v);
         }
         Ok(Value::Object(map))
+    }
+
+    /// `allOf` beside the schema's own properties and `required` (which may name the
+    /// members' properties): the members' value with the required properties added.
+    fn all_of_beside(
+        &mut self,
+        any: &'c openapiv3::AnySchema,
+        depth: usize,
+    ) -> Result<Value, String> {
+        let mut v = self.all_of(&any.all_of, depth)?;
+        if let Value::Object(map) = &mut v {
+            for name in &any.required {
+                if map.contains_key(name) {
+                    continue;
+                }
+                let value = match any.properties.get(name) {
+                    Some(s) => self.boxed(s, depth + 1),
+                    None => match self.member_property(&any.all_of, name, 0) {
+                        Some(s) => self.boxed(s, depth + 1),
+                        None => Ok(Value::String("smoke".to_string())),
+                    },
+                }
+                .map_err(|e| format!("property `{name}`: {e}"))?;
+                map.insert(name.clone(), value);
+            }
+        }
+        Ok(v)
+    }
+
+    /// The schema of property `name` in one of `members` (or their own `allOf`s).
+    fn member_property(
+        &self,
+        members: &'c [ReferenceOr<Schema>],
+        name: &str,
+        depth: usize,
+    ) -> Option<&'c ReferenceOr<Box<Schema>>> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        members.iter().find_map(|m| {
+            let schema = match m {
+                ReferenceOr::Item(s) => s,
+                ReferenceOr::Reference { reference } => self.resolve(reference).ok()?.1,
+            };
+            match &schema.schema_kind {
+                SchemaKind::Type(Type::Object(o)) => o.properties.get(name),
+                SchemaKind::Any(a) => a
+                    .properties
+                    .get(name)
+                    .or_else(|| self.member_property(&a.all_of, name, depth + 1)),
+                SchemaKind::AllOf { all_of } => self.member_property(all_of, name, depth + 1),
+                _ => None,
+            }
+        })
     }
 
     /// All members' values merged: objects property by property, anything else the last.
@@ -698,6 +752,40 @@ components:
         assert_eq!(
             values(c.body.as_ref().unwrap()),
             [r#"{"when":"2020-01-01T00:00:00Z","target":{},"tags":{"smoke1":1,"smoke2":1}}"#]
+        );
+    }
+
+    #[test]
+    fn required_properties_of_all_of_members_beside_properties_are_made() {
+        let c = call(
+            r#"openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /h:
+    put:
+      operationId: putHsm
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/Hsm'}
+      responses: {'204': {description: x}}
+components:
+  schemas:
+    Hsm:
+      allOf: [{$ref: '#/components/schemas/Resource'}]
+      properties: {properties: {type: object}}
+      required: [location, sku, properties]
+    Resource:
+      properties:
+        id: {type: string, readOnly: true}
+        location: {type: string}
+        sku: {type: object, required: [name], properties: {name: {type: string, enum: [a, b]}}}
+"#,
+        );
+        assert_eq!(
+            values(c.body.as_ref().unwrap()),
+            [r#"{"location":"smoke","sku":{"name":"a"},"properties":{}}"#]
         );
     }
 }

@@ -37,13 +37,15 @@ impl Default for WireConfig {
 }
 
 /// Whether a failure is Prism's own response breaking the document (`--errors` turns it
-/// into a 500 naming only `response` locations): a static example that does not fit its
-/// schema, or Prism's made-up value for a `pattern` or `format` it cannot satisfy. Such a
-/// call says nothing about the client.
+/// into a 500 naming only `response` locations: a static example that does not fit its
+/// schema, or Prism's made-up value for a `pattern` or `format` it cannot satisfy), or
+/// Prism unable to write a declared `text/plain` response of an array or object schema
+/// (`NO_COMPLEX_OBJECT_TEXT`). Such a call says nothing about the client.
 fn prism_response_violation(error: &str) -> bool {
-    error.contains("prism/errors#VIOLATIONS")
+    let violation = error.contains("prism/errors#VIOLATIONS")
         && error.contains("\"location\":[\"response\"")
-        && !error.contains("\"location\":[\"request\"")
+        && !error.contains("\"location\":[\"request\"");
+    violation || error.contains("prism/errors#NO_COMPLEX_OBJECT_TEXT")
 }
 
 /// How one document went.

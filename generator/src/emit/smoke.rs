@@ -114,6 +114,10 @@ pub(super) fn head(crate_name: &str, header_line: &str) -> TokenStream {
                         text.push_str(&format!(": {s}"));
                         source = s.source();
                     }
+                    // What was answered, to tell a client's fault from the server's.
+                    if let Error::Decode { status, snippet, .. } = &e {
+                        text.push_str(&format!(" (status {status}: {snippet})"));
+                    }
                     Err(text)
                 }
             }

@@ -168,18 +168,29 @@ impl<'a> Lowerer<'a> {
             })
             .collect();
         let mut accept: Vec<String> = accept.into_iter().collect();
-        // Text and bytes first, then JSON, then XML: a text/plain or binary success stays first
-        // in line for servers that pick the first, and XML (which the client reads only as
-        // text) never beats the JSON it decodes. `text/json` (ASP.NET's old name for JSON)
-        // is JSON: a server that took it for text would fail to write an object (Prism does).
+        // What the success is read as goes first, for servers that answer with the first
+        // type they can: a text/plain or binary success before the JSON of the errors, and a
+        // JSON success before the same schema as text/plain (ASP.NET lists both; Prism then
+        // fails to write an object as text). Then JSON, text, other types, and XML last (the
+        // client reads it only as text). `text/json` (ASP.NET's old name) is JSON.
+        let read: Vec<MediaClass> = match &success {
+            Success::Single { kind, .. } => vec![MediaClass::of_kind(kind)],
+            Success::Multi { variants, .. } => variants
+                .iter()
+                .map(|v| MediaClass::of_kind(&v.kind))
+                .collect(),
+        };
         accept.sort_by_key(|m| {
-            let essence = m.split(';').next().unwrap_or(m).trim().to_ascii_lowercase();
-            if essence.ends_with("/xml") || essence.ends_with("+xml") {
-                2
-            } else if classify_media(m) == Some(BodyMedia::Json) || essence == "text/json" {
-                1
-            } else {
-                0
+            let class = MediaClass::of(m);
+            // Among what is read (several success statuses), text and bytes before JSON.
+            match (read.contains(&class), class) {
+                (true, MediaClass::Text) => 0,
+                (true, MediaClass::Other) => 1,
+                (true, MediaClass::Json) => 2,
+                (_, MediaClass::Json) => 3,
+                (_, MediaClass::Text) => 4,
+                (_, MediaClass::Other | MediaClass::None) => 5,
+                (_, MediaClass::Xml) => 6,
             }
         });
         let headers = (!header_fields.is_empty()).then(|| ResponseHeaders {
@@ -375,6 +386,50 @@ pub(super) fn non_empty(s: String) -> Option<String> {
     (!s.trim().is_empty()).then_some(s)
 }
 
+/// The kind of a media type, as far as the order of `Accept` goes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum MediaClass {
+    Json,
+    Text,
+    Xml,
+    Other,
+    /// A response kind with no body to read.
+    None,
+}
+
+impl MediaClass {
+    fn of(media: &str) -> MediaClass {
+        let essence = media
+            .split(';')
+            .next()
+            .unwrap_or(media)
+            .trim()
+            .to_ascii_lowercase();
+        if essence.ends_with("/xml") || essence.ends_with("+xml") {
+            MediaClass::Xml
+        } else if classify_media(media) == Some(BodyMedia::Json) || essence == "text/json" {
+            MediaClass::Json
+        } else if essence.starts_with("text/") {
+            MediaClass::Text
+        } else {
+            MediaClass::Other
+        }
+    }
+
+    fn of_kind(kind: &ResponseKind) -> MediaClass {
+        match kind {
+            ResponseKind::Json(_) => MediaClass::Json,
+            ResponseKind::Text
+            | ResponseKind::TextLines
+            | ResponseKind::TextParsed(_)
+            | ResponseKind::TextSerde { .. }
+            | ResponseKind::EventStream(_) => MediaClass::Text,
+            ResponseKind::Bytes => MediaClass::Other,
+            ResponseKind::Empty | ResponseKind::Redirect => MediaClass::None,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     /// The `Accept` list of the only operation of a document whose success is `content`.
@@ -387,10 +442,18 @@ mod tests {
     }
 
     #[test]
-    fn text_comes_before_json_before_xml_and_text_json_is_json() {
+    fn what_the_success_is_read_as_comes_first_xml_last_and_text_json_is_json() {
         assert_eq!(
-            accept("{application/json: {schema: {type: string}}, text/plain: {schema: {type: string}}}"),
+            accept("{text/plain: {schema: {type: string}}}\n        '400':\n          description: bad\n          content: {application/json: {schema: {type: object}}}"),
             ["text/plain", "application/json"]
+        );
+        assert_eq!(
+            accept("{text/plain: {schema: {type: object}}, application/json: {schema: {type: object}}}"),
+            ["application/json", "text/plain"]
+        );
+        assert_eq!(
+            accept("{application/octet-stream: {schema: {type: string, format: binary}}}\n        '400':\n          description: bad\n          content: {application/json: {schema: {type: object}}}"),
+            ["application/octet-stream", "application/json"]
         );
         assert_eq!(
             accept(

@@ -70,7 +70,7 @@ fn param_value(components: Option<&Components>, p: &Parameter) -> SmokeValue {
             .values()
             .filter_map(|e| e.as_item().and_then(|e| e.value.clone())),
     );
-    candidates(components, documented, schema)
+    candidates(components, documented, schema, false)
 }
 
 /// The request body's values: the preferred media type's examples, then its schema's.
@@ -94,7 +94,7 @@ fn body_value(components: Option<&Components>, rb: &RequestBody, body: &Body) ->
         // No schema: any body the media type allows; text is the safest guess.
         return SmokeValue::Candidates(vec![Value::String("smoke".to_string())]);
     }
-    candidates(components, documented, media.schema.as_ref())
+    candidates(components, documented, media.schema.as_ref(), true)
 }
 
 /// The documented examples, then a value built with the schemas' own examples, then one
@@ -103,6 +103,7 @@ fn candidates(
     components: Option<&Components>,
     documented: Vec<Value>,
     schema: Option<&ReferenceOr<Schema>>,
+    non_empty_top: bool,
 ) -> SmokeValue {
     let mut values = documented;
     let mut reason = None;
@@ -113,6 +114,7 @@ fn candidates(
                 use_examples,
                 nodes: 0,
                 stack: Vec::new(),
+                non_empty_top,
             };
             match maker.reference_or(schema, 0) {
                 Ok(v) => values.push(v),
@@ -163,6 +165,9 @@ struct Maker<'c> {
     nodes: usize,
     /// Component schemas being made, to stop at a required property that leads back.
     stack: Vec<String>,
+    /// Whether the value at the top, if an object, gets at least one property: a required
+    /// body that is empty is no body to a server (Prism: "Body parameter is required").
+    non_empty_top: bool,
 }
 
 impl<'c> Maker<'c> {
@@ -394,9 +399,14 @@ impl<'c> Maker<'c> {
             };
             map.insert(name.clone(), v);
         }
-        let min_properties = min_properties.min(16);
+        let asked = min_properties.min(16);
+        let wanted = if depth == 0 && self.non_empty_top {
+            asked.max(1)
+        } else {
+            asked
+        };
         for (name, schema) in properties {
-            if map.len() >= min_properties {
+            if map.len() >= wanted {
                 break;
             }
             if !map.contains_key(name) {
@@ -405,8 +415,9 @@ impl<'c> Maker<'c> {
                 }
             }
         }
+        // Entries beside the declared properties only as far as `minProperties` asks.
         let mut n = 0;
-        while map.len() < min_properties {
+        while map.len() < asked {
             n += 1;
             let v = match additional {
                 Some(AdditionalProperties::Schema(s)) => self.reference_or(s, depth + 1)?,
@@ -787,5 +798,27 @@ components:
             values(c.body.as_ref().unwrap()),
             [r#"{"location":"smoke","sku":{"name":"a"},"properties":{}}"#]
         );
+    }
+
+    #[test]
+    fn a_required_body_gets_a_property_when_none_is_required() {
+        let c = call(
+            r#"openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /r:
+    post:
+      operationId: reset
+      requestBody:
+        required: true
+        content:
+          application/x-www-form-urlencoded:
+            schema:
+              type: object
+              properties: {hard: {type: boolean}, note: {type: string}}
+      responses: {'204': {description: x}}
+"#,
+        );
+        assert_eq!(values(c.body.as_ref().unwrap()), [r#"{"hard":true}"#]);
     }
 }

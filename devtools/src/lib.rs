@@ -1,7 +1,8 @@
-//! What the development crates (`xtask`, `corpus`, `bench`) share, written once: where the
-//! workspace is, how commands are run and reported, the download cache outside the
-//! repository, file names from free text, and reading a document's raw tree with the
-//! generator's own loader.
+//! What the development crates (`xtask`, `corpus`, `bench`, and the tests) share, written
+//! once: where the workspace is, how commands are run and reported (with a time limit too),
+//! the download cache outside the repository, file names from free text, reading a
+//! document's raw tree with the generator's own loader, and running a smoke test against
+//! Prism ([`wire`]).
 
 use std::fs;
 use std::path::{Path, PathBuf};

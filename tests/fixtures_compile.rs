@@ -1,11 +1,18 @@
 //! Every fixture's generated crate compiles without warnings, so no snapshot can bless code
 //! that does not build. The crates go into one scratch workspace under `target/` that
 //! shares this workspace's lock file, and are checked together. A crate with a feature per
-//! tag is also checked with each feature alone and with none.
+//! tag is also checked with each feature alone and with none. Each crate is generated with
+//! its smoke test (`--smoke-test`, which adds only `tests/smoke.rs`), so that is checked
+//! too.
 
 use lightly_codegen_tests::{
-    root, scratch_cargo, scratch_dir, write_fixture_crate, write_workspace,
+    root, scratch_cargo, scratch_dir, write_fixture_crate_with, write_workspace,
 };
+
+/// A fixture's crate with its smoke test.
+fn write_fixture_crate(fixture: &str, dir: &std::path::Path, standalone: bool) {
+    write_fixture_crate_with(fixture, dir, standalone, |o| o.smoke_test = true);
+}
 
 #[test]
 fn fixture_crates_compile_without_warnings() {
@@ -86,7 +93,13 @@ fn each_tag_feature_compiles_alone_and_with_none() {
     for feature in std::iter::once("").chain(tags) {
         assert_clippy_clean(
             &work,
-            &["--no-default-features", "--features", feature],
+            // All targets: the smoke test calls only the operations the features keep.
+            &[
+                "--all-targets",
+                "--no-default-features",
+                "--features",
+                feature,
+            ],
             &format!("with only the features [{feature}], the crate's targets"),
         );
     }

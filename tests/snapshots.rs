@@ -94,6 +94,39 @@ fn broken_documents_give_diagnostics() {
 
 /// Every file in `tests/snapshots/` belongs to an assertion above, so a renamed fixture or
 /// output file cannot leave a stale snapshot behind.
+/// The smoke test (`--smoke-test`) of the fixtures whose operations cover arguments of every
+/// kind: path, query, header and cookie parameters, bodies, credentials, unions.
+const SMOKE_FIXTURES: &[&str] = &["petstore", "security", "parameters", "one_of_discriminator"];
+
+#[test]
+fn smoke_tests_of_fixtures() {
+    for name in SMOKE_FIXTURES {
+        let text = std::fs::read_to_string(
+            lightly_codegen_tests::root().join(format!("tests/fixtures/ok/{name}.yaml")),
+        )
+        .unwrap();
+        let options = Options {
+            smoke_test: true,
+            ..fixture_options(name)
+        };
+        let generated = generate(&text, &options).unwrap();
+        let without = generate(&text, &fixture_options(name)).unwrap();
+        let mut added: Vec<&String> = generated
+            .output
+            .files
+            .keys()
+            .filter(|p| without.output.files.get(*p) != generated.output.files.get(*p))
+            .collect();
+        added.retain(|p| p.as_str() != ".openapi-rs-gen-manifest");
+        // The option adds the one file and changes nothing else.
+        assert_eq!(added, ["tests/smoke.rs"], "{name}");
+        insta::assert_snapshot!(
+            format!("smoke__{name}"),
+            generated.output.files["tests/smoke.rs"]
+        );
+    }
+}
+
 #[test]
 fn no_unreferenced_snapshots() {
     let root = lightly_codegen_tests::root();
@@ -112,6 +145,9 @@ fn no_unreferenced_snapshots() {
         let file = path.file_name().unwrap().to_string_lossy().into_owned();
         expected.insert(format!("snapshots__ir__{stem}@{file}.snap"));
         expected.insert(format!("snapshots__output__{stem}@{file}.snap"));
+    }
+    for name in SMOKE_FIXTURES {
+        expected.insert(format!("snapshots__smoke__{name}.snap"));
     }
     for entry in std::fs::read_dir(root.join("tests/fixtures/invalid")).unwrap() {
         let file = entry.unwrap().file_name().to_string_lossy().into_owned();

@@ -1,7 +1,7 @@
 //! `cargo check` of one generated crate, and its output split into compiler messages.
 
-use crate::run::run_limited;
 use crate::Config;
+use devtools::run_limited;
 use std::fs;
 use std::path::Path;
 use std::time::Instant;

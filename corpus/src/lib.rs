@@ -9,6 +9,9 @@
 //! --offline`. The results go to `target/corpus/report.{json,md}` and
 //! `target/corpus/failures.md`.
 //!
+//! `cargo xtask wire` ([`wire()`]) runs the generated smoke test of each document against
+//! Prism.
+//!
 //! `list` reads and re-derives the document list, `run` generates, `child` is the generating
 //! process, `check` runs `cargo check`, `report` writes what was found.
 
@@ -17,8 +20,10 @@ mod child;
 mod list;
 mod report;
 mod run;
+mod wire;
 
 pub use child::generate_one;
+pub use wire::{wire, WireConfig};
 
 use list::{List, DIRECTORY_PACKAGE, LIST};
 use std::collections::BTreeMap;

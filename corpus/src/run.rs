@@ -5,12 +5,13 @@ use crate::check::{cargo_check, Check};
 use crate::list::Document;
 use crate::report::Report;
 use crate::Config;
+use devtools::run_limited;
 use std::collections::{BTreeMap, BTreeSet};
 use std::ffi::OsString;
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitStatus, Stdio};
+use std::process::{Command, ExitStatus};
 use std::time::{Duration, Instant};
 
 /// The limit of each generation, so one pathological document cannot hang the run.
@@ -288,47 +289,6 @@ pub(crate) fn corpus(
     Ok(())
 }
 
-/// Runs `cmd` in its own process group with stdout and stderr going to files, and kills the
-/// whole group (cargo and its rustc children) after `timeout`. `None` means it timed out.
-pub(crate) fn run_limited(
-    cmd: &mut Command,
-    stdout: &Path,
-    stderr: &Path,
-    timeout: Duration,
-) -> Result<Option<ExitStatus>, String> {
-    let out = fs::File::create(stdout).map_err(|e| e.to_string())?;
-    let err = fs::File::create(stderr).map_err(|e| e.to_string())?;
-    cmd.stdin(Stdio::null())
-        .stdout(Stdio::from(out))
-        .stderr(Stdio::from(err));
-    #[cfg(unix)]
-    {
-        use std::os::unix::process::CommandExt;
-        cmd.process_group(0);
-    }
-    let mut child = cmd
-        .spawn()
-        .map_err(|e| format!("cannot start {:?}: {e}", cmd.get_program()))?;
-    let begun = Instant::now();
-    loop {
-        if let Some(status) = child.try_wait().map_err(|e| e.to_string())? {
-            return Ok(Some(status));
-        }
-        if begun.elapsed() > timeout {
-            #[cfg(unix)]
-            {
-                let _ = Command::new("kill")
-                    .args(["-KILL", "--", &format!("-{}", child.id())])
-                    .status();
-            }
-            let _ = child.kill();
-            let _ = child.wait();
-            return Ok(None);
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
-
 /// Reads what a `--generate-one` child reported.
 fn read_child(
     status: Option<ExitStatus>,
@@ -404,7 +364,7 @@ fn count(text: &str) -> Result<(usize, usize), String> {
 
 /// `api/azure.com/addons-Addons.json` -> `azure-com-addons-addons`: the path without its
 /// extension and its first folder, in lowercase letters, digits and dashes.
-fn slug_of(path: &str) -> String {
+pub(crate) fn slug_of(path: &str) -> String {
     let stem = path.rsplit_once('.').map_or(path, |(stem, _)| stem);
     let stem = stem.split_once('/').map_or(stem, |(_, rest)| rest);
     devtools::sanitize(stem)

@@ -1,11 +1,15 @@
-//! What the development crates (`xtask`, `corpus`, `bench`) share, written once: where the
-//! workspace is, how commands are run and reported, the download cache outside the
-//! repository, file names from free text, and reading a document's raw tree with the
-//! generator's own loader.
+//! What the development crates (`xtask`, `corpus`, `bench`, and the tests) share, written
+//! once: where the workspace is, how commands are run and reported (with a time limit too),
+//! the download cache outside the repository, file names from free text, reading a
+//! document's raw tree with the generator's own loader, and running a smoke test against
+//! Prism ([`wire`]).
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitCode, Stdio};
+use std::process::{Command, ExitCode, ExitStatus, Stdio};
+use std::time::{Duration, Instant};
+
+pub mod wire;
 
 /// The workspace root.
 pub fn root() -> PathBuf {
@@ -57,6 +61,47 @@ pub fn run_quiet(cmd: &mut Command, what: &str) -> Result<(), String> {
             out.status,
             last_lines(&String::from_utf8_lossy(&out.stderr), 40).join("\n")
         ))
+    }
+}
+
+/// Runs `cmd` in its own process group with stdout and stderr going to files, and kills the
+/// whole group (cargo and its rustc children) after `timeout`. `None` means it timed out.
+pub fn run_limited(
+    cmd: &mut Command,
+    stdout: &Path,
+    stderr: &Path,
+    timeout: Duration,
+) -> Result<Option<ExitStatus>, String> {
+    let out = fs::File::create(stdout).map_err(|e| e.to_string())?;
+    let err = fs::File::create(stderr).map_err(|e| e.to_string())?;
+    cmd.stdin(Stdio::null())
+        .stdout(Stdio::from(out))
+        .stderr(Stdio::from(err));
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt;
+        cmd.process_group(0);
+    }
+    let mut child = cmd
+        .spawn()
+        .map_err(|e| format!("cannot start {:?}: {e}", cmd.get_program()))?;
+    let begun = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().map_err(|e| e.to_string())? {
+            return Ok(Some(status));
+        }
+        if begun.elapsed() > timeout {
+            #[cfg(unix)]
+            {
+                let _ = Command::new("kill")
+                    .args(["-KILL", "--", &format!("-{}", child.id())])
+                    .status();
+            }
+            let _ = child.kill();
+            let _ = child.wait();
+            return Ok(None);
+        }
+        std::thread::sleep(Duration::from_millis(100));
     }
 }
 

@@ -128,6 +128,10 @@ struct Inputs {
     /// an operation left out is an error, not a warning (`strict`).
     #[arg(long)]
     strict: bool,
+    /// Add tests/smoke.rs: one test calling every operation once against the server at
+    /// SMOKE_BASE_URL, printing a JSON summary line (`smoke_test`).
+    #[arg(long)]
+    smoke_test: bool,
     /// The crate name (`package.name`).
     #[arg(long, value_name = "CRATE")]
     name: Option<String>,
@@ -308,6 +312,9 @@ fn generator(inputs: &Inputs, progress: &Progress) -> Result<Generator, Generato
     }
     if inputs.strict {
         g = g.strict(true);
+    }
+    if inputs.smoke_test {
+        g = g.smoke_test(true);
     }
     if let Some(n) = &inputs.name {
         g = g.crate_name(n);

@@ -214,6 +214,13 @@ impl Generator {
         self
     }
 
+    /// `smoke_test`: adds `tests/smoke.rs`, which calls every operation once against the
+    /// server at `SMOKE_BASE_URL`.
+    pub fn smoke_test(mut self, on: bool) -> Self {
+        self.config.smoke_test = Some(on);
+        self
+    }
+
     /// `package.name`.
     pub fn crate_name(mut self, name: impl Into<String>) -> Self {
         self.config.package.name = Some(name.into());

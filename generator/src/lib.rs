@@ -72,7 +72,13 @@ pub fn lower_text_with(
 /// The whole pipeline: document text in, crate files out. An empty crate name or version
 /// in `options` is taken from the document's `info` ([`Options::with_document_defaults`]).
 pub fn generate(spec_text: &str, options: &Options) -> Result<Generated, Diagnostics> {
-    let (api, warnings) = lower_text_with(spec_text, options)?;
+    let (api, mut warnings) = lower_text_with(spec_text, options)?;
+    if options.smoke_test && options.layout.target == options::Target::Module {
+        warnings.warning(
+            "#",
+            "the smoke test is a file of a crate's `tests/`, and the module target writes one module; no smoke test is written",
+        );
+    }
     let options = &options.with_document_defaults(&api.title, &api.version);
     let mut output = Output::default();
     let mut rust = Vec::new();
@@ -119,6 +125,35 @@ fn fold_into_module(crate_files: &Output, options: &Options) -> Result<Output, S
 #[cfg(test)]
 mod tests {
     use std::path::{Path, PathBuf};
+
+    #[test]
+    fn the_module_target_says_it_writes_no_smoke_test() {
+        let spec = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n";
+        let options = crate::Options {
+            smoke_test: true,
+            layout: crate::options::Layout {
+                target: crate::options::Target::Module,
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        let generated = crate::generate(spec, &options).unwrap();
+        assert!(
+            generated
+                .warnings
+                .to_string()
+                .contains("no smoke test is written"),
+            "{}",
+            generated.warnings
+        );
+        let crate_options = crate::Options {
+            smoke_test: true,
+            ..Default::default()
+        };
+        let generated = crate::generate(spec, &crate_options).unwrap();
+        assert!(generated.output.files.contains_key("tests/smoke.rs"));
+        assert!(generated.warnings.is_empty(), "{}", generated.warnings);
+    }
 
     /// Every `.rs` file under `dir`, by path relative to `root`, with forward slashes.
     fn sources(root: &Path, dir: &Path, out: &mut Vec<String>) {

@@ -36,6 +36,10 @@ pub struct Options {
     /// Every approximation (a type weakened, an operation skipped) is an error instead of a
     /// warning, so nothing the document says is silently modelled less precisely.
     pub strict: bool,
+    /// Adds `tests/smoke.rs` to the crate (crate target only): one test that calls every
+    /// operation once against the server at `SMOKE_BASE_URL`, with arguments built from the
+    /// document, and prints a one-line JSON summary.
+    pub smoke_test: bool,
 }
 
 impl Default for Options {
@@ -53,6 +57,7 @@ impl Default for Options {
             client: ClientDefaults::default(),
             overlay: None,
             strict: false,
+            smoke_test: false,
         }
     }
 }

@@ -1,5 +1,5 @@
 //! Project tasks: `cargo xtask regenerate [--check]`, `cargo xtask generate` (the CLI's own
-//! `generate`), `cargo xtask test`, `cargo xtask corpus`, `cargo xtask
+//! `generate`), `cargo xtask test`, `cargo xtask corpus`, `cargo xtask wire`, `cargo xtask
 //! bench`. Thin: parses the arguments, then reads files, calls the generator library (or the
 //! `corpus` and `bench` crates), writes files, reports with context.
 
@@ -22,6 +22,8 @@ const USAGE: &str = "usage:
   cargo xtask test                     install test tools, then run every test
   cargo xtask corpus [--only SUBSTRING] [--no-check] [--timeout SECS] [--select]
                                        generate and check the real-world corpus
+  cargo xtask wire [--only SUBSTRING] [--skip SUBSTRING]... [--timeout SECS] [--write-readme]
+                                       the smoke test of each corpus document against Prism
   cargo xtask bench [--quick] [--skip-progenitor]
                                        measure generation, compile time and runtime
   cargo xtask robustness [--cases N] [--seed S] | --one FILE
@@ -36,6 +38,7 @@ fn main() -> ExitCode {
         Some("generate") => generate_cmd(&args[1..]),
         Some("test") => test(&args[1..]),
         Some("corpus") => corpus_cmd(&args[1..]),
+        Some("wire") => wire_cmd(&args[1..]),
         Some("bench") => bench_cmd(&args[1..]),
         Some("robustness") => robustness::run(&args[1..]),
         Some("semver") => semver::run(&args[1..]),
@@ -123,6 +126,25 @@ fn corpus_cmd(args: &[String]) -> Result<(), String> {
     }
     let exe = std::env::current_exe().map_err(|e| format!("cannot find the xtask binary: {e}"))?;
     corpus::run(&config, &[exe.into(), "corpus".into(), GENERATE_ONE.into()])
+}
+
+/// `wire [--only SUBSTRING] [--skip SUBSTRING]... [--timeout SECS] [--write-readme]`.
+fn wire_cmd(args: &[String]) -> Result<(), String> {
+    let mut config = corpus::WireConfig::default();
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        match arg.as_str() {
+            "--only" => config.only = Some(it.next().ok_or(USAGE)?.clone()),
+            "--skip" => config.skip.push(it.next().ok_or(USAGE)?.clone()),
+            "--write-readme" => config.write_readme = true,
+            "--timeout" => {
+                let secs = it.next().and_then(|s| s.parse().ok()).ok_or(USAGE)?;
+                config.timeout = Duration::from_secs(secs);
+            }
+            _ => return Err(USAGE.to_string()),
+        }
+    }
+    corpus::wire(&config)
 }
 
 /// `bench [--quick] [--skip-progenitor]`.

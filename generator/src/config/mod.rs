@@ -36,6 +36,9 @@ pub struct Config {
     /// Every approximation (a type weakened, an operation skipped) is an error (default
     /// `false`).
     pub strict: Option<bool>,
+    /// Adds `tests/smoke.rs`, a test that calls every operation once against the server at
+    /// `SMOKE_BASE_URL` (default `false`).
+    pub smoke_test: Option<bool>,
     /// `[package]`: the crate's name and metadata.
     #[serde(default)]
     pub package: PackageConfig,
@@ -461,6 +464,7 @@ impl Config {
             client,
             overlay,
             strict: self.strict.unwrap_or(false),
+            smoke_test: self.smoke_test.unwrap_or(false),
             ..defaults
         }
     }

@@ -27,6 +27,9 @@ output = {output}
 # Every approximation (a schema typed more loosely than the document says, an operation
 # left out) is an error instead of a warning.
 # strict = false
+# Adds tests/smoke.rs: one test that calls every operation once against the server at
+# SMOKE_BASE_URL (a mock such as Prism) and prints a JSON summary line.
+# smoke_test = false
 
 [package]
 # The crate name (default: the document's title in kebab case, plus `-client`).

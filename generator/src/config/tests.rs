@@ -29,6 +29,7 @@ spec = "api.yaml"
 output = "out"
 overlay = "fix.overlay.yaml"
 strict = true
+smoke_test = true
 [package]
 name = "pets-client"
 version = "2.1.0"
@@ -87,6 +88,8 @@ max_backoff = "2m"
         ("fix.overlay.yaml", "overlay: 1.0.0\n")
     );
     assert!(o.strict);
+    assert!(o.smoke_test);
+    assert!(!options("").unwrap().smoke_test, "no smoke test by default");
     assert!(!options("").unwrap().strict, "strict is off by default");
     assert_eq!(
         (o.crate_name.as_str(), o.crate_version.as_str()),
@@ -377,6 +380,7 @@ fn full_config() -> Config {
         output: Some("a".into()),
         overlay: Some("a".into()),
         strict: Some(true),
+        smoke_test: Some(true),
         package: PackageConfig {
             name: s(),
             version: s(),

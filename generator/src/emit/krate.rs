@@ -115,6 +115,18 @@ pub fn emit_crate<'a>(api: &'a Api, options: &Options) -> Vec<(String, FileConte
             FileContent::Text(format!("//! {header}\n//!\n{text}")),
         ));
     }
+    if options.smoke_test && layout.target == Target::Crate {
+        let crate_name = options.crate_name.clone();
+        let modules = layout.modules;
+        files.push((
+            "tests/smoke.rs".to_string(),
+            FileContent::Rust(vec![
+                Box::new(move || super::smoke::head(&crate_name, &header_line)),
+                Box::new(move || super::smoke::credentials(api)),
+                Box::new(move || super::smoke::calls(api, modules)),
+            ]),
+        ));
+    }
     files.sort_by(|a, b| a.0.cmp(&b.0));
     files
 }

@@ -9,6 +9,7 @@ mod models;
 mod paging;
 mod readme;
 mod send;
+mod smoke;
 
 pub use krate as krate_file;
 pub use krate::emit_crate;

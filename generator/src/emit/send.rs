@@ -504,10 +504,11 @@ fn set_body(media: BodyMedia, content_type: &str, parts: &[Part], v: TokenStream
         BodyMedia::Json => {
             quote!(request.bytes_body(serde_json::to_vec(&#v).map_err(Error::Serialize)?, #content_type);)
         }
-        BodyMedia::Text if content_type.to_ascii_lowercase().starts_with("text/plain") => {
+        BodyMedia::Text if is_plain_utf8(content_type) => {
             quote!(request.text_body(#v);)
         }
-        // Other text (`text/csv`, XML) is sent with its declared type.
+        // Other text (`text/csv`, XML, `text/plain` with other parameters) is sent with its
+        // declared type.
         BodyMedia::Text | BodyMedia::Bytes => quote!(request.bytes_body(#v, #content_type);),
         BodyMedia::Form => {
             quote!(request.form_body(runtime::form_pairs(&#v).map_err(Error::into_typed)?);)
@@ -562,6 +563,17 @@ fn param_style(styled: Styled) -> TokenStream {
     quote!(runtime::ParamStyle::new(runtime::Style::#style, #explode)#reserved #empty #json)
 }
 
+/// Whether a text body's declared type is what `text_body` sends anyway: `text/plain`,
+/// alone or with `charset=utf-8`.
+fn is_plain_utf8(content_type: &str) -> bool {
+    let ct: String = content_type
+        .to_ascii_lowercase()
+        .chars()
+        .filter(|c| !c.is_ascii_whitespace())
+        .collect();
+    ct == "text/plain" || ct == "text/plain;charset=utf-8" || ct == "text/plain;charset=\"utf-8\""
+}
+
 /// Builds a multipart body from the parts lowering chose.
 pub(super) fn multipart_parts(parts: &[Part], value: TokenStream) -> TokenStream {
     let adds = parts.iter().map(|part| {
@@ -611,5 +623,31 @@ pub(super) fn path_text(how: PathText, value: TokenStream) -> TokenStream {
         PathText::Display => quote!(&#value.to_string()),
         // Written whole by `runtime::path_styled` instead.
         PathText::Styled(_) => quote!(&#value.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod text_body_tests {
+    use super::is_plain_utf8;
+
+    #[test]
+    fn text_plain_with_other_parameters_is_sent_as_declared() {
+        assert!(is_plain_utf8("text/plain"));
+        assert!(is_plain_utf8("Text/Plain; charset=UTF-8"));
+        assert!(!is_plain_utf8("text/plain; utf-8"));
+        assert!(!is_plain_utf8("text/plain; charset=iso-8859-1"));
+        let spec = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    post:\n      operationId: postA\n      requestBody:\n        required: true\n        content: {'text/plain; utf-8': {schema: {type: string}}}\n      responses: {'204': {description: x}}\n";
+        let generated = crate::generate(spec, &crate::Options::default()).unwrap();
+        let apis: String = generated
+            .output
+            .files
+            .iter()
+            .filter(|(p, _)| p.starts_with("src/apis/"))
+            .map(|(_, t)| t.as_str())
+            .collect();
+        assert!(
+            apis.contains("request.bytes_body(self.body, \"text/plain; utf-8\");"),
+            "{apis}"
+        );
     }
 }

@@ -1,6 +1,7 @@
 //! IR: the plain-data model of an API that lowering builds and emission reads. References
 //! are resolved, Rust names are chosen, and API names are kept beside them. No tokens.
 
+pub mod example;
 mod operations;
 
 pub use operations::*;

@@ -64,6 +64,31 @@ pub struct Operation {
     pub accept: Vec<String>,
     /// Headers the success responses declare, read by `send_with_headers`.
     pub response_headers: Option<ResponseHeaders>,
+    /// The arguments the generated smoke test calls it with; only when the options ask for
+    /// the smoke test.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub smoke: Option<SmokeCall>,
+}
+
+/// The arguments of an operation's call in the generated smoke test, built from the
+/// document: its examples first, else values that satisfy the schema.
+#[derive(Debug, Clone, Serialize)]
+pub struct SmokeCall {
+    /// One per required parameter, in the order of `params`, by Rust name.
+    pub params: Vec<(String, SmokeValue)>,
+    /// The body's value, when the body is required.
+    pub body: Option<SmokeValue>,
+}
+
+/// The JSON a smoke-test argument is made from.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum SmokeValue {
+    /// Values to try in order (from the document's examples first, then one built from the
+    /// schema alone); the first that decodes into the argument's type is sent.
+    Candidates(Vec<serde_json::Value>),
+    /// No value could be built, and why (a pattern too complex to satisfy without an
+    /// example, say): the operation is not called, and the summary names it.
+    Impossible(String),
 }
 
 /// The declared headers of an operation's success responses, as a struct.

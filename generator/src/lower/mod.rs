@@ -17,6 +17,7 @@ mod scalars;
 mod schemas;
 mod security;
 mod select;
+mod smoke;
 mod unions;
 
 pub use operations::METHODS;

@@ -306,6 +306,10 @@ impl<'a> Lowerer<'a> {
         {
             return None;
         }
+        let smoke = self
+            .options
+            .smoke_test
+            .then(|| self.smoke_call(&merged, &params, op.request_body.as_ref(), body.as_ref()));
         let doc = match (&op.summary, &op.description) {
             (Some(s), Some(d)) if s.trim() != d.trim() => {
                 Some(format!("{}\n\n{}", s.trim(), d.trim()))
@@ -338,6 +342,7 @@ impl<'a> Lowerer<'a> {
             pagination,
             accept,
             response_headers,
+            smoke,
         })
     }
 

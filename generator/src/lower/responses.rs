@@ -168,8 +168,31 @@ impl<'a> Lowerer<'a> {
             })
             .collect();
         let mut accept: Vec<String> = accept.into_iter().collect();
-        // JSON last keeps a text/plain success first in line for servers that pick the first.
-        accept.sort_by_key(|m| classify_media(m) == Some(BodyMedia::Json));
+        // What the success is read as goes first, for servers that answer with the first
+        // type they can: a text/plain or binary success before the JSON of the errors, and a
+        // JSON success before the same schema as text/plain (ASP.NET lists both; Prism then
+        // fails to write an object as text). Then JSON, text, other types, and XML last (the
+        // client reads it only as text). `text/json` (ASP.NET's old name) is JSON.
+        let read: Vec<MediaClass> = match &success {
+            Success::Single { kind, .. } => vec![MediaClass::of_kind(kind)],
+            Success::Multi { variants, .. } => variants
+                .iter()
+                .map(|v| MediaClass::of_kind(&v.kind))
+                .collect(),
+        };
+        accept.sort_by_key(|m| {
+            let class = MediaClass::of(m);
+            // Among what is read (several success statuses), text and bytes before JSON.
+            match (read.contains(&class), class) {
+                (true, MediaClass::Text) => 0,
+                (true, MediaClass::Other) => 1,
+                (true, MediaClass::Json) => 2,
+                (_, MediaClass::Json) => 3,
+                (_, MediaClass::Text) => 4,
+                (_, MediaClass::Other | MediaClass::None) => 5,
+                (_, MediaClass::Xml) => 6,
+            }
+        });
         let headers = (!header_fields.is_empty()).then(|| ResponseHeaders {
             name: naming::headers_struct(builder),
             fields: header_fields,
@@ -361,4 +384,86 @@ pub(super) fn status_variant_name(status: StatusMatch) -> String {
 
 pub(super) fn non_empty(s: String) -> Option<String> {
     (!s.trim().is_empty()).then_some(s)
+}
+
+/// The kind of a media type, as far as the order of `Accept` goes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum MediaClass {
+    Json,
+    Text,
+    Xml,
+    Other,
+    /// A response kind with no body to read.
+    None,
+}
+
+impl MediaClass {
+    fn of(media: &str) -> MediaClass {
+        let essence = media
+            .split(';')
+            .next()
+            .unwrap_or(media)
+            .trim()
+            .to_ascii_lowercase();
+        if essence.ends_with("/xml") || essence.ends_with("+xml") {
+            MediaClass::Xml
+        } else if classify_media(media) == Some(BodyMedia::Json) || essence == "text/json" {
+            MediaClass::Json
+        } else if essence.starts_with("text/") {
+            MediaClass::Text
+        } else {
+            MediaClass::Other
+        }
+    }
+
+    fn of_kind(kind: &ResponseKind) -> MediaClass {
+        match kind {
+            ResponseKind::Json(_) => MediaClass::Json,
+            ResponseKind::Text
+            | ResponseKind::TextLines
+            | ResponseKind::TextParsed(_)
+            | ResponseKind::TextSerde { .. }
+            | ResponseKind::EventStream(_) => MediaClass::Text,
+            ResponseKind::Bytes => MediaClass::Other,
+            ResponseKind::Empty | ResponseKind::Redirect => MediaClass::None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// The `Accept` list of the only operation of a document whose success is `content`.
+    fn accept(content: &str) -> Vec<String> {
+        let spec = format!(
+            "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n  /a:\n    get:\n      operationId: getA\n      responses:\n        '200':\n          description: ok\n          content: {content}\n"
+        );
+        let (api, _) = crate::lower_text(&spec).unwrap();
+        api.groups[0].operations[0].accept.clone()
+    }
+
+    #[test]
+    fn what_the_success_is_read_as_comes_first_xml_last_and_text_json_is_json() {
+        assert_eq!(
+            accept("{text/plain: {schema: {type: string}}}\n        '400':\n          description: bad\n          content: {application/json: {schema: {type: object}}}"),
+            ["text/plain", "application/json"]
+        );
+        assert_eq!(
+            accept("{text/plain: {schema: {type: object}}, application/json: {schema: {type: object}}}"),
+            ["application/json", "text/plain"]
+        );
+        assert_eq!(
+            accept("{application/octet-stream: {schema: {type: string, format: binary}}}\n        '400':\n          description: bad\n          content: {application/json: {schema: {type: object}}}"),
+            ["application/octet-stream", "application/json"]
+        );
+        assert_eq!(
+            accept(
+                "{text/json: {schema: {type: object}}, application/json: {schema: {type: object}}}"
+            ),
+            ["application/json", "text/json"]
+        );
+        assert_eq!(
+            accept("{application/xml: {schema: {type: object}}, text/json: {schema: {type: object}}, text/xml: {schema: {type: object}}, application/json: {schema: {type: object}}}"),
+            ["application/json", "text/json", "application/xml", "text/xml"]
+        );
+    }
 }

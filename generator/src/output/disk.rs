@@ -133,7 +133,8 @@ pub(super) fn is_vacant(dir: &Path) -> io::Result<bool> {
 }
 
 /// Every file under `dir` by relative path, with its bytes (`None` for what is not a
-/// regular file); symbolic links are not followed, [`HAND_WRITTEN_DIRS`] and a top-level
+/// regular file); symbolic links are not followed, [`HAND_WRITTEN_DIRS`] (but for
+/// [`GENERATED_IN_HAND_WRITTEN_DIRS`](super::GENERATED_IN_HAND_WRITTEN_DIRS)) and a top-level
 /// `Cargo.lock` are left out.
 pub(super) fn collect(
     root: &Path,
@@ -151,6 +152,18 @@ pub(super) fn collect(
             Kind::Dir => {
                 if !(dir == root && HAND_WRITTEN_DIRS.contains(&rel.as_str())) {
                     collect(root, &path, out)?;
+                } else {
+                    // Of a folder left to people, only the files the generator may own.
+                    for owned in super::GENERATED_IN_HAND_WRITTEN_DIRS {
+                        let inside = owned.strip_prefix(&rel).and_then(|r| r.strip_prefix('/'));
+                        let Some(inside) = inside else { continue };
+                        let file = path.join(inside);
+                        if fs::symlink_metadata(&file).is_ok_and(|m| m.is_file()) {
+                            out.insert((*owned).to_string(), Some(fs::read(&file)?));
+                        } else if fs::symlink_metadata(&file).is_ok() {
+                            out.insert((*owned).to_string(), None);
+                        }
+                    }
                 }
             }
             Kind::File if rel == "Cargo.lock" => {}

@@ -511,3 +511,36 @@ fn every_generated_file_carries_the_header() {
     }
     assert!(carries_header(generated.output.manifest().as_bytes()));
 }
+
+#[test]
+fn the_smoke_test_is_the_one_generated_file_among_peoples_tests() {
+    let tmp = TempDir::new().unwrap();
+    let dir = tmp.path();
+    let with_smoke = output(&[("Cargo.toml", "[package]"), ("tests/smoke.rs", "// smoke")]);
+    put(dir, "tests/mine.rs", "// mine");
+    with_smoke.write(dir, WriteOptions { force: true }).unwrap();
+    assert_eq!(
+        read(dir, "tests/smoke.rs"),
+        generated("tests/smoke.rs", "// smoke")
+    );
+    assert_fresh(&with_smoke, dir);
+    // Changed by hand (the header kept): stale, and replaced by the next write.
+    put(
+        dir,
+        "tests/smoke.rs",
+        &generated("tests/smoke.rs", "// edited"),
+    );
+    assert_eq!(with_smoke.compare(dir).unwrap().stale, ["tests/smoke.rs"]);
+    with_smoke.write(dir, WriteOptions::default()).unwrap();
+    assert_fresh(&with_smoke, dir);
+    // Without the option the file is removed; people's tests stay.
+    let without = output(&[("Cargo.toml", "[package]")]);
+    without.write(dir, WriteOptions::default()).unwrap();
+    assert!(!dir.join("tests/smoke.rs").exists());
+    assert_eq!(read(dir, "tests/mine.rs"), "// mine");
+    assert_fresh(&without, dir);
+    // Any other generated path under `tests/` is still refused.
+    let other = output(&[("tests/other.rs", "// x")]);
+    let err = other.write(dir, WriteOptions::default()).unwrap_err();
+    assert!(err.to_string().contains("left to people"), "{err}");
+}

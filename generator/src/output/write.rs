@@ -370,7 +370,10 @@ pub(super) fn check_path(path: &str) -> Result<(), &'static str> {
     {
         return Err("it is not a plain relative path with forward slashes");
     }
-    if segments.len() > 1 && HAND_WRITTEN_DIRS.contains(&segments[0]) {
+    if segments.len() > 1
+        && HAND_WRITTEN_DIRS.contains(&segments[0])
+        && !super::GENERATED_IN_HAND_WRITTEN_DIRS.contains(&path)
+    {
         return Err("it is inside a folder left to people");
     }
     if path == MANIFEST || path == "Cargo.lock" || path.ends_with(TEMP_SUFFIX) {

@@ -38,6 +38,9 @@ pub(super) fn head(crate_name: &str, header_line: &str) -> TokenStream {
 
         #[allow(unused_imports)]
         use #krate::models;
+        // Arguments of the runtime's types (request bodies) are named through it.
+        #[allow(unused_imports)]
+        use #krate::runtime;
         use #krate::{Client, ClientBuilder, Error, RetryPolicy};
 
         /// What the calls came to.

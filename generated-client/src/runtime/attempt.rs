@@ -5,7 +5,7 @@
 
 use std::convert::Infallible;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use reqwest::header::{self, HeaderMap};
 
@@ -123,10 +123,11 @@ impl Client {
                 hook.before_attempt(&mut ctx)
                     .map_err(|source| Error::Interceptor { operation, source })?;
             }
-            let started = Instant::now();
+            // Timed only for the hooks and traces that report it.
+            let started = (trace::ENABLED || !hooks.is_empty()).then(Instant::now);
             // The URL goes: its query may hold an API key.
             let sent = inner.http.execute(send).await.map_err(|e| e.without_url());
-            let elapsed = started.elapsed();
+            let elapsed = started.map_or(Duration::ZERO, |t| t.elapsed());
             let retry = spare.as_ref().and_then(|_| match &sent {
                 Ok(resp) if is_retryable_status(resp.status()) => Some(Retry {
                     delay: policy.delay(attempt - 1, parse_retry_after(resp.headers())),

@@ -44,6 +44,7 @@ pub struct Client {
     pub(crate) inner: Arc<Inner>,
 }
 
+#[derive(Clone)]
 pub(crate) struct Inner {
     pub(crate) http: reqwest::Client,
     base_url: Url,
@@ -108,17 +109,8 @@ impl Client {
         let inner = &*self.inner;
         Client {
             inner: Arc::new(Inner {
-                http: inner.http.clone(),
-                base_url: inner.base_url.clone(),
-                base_path: inner.base_path.clone(),
-                credentials: inner.credentials.clone(),
-                retry: inner.retry.clone(),
-                connect_timeout: inner.connect_timeout,
-                timeout: inner.timeout,
-                user_agent: inner.user_agent.clone(),
-                max_body: inner.max_body,
                 defaults: inner.defaults.merged(&options),
-                interceptors: inner.interceptors.clone(),
+                ..inner.clone()
             }),
         }
     }

@@ -15,6 +15,10 @@ use super::interceptor::Retry;
 use super::Request;
 use reqwest::StatusCode;
 
+/// Whether spans and events are recorded (the crate's `tracing` feature): attempts are
+/// timed only when something reads the time.
+pub(crate) const ENABLED: bool = cfg!(feature = "tracing");
+
 /// The span of one operation call.
 #[cfg(feature = "tracing")]
 pub(crate) type Span = tracing::Span;

@@ -11,9 +11,11 @@ use super::runtime::ValidationError;
 /// Type of active learning score
 ///
 /// Pattern: `^[a-zA-Z0-9_-]+$`.
+#[cfg(feature = "samplings")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(transparent)]
 pub struct ActiveLearningScoreType(String);
+#[cfg(feature = "samplings")]
 impl ActiveLearningScoreType {
     /// Checks `value` against the schema's constraints.
     pub fn new(value: impl Into<String>) -> Result<Self, ValidationError> {
@@ -39,39 +41,46 @@ impl ActiveLearningScoreType {
         self.0
     }
 }
+#[cfg(feature = "samplings")]
 impl TryFrom<String> for ActiveLearningScoreType {
     type Error = ValidationError;
     fn try_from(value: String) -> Result<Self, Self::Error> {
         Self::new(value)
     }
 }
+#[cfg(feature = "samplings")]
 impl From<ActiveLearningScoreType> for String {
     fn from(value: ActiveLearningScoreType) -> Self {
         value.0
     }
 }
+#[cfg(feature = "samplings")]
 impl TryFrom<&str> for ActiveLearningScoreType {
     type Error = ValidationError;
     fn try_from(value: &str) -> Result<Self, Self::Error> {
         Self::new(value)
     }
 }
+#[cfg(feature = "samplings")]
 impl std::str::FromStr for ActiveLearningScoreType {
     type Err = ValidationError;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Self::new(value)
     }
 }
+#[cfg(feature = "samplings")]
 impl AsRef<str> for ActiveLearningScoreType {
     fn as_ref(&self) -> &str {
         &self.0
     }
 }
+#[cfg(feature = "samplings")]
 impl std::fmt::Display for ActiveLearningScoreType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
 }
+#[cfg(feature = "samplings")]
 impl<'de> Deserialize<'de> for ActiveLearningScoreType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -81,6 +90,15 @@ impl<'de> Deserialize<'de> for ActiveLearningScoreType {
     }
 }
 /// The `ApiErrorCode` schema.
+#[cfg(
+    any(
+        feature = "datasources",
+        feature = "predictions",
+        feature = "samples",
+        feature = "samplings",
+        feature = "tags"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ApiErrorCode {
     /// `BAD_REQUEST`
@@ -212,6 +230,15 @@ pub enum ApiErrorCode {
     /// A value this client does not know, kept as received so it can be sent back.
     Unknown(String),
 }
+#[cfg(
+    any(
+        feature = "datasources",
+        feature = "predictions",
+        feature = "samples",
+        feature = "samplings",
+        feature = "tags"
+    )
+)]
 impl ApiErrorCode {
     /// The values the document lists.
     pub const KNOWN: &'static [Self] = &[
@@ -363,6 +390,15 @@ impl ApiErrorCode {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "datasources",
+        feature = "predictions",
+        feature = "samples",
+        feature = "samplings",
+        feature = "tags"
+    )
+)]
 impl From<&str> for ApiErrorCode {
     fn from(value: &str) -> Self {
         match value {
@@ -447,6 +483,15 @@ impl From<&str> for ApiErrorCode {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "datasources",
+        feature = "predictions",
+        feature = "samples",
+        feature = "samplings",
+        feature = "tags"
+    )
+)]
 impl From<String> for ApiErrorCode {
     fn from(value: String) -> Self {
         match Self::from(value.as_str()) {
@@ -455,22 +500,58 @@ impl From<String> for ApiErrorCode {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "datasources",
+        feature = "predictions",
+        feature = "samples",
+        feature = "samplings",
+        feature = "tags"
+    )
+)]
 impl std::str::FromStr for ApiErrorCode {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "datasources",
+        feature = "predictions",
+        feature = "samples",
+        feature = "samplings",
+        feature = "tags"
+    )
+)]
 impl std::fmt::Display for ApiErrorCode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "datasources",
+        feature = "predictions",
+        feature = "samples",
+        feature = "samplings",
+        feature = "tags"
+    )
+)]
 impl Serialize for ApiErrorCode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "datasources",
+        feature = "predictions",
+        feature = "samples",
+        feature = "samplings",
+        feature = "tags"
+    )
+)]
 impl<'de> Deserialize<'de> for ApiErrorCode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -481,28 +562,149 @@ impl<'de> Deserialize<'de> for ApiErrorCode {
 /// The `ApiErrorResponse` schema.
 ///
 /// Schema: `#/components/schemas/ApiErrorResponse`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg(
+    any(
+        feature = "datasources",
+        feature = "predictions",
+        feature = "samples",
+        feature = "samplings",
+        feature = "tags"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ApiErrorResponse {
     /// The `code` property.
     pub code: ApiErrorCode,
     /// The `message` property.
     pub message: String,
 }
+#[cfg(
+    any(
+        feature = "datasources",
+        feature = "predictions",
+        feature = "samples",
+        feature = "samplings",
+        feature = "tags"
+    )
+)]
+impl<'de> Deserialize<'de> for ApiErrorResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::deserialize(deserializer)
+    }
+}
+#[cfg(
+    any(
+        feature = "datasources",
+        feature = "predictions",
+        feature = "samples",
+        feature = "samplings",
+        feature = "tags"
+    )
+)]
+#[allow(clippy::type_complexity)]
+impl runtime::de::Struct for ApiErrorResponse {
+    const NAME: &'static str = "ApiErrorResponse";
+    type Slots = (Option<ApiErrorCode>, Option<String>);
+    fn slots() -> Self::Slots {
+        (None, None)
+    }
+    fn index(property: &str) -> Option<usize> {
+        match property {
+            "code" => Some(0),
+            "message" => Some(1),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => runtime::de::slot(&mut slots.0, map, "code"),
+            1 => runtime::de::slot(&mut slots.1, map, "message"),
+            _ => Ok(()),
+        }
+    }
+    fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
+        Ok(Self {
+            code: runtime::de::required(slots.0, "code")?,
+            message: runtime::de::required(slots.1, "message")?,
+        })
+    }
+}
 /// The `AsyncTaskData` schema.
 ///
 /// Schema: `#/components/schemas/AsyncTaskData`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg(feature = "samplings")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AsyncTaskData {
     /// The `jobId` property.
     #[serde(rename = "jobId")]
     pub job_id: String,
 }
+#[cfg(feature = "samplings")]
+impl<'de> Deserialize<'de> for AsyncTaskData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "samplings")]
+#[allow(clippy::type_complexity)]
+impl runtime::de::Struct for AsyncTaskData {
+    const NAME: &'static str = "AsyncTaskData";
+    type Slots = (Option<String>,);
+    fn slots() -> Self::Slots {
+        (None,)
+    }
+    fn index(property: &str) -> Option<usize> {
+        match property {
+            "jobId" => Some(0),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => runtime::de::slot(&mut slots.0, map, "jobId"),
+            _ => Ok(()),
+        }
+    }
+    fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
+        Ok(Self {
+            job_id: runtime::de::required(slots.0, "jobId")?,
+        })
+    }
+}
 /// The id of the category. Needs to be a positive integer but can be any integer (gaps are allowed, does not need to be sequential)
 ///
 /// Minimum: 0.
+#[cfg(
+    any(
+        feature = "other-schemas",
+        feature = "predictions",
+        feature = "samples",
+        feature = "tags"
+    )
+)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(transparent)]
 pub struct CategoryId(i64);
+#[cfg(
+    any(
+        feature = "other-schemas",
+        feature = "predictions",
+        feature = "samples",
+        feature = "tags"
+    )
+)]
 impl CategoryId {
     /// Checks `value` against the schema's constraints.
     pub fn new(value: i64) -> Result<Self, ValidationError> {
@@ -515,17 +717,41 @@ impl CategoryId {
         self.0
     }
 }
+#[cfg(
+    any(
+        feature = "other-schemas",
+        feature = "predictions",
+        feature = "samples",
+        feature = "tags"
+    )
+)]
 impl TryFrom<i64> for CategoryId {
     type Error = ValidationError;
     fn try_from(value: i64) -> Result<Self, Self::Error> {
         Self::new(value)
     }
 }
+#[cfg(
+    any(
+        feature = "other-schemas",
+        feature = "predictions",
+        feature = "samples",
+        feature = "tags"
+    )
+)]
 impl From<CategoryId> for i64 {
     fn from(value: CategoryId) -> Self {
         value.0
     }
 }
+#[cfg(
+    any(
+        feature = "other-schemas",
+        feature = "predictions",
+        feature = "samples",
+        feature = "tags"
+    )
+)]
 impl std::str::FromStr for CategoryId {
     type Err = ValidationError;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
@@ -539,11 +765,27 @@ impl std::str::FromStr for CategoryId {
         Self::new(parsed)
     }
 }
+#[cfg(
+    any(
+        feature = "other-schemas",
+        feature = "predictions",
+        feature = "samples",
+        feature = "tags"
+    )
+)]
 impl std::fmt::Display for CategoryId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(&self.0, f)
     }
 }
+#[cfg(
+    any(
+        feature = "other-schemas",
+        feature = "predictions",
+        feature = "samples",
+        feature = "tags"
+    )
+)]
 impl<'de> Deserialize<'de> for CategoryId {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -556,9 +798,11 @@ impl<'de> Deserialize<'de> for CategoryId {
 ///
 /// Pattern: `^[a-zA-Z0-9][a-zA-Z0-9 .:;=@_-]+$`.
 /// Minimum length: 1.
+#[cfg(feature = "predictions")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(transparent)]
 pub struct CategoryName(String);
+#[cfg(feature = "predictions")]
 impl CategoryName {
     /// Checks `value` against the schema's constraints.
     pub fn new(value: impl Into<String>) -> Result<Self, ValidationError> {
@@ -584,39 +828,46 @@ impl CategoryName {
         self.0
     }
 }
+#[cfg(feature = "predictions")]
 impl TryFrom<String> for CategoryName {
     type Error = ValidationError;
     fn try_from(value: String) -> Result<Self, Self::Error> {
         Self::new(value)
     }
 }
+#[cfg(feature = "predictions")]
 impl From<CategoryName> for String {
     fn from(value: CategoryName) -> Self {
         value.0
     }
 }
+#[cfg(feature = "predictions")]
 impl TryFrom<&str> for CategoryName {
     type Error = ValidationError;
     fn try_from(value: &str) -> Result<Self, Self::Error> {
         Self::new(value)
     }
 }
+#[cfg(feature = "predictions")]
 impl std::str::FromStr for CategoryName {
     type Err = ValidationError;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Self::new(value)
     }
 }
+#[cfg(feature = "predictions")]
 impl AsRef<str> for CategoryName {
     fn as_ref(&self) -> &str {
         &self.0
     }
 }
+#[cfg(feature = "predictions")]
 impl std::fmt::Display for CategoryName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
 }
+#[cfg(feature = "predictions")]
 impl<'de> Deserialize<'de> for CategoryName {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -628,15 +879,55 @@ impl<'de> Deserialize<'de> for CategoryName {
 /// The `CreateEntityResponse` schema.
 ///
 /// Schema: `#/components/schemas/CreateEntityResponse`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg(any(feature = "predictions", feature = "samples", feature = "tags"))]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CreateEntityResponse {
     /// The `id` property.
     pub id: MongoObjectId,
 }
+#[cfg(any(feature = "predictions", feature = "samples", feature = "tags"))]
+impl<'de> Deserialize<'de> for CreateEntityResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "predictions", feature = "samples", feature = "tags"))]
+#[allow(clippy::type_complexity)]
+impl runtime::de::Struct for CreateEntityResponse {
+    const NAME: &'static str = "CreateEntityResponse";
+    type Slots = (Option<MongoObjectId>,);
+    fn slots() -> Self::Slots {
+        (None,)
+    }
+    fn index(property: &str) -> Option<usize> {
+        match property {
+            "id" => Some(0),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => runtime::de::slot(&mut slots.0, map, "id"),
+            _ => Ok(()),
+        }
+    }
+    fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
+        Ok(Self {
+            id: runtime::de::required(slots.0, "id")?,
+        })
+    }
+}
 /// The `CropData` schema.
 ///
 /// Schema: `#/components/schemas/CropData`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg(any(feature = "samples", feature = "tags"))]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CropData {
     /// The `parentId` property.
     #[serde(rename = "parentId")]
@@ -657,12 +948,80 @@ pub struct CropData {
     #[serde(rename = "predictionTaskScore")]
     pub prediction_task_score: Score,
 }
+#[cfg(any(feature = "samples", feature = "tags"))]
+impl<'de> Deserialize<'de> for CropData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "samples", feature = "tags"))]
+#[allow(clippy::type_complexity)]
+impl runtime::de::Struct for CropData {
+    const NAME: &'static str = "CropData";
+    type Slots = (
+        Option<MongoObjectId>,
+        Option<Timestamp>,
+        Option<CropDataPredictionIndex>,
+        Option<TaskName>,
+        Option<CategoryId>,
+        Option<Score>,
+    );
+    fn slots() -> Self::Slots {
+        (None, None, None, None, None, None)
+    }
+    fn index(property: &str) -> Option<usize> {
+        match property {
+            "parentId" => Some(0),
+            "predictionUUIDTimestamp" => Some(1),
+            "predictionIndex" => Some(2),
+            "predictionTaskName" => Some(3),
+            "predictionTaskCategoryId" => Some(4),
+            "predictionTaskScore" => Some(5),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => runtime::de::slot(&mut slots.0, map, "parentId"),
+            1 => runtime::de::slot(&mut slots.1, map, "predictionUUIDTimestamp"),
+            2 => runtime::de::slot(&mut slots.2, map, "predictionIndex"),
+            3 => runtime::de::slot(&mut slots.3, map, "predictionTaskName"),
+            4 => runtime::de::slot(&mut slots.4, map, "predictionTaskCategoryId"),
+            5 => runtime::de::slot(&mut slots.5, map, "predictionTaskScore"),
+            _ => Ok(()),
+        }
+    }
+    fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
+        Ok(Self {
+            parent_id: runtime::de::required(slots.0, "parentId")?,
+            prediction_uuid_timestamp: runtime::de::required(
+                slots.1,
+                "predictionUUIDTimestamp",
+            )?,
+            prediction_index: runtime::de::required(slots.2, "predictionIndex")?,
+            prediction_task_name: runtime::de::required(slots.3, "predictionTaskName")?,
+            prediction_task_category_id: runtime::de::required(
+                slots.4,
+                "predictionTaskCategoryId",
+            )?,
+            prediction_task_score: runtime::de::required(slots.5, "predictionTaskScore")?,
+        })
+    }
+}
 /// the index of this crop within all found prediction singletons of a sampleId (the parentId)
 ///
 /// Minimum: 0.
+#[cfg(any(feature = "samples", feature = "tags"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(transparent)]
 pub struct CropDataPredictionIndex(i64);
+#[cfg(any(feature = "samples", feature = "tags"))]
 impl CropDataPredictionIndex {
     /// Checks `value` against the schema's constraints.
     pub fn new(value: i64) -> Result<Self, ValidationError> {
@@ -675,17 +1034,20 @@ impl CropDataPredictionIndex {
         self.0
     }
 }
+#[cfg(any(feature = "samples", feature = "tags"))]
 impl TryFrom<i64> for CropDataPredictionIndex {
     type Error = ValidationError;
     fn try_from(value: i64) -> Result<Self, Self::Error> {
         Self::new(value)
     }
 }
+#[cfg(any(feature = "samples", feature = "tags"))]
 impl From<CropDataPredictionIndex> for i64 {
     fn from(value: CropDataPredictionIndex) -> Self {
         value.0
     }
 }
+#[cfg(any(feature = "samples", feature = "tags"))]
 impl std::str::FromStr for CropDataPredictionIndex {
     type Err = ValidationError;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
@@ -699,11 +1061,13 @@ impl std::str::FromStr for CropDataPredictionIndex {
         Self::new(parsed)
     }
 }
+#[cfg(any(feature = "samples", feature = "tags"))]
 impl std::fmt::Display for CropDataPredictionIndex {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(&self.0, f)
     }
 }
+#[cfg(any(feature = "samples", feature = "tags"))]
 impl<'de> Deserialize<'de> for CropDataPredictionIndex {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -713,10 +1077,12 @@ impl<'de> Deserialize<'de> for CropDataPredictionIndex {
     }
 }
 /// The `CustomSampleMetaData` schema.
+#[cfg(any(feature = "samples", feature = "tags"))]
 pub type CustomSampleMetaData = std::collections::BTreeMap<String, serde_json::Value>;
 /// The `DatasourceConfig` schema.
 ///
 /// Selected by the `type` property.
+#[cfg(feature = "datasources")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum DatasourceConfig {
     /// `type` = `LIGHTLY`.
@@ -734,6 +1100,7 @@ pub enum DatasourceConfig {
     /// A variant this client does not know, kept as received so it can be sent back.
     Unknown(serde_json::Value),
 }
+#[cfg(feature = "datasources")]
 impl DatasourceConfig {
     /// The discriminator value.
     pub fn tag(&self) -> Option<&str> {
@@ -748,6 +1115,7 @@ impl DatasourceConfig {
         }
     }
 }
+#[cfg(feature = "datasources")]
 impl Serialize for DatasourceConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -771,6 +1139,7 @@ impl Serialize for DatasourceConfig {
         }
     }
 }
+#[cfg(feature = "datasources")]
 impl<'de> Deserialize<'de> for DatasourceConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -796,7 +1165,8 @@ impl<'de> Deserialize<'de> for DatasourceConfig {
 /// The `DatasourceConfigAzure` schema.
 ///
 /// Schema: `#/components/schemas/DatasourceConfigAzure`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DatasourceConfigAzure {
     /// The `purpose` property.
     pub purpose: DatasourcePurpose,
@@ -816,12 +1186,74 @@ pub struct DatasourceConfigAzure {
     #[serde(rename = "accountKey")]
     pub account_key: DatasourceConfigAzureAccountKey,
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
+impl<'de> Deserialize<'de> for DatasourceConfigAzure {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
+#[allow(clippy::type_complexity)]
+impl runtime::de::Struct for DatasourceConfigAzure {
+    const NAME: &'static str = "DatasourceConfigAzure";
+    type Slots = (
+        Option<DatasourcePurpose>,
+        Option<DatasourceConfigAzureType>,
+        Option<String>,
+        Option<Option<String>>,
+        Option<DatasourceConfigAzureAccountName>,
+        Option<DatasourceConfigAzureAccountKey>,
+    );
+    fn slots() -> Self::Slots {
+        (None, None, None, None, None, None)
+    }
+    fn index(property: &str) -> Option<usize> {
+        match property {
+            "purpose" => Some(0),
+            "type" => Some(1),
+            "fullPath" => Some(2),
+            "thumbSuffix" => Some(3),
+            "accountName" => Some(4),
+            "accountKey" => Some(5),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => runtime::de::slot(&mut slots.0, map, "purpose"),
+            1 => runtime::de::slot(&mut slots.1, map, "type"),
+            2 => runtime::de::slot(&mut slots.2, map, "fullPath"),
+            3 => runtime::de::slot(&mut slots.3, map, "thumbSuffix"),
+            4 => runtime::de::slot(&mut slots.4, map, "accountName"),
+            5 => runtime::de::slot(&mut slots.5, map, "accountKey"),
+            _ => Ok(()),
+        }
+    }
+    fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
+        Ok(Self {
+            purpose: runtime::de::required(slots.0, "purpose")?,
+            r#type: runtime::de::required(slots.1, "type")?,
+            full_path: runtime::de::required(slots.2, "fullPath")?,
+            thumb_suffix: slots.3.flatten(),
+            account_name: runtime::de::required(slots.4, "accountName")?,
+            account_key: runtime::de::required(slots.5, "accountKey")?,
+        })
+    }
+}
 /// key of the Azure Storage Account
 ///
 /// Minimum length: 1.
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(transparent)]
 pub struct DatasourceConfigAzureAccountKey(String);
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl DatasourceConfigAzureAccountKey {
     /// Checks `value` against the schema's constraints.
     pub fn new(value: impl Into<String>) -> Result<Self, ValidationError> {
@@ -842,39 +1274,46 @@ impl DatasourceConfigAzureAccountKey {
         self.0
     }
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl TryFrom<String> for DatasourceConfigAzureAccountKey {
     type Error = ValidationError;
     fn try_from(value: String) -> Result<Self, Self::Error> {
         Self::new(value)
     }
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl From<DatasourceConfigAzureAccountKey> for String {
     fn from(value: DatasourceConfigAzureAccountKey) -> Self {
         value.0
     }
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl TryFrom<&str> for DatasourceConfigAzureAccountKey {
     type Error = ValidationError;
     fn try_from(value: &str) -> Result<Self, Self::Error> {
         Self::new(value)
     }
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl std::str::FromStr for DatasourceConfigAzureAccountKey {
     type Err = ValidationError;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Self::new(value)
     }
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl AsRef<str> for DatasourceConfigAzureAccountKey {
     fn as_ref(&self) -> &str {
         &self.0
     }
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl std::fmt::Display for DatasourceConfigAzureAccountKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl<'de> Deserialize<'de> for DatasourceConfigAzureAccountKey {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -886,9 +1325,11 @@ impl<'de> Deserialize<'de> for DatasourceConfigAzureAccountKey {
 /// name of the Azure Storage Account
 ///
 /// Minimum length: 1.
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(transparent)]
 pub struct DatasourceConfigAzureAccountName(String);
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl DatasourceConfigAzureAccountName {
     /// Checks `value` against the schema's constraints.
     pub fn new(value: impl Into<String>) -> Result<Self, ValidationError> {
@@ -909,39 +1350,46 @@ impl DatasourceConfigAzureAccountName {
         self.0
     }
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl TryFrom<String> for DatasourceConfigAzureAccountName {
     type Error = ValidationError;
     fn try_from(value: String) -> Result<Self, Self::Error> {
         Self::new(value)
     }
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl From<DatasourceConfigAzureAccountName> for String {
     fn from(value: DatasourceConfigAzureAccountName) -> Self {
         value.0
     }
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl TryFrom<&str> for DatasourceConfigAzureAccountName {
     type Error = ValidationError;
     fn try_from(value: &str) -> Result<Self, Self::Error> {
         Self::new(value)
     }
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl std::str::FromStr for DatasourceConfigAzureAccountName {
     type Err = ValidationError;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Self::new(value)
     }
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl AsRef<str> for DatasourceConfigAzureAccountName {
     fn as_ref(&self) -> &str {
         &self.0
     }
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl std::fmt::Display for DatasourceConfigAzureAccountName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl<'de> Deserialize<'de> for DatasourceConfigAzureAccountName {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -951,6 +1399,7 @@ impl<'de> Deserialize<'de> for DatasourceConfigAzureAccountName {
     }
 }
 /// The discriminator; always `AZURE` for this variant.
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DatasourceConfigAzureType {
     /// `AZURE`
@@ -958,6 +1407,7 @@ pub enum DatasourceConfigAzureType {
     /// A value this client does not know, kept as received so it can be sent back.
     Unknown(String),
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl DatasourceConfigAzureType {
     /// The values the document lists.
     pub const KNOWN: &'static [Self] = &[Self::Azure];
@@ -969,6 +1419,7 @@ impl DatasourceConfigAzureType {
         }
     }
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl From<&str> for DatasourceConfigAzureType {
     fn from(value: &str) -> Self {
         match value {
@@ -977,6 +1428,7 @@ impl From<&str> for DatasourceConfigAzureType {
         }
     }
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl From<String> for DatasourceConfigAzureType {
     fn from(value: String) -> Self {
         match Self::from(value.as_str()) {
@@ -985,22 +1437,26 @@ impl From<String> for DatasourceConfigAzureType {
         }
     }
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl std::str::FromStr for DatasourceConfigAzureType {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl std::fmt::Display for DatasourceConfigAzureType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl Serialize for DatasourceConfigAzureType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl<'de> Deserialize<'de> for DatasourceConfigAzureType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1008,6 +1464,7 @@ impl<'de> Deserialize<'de> for DatasourceConfigAzureType {
         String::deserialize(deserializer).map(Self::from)
     }
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl Default for DatasourceConfigAzureType {
     /// The only value the schema allows, `AZURE`.
     fn default() -> Self {
@@ -1017,6 +1474,7 @@ impl Default for DatasourceConfigAzureType {
 /// The `DatasourceConfigBase` schema.
 ///
 /// Selected by the `type` property.
+#[cfg(feature = "other-schemas")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum DatasourceConfigBase {
     /// `type` = `AZURE`.
@@ -1034,6 +1492,7 @@ pub enum DatasourceConfigBase {
     /// A variant this client does not know, kept as received so it can be sent back.
     Unknown(serde_json::Value),
 }
+#[cfg(feature = "other-schemas")]
 impl DatasourceConfigBase {
     /// The discriminator value.
     pub fn tag(&self) -> Option<&str> {
@@ -1048,6 +1507,7 @@ impl DatasourceConfigBase {
         }
     }
 }
+#[cfg(feature = "other-schemas")]
 impl Serialize for DatasourceConfigBase {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -1071,6 +1531,7 @@ impl Serialize for DatasourceConfigBase {
         }
     }
 }
+#[cfg(feature = "other-schemas")]
 impl<'de> Deserialize<'de> for DatasourceConfigBase {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1096,7 +1557,8 @@ impl<'de> Deserialize<'de> for DatasourceConfigBase {
 /// The `DatasourceConfigGCS` schema.
 ///
 /// Schema: `#/components/schemas/DatasourceConfigGCS`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DatasourceConfigGcs {
     /// The `purpose` property.
     pub purpose: DatasourcePurpose,
@@ -1116,12 +1578,74 @@ pub struct DatasourceConfigGcs {
     #[serde(rename = "gcsCredentials")]
     pub gcs_credentials: String,
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
+impl<'de> Deserialize<'de> for DatasourceConfigGcs {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
+#[allow(clippy::type_complexity)]
+impl runtime::de::Struct for DatasourceConfigGcs {
+    const NAME: &'static str = "DatasourceConfigGcs";
+    type Slots = (
+        Option<DatasourcePurpose>,
+        Option<DatasourceConfigGcsType>,
+        Option<String>,
+        Option<Option<String>>,
+        Option<DatasourceConfigGcsGcsProjectId>,
+        Option<String>,
+    );
+    fn slots() -> Self::Slots {
+        (None, None, None, None, None, None)
+    }
+    fn index(property: &str) -> Option<usize> {
+        match property {
+            "purpose" => Some(0),
+            "type" => Some(1),
+            "fullPath" => Some(2),
+            "thumbSuffix" => Some(3),
+            "gcsProjectId" => Some(4),
+            "gcsCredentials" => Some(5),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => runtime::de::slot(&mut slots.0, map, "purpose"),
+            1 => runtime::de::slot(&mut slots.1, map, "type"),
+            2 => runtime::de::slot(&mut slots.2, map, "fullPath"),
+            3 => runtime::de::slot(&mut slots.3, map, "thumbSuffix"),
+            4 => runtime::de::slot(&mut slots.4, map, "gcsProjectId"),
+            5 => runtime::de::slot(&mut slots.5, map, "gcsCredentials"),
+            _ => Ok(()),
+        }
+    }
+    fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
+        Ok(Self {
+            purpose: runtime::de::required(slots.0, "purpose")?,
+            r#type: runtime::de::required(slots.1, "type")?,
+            full_path: runtime::de::required(slots.2, "fullPath")?,
+            thumb_suffix: slots.3.flatten(),
+            gcs_project_id: runtime::de::required(slots.4, "gcsProjectId")?,
+            gcs_credentials: runtime::de::required(slots.5, "gcsCredentials")?,
+        })
+    }
+}
 /// the projectId where you have your bucket configured
 ///
 /// Minimum length: 1.
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(transparent)]
 pub struct DatasourceConfigGcsGcsProjectId(String);
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl DatasourceConfigGcsGcsProjectId {
     /// Checks `value` against the schema's constraints.
     pub fn new(value: impl Into<String>) -> Result<Self, ValidationError> {
@@ -1142,39 +1666,46 @@ impl DatasourceConfigGcsGcsProjectId {
         self.0
     }
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl TryFrom<String> for DatasourceConfigGcsGcsProjectId {
     type Error = ValidationError;
     fn try_from(value: String) -> Result<Self, Self::Error> {
         Self::new(value)
     }
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl From<DatasourceConfigGcsGcsProjectId> for String {
     fn from(value: DatasourceConfigGcsGcsProjectId) -> Self {
         value.0
     }
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl TryFrom<&str> for DatasourceConfigGcsGcsProjectId {
     type Error = ValidationError;
     fn try_from(value: &str) -> Result<Self, Self::Error> {
         Self::new(value)
     }
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl std::str::FromStr for DatasourceConfigGcsGcsProjectId {
     type Err = ValidationError;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Self::new(value)
     }
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl AsRef<str> for DatasourceConfigGcsGcsProjectId {
     fn as_ref(&self) -> &str {
         &self.0
     }
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl std::fmt::Display for DatasourceConfigGcsGcsProjectId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl<'de> Deserialize<'de> for DatasourceConfigGcsGcsProjectId {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1184,6 +1715,7 @@ impl<'de> Deserialize<'de> for DatasourceConfigGcsGcsProjectId {
     }
 }
 /// The discriminator; always `GCS` for this variant.
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DatasourceConfigGcsType {
     /// `GCS`
@@ -1191,6 +1723,7 @@ pub enum DatasourceConfigGcsType {
     /// A value this client does not know, kept as received so it can be sent back.
     Unknown(String),
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl DatasourceConfigGcsType {
     /// The values the document lists.
     pub const KNOWN: &'static [Self] = &[Self::Gcs];
@@ -1202,6 +1735,7 @@ impl DatasourceConfigGcsType {
         }
     }
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl From<&str> for DatasourceConfigGcsType {
     fn from(value: &str) -> Self {
         match value {
@@ -1210,6 +1744,7 @@ impl From<&str> for DatasourceConfigGcsType {
         }
     }
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl From<String> for DatasourceConfigGcsType {
     fn from(value: String) -> Self {
         match Self::from(value.as_str()) {
@@ -1218,22 +1753,26 @@ impl From<String> for DatasourceConfigGcsType {
         }
     }
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl std::str::FromStr for DatasourceConfigGcsType {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl std::fmt::Display for DatasourceConfigGcsType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl Serialize for DatasourceConfigGcsType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl<'de> Deserialize<'de> for DatasourceConfigGcsType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1241,6 +1780,7 @@ impl<'de> Deserialize<'de> for DatasourceConfigGcsType {
         String::deserialize(deserializer).map(Self::from)
     }
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl Default for DatasourceConfigGcsType {
     /// The only value the schema allows, `GCS`.
     fn default() -> Self {
@@ -1250,7 +1790,8 @@ impl Default for DatasourceConfigGcsType {
 /// The `DatasourceConfigLIGHTLY` schema.
 ///
 /// Schema: `#/components/schemas/DatasourceConfigLIGHTLY`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DatasourceConfigLightly {
     /// The `purpose` property.
     pub purpose: DatasourcePurpose,
@@ -1264,7 +1805,60 @@ pub struct DatasourceConfigLightly {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thumb_suffix: Option<String>,
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
+impl<'de> Deserialize<'de> for DatasourceConfigLightly {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
+#[allow(clippy::type_complexity)]
+impl runtime::de::Struct for DatasourceConfigLightly {
+    const NAME: &'static str = "DatasourceConfigLightly";
+    type Slots = (
+        Option<DatasourcePurpose>,
+        Option<DatasourceConfigLightlyType>,
+        Option<String>,
+        Option<Option<String>>,
+    );
+    fn slots() -> Self::Slots {
+        (None, None, None, None)
+    }
+    fn index(property: &str) -> Option<usize> {
+        match property {
+            "purpose" => Some(0),
+            "type" => Some(1),
+            "fullPath" => Some(2),
+            "thumbSuffix" => Some(3),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => runtime::de::slot(&mut slots.0, map, "purpose"),
+            1 => runtime::de::slot(&mut slots.1, map, "type"),
+            2 => runtime::de::slot(&mut slots.2, map, "fullPath"),
+            3 => runtime::de::slot(&mut slots.3, map, "thumbSuffix"),
+            _ => Ok(()),
+        }
+    }
+    fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
+        Ok(Self {
+            purpose: runtime::de::required(slots.0, "purpose")?,
+            r#type: runtime::de::required(slots.1, "type")?,
+            full_path: runtime::de::required(slots.2, "fullPath")?,
+            thumb_suffix: slots.3.flatten(),
+        })
+    }
+}
 /// The discriminator; always `LIGHTLY` for this variant.
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DatasourceConfigLightlyType {
     /// `LIGHTLY`
@@ -1272,6 +1866,7 @@ pub enum DatasourceConfigLightlyType {
     /// A value this client does not know, kept as received so it can be sent back.
     Unknown(String),
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl DatasourceConfigLightlyType {
     /// The values the document lists.
     pub const KNOWN: &'static [Self] = &[Self::Lightly];
@@ -1283,6 +1878,7 @@ impl DatasourceConfigLightlyType {
         }
     }
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl From<&str> for DatasourceConfigLightlyType {
     fn from(value: &str) -> Self {
         match value {
@@ -1291,6 +1887,7 @@ impl From<&str> for DatasourceConfigLightlyType {
         }
     }
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl From<String> for DatasourceConfigLightlyType {
     fn from(value: String) -> Self {
         match Self::from(value.as_str()) {
@@ -1299,22 +1896,26 @@ impl From<String> for DatasourceConfigLightlyType {
         }
     }
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl std::str::FromStr for DatasourceConfigLightlyType {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl std::fmt::Display for DatasourceConfigLightlyType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl Serialize for DatasourceConfigLightlyType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl<'de> Deserialize<'de> for DatasourceConfigLightlyType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1322,6 +1923,7 @@ impl<'de> Deserialize<'de> for DatasourceConfigLightlyType {
         String::deserialize(deserializer).map(Self::from)
     }
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl Default for DatasourceConfigLightlyType {
     /// The only value the schema allows, `LIGHTLY`.
     fn default() -> Self {
@@ -1331,7 +1933,8 @@ impl Default for DatasourceConfigLightlyType {
 /// The `DatasourceConfigLOCAL` schema.
 ///
 /// Schema: `#/components/schemas/DatasourceConfigLOCAL`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DatasourceConfigLocal {
     /// The `purpose` property.
     pub purpose: DatasourcePurpose,
@@ -1345,7 +1948,60 @@ pub struct DatasourceConfigLocal {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thumb_suffix: Option<String>,
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
+impl<'de> Deserialize<'de> for DatasourceConfigLocal {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
+#[allow(clippy::type_complexity)]
+impl runtime::de::Struct for DatasourceConfigLocal {
+    const NAME: &'static str = "DatasourceConfigLocal";
+    type Slots = (
+        Option<DatasourcePurpose>,
+        Option<DatasourceConfigLocalType>,
+        Option<String>,
+        Option<Option<String>>,
+    );
+    fn slots() -> Self::Slots {
+        (None, None, None, None)
+    }
+    fn index(property: &str) -> Option<usize> {
+        match property {
+            "purpose" => Some(0),
+            "type" => Some(1),
+            "fullPath" => Some(2),
+            "thumbSuffix" => Some(3),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => runtime::de::slot(&mut slots.0, map, "purpose"),
+            1 => runtime::de::slot(&mut slots.1, map, "type"),
+            2 => runtime::de::slot(&mut slots.2, map, "fullPath"),
+            3 => runtime::de::slot(&mut slots.3, map, "thumbSuffix"),
+            _ => Ok(()),
+        }
+    }
+    fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
+        Ok(Self {
+            purpose: runtime::de::required(slots.0, "purpose")?,
+            r#type: runtime::de::required(slots.1, "type")?,
+            full_path: runtime::de::required(slots.2, "fullPath")?,
+            thumb_suffix: slots.3.flatten(),
+        })
+    }
+}
 /// The discriminator; always `LOCAL` for this variant.
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DatasourceConfigLocalType {
     /// `LOCAL`
@@ -1353,6 +2009,7 @@ pub enum DatasourceConfigLocalType {
     /// A value this client does not know, kept as received so it can be sent back.
     Unknown(String),
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl DatasourceConfigLocalType {
     /// The values the document lists.
     pub const KNOWN: &'static [Self] = &[Self::Local];
@@ -1364,6 +2021,7 @@ impl DatasourceConfigLocalType {
         }
     }
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl From<&str> for DatasourceConfigLocalType {
     fn from(value: &str) -> Self {
         match value {
@@ -1372,6 +2030,7 @@ impl From<&str> for DatasourceConfigLocalType {
         }
     }
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl From<String> for DatasourceConfigLocalType {
     fn from(value: String) -> Self {
         match Self::from(value.as_str()) {
@@ -1380,22 +2039,26 @@ impl From<String> for DatasourceConfigLocalType {
         }
     }
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl std::str::FromStr for DatasourceConfigLocalType {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl std::fmt::Display for DatasourceConfigLocalType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl Serialize for DatasourceConfigLocalType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl<'de> Deserialize<'de> for DatasourceConfigLocalType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1403,6 +2066,7 @@ impl<'de> Deserialize<'de> for DatasourceConfigLocalType {
         String::deserialize(deserializer).map(Self::from)
     }
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl Default for DatasourceConfigLocalType {
     /// The only value the schema allows, `LOCAL`.
     fn default() -> Self {
@@ -1412,7 +2076,8 @@ impl Default for DatasourceConfigLocalType {
 /// The `DatasourceConfigS3` schema.
 ///
 /// Schema: `#/components/schemas/DatasourceConfigS3`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DatasourceConfigS3 {
     /// The `purpose` property.
     pub purpose: DatasourcePurpose,
@@ -1435,10 +2100,75 @@ pub struct DatasourceConfigS3 {
     #[serde(rename = "s3SecretAccessKey")]
     pub s3_secret_access_key: DatasourceConfigS3s3SecretAccessKey,
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
+impl<'de> Deserialize<'de> for DatasourceConfigS3 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
+#[allow(clippy::type_complexity)]
+impl runtime::de::Struct for DatasourceConfigS3 {
+    const NAME: &'static str = "DatasourceConfigS3";
+    type Slots = (
+        Option<DatasourcePurpose>,
+        Option<DatasourceConfigS3Type>,
+        Option<String>,
+        Option<Option<String>>,
+        Option<S3Region>,
+        Option<DatasourceConfigS3s3AccessKeyId>,
+        Option<DatasourceConfigS3s3SecretAccessKey>,
+    );
+    fn slots() -> Self::Slots {
+        (None, None, None, None, None, None, None)
+    }
+    fn index(property: &str) -> Option<usize> {
+        match property {
+            "purpose" => Some(0),
+            "type" => Some(1),
+            "fullPath" => Some(2),
+            "thumbSuffix" => Some(3),
+            "s3Region" => Some(4),
+            "s3AccessKeyId" => Some(5),
+            "s3SecretAccessKey" => Some(6),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => runtime::de::slot(&mut slots.0, map, "purpose"),
+            1 => runtime::de::slot(&mut slots.1, map, "type"),
+            2 => runtime::de::slot(&mut slots.2, map, "fullPath"),
+            3 => runtime::de::slot(&mut slots.3, map, "thumbSuffix"),
+            4 => runtime::de::slot(&mut slots.4, map, "s3Region"),
+            5 => runtime::de::slot(&mut slots.5, map, "s3AccessKeyId"),
+            6 => runtime::de::slot(&mut slots.6, map, "s3SecretAccessKey"),
+            _ => Ok(()),
+        }
+    }
+    fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
+        Ok(Self {
+            purpose: runtime::de::required(slots.0, "purpose")?,
+            r#type: runtime::de::required(slots.1, "type")?,
+            full_path: runtime::de::required(slots.2, "fullPath")?,
+            thumb_suffix: slots.3.flatten(),
+            s3_region: runtime::de::required(slots.4, "s3Region")?,
+            s3_access_key_id: runtime::de::required(slots.5, "s3AccessKeyId")?,
+            s3_secret_access_key: runtime::de::required(slots.6, "s3SecretAccessKey")?,
+        })
+    }
+}
 /// The `DatasourceConfigS3DelegatedAccess` schema.
 ///
 /// Schema: `#/components/schemas/DatasourceConfigS3DelegatedAccess`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DatasourceConfigS3DelegatedAccess {
     /// The `purpose` property.
     pub purpose: DatasourcePurpose,
@@ -1461,13 +2191,79 @@ pub struct DatasourceConfigS3DelegatedAccess {
     #[serde(rename = "s3ARN")]
     pub s3_arn: DatasourceConfigS3DelegatedAccessS3Arn,
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
+impl<'de> Deserialize<'de> for DatasourceConfigS3DelegatedAccess {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
+#[allow(clippy::type_complexity)]
+impl runtime::de::Struct for DatasourceConfigS3DelegatedAccess {
+    const NAME: &'static str = "DatasourceConfigS3DelegatedAccess";
+    type Slots = (
+        Option<DatasourcePurpose>,
+        Option<DatasourceConfigS3DelegatedAccessType>,
+        Option<String>,
+        Option<Option<String>>,
+        Option<S3Region>,
+        Option<DatasourceConfigS3DelegatedAccessS3ExternalId>,
+        Option<DatasourceConfigS3DelegatedAccessS3Arn>,
+    );
+    fn slots() -> Self::Slots {
+        (None, None, None, None, None, None, None)
+    }
+    fn index(property: &str) -> Option<usize> {
+        match property {
+            "purpose" => Some(0),
+            "type" => Some(1),
+            "fullPath" => Some(2),
+            "thumbSuffix" => Some(3),
+            "s3Region" => Some(4),
+            "s3ExternalId" => Some(5),
+            "s3ARN" => Some(6),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => runtime::de::slot(&mut slots.0, map, "purpose"),
+            1 => runtime::de::slot(&mut slots.1, map, "type"),
+            2 => runtime::de::slot(&mut slots.2, map, "fullPath"),
+            3 => runtime::de::slot(&mut slots.3, map, "thumbSuffix"),
+            4 => runtime::de::slot(&mut slots.4, map, "s3Region"),
+            5 => runtime::de::slot(&mut slots.5, map, "s3ExternalId"),
+            6 => runtime::de::slot(&mut slots.6, map, "s3ARN"),
+            _ => Ok(()),
+        }
+    }
+    fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
+        Ok(Self {
+            purpose: runtime::de::required(slots.0, "purpose")?,
+            r#type: runtime::de::required(slots.1, "type")?,
+            full_path: runtime::de::required(slots.2, "fullPath")?,
+            thumb_suffix: slots.3.flatten(),
+            s3_region: runtime::de::required(slots.4, "s3Region")?,
+            s3_external_id: runtime::de::required(slots.5, "s3ExternalId")?,
+            s3_arn: runtime::de::required(slots.6, "s3ARN")?,
+        })
+    }
+}
 /// the ARN of the role you created
 ///
 /// Pattern: `^arn:aws:iam::[0-9]{12}:role.+$`.
 /// Minimum length: 12.
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(transparent)]
 pub struct DatasourceConfigS3DelegatedAccessS3Arn(String);
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl DatasourceConfigS3DelegatedAccessS3Arn {
     /// Checks `value` against the schema's constraints.
     pub fn new(value: impl Into<String>) -> Result<Self, ValidationError> {
@@ -1496,39 +2292,46 @@ impl DatasourceConfigS3DelegatedAccessS3Arn {
         self.0
     }
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl TryFrom<String> for DatasourceConfigS3DelegatedAccessS3Arn {
     type Error = ValidationError;
     fn try_from(value: String) -> Result<Self, Self::Error> {
         Self::new(value)
     }
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl From<DatasourceConfigS3DelegatedAccessS3Arn> for String {
     fn from(value: DatasourceConfigS3DelegatedAccessS3Arn) -> Self {
         value.0
     }
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl TryFrom<&str> for DatasourceConfigS3DelegatedAccessS3Arn {
     type Error = ValidationError;
     fn try_from(value: &str) -> Result<Self, Self::Error> {
         Self::new(value)
     }
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl std::str::FromStr for DatasourceConfigS3DelegatedAccessS3Arn {
     type Err = ValidationError;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Self::new(value)
     }
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl AsRef<str> for DatasourceConfigS3DelegatedAccessS3Arn {
     fn as_ref(&self) -> &str {
         &self.0
     }
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl std::fmt::Display for DatasourceConfigS3DelegatedAccessS3Arn {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl<'de> Deserialize<'de> for DatasourceConfigS3DelegatedAccessS3Arn {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1541,9 +2344,11 @@ impl<'de> Deserialize<'de> for DatasourceConfigS3DelegatedAccessS3Arn {
 ///
 /// Pattern: `^[a-zA-Z0-9_+=,.@:\/-]+$`.
 /// Minimum length: 10.
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(transparent)]
 pub struct DatasourceConfigS3DelegatedAccessS3ExternalId(String);
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl DatasourceConfigS3DelegatedAccessS3ExternalId {
     /// Checks `value` against the schema's constraints.
     pub fn new(value: impl Into<String>) -> Result<Self, ValidationError> {
@@ -1572,39 +2377,46 @@ impl DatasourceConfigS3DelegatedAccessS3ExternalId {
         self.0
     }
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl TryFrom<String> for DatasourceConfigS3DelegatedAccessS3ExternalId {
     type Error = ValidationError;
     fn try_from(value: String) -> Result<Self, Self::Error> {
         Self::new(value)
     }
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl From<DatasourceConfigS3DelegatedAccessS3ExternalId> for String {
     fn from(value: DatasourceConfigS3DelegatedAccessS3ExternalId) -> Self {
         value.0
     }
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl TryFrom<&str> for DatasourceConfigS3DelegatedAccessS3ExternalId {
     type Error = ValidationError;
     fn try_from(value: &str) -> Result<Self, Self::Error> {
         Self::new(value)
     }
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl std::str::FromStr for DatasourceConfigS3DelegatedAccessS3ExternalId {
     type Err = ValidationError;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Self::new(value)
     }
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl AsRef<str> for DatasourceConfigS3DelegatedAccessS3ExternalId {
     fn as_ref(&self) -> &str {
         &self.0
     }
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl std::fmt::Display for DatasourceConfigS3DelegatedAccessS3ExternalId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl<'de> Deserialize<'de> for DatasourceConfigS3DelegatedAccessS3ExternalId {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1614,6 +2426,7 @@ impl<'de> Deserialize<'de> for DatasourceConfigS3DelegatedAccessS3ExternalId {
     }
 }
 /// The discriminator; always `S3DelegatedAccess` for this variant.
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DatasourceConfigS3DelegatedAccessType {
     /// `S3DelegatedAccess`
@@ -1621,6 +2434,7 @@ pub enum DatasourceConfigS3DelegatedAccessType {
     /// A value this client does not know, kept as received so it can be sent back.
     Unknown(String),
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl DatasourceConfigS3DelegatedAccessType {
     /// The values the document lists.
     pub const KNOWN: &'static [Self] = &[Self::S3DelegatedAccess];
@@ -1632,6 +2446,7 @@ impl DatasourceConfigS3DelegatedAccessType {
         }
     }
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl From<&str> for DatasourceConfigS3DelegatedAccessType {
     fn from(value: &str) -> Self {
         match value {
@@ -1640,6 +2455,7 @@ impl From<&str> for DatasourceConfigS3DelegatedAccessType {
         }
     }
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl From<String> for DatasourceConfigS3DelegatedAccessType {
     fn from(value: String) -> Self {
         match Self::from(value.as_str()) {
@@ -1648,22 +2464,26 @@ impl From<String> for DatasourceConfigS3DelegatedAccessType {
         }
     }
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl std::str::FromStr for DatasourceConfigS3DelegatedAccessType {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl std::fmt::Display for DatasourceConfigS3DelegatedAccessType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl Serialize for DatasourceConfigS3DelegatedAccessType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl<'de> Deserialize<'de> for DatasourceConfigS3DelegatedAccessType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1671,6 +2491,7 @@ impl<'de> Deserialize<'de> for DatasourceConfigS3DelegatedAccessType {
         String::deserialize(deserializer).map(Self::from)
     }
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl Default for DatasourceConfigS3DelegatedAccessType {
     /// The only value the schema allows, `S3DelegatedAccess`.
     fn default() -> Self {
@@ -1678,6 +2499,7 @@ impl Default for DatasourceConfigS3DelegatedAccessType {
     }
 }
 /// The discriminator; always `S3` for this variant.
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DatasourceConfigS3Type {
     /// `S3`
@@ -1685,6 +2507,7 @@ pub enum DatasourceConfigS3Type {
     /// A value this client does not know, kept as received so it can be sent back.
     Unknown(String),
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl DatasourceConfigS3Type {
     /// The values the document lists.
     pub const KNOWN: &'static [Self] = &[Self::S3];
@@ -1696,6 +2519,7 @@ impl DatasourceConfigS3Type {
         }
     }
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl From<&str> for DatasourceConfigS3Type {
     fn from(value: &str) -> Self {
         match value {
@@ -1704,6 +2528,7 @@ impl From<&str> for DatasourceConfigS3Type {
         }
     }
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl From<String> for DatasourceConfigS3Type {
     fn from(value: String) -> Self {
         match Self::from(value.as_str()) {
@@ -1712,22 +2537,26 @@ impl From<String> for DatasourceConfigS3Type {
         }
     }
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl std::str::FromStr for DatasourceConfigS3Type {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl std::fmt::Display for DatasourceConfigS3Type {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl Serialize for DatasourceConfigS3Type {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl<'de> Deserialize<'de> for DatasourceConfigS3Type {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1735,6 +2564,7 @@ impl<'de> Deserialize<'de> for DatasourceConfigS3Type {
         String::deserialize(deserializer).map(Self::from)
     }
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl Default for DatasourceConfigS3Type {
     /// The only value the schema allows, `S3`.
     fn default() -> Self {
@@ -1744,9 +2574,11 @@ impl Default for DatasourceConfigS3Type {
 /// the accessKeyId of the credential you are providing Lightly to use
 ///
 /// Minimum length: 1.
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(transparent)]
 pub struct DatasourceConfigS3s3AccessKeyId(String);
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl DatasourceConfigS3s3AccessKeyId {
     /// Checks `value` against the schema's constraints.
     pub fn new(value: impl Into<String>) -> Result<Self, ValidationError> {
@@ -1767,39 +2599,46 @@ impl DatasourceConfigS3s3AccessKeyId {
         self.0
     }
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl TryFrom<String> for DatasourceConfigS3s3AccessKeyId {
     type Error = ValidationError;
     fn try_from(value: String) -> Result<Self, Self::Error> {
         Self::new(value)
     }
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl From<DatasourceConfigS3s3AccessKeyId> for String {
     fn from(value: DatasourceConfigS3s3AccessKeyId) -> Self {
         value.0
     }
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl TryFrom<&str> for DatasourceConfigS3s3AccessKeyId {
     type Error = ValidationError;
     fn try_from(value: &str) -> Result<Self, Self::Error> {
         Self::new(value)
     }
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl std::str::FromStr for DatasourceConfigS3s3AccessKeyId {
     type Err = ValidationError;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Self::new(value)
     }
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl AsRef<str> for DatasourceConfigS3s3AccessKeyId {
     fn as_ref(&self) -> &str {
         &self.0
     }
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl std::fmt::Display for DatasourceConfigS3s3AccessKeyId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl<'de> Deserialize<'de> for DatasourceConfigS3s3AccessKeyId {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1811,9 +2650,11 @@ impl<'de> Deserialize<'de> for DatasourceConfigS3s3AccessKeyId {
 /// the secretAccessKey of the credential you are providing Lightly to use
 ///
 /// Minimum length: 1.
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(transparent)]
 pub struct DatasourceConfigS3s3SecretAccessKey(String);
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl DatasourceConfigS3s3SecretAccessKey {
     /// Checks `value` against the schema's constraints.
     pub fn new(value: impl Into<String>) -> Result<Self, ValidationError> {
@@ -1834,39 +2675,46 @@ impl DatasourceConfigS3s3SecretAccessKey {
         self.0
     }
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl TryFrom<String> for DatasourceConfigS3s3SecretAccessKey {
     type Error = ValidationError;
     fn try_from(value: String) -> Result<Self, Self::Error> {
         Self::new(value)
     }
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl From<DatasourceConfigS3s3SecretAccessKey> for String {
     fn from(value: DatasourceConfigS3s3SecretAccessKey) -> Self {
         value.0
     }
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl TryFrom<&str> for DatasourceConfigS3s3SecretAccessKey {
     type Error = ValidationError;
     fn try_from(value: &str) -> Result<Self, Self::Error> {
         Self::new(value)
     }
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl std::str::FromStr for DatasourceConfigS3s3SecretAccessKey {
     type Err = ValidationError;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Self::new(value)
     }
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl AsRef<str> for DatasourceConfigS3s3SecretAccessKey {
     fn as_ref(&self) -> &str {
         &self.0
     }
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl std::fmt::Display for DatasourceConfigS3s3SecretAccessKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl<'de> Deserialize<'de> for DatasourceConfigS3s3SecretAccessKey {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1878,7 +2726,8 @@ impl<'de> Deserialize<'de> for DatasourceConfigS3s3SecretAccessKey {
 /// The `DatasourceConfigVerifyData` schema.
 ///
 /// Schema: `#/components/schemas/DatasourceConfigVerifyData`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg(feature = "datasources")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DatasourceConfigVerifyData {
     /// The `canRead` property.
     #[serde(rename = "canRead")]
@@ -1890,25 +2739,106 @@ pub struct DatasourceConfigVerifyData {
     #[serde(rename = "canList")]
     pub can_list: bool,
 }
+#[cfg(feature = "datasources")]
+impl<'de> Deserialize<'de> for DatasourceConfigVerifyData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "datasources")]
+#[allow(clippy::type_complexity)]
+impl runtime::de::Struct for DatasourceConfigVerifyData {
+    const NAME: &'static str = "DatasourceConfigVerifyData";
+    type Slots = (Option<bool>, Option<bool>, Option<bool>);
+    fn slots() -> Self::Slots {
+        (None, None, None)
+    }
+    fn index(property: &str) -> Option<usize> {
+        match property {
+            "canRead" => Some(0),
+            "canWrite" => Some(1),
+            "canList" => Some(2),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => runtime::de::slot(&mut slots.0, map, "canRead"),
+            1 => runtime::de::slot(&mut slots.1, map, "canWrite"),
+            2 => runtime::de::slot(&mut slots.2, map, "canList"),
+            _ => Ok(()),
+        }
+    }
+    fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
+        Ok(Self {
+            can_read: runtime::de::required(slots.0, "canRead")?,
+            can_write: runtime::de::required(slots.1, "canWrite")?,
+            can_list: runtime::de::required(slots.2, "canList")?,
+        })
+    }
+}
 /// The `DatasourceProcessedUntilTimestampRequest` schema.
 ///
 /// Schema: `#/components/schemas/DatasourceProcessedUntilTimestampRequest`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg(feature = "datasources")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DatasourceProcessedUntilTimestampRequest {
     /// The `processedUntilTimestamp` property.
     #[serde(rename = "processedUntilTimestamp")]
     pub processed_until_timestamp: Timestamp,
 }
-/// The `DatasourceProcessedUntilTimestampResponse` schema.
-///
-/// Schema: `#/components/schemas/DatasourceProcessedUntilTimestampResponse`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct DatasourceProcessedUntilTimestampResponse {
-    /// The `processedUntilTimestamp` property.
-    #[serde(rename = "processedUntilTimestamp")]
-    pub processed_until_timestamp: Timestamp,
+#[cfg(feature = "datasources")]
+impl<'de> Deserialize<'de> for DatasourceProcessedUntilTimestampRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::deserialize(deserializer)
+    }
 }
+#[cfg(feature = "datasources")]
+#[allow(clippy::type_complexity)]
+impl runtime::de::Struct for DatasourceProcessedUntilTimestampRequest {
+    const NAME: &'static str = "DatasourceProcessedUntilTimestampRequest";
+    type Slots = (Option<Timestamp>,);
+    fn slots() -> Self::Slots {
+        (None,)
+    }
+    fn index(property: &str) -> Option<usize> {
+        match property {
+            "processedUntilTimestamp" => Some(0),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => runtime::de::slot(&mut slots.0, map, "processedUntilTimestamp"),
+            _ => Ok(()),
+        }
+    }
+    fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
+        Ok(Self {
+            processed_until_timestamp: runtime::de::required(
+                slots.0,
+                "processedUntilTimestamp",
+            )?,
+        })
+    }
+}
+/// The `DatasourceProcessedUntilTimestampResponse` schema.
+#[cfg(feature = "datasources")]
+pub type DatasourceProcessedUntilTimestampResponse = DatasourceProcessedUntilTimestampRequest;
 /// The datasource purpose and for which use-cases it is needed. - INPUT_OUTPUT: Is used as source of raw data and predictions/metadata within .lightly as well as destination for writing thumbnails, crops or video frame within .lightly - INPUT: Is only used as source of raw data - LIGHTLY: Is used as source of predictions/metadata within .lightly as well as destination for writing thumbnails, crops or video frames within .lightly
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DatasourcePurpose {
     /// `INPUT_OUTPUT`
@@ -1920,6 +2850,7 @@ pub enum DatasourcePurpose {
     /// A value this client does not know, kept as received so it can be sent back.
     Unknown(String),
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl DatasourcePurpose {
     /// The values the document lists.
     pub const KNOWN: &'static [Self] = &[Self::InputOutput, Self::Input, Self::Lightly];
@@ -1933,6 +2864,7 @@ impl DatasourcePurpose {
         }
     }
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl From<&str> for DatasourcePurpose {
     fn from(value: &str) -> Self {
         match value {
@@ -1943,6 +2875,7 @@ impl From<&str> for DatasourcePurpose {
         }
     }
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl From<String> for DatasourcePurpose {
     fn from(value: String) -> Self {
         match Self::from(value.as_str()) {
@@ -1951,22 +2884,26 @@ impl From<String> for DatasourcePurpose {
         }
     }
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl std::str::FromStr for DatasourcePurpose {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl std::fmt::Display for DatasourcePurpose {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl Serialize for DatasourcePurpose {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl<'de> Deserialize<'de> for DatasourcePurpose {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1974,6 +2911,7 @@ impl<'de> Deserialize<'de> for DatasourcePurpose {
         String::deserialize(deserializer).map(Self::from)
     }
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl Default for DatasourcePurpose {
     /// The schema's default, `INPUT_OUTPUT`.
     fn default() -> Self {
@@ -1983,7 +2921,8 @@ impl Default for DatasourcePurpose {
 /// The `DatasourceRawSamplesData` schema.
 ///
 /// Schema: `#/components/schemas/DatasourceRawSamplesData`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg(feature = "datasources")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DatasourceRawSamplesData {
     /// Set to `false` if end of list is reached. Otherwise `true`.
     #[serde(rename = "hasMore")]
@@ -1993,10 +2932,59 @@ pub struct DatasourceRawSamplesData {
     /// Array containing the sample objects
     pub data: Vec<DatasourceRawSamplesDataRow>,
 }
+#[cfg(feature = "datasources")]
+impl<'de> Deserialize<'de> for DatasourceRawSamplesData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "datasources")]
+#[allow(clippy::type_complexity)]
+impl runtime::de::Struct for DatasourceRawSamplesData {
+    const NAME: &'static str = "DatasourceRawSamplesData";
+    type Slots = (
+        Option<bool>,
+        Option<String>,
+        Option<Vec<DatasourceRawSamplesDataRow>>,
+    );
+    fn slots() -> Self::Slots {
+        (None, None, None)
+    }
+    fn index(property: &str) -> Option<usize> {
+        match property {
+            "hasMore" => Some(0),
+            "cursor" => Some(1),
+            "data" => Some(2),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => runtime::de::slot(&mut slots.0, map, "hasMore"),
+            1 => runtime::de::slot(&mut slots.1, map, "cursor"),
+            2 => runtime::de::slot(&mut slots.2, map, "data"),
+            _ => Ok(()),
+        }
+    }
+    fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
+        Ok(Self {
+            has_more: runtime::de::required(slots.0, "hasMore")?,
+            cursor: runtime::de::required(slots.1, "cursor")?,
+            data: runtime::de::required(slots.2, "data")?,
+        })
+    }
+}
 /// Filename and corresponding read url for a sample in the datasource
 ///
 /// Schema: `#/components/schemas/DatasourceRawSamplesDataRow`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg(feature = "datasources")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DatasourceRawSamplesDataRow {
     /// The `fileName` property.
     #[serde(rename = "fileName")]
@@ -2005,7 +2993,49 @@ pub struct DatasourceRawSamplesDataRow {
     #[serde(rename = "readUrl")]
     pub read_url: ReadUrl,
 }
+#[cfg(feature = "datasources")]
+impl<'de> Deserialize<'de> for DatasourceRawSamplesDataRow {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "datasources")]
+#[allow(clippy::type_complexity)]
+impl runtime::de::Struct for DatasourceRawSamplesDataRow {
+    const NAME: &'static str = "DatasourceRawSamplesDataRow";
+    type Slots = (Option<String>, Option<ReadUrl>);
+    fn slots() -> Self::Slots {
+        (None, None)
+    }
+    fn index(property: &str) -> Option<usize> {
+        match property {
+            "fileName" => Some(0),
+            "readUrl" => Some(1),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => runtime::de::slot(&mut slots.0, map, "fileName"),
+            1 => runtime::de::slot(&mut slots.1, map, "readUrl"),
+            _ => Ok(()),
+        }
+    }
+    fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
+        Ok(Self {
+            file_name: runtime::de::required(slots.0, "fileName")?,
+            read_url: runtime::de::required(slots.1, "readUrl")?,
+        })
+    }
+}
 /// The `GetSampleImageReadUrlByIdType` schema.
+#[cfg(feature = "samples")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetSampleImageReadUrlByIdType {
     /// `full`
@@ -2015,6 +3045,7 @@ pub enum GetSampleImageReadUrlByIdType {
     /// A value this client does not know, kept as received so it can be sent back.
     Unknown(String),
 }
+#[cfg(feature = "samples")]
 impl GetSampleImageReadUrlByIdType {
     /// The values the document lists.
     pub const KNOWN: &'static [Self] = &[Self::Full, Self::Thumbnail];
@@ -2027,6 +3058,7 @@ impl GetSampleImageReadUrlByIdType {
         }
     }
 }
+#[cfg(feature = "samples")]
 impl From<&str> for GetSampleImageReadUrlByIdType {
     fn from(value: &str) -> Self {
         match value {
@@ -2036,6 +3068,7 @@ impl From<&str> for GetSampleImageReadUrlByIdType {
         }
     }
 }
+#[cfg(feature = "samples")]
 impl From<String> for GetSampleImageReadUrlByIdType {
     fn from(value: String) -> Self {
         match Self::from(value.as_str()) {
@@ -2044,22 +3077,26 @@ impl From<String> for GetSampleImageReadUrlByIdType {
         }
     }
 }
+#[cfg(feature = "samples")]
 impl std::str::FromStr for GetSampleImageReadUrlByIdType {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "samples")]
 impl std::fmt::Display for GetSampleImageReadUrlByIdType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "samples")]
 impl Serialize for GetSampleImageReadUrlByIdType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "samples")]
 impl<'de> Deserialize<'de> for GetSampleImageReadUrlByIdType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2067,6 +3104,7 @@ impl<'de> Deserialize<'de> for GetSampleImageReadUrlByIdType {
         String::deserialize(deserializer).map(Self::from)
     }
 }
+#[cfg(feature = "samples")]
 impl Default for GetSampleImageReadUrlByIdType {
     /// The schema's default, `full`.
     fn default() -> Self {
@@ -2074,74 +3112,10 @@ impl Default for GetSampleImageReadUrlByIdType {
     }
 }
 /// The `GetSampleImageResourceRedirectByIdType` schema.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GetSampleImageResourceRedirectByIdType {
-    /// `full`
-    Full,
-    /// `thumbnail`
-    Thumbnail,
-    /// A value this client does not know, kept as received so it can be sent back.
-    Unknown(String),
-}
-impl GetSampleImageResourceRedirectByIdType {
-    /// The values the document lists.
-    pub const KNOWN: &'static [Self] = &[Self::Full, Self::Thumbnail];
-    /// The value as it goes over the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Full => "full",
-            Self::Thumbnail => "thumbnail",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for GetSampleImageResourceRedirectByIdType {
-    fn from(value: &str) -> Self {
-        match value {
-            "full" => Self::Full,
-            "thumbnail" => Self::Thumbnail,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-impl From<String> for GetSampleImageResourceRedirectByIdType {
-    fn from(value: String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl std::str::FromStr for GetSampleImageResourceRedirectByIdType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl std::fmt::Display for GetSampleImageResourceRedirectByIdType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for GetSampleImageResourceRedirectByIdType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for GetSampleImageResourceRedirectByIdType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Self::from)
-    }
-}
-impl Default for GetSampleImageResourceRedirectByIdType {
-    /// The schema's default, `full`.
-    fn default() -> Self {
-        Self::Full
-    }
-}
+#[cfg(feature = "samples")]
+pub type GetSampleImageResourceRedirectByIdType = GetSampleImageReadUrlByIdType;
 /// The `ImageType` schema.
+#[cfg(feature = "tags")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ImageType {
     /// `full`
@@ -2153,6 +3127,7 @@ pub enum ImageType {
     /// A value this client does not know, kept as received so it can be sent back.
     Unknown(String),
 }
+#[cfg(feature = "tags")]
 impl ImageType {
     /// The values the document lists.
     pub const KNOWN: &'static [Self] = &[Self::Full, Self::Thumbnail, Self::Meta];
@@ -2166,6 +3141,7 @@ impl ImageType {
         }
     }
 }
+#[cfg(feature = "tags")]
 impl From<&str> for ImageType {
     fn from(value: &str) -> Self {
         match value {
@@ -2176,6 +3152,7 @@ impl From<&str> for ImageType {
         }
     }
 }
+#[cfg(feature = "tags")]
 impl From<String> for ImageType {
     fn from(value: String) -> Self {
         match Self::from(value.as_str()) {
@@ -2184,22 +3161,26 @@ impl From<String> for ImageType {
         }
     }
 }
+#[cfg(feature = "tags")]
 impl std::str::FromStr for ImageType {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "tags")]
 impl std::fmt::Display for ImageType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "tags")]
 impl Serialize for ImageType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "tags")]
 impl<'de> Deserialize<'de> for ImageType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2210,7 +3191,8 @@ impl<'de> Deserialize<'de> for ImageType {
 /// The `InitialTagCreateRequest` schema.
 ///
 /// Schema: `#/components/schemas/InitialTagCreateRequest`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg(feature = "tags")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct InitialTagCreateRequest {
     /// The `name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2222,10 +3204,59 @@ pub struct InitialTagCreateRequest {
     #[serde(rename = "imgType")]
     pub img_type: ImageType,
 }
+#[cfg(feature = "tags")]
+impl<'de> Deserialize<'de> for InitialTagCreateRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "tags")]
+#[allow(clippy::type_complexity)]
+impl runtime::de::Struct for InitialTagCreateRequest {
+    const NAME: &'static str = "InitialTagCreateRequest";
+    type Slots = (
+        Option<Option<TagName>>,
+        Option<Option<TagCreator>>,
+        Option<ImageType>,
+    );
+    fn slots() -> Self::Slots {
+        (None, None, None)
+    }
+    fn index(property: &str) -> Option<usize> {
+        match property {
+            "name" => Some(0),
+            "creator" => Some(1),
+            "imgType" => Some(2),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => runtime::de::slot(&mut slots.0, map, "name"),
+            1 => runtime::de::slot(&mut slots.1, map, "creator"),
+            2 => runtime::de::slot(&mut slots.2, map, "imgType"),
+            _ => Ok(()),
+        }
+    }
+    fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
+        Ok(Self {
+            name: slots.0.flatten(),
+            creator: slots.1.flatten(),
+            img_type: runtime::de::required(slots.2, "imgType")?,
+        })
+    }
+}
 /// The `LabelBoxDataRow` schema.
 ///
 /// Schema: `#/components/schemas/LabelBoxDataRow`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg(feature = "tags")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LabelBoxDataRow {
     /// The task_id for importing into LabelBox.
     #[serde(rename = "externalId")]
@@ -2234,22 +3265,107 @@ pub struct LabelBoxDataRow {
     #[serde(rename = "imageUrl")]
     pub image_url: RedirectedReadUrl,
 }
+#[cfg(feature = "tags")]
+impl<'de> Deserialize<'de> for LabelBoxDataRow {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "tags")]
+#[allow(clippy::type_complexity)]
+impl runtime::de::Struct for LabelBoxDataRow {
+    const NAME: &'static str = "LabelBoxDataRow";
+    type Slots = (Option<String>, Option<RedirectedReadUrl>);
+    fn slots() -> Self::Slots {
+        (None, None)
+    }
+    fn index(property: &str) -> Option<usize> {
+        match property {
+            "externalId" => Some(0),
+            "imageUrl" => Some(1),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => runtime::de::slot(&mut slots.0, map, "externalId"),
+            1 => runtime::de::slot(&mut slots.1, map, "imageUrl"),
+            _ => Ok(()),
+        }
+    }
+    fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
+        Ok(Self {
+            external_id: runtime::de::required(slots.0, "externalId")?,
+            image_url: runtime::de::required(slots.1, "imageUrl")?,
+        })
+    }
+}
 /// The `LabelBoxDataRows` schema.
+#[cfg(feature = "tags")]
 pub type LabelBoxDataRows = Vec<LabelBoxDataRow>;
 /// The `LabelStudioTask` schema.
 ///
 /// Schema: `#/components/schemas/LabelStudioTask`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg(feature = "tags")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LabelStudioTask {
     /// The task_id for importing into LabelStudio.
     pub id: i64,
     /// The `data` property.
     pub data: LabelStudioTaskData,
 }
+#[cfg(feature = "tags")]
+impl<'de> Deserialize<'de> for LabelStudioTask {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "tags")]
+#[allow(clippy::type_complexity)]
+impl runtime::de::Struct for LabelStudioTask {
+    const NAME: &'static str = "LabelStudioTask";
+    type Slots = (Option<i64>, Option<LabelStudioTaskData>);
+    fn slots() -> Self::Slots {
+        (None, None)
+    }
+    fn index(property: &str) -> Option<usize> {
+        match property {
+            "id" => Some(0),
+            "data" => Some(1),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => runtime::de::slot(&mut slots.0, map, "id"),
+            1 => runtime::de::slot(&mut slots.1, map, "data"),
+            _ => Ok(()),
+        }
+    }
+    fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
+        Ok(Self {
+            id: runtime::de::required(slots.0, "id")?,
+            data: runtime::de::required(slots.1, "data")?,
+        })
+    }
+}
 /// The `LabelStudioTaskData` schema.
 ///
 /// Schema: `#/components/schemas/LabelStudioTaskData`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg(feature = "tags")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LabelStudioTaskData {
     /// The `image` property.
     pub image: RedirectedReadUrl,
@@ -2262,14 +3378,83 @@ pub struct LabelStudioTaskData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lightly_meta_info: Option<SampleData>,
 }
+#[cfg(feature = "tags")]
+impl<'de> Deserialize<'de> for LabelStudioTaskData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "tags")]
+#[allow(clippy::type_complexity)]
+impl runtime::de::Struct for LabelStudioTaskData {
+    const NAME: &'static str = "LabelStudioTaskData";
+    type Slots = (
+        Option<RedirectedReadUrl>,
+        Option<Option<String>>,
+        Option<Option<SampleData>>,
+    );
+    fn slots() -> Self::Slots {
+        (None, None, None)
+    }
+    fn index(property: &str) -> Option<usize> {
+        match property {
+            "image" => Some(0),
+            "lightlyFileName" => Some(1),
+            "lightlyMetaInfo" => Some(2),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => runtime::de::slot(&mut slots.0, map, "image"),
+            1 => runtime::de::slot(&mut slots.1, map, "lightlyFileName"),
+            2 => runtime::de::slot(&mut slots.2, map, "lightlyMetaInfo"),
+            _ => Ok(()),
+        }
+    }
+    fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
+        Ok(Self {
+            image: runtime::de::required(slots.0, "image")?,
+            lightly_file_name: slots.1.flatten(),
+            lightly_meta_info: slots.2.flatten(),
+        })
+    }
+}
 /// The `LabelStudioTasks` schema.
+#[cfg(feature = "tags")]
 pub type LabelStudioTasks = Vec<LabelStudioTask>;
 /// MongoDB ObjectId
 ///
 /// Pattern: `^[a-f0-9]{24}$`.
+#[cfg(
+    any(
+        feature = "datasources",
+        feature = "other-schemas",
+        feature = "predictions",
+        feature = "samples",
+        feature = "samplings",
+        feature = "tags"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(transparent)]
 pub struct MongoObjectId(String);
+#[cfg(
+    any(
+        feature = "datasources",
+        feature = "other-schemas",
+        feature = "predictions",
+        feature = "samples",
+        feature = "samplings",
+        feature = "tags"
+    )
+)]
 impl MongoObjectId {
     /// Checks `value` against the schema's constraints.
     pub fn new(value: impl Into<String>) -> Result<Self, ValidationError> {
@@ -2295,39 +3480,109 @@ impl MongoObjectId {
         self.0
     }
 }
+#[cfg(
+    any(
+        feature = "datasources",
+        feature = "other-schemas",
+        feature = "predictions",
+        feature = "samples",
+        feature = "samplings",
+        feature = "tags"
+    )
+)]
 impl TryFrom<String> for MongoObjectId {
     type Error = ValidationError;
     fn try_from(value: String) -> Result<Self, Self::Error> {
         Self::new(value)
     }
 }
+#[cfg(
+    any(
+        feature = "datasources",
+        feature = "other-schemas",
+        feature = "predictions",
+        feature = "samples",
+        feature = "samplings",
+        feature = "tags"
+    )
+)]
 impl From<MongoObjectId> for String {
     fn from(value: MongoObjectId) -> Self {
         value.0
     }
 }
+#[cfg(
+    any(
+        feature = "datasources",
+        feature = "other-schemas",
+        feature = "predictions",
+        feature = "samples",
+        feature = "samplings",
+        feature = "tags"
+    )
+)]
 impl TryFrom<&str> for MongoObjectId {
     type Error = ValidationError;
     fn try_from(value: &str) -> Result<Self, Self::Error> {
         Self::new(value)
     }
 }
+#[cfg(
+    any(
+        feature = "datasources",
+        feature = "other-schemas",
+        feature = "predictions",
+        feature = "samples",
+        feature = "samplings",
+        feature = "tags"
+    )
+)]
 impl std::str::FromStr for MongoObjectId {
     type Err = ValidationError;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Self::new(value)
     }
 }
+#[cfg(
+    any(
+        feature = "datasources",
+        feature = "other-schemas",
+        feature = "predictions",
+        feature = "samples",
+        feature = "samplings",
+        feature = "tags"
+    )
+)]
 impl AsRef<str> for MongoObjectId {
     fn as_ref(&self) -> &str {
         &self.0
     }
 }
+#[cfg(
+    any(
+        feature = "datasources",
+        feature = "other-schemas",
+        feature = "predictions",
+        feature = "samples",
+        feature = "samplings",
+        feature = "tags"
+    )
+)]
 impl std::fmt::Display for MongoObjectId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
 }
+#[cfg(
+    any(
+        feature = "datasources",
+        feature = "other-schemas",
+        feature = "predictions",
+        feature = "samples",
+        feature = "samplings",
+        feature = "tags"
+    )
+)]
 impl<'de> Deserialize<'de> for MongoObjectId {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2340,9 +3595,25 @@ impl<'de> Deserialize<'de> for MongoObjectId {
 ///
 /// Pattern: `^[a-zA-Z0-9][a-zA-Z0-9 ._-]+$`.
 /// Minimum length: 1.
+#[cfg(
+    any(
+        feature = "other-schemas",
+        feature = "predictions",
+        feature = "samples",
+        feature = "tags"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(transparent)]
 pub struct PathSafeName(String);
+#[cfg(
+    any(
+        feature = "other-schemas",
+        feature = "predictions",
+        feature = "samples",
+        feature = "tags"
+    )
+)]
 impl PathSafeName {
     /// Checks `value` against the schema's constraints.
     pub fn new(value: impl Into<String>) -> Result<Self, ValidationError> {
@@ -2368,39 +3639,95 @@ impl PathSafeName {
         self.0
     }
 }
+#[cfg(
+    any(
+        feature = "other-schemas",
+        feature = "predictions",
+        feature = "samples",
+        feature = "tags"
+    )
+)]
 impl TryFrom<String> for PathSafeName {
     type Error = ValidationError;
     fn try_from(value: String) -> Result<Self, Self::Error> {
         Self::new(value)
     }
 }
+#[cfg(
+    any(
+        feature = "other-schemas",
+        feature = "predictions",
+        feature = "samples",
+        feature = "tags"
+    )
+)]
 impl From<PathSafeName> for String {
     fn from(value: PathSafeName) -> Self {
         value.0
     }
 }
+#[cfg(
+    any(
+        feature = "other-schemas",
+        feature = "predictions",
+        feature = "samples",
+        feature = "tags"
+    )
+)]
 impl TryFrom<&str> for PathSafeName {
     type Error = ValidationError;
     fn try_from(value: &str) -> Result<Self, Self::Error> {
         Self::new(value)
     }
 }
+#[cfg(
+    any(
+        feature = "other-schemas",
+        feature = "predictions",
+        feature = "samples",
+        feature = "tags"
+    )
+)]
 impl std::str::FromStr for PathSafeName {
     type Err = ValidationError;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Self::new(value)
     }
 }
+#[cfg(
+    any(
+        feature = "other-schemas",
+        feature = "predictions",
+        feature = "samples",
+        feature = "tags"
+    )
+)]
 impl AsRef<str> for PathSafeName {
     fn as_ref(&self) -> &str {
         &self.0
     }
 }
+#[cfg(
+    any(
+        feature = "other-schemas",
+        feature = "predictions",
+        feature = "samples",
+        feature = "tags"
+    )
+)]
 impl std::fmt::Display for PathSafeName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
 }
+#[cfg(
+    any(
+        feature = "other-schemas",
+        feature = "predictions",
+        feature = "samples",
+        feature = "tags"
+    )
+)]
 impl<'de> Deserialize<'de> for PathSafeName {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2412,6 +3739,7 @@ impl<'de> Deserialize<'de> for PathSafeName {
 /// The `PredictionSingleton` schema.
 ///
 /// Selected by the `type` property.
+#[cfg(feature = "predictions")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum PredictionSingleton {
     /// `type` = `CLASSIFICATION`.
@@ -2425,6 +3753,7 @@ pub enum PredictionSingleton {
     /// A variant this client does not know, kept as received so it can be sent back.
     Unknown(serde_json::Value),
 }
+#[cfg(feature = "predictions")]
 impl PredictionSingleton {
     /// The discriminator value.
     pub fn tag(&self) -> Option<&str> {
@@ -2437,6 +3766,7 @@ impl PredictionSingleton {
         }
     }
 }
+#[cfg(feature = "predictions")]
 impl Serialize for PredictionSingleton {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -2466,6 +3796,7 @@ impl Serialize for PredictionSingleton {
         }
     }
 }
+#[cfg(feature = "predictions")]
 impl<'de> Deserialize<'de> for PredictionSingleton {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2495,6 +3826,7 @@ impl<'de> Deserialize<'de> for PredictionSingleton {
 /// The `PredictionSingletonBase` schema.
 ///
 /// Selected by the `type` property.
+#[cfg(feature = "other-schemas")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum PredictionSingletonBase {
     /// `type` = `CLASSIFICATION`.
@@ -2508,6 +3840,7 @@ pub enum PredictionSingletonBase {
     /// A variant this client does not know, kept as received so it can be sent back.
     Unknown(serde_json::Value),
 }
+#[cfg(feature = "other-schemas")]
 impl PredictionSingletonBase {
     /// The discriminator value.
     pub fn tag(&self) -> Option<&str> {
@@ -2520,6 +3853,7 @@ impl PredictionSingletonBase {
         }
     }
 }
+#[cfg(feature = "other-schemas")]
 impl Serialize for PredictionSingletonBase {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -2549,6 +3883,7 @@ impl Serialize for PredictionSingletonBase {
         }
     }
 }
+#[cfg(feature = "other-schemas")]
 impl<'de> Deserialize<'de> for PredictionSingletonBase {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2578,7 +3913,8 @@ impl<'de> Deserialize<'de> for PredictionSingletonBase {
 /// The `PredictionSingletonClassification` schema.
 ///
 /// Schema: `#/components/schemas/PredictionSingletonClassification`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg(any(feature = "other-schemas", feature = "predictions"))]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PredictionSingletonClassification {
     /// The discriminator; always `CLASSIFICATION` for this variant.
     pub r#type: PredictionSingletonClassificationType,
@@ -2602,7 +3938,72 @@ pub struct PredictionSingletonClassification {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub probabilities: Option<Probabilities>,
 }
+#[cfg(any(feature = "other-schemas", feature = "predictions"))]
+impl<'de> Deserialize<'de> for PredictionSingletonClassification {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "other-schemas", feature = "predictions"))]
+#[allow(clippy::type_complexity)]
+impl runtime::de::Struct for PredictionSingletonClassification {
+    const NAME: &'static str = "PredictionSingletonClassification";
+    type Slots = (
+        Option<PredictionSingletonClassificationType>,
+        Option<TaskName>,
+        Option<Option<MongoObjectId>>,
+        Option<Option<MongoObjectId>>,
+        Option<CategoryId>,
+        Option<Score>,
+        Option<Option<Probabilities>>,
+    );
+    fn slots() -> Self::Slots {
+        (None, None, None, None, None, None, None)
+    }
+    fn index(property: &str) -> Option<usize> {
+        match property {
+            "type" => Some(0),
+            "taskName" => Some(1),
+            "cropDatasetId" => Some(2),
+            "cropSampleId" => Some(3),
+            "categoryId" => Some(4),
+            "score" => Some(5),
+            "probabilities" => Some(6),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => runtime::de::slot(&mut slots.0, map, "type"),
+            1 => runtime::de::slot(&mut slots.1, map, "taskName"),
+            2 => runtime::de::slot(&mut slots.2, map, "cropDatasetId"),
+            3 => runtime::de::slot(&mut slots.3, map, "cropSampleId"),
+            4 => runtime::de::slot(&mut slots.4, map, "categoryId"),
+            5 => runtime::de::slot(&mut slots.5, map, "score"),
+            6 => runtime::de::slot(&mut slots.6, map, "probabilities"),
+            _ => Ok(()),
+        }
+    }
+    fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
+        Ok(Self {
+            r#type: runtime::de::required(slots.0, "type")?,
+            task_name: runtime::de::required(slots.1, "taskName")?,
+            crop_dataset_id: slots.2.flatten(),
+            crop_sample_id: slots.3.flatten(),
+            category_id: runtime::de::required(slots.4, "categoryId")?,
+            score: runtime::de::required(slots.5, "score")?,
+            probabilities: slots.6.flatten(),
+        })
+    }
+}
 /// The discriminator; always `CLASSIFICATION` for this variant.
+#[cfg(any(feature = "other-schemas", feature = "predictions"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PredictionSingletonClassificationType {
     /// `CLASSIFICATION`
@@ -2610,6 +4011,7 @@ pub enum PredictionSingletonClassificationType {
     /// A value this client does not know, kept as received so it can be sent back.
     Unknown(String),
 }
+#[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl PredictionSingletonClassificationType {
     /// The values the document lists.
     pub const KNOWN: &'static [Self] = &[Self::Classification];
@@ -2621,6 +4023,7 @@ impl PredictionSingletonClassificationType {
         }
     }
 }
+#[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl From<&str> for PredictionSingletonClassificationType {
     fn from(value: &str) -> Self {
         match value {
@@ -2629,6 +4032,7 @@ impl From<&str> for PredictionSingletonClassificationType {
         }
     }
 }
+#[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl From<String> for PredictionSingletonClassificationType {
     fn from(value: String) -> Self {
         match Self::from(value.as_str()) {
@@ -2637,22 +4041,26 @@ impl From<String> for PredictionSingletonClassificationType {
         }
     }
 }
+#[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl std::str::FromStr for PredictionSingletonClassificationType {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl std::fmt::Display for PredictionSingletonClassificationType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl Serialize for PredictionSingletonClassificationType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl<'de> Deserialize<'de> for PredictionSingletonClassificationType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2660,6 +4068,7 @@ impl<'de> Deserialize<'de> for PredictionSingletonClassificationType {
         String::deserialize(deserializer).map(Self::from)
     }
 }
+#[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl Default for PredictionSingletonClassificationType {
     /// The only value the schema allows, `CLASSIFICATION`.
     fn default() -> Self {
@@ -2669,7 +4078,8 @@ impl Default for PredictionSingletonClassificationType {
 /// The `PredictionSingletonInstanceSegmentation` schema.
 ///
 /// Schema: `#/components/schemas/PredictionSingletonInstanceSegmentation`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg(any(feature = "other-schemas", feature = "predictions"))]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PredictionSingletonInstanceSegmentation {
     /// The discriminator; always `INSTANCE_SEGMENTATION` for this variant.
     pub r#type: PredictionSingletonInstanceSegmentationType,
@@ -2692,7 +4102,72 @@ pub struct PredictionSingletonInstanceSegmentation {
     /// Run Length Encoding (RLE) as outlined by the coco format <https://cocodataset.org/#format-results>
     pub segmentation: String,
 }
+#[cfg(any(feature = "other-schemas", feature = "predictions"))]
+impl<'de> Deserialize<'de> for PredictionSingletonInstanceSegmentation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "other-schemas", feature = "predictions"))]
+#[allow(clippy::type_complexity)]
+impl runtime::de::Struct for PredictionSingletonInstanceSegmentation {
+    const NAME: &'static str = "PredictionSingletonInstanceSegmentation";
+    type Slots = (
+        Option<PredictionSingletonInstanceSegmentationType>,
+        Option<TaskName>,
+        Option<Option<MongoObjectId>>,
+        Option<Option<MongoObjectId>>,
+        Option<CategoryId>,
+        Option<Score>,
+        Option<String>,
+    );
+    fn slots() -> Self::Slots {
+        (None, None, None, None, None, None, None)
+    }
+    fn index(property: &str) -> Option<usize> {
+        match property {
+            "type" => Some(0),
+            "taskName" => Some(1),
+            "cropDatasetId" => Some(2),
+            "cropSampleId" => Some(3),
+            "categoryId" => Some(4),
+            "score" => Some(5),
+            "segmentation" => Some(6),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => runtime::de::slot(&mut slots.0, map, "type"),
+            1 => runtime::de::slot(&mut slots.1, map, "taskName"),
+            2 => runtime::de::slot(&mut slots.2, map, "cropDatasetId"),
+            3 => runtime::de::slot(&mut slots.3, map, "cropSampleId"),
+            4 => runtime::de::slot(&mut slots.4, map, "categoryId"),
+            5 => runtime::de::slot(&mut slots.5, map, "score"),
+            6 => runtime::de::slot(&mut slots.6, map, "segmentation"),
+            _ => Ok(()),
+        }
+    }
+    fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
+        Ok(Self {
+            r#type: runtime::de::required(slots.0, "type")?,
+            task_name: runtime::de::required(slots.1, "taskName")?,
+            crop_dataset_id: slots.2.flatten(),
+            crop_sample_id: slots.3.flatten(),
+            category_id: runtime::de::required(slots.4, "categoryId")?,
+            score: runtime::de::required(slots.5, "score")?,
+            segmentation: runtime::de::required(slots.6, "segmentation")?,
+        })
+    }
+}
 /// The discriminator; always `INSTANCE_SEGMENTATION` for this variant.
+#[cfg(any(feature = "other-schemas", feature = "predictions"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PredictionSingletonInstanceSegmentationType {
     /// `INSTANCE_SEGMENTATION`
@@ -2700,6 +4175,7 @@ pub enum PredictionSingletonInstanceSegmentationType {
     /// A value this client does not know, kept as received so it can be sent back.
     Unknown(String),
 }
+#[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl PredictionSingletonInstanceSegmentationType {
     /// The values the document lists.
     pub const KNOWN: &'static [Self] = &[Self::InstanceSegmentation];
@@ -2711,6 +4187,7 @@ impl PredictionSingletonInstanceSegmentationType {
         }
     }
 }
+#[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl From<&str> for PredictionSingletonInstanceSegmentationType {
     fn from(value: &str) -> Self {
         match value {
@@ -2719,6 +4196,7 @@ impl From<&str> for PredictionSingletonInstanceSegmentationType {
         }
     }
 }
+#[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl From<String> for PredictionSingletonInstanceSegmentationType {
     fn from(value: String) -> Self {
         match Self::from(value.as_str()) {
@@ -2727,22 +4205,26 @@ impl From<String> for PredictionSingletonInstanceSegmentationType {
         }
     }
 }
+#[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl std::str::FromStr for PredictionSingletonInstanceSegmentationType {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl std::fmt::Display for PredictionSingletonInstanceSegmentationType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl Serialize for PredictionSingletonInstanceSegmentationType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl<'de> Deserialize<'de> for PredictionSingletonInstanceSegmentationType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2750,6 +4232,7 @@ impl<'de> Deserialize<'de> for PredictionSingletonInstanceSegmentationType {
         String::deserialize(deserializer).map(Self::from)
     }
 }
+#[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl Default for PredictionSingletonInstanceSegmentationType {
     /// The only value the schema allows, `INSTANCE_SEGMENTATION`.
     fn default() -> Self {
@@ -2759,7 +4242,8 @@ impl Default for PredictionSingletonInstanceSegmentationType {
 /// The `PredictionSingletonKeypointDetection` schema.
 ///
 /// Schema: `#/components/schemas/PredictionSingletonKeypointDetection`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg(any(feature = "other-schemas", feature = "predictions"))]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PredictionSingletonKeypointDetection {
     /// The discriminator; always `KEYPOINT_DETECTION` for this variant.
     pub r#type: PredictionSingletonKeypointDetectionType,
@@ -2785,12 +4269,82 @@ pub struct PredictionSingletonKeypointDetection {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub probabilities: Option<Probabilities>,
 }
+#[cfg(any(feature = "other-schemas", feature = "predictions"))]
+impl<'de> Deserialize<'de> for PredictionSingletonKeypointDetection {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "other-schemas", feature = "predictions"))]
+#[allow(clippy::type_complexity)]
+impl runtime::de::Struct for PredictionSingletonKeypointDetection {
+    const NAME: &'static str = "PredictionSingletonKeypointDetection";
+    type Slots = (
+        Option<PredictionSingletonKeypointDetectionType>,
+        Option<TaskName>,
+        Option<Option<MongoObjectId>>,
+        Option<Option<MongoObjectId>>,
+        Option<CategoryId>,
+        Option<Score>,
+        Option<Vec<PredictionSingletonKeypointDetectionKeypointsItem>>,
+        Option<Option<Probabilities>>,
+    );
+    fn slots() -> Self::Slots {
+        (None, None, None, None, None, None, None, None)
+    }
+    fn index(property: &str) -> Option<usize> {
+        match property {
+            "type" => Some(0),
+            "taskName" => Some(1),
+            "cropDatasetId" => Some(2),
+            "cropSampleId" => Some(3),
+            "categoryId" => Some(4),
+            "score" => Some(5),
+            "keypoints" => Some(6),
+            "probabilities" => Some(7),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => runtime::de::slot(&mut slots.0, map, "type"),
+            1 => runtime::de::slot(&mut slots.1, map, "taskName"),
+            2 => runtime::de::slot(&mut slots.2, map, "cropDatasetId"),
+            3 => runtime::de::slot(&mut slots.3, map, "cropSampleId"),
+            4 => runtime::de::slot(&mut slots.4, map, "categoryId"),
+            5 => runtime::de::slot(&mut slots.5, map, "score"),
+            6 => runtime::de::slot(&mut slots.6, map, "keypoints"),
+            7 => runtime::de::slot(&mut slots.7, map, "probabilities"),
+            _ => Ok(()),
+        }
+    }
+    fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
+        Ok(Self {
+            r#type: runtime::de::required(slots.0, "type")?,
+            task_name: runtime::de::required(slots.1, "taskName")?,
+            crop_dataset_id: slots.2.flatten(),
+            crop_sample_id: slots.3.flatten(),
+            category_id: runtime::de::required(slots.4, "categoryId")?,
+            score: runtime::de::required(slots.5, "score")?,
+            keypoints: runtime::de::required(slots.6, "keypoints")?,
+            probabilities: slots.7.flatten(),
+        })
+    }
+}
 /// The `PredictionSingletonKeypointDetectionKeypointsItem` schema.
 ///
 /// Minimum: 3.
+#[cfg(any(feature = "other-schemas", feature = "predictions"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(transparent)]
 pub struct PredictionSingletonKeypointDetectionKeypointsItem(i64);
+#[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl PredictionSingletonKeypointDetectionKeypointsItem {
     /// Checks `value` against the schema's constraints.
     pub fn new(value: i64) -> Result<Self, ValidationError> {
@@ -2806,17 +4360,20 @@ impl PredictionSingletonKeypointDetectionKeypointsItem {
         self.0
     }
 }
+#[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl TryFrom<i64> for PredictionSingletonKeypointDetectionKeypointsItem {
     type Error = ValidationError;
     fn try_from(value: i64) -> Result<Self, Self::Error> {
         Self::new(value)
     }
 }
+#[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl From<PredictionSingletonKeypointDetectionKeypointsItem> for i64 {
     fn from(value: PredictionSingletonKeypointDetectionKeypointsItem) -> Self {
         value.0
     }
 }
+#[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl std::str::FromStr for PredictionSingletonKeypointDetectionKeypointsItem {
     type Err = ValidationError;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
@@ -2830,11 +4387,13 @@ impl std::str::FromStr for PredictionSingletonKeypointDetectionKeypointsItem {
         Self::new(parsed)
     }
 }
+#[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl std::fmt::Display for PredictionSingletonKeypointDetectionKeypointsItem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(&self.0, f)
     }
 }
+#[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl<'de> Deserialize<'de> for PredictionSingletonKeypointDetectionKeypointsItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2844,6 +4403,7 @@ impl<'de> Deserialize<'de> for PredictionSingletonKeypointDetectionKeypointsItem
     }
 }
 /// The discriminator; always `KEYPOINT_DETECTION` for this variant.
+#[cfg(any(feature = "other-schemas", feature = "predictions"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PredictionSingletonKeypointDetectionType {
     /// `KEYPOINT_DETECTION`
@@ -2851,6 +4411,7 @@ pub enum PredictionSingletonKeypointDetectionType {
     /// A value this client does not know, kept as received so it can be sent back.
     Unknown(String),
 }
+#[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl PredictionSingletonKeypointDetectionType {
     /// The values the document lists.
     pub const KNOWN: &'static [Self] = &[Self::KeypointDetection];
@@ -2862,6 +4423,7 @@ impl PredictionSingletonKeypointDetectionType {
         }
     }
 }
+#[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl From<&str> for PredictionSingletonKeypointDetectionType {
     fn from(value: &str) -> Self {
         match value {
@@ -2870,6 +4432,7 @@ impl From<&str> for PredictionSingletonKeypointDetectionType {
         }
     }
 }
+#[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl From<String> for PredictionSingletonKeypointDetectionType {
     fn from(value: String) -> Self {
         match Self::from(value.as_str()) {
@@ -2878,22 +4441,26 @@ impl From<String> for PredictionSingletonKeypointDetectionType {
         }
     }
 }
+#[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl std::str::FromStr for PredictionSingletonKeypointDetectionType {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl std::fmt::Display for PredictionSingletonKeypointDetectionType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl Serialize for PredictionSingletonKeypointDetectionType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl<'de> Deserialize<'de> for PredictionSingletonKeypointDetectionType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2901,6 +4468,7 @@ impl<'de> Deserialize<'de> for PredictionSingletonKeypointDetectionType {
         String::deserialize(deserializer).map(Self::from)
     }
 }
+#[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl Default for PredictionSingletonKeypointDetectionType {
     /// The only value the schema allows, `KEYPOINT_DETECTION`.
     fn default() -> Self {
@@ -2910,7 +4478,8 @@ impl Default for PredictionSingletonKeypointDetectionType {
 /// The `PredictionSingletonObjectDetection` schema.
 ///
 /// Schema: `#/components/schemas/PredictionSingletonObjectDetection`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg(any(feature = "other-schemas", feature = "predictions"))]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PredictionSingletonObjectDetection {
     /// The discriminator; always `OBJECT_DETECTION` for this variant.
     pub r#type: PredictionSingletonObjectDetectionType,
@@ -2936,15 +4505,85 @@ pub struct PredictionSingletonObjectDetection {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub probabilities: Option<Probabilities>,
 }
+#[cfg(any(feature = "other-schemas", feature = "predictions"))]
+impl<'de> Deserialize<'de> for PredictionSingletonObjectDetection {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "other-schemas", feature = "predictions"))]
+#[allow(clippy::type_complexity)]
+impl runtime::de::Struct for PredictionSingletonObjectDetection {
+    const NAME: &'static str = "PredictionSingletonObjectDetection";
+    type Slots = (
+        Option<PredictionSingletonObjectDetectionType>,
+        Option<TaskName>,
+        Option<Option<MongoObjectId>>,
+        Option<Option<MongoObjectId>>,
+        Option<CategoryId>,
+        Option<Score>,
+        Option<PredictionSingletonObjectDetectionBbox>,
+        Option<Option<Probabilities>>,
+    );
+    fn slots() -> Self::Slots {
+        (None, None, None, None, None, None, None, None)
+    }
+    fn index(property: &str) -> Option<usize> {
+        match property {
+            "type" => Some(0),
+            "taskName" => Some(1),
+            "cropDatasetId" => Some(2),
+            "cropSampleId" => Some(3),
+            "categoryId" => Some(4),
+            "score" => Some(5),
+            "bbox" => Some(6),
+            "probabilities" => Some(7),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => runtime::de::slot(&mut slots.0, map, "type"),
+            1 => runtime::de::slot(&mut slots.1, map, "taskName"),
+            2 => runtime::de::slot(&mut slots.2, map, "cropDatasetId"),
+            3 => runtime::de::slot(&mut slots.3, map, "cropSampleId"),
+            4 => runtime::de::slot(&mut slots.4, map, "categoryId"),
+            5 => runtime::de::slot(&mut slots.5, map, "score"),
+            6 => runtime::de::slot(&mut slots.6, map, "bbox"),
+            7 => runtime::de::slot(&mut slots.7, map, "probabilities"),
+            _ => Ok(()),
+        }
+    }
+    fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
+        Ok(Self {
+            r#type: runtime::de::required(slots.0, "type")?,
+            task_name: runtime::de::required(slots.1, "taskName")?,
+            crop_dataset_id: slots.2.flatten(),
+            crop_sample_id: slots.3.flatten(),
+            category_id: runtime::de::required(slots.4, "categoryId")?,
+            score: runtime::de::required(slots.5, "score")?,
+            bbox: runtime::de::required(slots.6, "bbox")?,
+            probabilities: slots.7.flatten(),
+        })
+    }
+}
 /// The bbox of where a prediction task yielded a finding. \[x, y, width, height\]
 ///
 /// Minimum items: 4.
 /// Maximum items: 4.
+#[cfg(any(feature = "other-schemas", feature = "predictions"))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(transparent)]
 pub struct PredictionSingletonObjectDetectionBbox(
     Vec<PredictionSingletonObjectDetectionBboxItem>,
 );
+#[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl PredictionSingletonObjectDetectionBbox {
     /// Checks `value` against the schema's constraints.
     pub fn new(
@@ -2968,6 +4607,7 @@ impl PredictionSingletonObjectDetectionBbox {
         self.0
     }
 }
+#[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl TryFrom<Vec<PredictionSingletonObjectDetectionBboxItem>>
 for PredictionSingletonObjectDetectionBbox {
     type Error = ValidationError;
@@ -2977,12 +4617,14 @@ for PredictionSingletonObjectDetectionBbox {
         Self::new(value)
     }
 }
+#[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl From<PredictionSingletonObjectDetectionBbox>
 for Vec<PredictionSingletonObjectDetectionBboxItem> {
     fn from(value: PredictionSingletonObjectDetectionBbox) -> Self {
         value.0
     }
 }
+#[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl<'de> Deserialize<'de> for PredictionSingletonObjectDetectionBbox {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2996,9 +4638,11 @@ impl<'de> Deserialize<'de> for PredictionSingletonObjectDetectionBbox {
 /// The `PredictionSingletonObjectDetectionBboxItem` schema.
 ///
 /// Minimum: 0.
+#[cfg(any(feature = "other-schemas", feature = "predictions"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(transparent)]
 pub struct PredictionSingletonObjectDetectionBboxItem(i64);
+#[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl PredictionSingletonObjectDetectionBboxItem {
     /// Checks `value` against the schema's constraints.
     pub fn new(value: i64) -> Result<Self, ValidationError> {
@@ -3014,17 +4658,20 @@ impl PredictionSingletonObjectDetectionBboxItem {
         self.0
     }
 }
+#[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl TryFrom<i64> for PredictionSingletonObjectDetectionBboxItem {
     type Error = ValidationError;
     fn try_from(value: i64) -> Result<Self, Self::Error> {
         Self::new(value)
     }
 }
+#[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl From<PredictionSingletonObjectDetectionBboxItem> for i64 {
     fn from(value: PredictionSingletonObjectDetectionBboxItem) -> Self {
         value.0
     }
 }
+#[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl std::str::FromStr for PredictionSingletonObjectDetectionBboxItem {
     type Err = ValidationError;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
@@ -3038,11 +4685,13 @@ impl std::str::FromStr for PredictionSingletonObjectDetectionBboxItem {
         Self::new(parsed)
     }
 }
+#[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl std::fmt::Display for PredictionSingletonObjectDetectionBboxItem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(&self.0, f)
     }
 }
+#[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl<'de> Deserialize<'de> for PredictionSingletonObjectDetectionBboxItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3052,6 +4701,7 @@ impl<'de> Deserialize<'de> for PredictionSingletonObjectDetectionBboxItem {
     }
 }
 /// The discriminator; always `OBJECT_DETECTION` for this variant.
+#[cfg(any(feature = "other-schemas", feature = "predictions"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PredictionSingletonObjectDetectionType {
     /// `OBJECT_DETECTION`
@@ -3059,6 +4709,7 @@ pub enum PredictionSingletonObjectDetectionType {
     /// A value this client does not know, kept as received so it can be sent back.
     Unknown(String),
 }
+#[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl PredictionSingletonObjectDetectionType {
     /// The values the document lists.
     pub const KNOWN: &'static [Self] = &[Self::ObjectDetection];
@@ -3070,6 +4721,7 @@ impl PredictionSingletonObjectDetectionType {
         }
     }
 }
+#[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl From<&str> for PredictionSingletonObjectDetectionType {
     fn from(value: &str) -> Self {
         match value {
@@ -3078,6 +4730,7 @@ impl From<&str> for PredictionSingletonObjectDetectionType {
         }
     }
 }
+#[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl From<String> for PredictionSingletonObjectDetectionType {
     fn from(value: String) -> Self {
         match Self::from(value.as_str()) {
@@ -3086,22 +4739,26 @@ impl From<String> for PredictionSingletonObjectDetectionType {
         }
     }
 }
+#[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl std::str::FromStr for PredictionSingletonObjectDetectionType {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl std::fmt::Display for PredictionSingletonObjectDetectionType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl Serialize for PredictionSingletonObjectDetectionType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl<'de> Deserialize<'de> for PredictionSingletonObjectDetectionType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3109,6 +4766,7 @@ impl<'de> Deserialize<'de> for PredictionSingletonObjectDetectionType {
         String::deserialize(deserializer).map(Self::from)
     }
 }
+#[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl Default for PredictionSingletonObjectDetectionType {
     /// The only value the schema allows, `OBJECT_DETECTION`.
     fn default() -> Self {
@@ -3116,11 +4774,13 @@ impl Default for PredictionSingletonObjectDetectionType {
     }
 }
 /// List of prediction singletons ordered by the predictionIndex of when the singleton was found
+#[cfg(feature = "predictions")]
 pub type PredictionSingletons = Vec<PredictionSingleton>;
 /// The schema for predictions or labels when doing classification, object detection, keypoint detection or instance segmentation
 ///
 /// Schema: `#/components/schemas/PredictionTaskSchema`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg(feature = "predictions")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PredictionTaskSchema {
     /// The `name` property.
     pub name: TaskName,
@@ -3129,10 +4789,59 @@ pub struct PredictionTaskSchema {
     /// An array of the categories that exist for this prediction task. The id needs to be unique
     pub categories: Vec<PredictionTaskSchemaCategory>,
 }
+#[cfg(feature = "predictions")]
+impl<'de> Deserialize<'de> for PredictionTaskSchema {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "predictions")]
+#[allow(clippy::type_complexity)]
+impl runtime::de::Struct for PredictionTaskSchema {
+    const NAME: &'static str = "PredictionTaskSchema";
+    type Slots = (
+        Option<TaskName>,
+        Option<TaskType>,
+        Option<Vec<PredictionTaskSchemaCategory>>,
+    );
+    fn slots() -> Self::Slots {
+        (None, None, None)
+    }
+    fn index(property: &str) -> Option<usize> {
+        match property {
+            "name" => Some(0),
+            "type" => Some(1),
+            "categories" => Some(2),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => runtime::de::slot(&mut slots.0, map, "name"),
+            1 => runtime::de::slot(&mut slots.1, map, "type"),
+            2 => runtime::de::slot(&mut slots.2, map, "categories"),
+            _ => Ok(()),
+        }
+    }
+    fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
+        Ok(Self {
+            name: runtime::de::required(slots.0, "name")?,
+            r#type: runtime::de::required(slots.1, "type")?,
+            categories: runtime::de::required(slots.2, "categories")?,
+        })
+    }
+}
 /// The link between the categoryId and the name that should be used
 ///
 /// Schema: `#/components/schemas/PredictionTaskSchemaCategory`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg(feature = "predictions")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct PredictionTaskSchemaCategory {
     /// The `id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3141,15 +4850,59 @@ pub struct PredictionTaskSchemaCategory {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<CategoryName>,
 }
+#[cfg(feature = "predictions")]
+impl<'de> Deserialize<'de> for PredictionTaskSchemaCategory {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "predictions")]
+#[allow(clippy::type_complexity)]
+impl runtime::de::Struct for PredictionTaskSchemaCategory {
+    const NAME: &'static str = "PredictionTaskSchemaCategory";
+    type Slots = (Option<Option<CategoryId>>, Option<Option<CategoryName>>);
+    fn slots() -> Self::Slots {
+        (None, None)
+    }
+    fn index(property: &str) -> Option<usize> {
+        match property {
+            "id" => Some(0),
+            "name" => Some(1),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => runtime::de::slot(&mut slots.0, map, "id"),
+            1 => runtime::de::slot(&mut slots.1, map, "name"),
+            _ => Ok(()),
+        }
+    }
+    fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
+        Ok(Self {
+            id: slots.0.flatten(),
+            name: slots.1.flatten(),
+        })
+    }
+}
 /// The probabilities of it being a certain category other than the one which was selected. The sum of all probabilities should equal 1.
+#[cfg(any(feature = "other-schemas", feature = "predictions"))]
 pub type Probabilities = Vec<ProbabilitiesItem>;
 /// The `ProbabilitiesItem` schema.
 ///
 /// Minimum: 0.
 /// Maximum: 1.
+#[cfg(any(feature = "other-schemas", feature = "predictions"))]
 #[derive(Debug, Clone, Copy, PartialEq, PartialOrd, Serialize)]
 #[serde(transparent)]
 pub struct ProbabilitiesItem(f32);
+#[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl ProbabilitiesItem {
     /// Checks `value` against the schema's constraints.
     pub fn new(value: f32) -> Result<Self, ValidationError> {
@@ -3162,17 +4915,20 @@ impl ProbabilitiesItem {
         self.0
     }
 }
+#[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl TryFrom<f32> for ProbabilitiesItem {
     type Error = ValidationError;
     fn try_from(value: f32) -> Result<Self, Self::Error> {
         Self::new(value)
     }
 }
+#[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl From<ProbabilitiesItem> for f32 {
     fn from(value: ProbabilitiesItem) -> Self {
         value.0
     }
 }
+#[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl std::str::FromStr for ProbabilitiesItem {
     type Err = ValidationError;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
@@ -3186,11 +4942,13 @@ impl std::str::FromStr for ProbabilitiesItem {
         Self::new(parsed)
     }
 }
+#[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl std::fmt::Display for ProbabilitiesItem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(&self.0, f)
     }
 }
+#[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl<'de> Deserialize<'de> for ProbabilitiesItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3200,10 +4958,13 @@ impl<'de> Deserialize<'de> for ProbabilitiesItem {
     }
 }
 /// A URL which allows anyone in possession of said URL to access the resource
+#[cfg(feature = "datasources")]
 pub type ReadUrl = String;
 /// A URL which allows anyone in possession of said URL for the time specified by the expiresIn query param to access the resource
+#[cfg(feature = "tags")]
 pub type RedirectedReadUrl = String;
 /// The region where your bucket is located (see <https://docs.aws.amazon.com/general/latest/gr/s3.html> for further information)
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum S3Region {
     /// `af-south-1`
@@ -3259,6 +5020,7 @@ pub enum S3Region {
     /// A value this client does not know, kept as received so it can be sent back.
     Unknown(String),
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl S3Region {
     /// The values the document lists.
     pub const KNOWN: &'static [Self] = &[
@@ -3320,6 +5082,7 @@ impl S3Region {
         }
     }
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl From<&str> for S3Region {
     fn from(value: &str) -> Self {
         match value {
@@ -3352,6 +5115,7 @@ impl From<&str> for S3Region {
         }
     }
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl From<String> for S3Region {
     fn from(value: String) -> Self {
         match Self::from(value.as_str()) {
@@ -3360,22 +5124,26 @@ impl From<String> for S3Region {
         }
     }
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl std::str::FromStr for S3Region {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl std::fmt::Display for S3Region {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl Serialize for S3Region {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl<'de> Deserialize<'de> for S3Region {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3386,7 +5154,8 @@ impl<'de> Deserialize<'de> for S3Region {
 /// The `SampleCreateRequest` schema.
 ///
 /// Schema: `#/components/schemas/SampleCreateRequest`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg(feature = "samples")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SampleCreateRequest {
     /// The `fileName` property.
     #[serde(rename = "fileName")]
@@ -3415,10 +5184,75 @@ pub struct SampleCreateRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub crop_data: Option<CropData>,
 }
+#[cfg(feature = "samples")]
+impl<'de> Deserialize<'de> for SampleCreateRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "samples")]
+#[allow(clippy::type_complexity)]
+impl runtime::de::Struct for SampleCreateRequest {
+    const NAME: &'static str = "SampleCreateRequest";
+    type Slots = (
+        Option<String>,
+        Option<Option<String>>,
+        Option<Option<std::collections::BTreeMap<String, serde_json::Value>>>,
+        Option<Option<SampleMetaData>>,
+        Option<Option<CustomSampleMetaData>>,
+        Option<Option<VideoFrameData>>,
+        Option<Option<CropData>>,
+    );
+    fn slots() -> Self::Slots {
+        (None, None, None, None, None, None, None)
+    }
+    fn index(property: &str) -> Option<usize> {
+        match property {
+            "fileName" => Some(0),
+            "thumbName" => Some(1),
+            "exif" => Some(2),
+            "metaData" => Some(3),
+            "customMetaData" => Some(4),
+            "videoFrameData" => Some(5),
+            "cropData" => Some(6),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => runtime::de::slot(&mut slots.0, map, "fileName"),
+            1 => runtime::de::slot(&mut slots.1, map, "thumbName"),
+            2 => runtime::de::slot(&mut slots.2, map, "exif"),
+            3 => runtime::de::slot(&mut slots.3, map, "metaData"),
+            4 => runtime::de::slot(&mut slots.4, map, "customMetaData"),
+            5 => runtime::de::slot(&mut slots.5, map, "videoFrameData"),
+            6 => runtime::de::slot(&mut slots.6, map, "cropData"),
+            _ => Ok(()),
+        }
+    }
+    fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
+        Ok(Self {
+            file_name: runtime::de::required(slots.0, "fileName")?,
+            thumb_name: slots.1.flatten(),
+            exif: slots.2.flatten(),
+            meta_data: slots.3.flatten(),
+            custom_meta_data: slots.4.flatten(),
+            video_frame_data: slots.5.flatten(),
+            crop_data: slots.6.flatten(),
+        })
+    }
+}
 /// The `SampleData` schema.
 ///
 /// Schema: `#/components/schemas/SampleData`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg(any(feature = "samples", feature = "tags"))]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SampleData {
     /// The `id` property.
     pub id: MongoObjectId,
@@ -3466,10 +5300,99 @@ pub struct SampleData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub crop_data: Option<CropData>,
 }
+#[cfg(any(feature = "samples", feature = "tags"))]
+impl<'de> Deserialize<'de> for SampleData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "samples", feature = "tags"))]
+#[allow(clippy::type_complexity)]
+impl runtime::de::Struct for SampleData {
+    const NAME: &'static str = "SampleData";
+    type Slots = (
+        Option<MongoObjectId>,
+        Option<SampleType>,
+        Option<Option<MongoObjectId>>,
+        Option<String>,
+        Option<Option<String>>,
+        Option<Option<std::collections::BTreeMap<String, serde_json::Value>>>,
+        Option<Option<i64>>,
+        Option<Option<Timestamp>>,
+        Option<Option<Timestamp>>,
+        Option<Option<SampleMetaData>>,
+        Option<Option<CustomSampleMetaData>>,
+        Option<Option<VideoFrameData>>,
+        Option<Option<CropData>>,
+    );
+    fn slots() -> Self::Slots {
+        (None, None, None, None, None, None, None, None, None, None, None, None, None)
+    }
+    fn index(property: &str) -> Option<usize> {
+        match property {
+            "id" => Some(0),
+            "type" => Some(1),
+            "datasetId" => Some(2),
+            "fileName" => Some(3),
+            "thumbName" => Some(4),
+            "exif" => Some(5),
+            "index" => Some(6),
+            "createdAt" => Some(7),
+            "lastModifiedAt" => Some(8),
+            "metaData" => Some(9),
+            "customMetaData" => Some(10),
+            "videoFrameData" => Some(11),
+            "cropData" => Some(12),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => runtime::de::slot(&mut slots.0, map, "id"),
+            1 => runtime::de::slot(&mut slots.1, map, "type"),
+            2 => runtime::de::slot(&mut slots.2, map, "datasetId"),
+            3 => runtime::de::slot(&mut slots.3, map, "fileName"),
+            4 => runtime::de::slot(&mut slots.4, map, "thumbName"),
+            5 => runtime::de::slot(&mut slots.5, map, "exif"),
+            6 => runtime::de::slot(&mut slots.6, map, "index"),
+            7 => runtime::de::slot(&mut slots.7, map, "createdAt"),
+            8 => runtime::de::slot(&mut slots.8, map, "lastModifiedAt"),
+            9 => runtime::de::slot(&mut slots.9, map, "metaData"),
+            10 => runtime::de::slot(&mut slots.10, map, "customMetaData"),
+            11 => runtime::de::slot(&mut slots.11, map, "videoFrameData"),
+            12 => runtime::de::slot(&mut slots.12, map, "cropData"),
+            _ => Ok(()),
+        }
+    }
+    fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
+        Ok(Self {
+            id: runtime::de::required(slots.0, "id")?,
+            r#type: runtime::de::required(slots.1, "type")?,
+            dataset_id: slots.2.flatten(),
+            file_name: runtime::de::required(slots.3, "fileName")?,
+            thumb_name: slots.4.flatten(),
+            exif: slots.5.flatten(),
+            index: slots.6.flatten(),
+            created_at: slots.7.flatten(),
+            last_modified_at: slots.8.flatten(),
+            meta_data: slots.9.flatten(),
+            custom_meta_data: slots.10.flatten(),
+            video_frame_data: slots.11.flatten(),
+            crop_data: slots.12.flatten(),
+        })
+    }
+}
 /// The `SampleDataModes` schema.
 ///
 /// Schema: `#/components/schemas/SampleDataModes`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg(feature = "samples")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SampleDataModes {
     /// The `id` property.
     pub id: MongoObjectId,
@@ -3519,10 +5442,99 @@ pub struct SampleDataModes {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub crop_data: Option<CropData>,
 }
+#[cfg(feature = "samples")]
+impl<'de> Deserialize<'de> for SampleDataModes {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "samples")]
+#[allow(clippy::type_complexity)]
+impl runtime::de::Struct for SampleDataModes {
+    const NAME: &'static str = "SampleDataModes";
+    type Slots = (
+        Option<MongoObjectId>,
+        Option<Option<SampleType>>,
+        Option<Option<MongoObjectId>>,
+        Option<Option<String>>,
+        Option<Option<String>>,
+        Option<Option<std::collections::BTreeMap<String, serde_json::Value>>>,
+        Option<Option<i64>>,
+        Option<Option<Timestamp>>,
+        Option<Option<Timestamp>>,
+        Option<Option<SampleMetaData>>,
+        Option<Option<CustomSampleMetaData>>,
+        Option<Option<VideoFrameData>>,
+        Option<Option<CropData>>,
+    );
+    fn slots() -> Self::Slots {
+        (None, None, None, None, None, None, None, None, None, None, None, None, None)
+    }
+    fn index(property: &str) -> Option<usize> {
+        match property {
+            "id" => Some(0),
+            "type" => Some(1),
+            "datasetId" => Some(2),
+            "fileName" => Some(3),
+            "thumbName" => Some(4),
+            "exif" => Some(5),
+            "index" => Some(6),
+            "createdAt" => Some(7),
+            "lastModifiedAt" => Some(8),
+            "metaData" => Some(9),
+            "customMetaData" => Some(10),
+            "videoFrameData" => Some(11),
+            "cropData" => Some(12),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => runtime::de::slot(&mut slots.0, map, "id"),
+            1 => runtime::de::slot(&mut slots.1, map, "type"),
+            2 => runtime::de::slot(&mut slots.2, map, "datasetId"),
+            3 => runtime::de::slot(&mut slots.3, map, "fileName"),
+            4 => runtime::de::slot(&mut slots.4, map, "thumbName"),
+            5 => runtime::de::slot(&mut slots.5, map, "exif"),
+            6 => runtime::de::slot(&mut slots.6, map, "index"),
+            7 => runtime::de::slot(&mut slots.7, map, "createdAt"),
+            8 => runtime::de::slot(&mut slots.8, map, "lastModifiedAt"),
+            9 => runtime::de::slot(&mut slots.9, map, "metaData"),
+            10 => runtime::de::slot(&mut slots.10, map, "customMetaData"),
+            11 => runtime::de::slot(&mut slots.11, map, "videoFrameData"),
+            12 => runtime::de::slot(&mut slots.12, map, "cropData"),
+            _ => Ok(()),
+        }
+    }
+    fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
+        Ok(Self {
+            id: runtime::de::required(slots.0, "id")?,
+            r#type: slots.1.flatten(),
+            dataset_id: slots.2.flatten(),
+            file_name: slots.3.flatten(),
+            thumb_name: slots.4.flatten(),
+            exif: slots.5.flatten(),
+            index: slots.6.flatten(),
+            created_at: slots.7.flatten(),
+            last_modified_at: slots.8.flatten(),
+            meta_data: slots.9.flatten(),
+            custom_meta_data: slots.10.flatten(),
+            video_frame_data: slots.11.flatten(),
+            crop_data: slots.12.flatten(),
+        })
+    }
+}
 /// The `SampleMetaData` schema.
 ///
 /// Schema: `#/components/schemas/SampleMetaData`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg(any(feature = "samples", feature = "tags"))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct SampleMetaData {
     /// The `custom` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3558,7 +5570,84 @@ pub struct SampleMetaData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sum_of_values: Option<Vec<f64>>,
 }
+#[cfg(any(feature = "samples", feature = "tags"))]
+impl<'de> Deserialize<'de> for SampleMetaData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "samples", feature = "tags"))]
+#[allow(clippy::type_complexity)]
+impl runtime::de::Struct for SampleMetaData {
+    const NAME: &'static str = "SampleMetaData";
+    type Slots = (
+        Option<Option<std::collections::BTreeMap<String, serde_json::Value>>>,
+        Option<Option<std::collections::BTreeMap<String, serde_json::Value>>>,
+        Option<Option<f64>>,
+        Option<Option<i64>>,
+        Option<Option<f64>>,
+        Option<Option<Vec<f64>>>,
+        Option<Option<Vec<i64>>>,
+        Option<Option<Vec<f64>>>,
+        Option<Option<Vec<f64>>>,
+        Option<Option<Vec<f64>>>,
+    );
+    fn slots() -> Self::Slots {
+        (None, None, None, None, None, None, None, None, None, None)
+    }
+    fn index(property: &str) -> Option<usize> {
+        match property {
+            "custom" => Some(0),
+            "dynamic" => Some(1),
+            "sharpness" => Some(2),
+            "sizeInBytes" => Some(3),
+            "snr" => Some(4),
+            "mean" => Some(5),
+            "shape" => Some(6),
+            "std" => Some(7),
+            "sumOfSquares" => Some(8),
+            "sumOfValues" => Some(9),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => runtime::de::slot(&mut slots.0, map, "custom"),
+            1 => runtime::de::slot(&mut slots.1, map, "dynamic"),
+            2 => runtime::de::slot(&mut slots.2, map, "sharpness"),
+            3 => runtime::de::slot(&mut slots.3, map, "sizeInBytes"),
+            4 => runtime::de::slot(&mut slots.4, map, "snr"),
+            5 => runtime::de::slot(&mut slots.5, map, "mean"),
+            6 => runtime::de::slot(&mut slots.6, map, "shape"),
+            7 => runtime::de::slot(&mut slots.7, map, "std"),
+            8 => runtime::de::slot(&mut slots.8, map, "sumOfSquares"),
+            9 => runtime::de::slot(&mut slots.9, map, "sumOfValues"),
+            _ => Ok(()),
+        }
+    }
+    fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
+        Ok(Self {
+            custom: slots.0.flatten(),
+            dynamic: slots.1.flatten(),
+            sharpness: slots.2.flatten(),
+            size_in_bytes: slots.3.flatten(),
+            snr: slots.4.flatten(),
+            mean: slots.5.flatten(),
+            shape: slots.6.flatten(),
+            std: slots.7.flatten(),
+            sum_of_squares: slots.8.flatten(),
+            sum_of_values: slots.9.flatten(),
+        })
+    }
+}
 /// ids: return only the id fileNames: return the id and fileName full: return all data
+#[cfg(feature = "samples")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SamplePartialMode {
     /// `ids`
@@ -3570,6 +5659,7 @@ pub enum SamplePartialMode {
     /// A value this client does not know, kept as received so it can be sent back.
     Unknown(String),
 }
+#[cfg(feature = "samples")]
 impl SamplePartialMode {
     /// The values the document lists.
     pub const KNOWN: &'static [Self] = &[Self::Ids, Self::FileNames, Self::Full];
@@ -3583,6 +5673,7 @@ impl SamplePartialMode {
         }
     }
 }
+#[cfg(feature = "samples")]
 impl From<&str> for SamplePartialMode {
     fn from(value: &str) -> Self {
         match value {
@@ -3593,6 +5684,7 @@ impl From<&str> for SamplePartialMode {
         }
     }
 }
+#[cfg(feature = "samples")]
 impl From<String> for SamplePartialMode {
     fn from(value: String) -> Self {
         match Self::from(value.as_str()) {
@@ -3601,22 +5693,26 @@ impl From<String> for SamplePartialMode {
         }
     }
 }
+#[cfg(feature = "samples")]
 impl std::str::FromStr for SamplePartialMode {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "samples")]
 impl std::fmt::Display for SamplePartialMode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "samples")]
 impl Serialize for SamplePartialMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "samples")]
 impl<'de> Deserialize<'de> for SamplePartialMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3624,6 +5720,7 @@ impl<'de> Deserialize<'de> for SamplePartialMode {
         String::deserialize(deserializer).map(Self::from)
     }
 }
+#[cfg(feature = "samples")]
 impl Default for SamplePartialMode {
     /// The schema's default, `full`.
     fn default() -> Self {
@@ -3631,6 +5728,7 @@ impl Default for SamplePartialMode {
     }
 }
 /// Type of the sample (VideoFrame vs IMAGE vs CROP). Determined by the API!
+#[cfg(any(feature = "samples", feature = "tags"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SampleType {
     /// `CROP`
@@ -3642,6 +5740,7 @@ pub enum SampleType {
     /// A value this client does not know, kept as received so it can be sent back.
     Unknown(String),
 }
+#[cfg(any(feature = "samples", feature = "tags"))]
 impl SampleType {
     /// The values the document lists.
     pub const KNOWN: &'static [Self] = &[Self::Crop, Self::Image, Self::VideoFrame];
@@ -3655,6 +5754,7 @@ impl SampleType {
         }
     }
 }
+#[cfg(any(feature = "samples", feature = "tags"))]
 impl From<&str> for SampleType {
     fn from(value: &str) -> Self {
         match value {
@@ -3665,6 +5765,7 @@ impl From<&str> for SampleType {
         }
     }
 }
+#[cfg(any(feature = "samples", feature = "tags"))]
 impl From<String> for SampleType {
     fn from(value: String) -> Self {
         match Self::from(value.as_str()) {
@@ -3673,22 +5774,26 @@ impl From<String> for SampleType {
         }
     }
 }
+#[cfg(any(feature = "samples", feature = "tags"))]
 impl std::str::FromStr for SampleType {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(any(feature = "samples", feature = "tags"))]
 impl std::fmt::Display for SampleType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "samples", feature = "tags"))]
 impl Serialize for SampleType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(feature = "samples", feature = "tags"))]
 impl<'de> Deserialize<'de> for SampleType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3699,7 +5804,8 @@ impl<'de> Deserialize<'de> for SampleType {
 /// The `SampleUpdateRequest` schema.
 ///
 /// Schema: `#/components/schemas/SampleUpdateRequest`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg(feature = "samples")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct SampleUpdateRequest {
     /// The `fileName` property.
     #[serde(rename = "fileName")]
@@ -3721,30 +5827,168 @@ pub struct SampleUpdateRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_meta_data: Option<CustomSampleMetaData>,
 }
+#[cfg(feature = "samples")]
+impl<'de> Deserialize<'de> for SampleUpdateRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "samples")]
+#[allow(clippy::type_complexity)]
+impl runtime::de::Struct for SampleUpdateRequest {
+    const NAME: &'static str = "SampleUpdateRequest";
+    type Slots = (
+        Option<Option<String>>,
+        Option<Option<String>>,
+        Option<Option<std::collections::BTreeMap<String, serde_json::Value>>>,
+        Option<Option<SampleMetaData>>,
+        Option<Option<CustomSampleMetaData>>,
+    );
+    fn slots() -> Self::Slots {
+        (None, None, None, None, None)
+    }
+    fn index(property: &str) -> Option<usize> {
+        match property {
+            "fileName" => Some(0),
+            "thumbName" => Some(1),
+            "exif" => Some(2),
+            "metaData" => Some(3),
+            "customMetaData" => Some(4),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => runtime::de::slot(&mut slots.0, map, "fileName"),
+            1 => runtime::de::slot(&mut slots.1, map, "thumbName"),
+            2 => runtime::de::slot(&mut slots.2, map, "exif"),
+            3 => runtime::de::slot(&mut slots.3, map, "metaData"),
+            4 => runtime::de::slot(&mut slots.4, map, "customMetaData"),
+            _ => Ok(()),
+        }
+    }
+    fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
+        Ok(Self {
+            file_name: slots.0.flatten(),
+            thumb_name: slots.1.flatten(),
+            exif: slots.2.flatten(),
+            meta_data: slots.3.flatten(),
+            custom_meta_data: slots.4.flatten(),
+        })
+    }
+}
 /// The `SampleWriteUrls` schema.
 ///
 /// Schema: `#/components/schemas/SampleWriteUrls`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg(feature = "samples")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SampleWriteUrls {
     /// The `full` property.
     pub full: String,
     /// The `thumb` property.
     pub thumb: String,
 }
+#[cfg(feature = "samples")]
+impl<'de> Deserialize<'de> for SampleWriteUrls {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "samples")]
+#[allow(clippy::type_complexity)]
+impl runtime::de::Struct for SampleWriteUrls {
+    const NAME: &'static str = "SampleWriteUrls";
+    type Slots = (Option<String>, Option<String>);
+    fn slots() -> Self::Slots {
+        (None, None)
+    }
+    fn index(property: &str) -> Option<usize> {
+        match property {
+            "full" => Some(0),
+            "thumb" => Some(1),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => runtime::de::slot(&mut slots.0, map, "full"),
+            1 => runtime::de::slot(&mut slots.1, map, "thumb"),
+            _ => Ok(()),
+        }
+    }
+    fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
+        Ok(Self {
+            full: runtime::de::required(slots.0, "full")?,
+            thumb: runtime::de::required(slots.1, "thumb")?,
+        })
+    }
+}
 /// The `SamplingConfig` schema.
 ///
 /// Schema: `#/components/schemas/SamplingConfig`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg(feature = "samplings")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct SamplingConfig {
     /// The `stoppingCondition` property.
     #[serde(rename = "stoppingCondition")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stopping_condition: Option<SamplingConfigStoppingCondition>,
 }
+#[cfg(feature = "samplings")]
+impl<'de> Deserialize<'de> for SamplingConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "samplings")]
+#[allow(clippy::type_complexity)]
+impl runtime::de::Struct for SamplingConfig {
+    const NAME: &'static str = "SamplingConfig";
+    type Slots = (Option<Option<SamplingConfigStoppingCondition>>,);
+    fn slots() -> Self::Slots {
+        (None,)
+    }
+    fn index(property: &str) -> Option<usize> {
+        match property {
+            "stoppingCondition" => Some(0),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => runtime::de::slot(&mut slots.0, map, "stoppingCondition"),
+            _ => Ok(()),
+        }
+    }
+    fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
+        Ok(Self {
+            stopping_condition: slots.0.flatten(),
+        })
+    }
+}
 /// The `SamplingConfigStoppingCondition` schema.
 ///
 /// Schema: `#/components/schemas/SamplingConfig/properties/stoppingCondition`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg(feature = "samplings")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct SamplingConfigStoppingCondition {
     /// How many samples/images should be used for the sampling. 0-1 represents a percentage of all. 1-N are absolute numbers
     #[serde(rename = "nSamples")]
@@ -3755,10 +5999,52 @@ pub struct SamplingConfigStoppingCondition {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_distance: Option<f64>,
 }
+#[cfg(feature = "samplings")]
+impl<'de> Deserialize<'de> for SamplingConfigStoppingCondition {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "samplings")]
+#[allow(clippy::type_complexity)]
+impl runtime::de::Struct for SamplingConfigStoppingCondition {
+    const NAME: &'static str = "SamplingConfigStoppingCondition";
+    type Slots = (Option<Option<f64>>, Option<Option<f64>>);
+    fn slots() -> Self::Slots {
+        (None, None)
+    }
+    fn index(property: &str) -> Option<usize> {
+        match property {
+            "nSamples" => Some(0),
+            "minDistance" => Some(1),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => runtime::de::slot(&mut slots.0, map, "nSamples"),
+            1 => runtime::de::slot(&mut slots.1, map, "minDistance"),
+            _ => Ok(()),
+        }
+    }
+    fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
+        Ok(Self {
+            n_samples: slots.0.flatten(),
+            min_distance: slots.1.flatten(),
+        })
+    }
+}
 /// The `SamplingCreateRequest` schema.
 ///
 /// Schema: `#/components/schemas/SamplingCreateRequest`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg(feature = "samplings")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SamplingCreateRequest {
     /// The `newTagName` property.
     #[serde(rename = "newTagName")]
@@ -3784,7 +6070,72 @@ pub struct SamplingCreateRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub row_count: Option<f64>,
 }
+#[cfg(feature = "samplings")]
+impl<'de> Deserialize<'de> for SamplingCreateRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "samplings")]
+#[allow(clippy::type_complexity)]
+impl runtime::de::Struct for SamplingCreateRequest {
+    const NAME: &'static str = "SamplingCreateRequest";
+    type Slots = (
+        Option<TagName>,
+        Option<SamplingMethod>,
+        Option<SamplingConfig>,
+        Option<Option<MongoObjectId>>,
+        Option<Option<MongoObjectId>>,
+        Option<Option<ActiveLearningScoreType>>,
+        Option<Option<f64>>,
+    );
+    fn slots() -> Self::Slots {
+        (None, None, None, None, None, None, None)
+    }
+    fn index(property: &str) -> Option<usize> {
+        match property {
+            "newTagName" => Some(0),
+            "method" => Some(1),
+            "config" => Some(2),
+            "preselectedTagId" => Some(3),
+            "queryTagId" => Some(4),
+            "scoreType" => Some(5),
+            "rowCount" => Some(6),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => runtime::de::slot(&mut slots.0, map, "newTagName"),
+            1 => runtime::de::slot(&mut slots.1, map, "method"),
+            2 => runtime::de::slot(&mut slots.2, map, "config"),
+            3 => runtime::de::slot(&mut slots.3, map, "preselectedTagId"),
+            4 => runtime::de::slot(&mut slots.4, map, "queryTagId"),
+            5 => runtime::de::slot(&mut slots.5, map, "scoreType"),
+            6 => runtime::de::slot(&mut slots.6, map, "rowCount"),
+            _ => Ok(()),
+        }
+    }
+    fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
+        Ok(Self {
+            new_tag_name: runtime::de::required(slots.0, "newTagName")?,
+            method: runtime::de::required(slots.1, "method")?,
+            config: runtime::de::required(slots.2, "config")?,
+            preselected_tag_id: slots.3.flatten(),
+            query_tag_id: slots.4.flatten(),
+            score_type: slots.5.flatten(),
+            row_count: slots.6.flatten(),
+        })
+    }
+}
 /// The `SamplingMethod` schema.
+#[cfg(feature = "samplings")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SamplingMethod {
     /// `ACTIVE_LEARNING`
@@ -3798,6 +6149,7 @@ pub enum SamplingMethod {
     /// A value this client does not know, kept as received so it can be sent back.
     Unknown(String),
 }
+#[cfg(feature = "samplings")]
 impl SamplingMethod {
     /// The values the document lists.
     pub const KNOWN: &'static [Self] = &[
@@ -3817,6 +6169,7 @@ impl SamplingMethod {
         }
     }
 }
+#[cfg(feature = "samplings")]
 impl From<&str> for SamplingMethod {
     fn from(value: &str) -> Self {
         match value {
@@ -3828,6 +6181,7 @@ impl From<&str> for SamplingMethod {
         }
     }
 }
+#[cfg(feature = "samplings")]
 impl From<String> for SamplingMethod {
     fn from(value: String) -> Self {
         match Self::from(value.as_str()) {
@@ -3836,22 +6190,26 @@ impl From<String> for SamplingMethod {
         }
     }
 }
+#[cfg(feature = "samplings")]
 impl std::str::FromStr for SamplingMethod {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "samplings")]
 impl std::fmt::Display for SamplingMethod {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "samplings")]
 impl Serialize for SamplingMethod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "samplings")]
 impl<'de> Deserialize<'de> for SamplingMethod {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3863,9 +6221,25 @@ impl<'de> Deserialize<'de> for SamplingMethod {
 ///
 /// Minimum: 0.
 /// Maximum: 1.
+#[cfg(
+    any(
+        feature = "other-schemas",
+        feature = "predictions",
+        feature = "samples",
+        feature = "tags"
+    )
+)]
 #[derive(Debug, Clone, Copy, PartialEq, PartialOrd, Serialize)]
 #[serde(transparent)]
 pub struct Score(f32);
+#[cfg(
+    any(
+        feature = "other-schemas",
+        feature = "predictions",
+        feature = "samples",
+        feature = "tags"
+    )
+)]
 impl Score {
     /// Checks `value` against the schema's constraints.
     pub fn new(value: f32) -> Result<Self, ValidationError> {
@@ -3878,17 +6252,41 @@ impl Score {
         self.0
     }
 }
+#[cfg(
+    any(
+        feature = "other-schemas",
+        feature = "predictions",
+        feature = "samples",
+        feature = "tags"
+    )
+)]
 impl TryFrom<f32> for Score {
     type Error = ValidationError;
     fn try_from(value: f32) -> Result<Self, Self::Error> {
         Self::new(value)
     }
 }
+#[cfg(
+    any(
+        feature = "other-schemas",
+        feature = "predictions",
+        feature = "samples",
+        feature = "tags"
+    )
+)]
 impl From<Score> for f32 {
     fn from(value: Score) -> Self {
         value.0
     }
 }
+#[cfg(
+    any(
+        feature = "other-schemas",
+        feature = "predictions",
+        feature = "samples",
+        feature = "tags"
+    )
+)]
 impl std::str::FromStr for Score {
     type Err = ValidationError;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
@@ -3899,11 +6297,27 @@ impl std::str::FromStr for Score {
         Self::new(parsed)
     }
 }
+#[cfg(
+    any(
+        feature = "other-schemas",
+        feature = "predictions",
+        feature = "samples",
+        feature = "tags"
+    )
+)]
 impl std::fmt::Display for Score {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(&self.0, f)
     }
 }
+#[cfg(
+    any(
+        feature = "other-schemas",
+        feature = "predictions",
+        feature = "samples",
+        feature = "tags"
+    )
+)]
 impl<'de> Deserialize<'de> for Score {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3913,6 +6327,7 @@ impl<'de> Deserialize<'de> for Score {
     }
 }
 /// The possible arithmetic operations that can be done between multiple tags.
+#[cfg(feature = "tags")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TagArithmeticsOperation {
     /// `UNION`
@@ -3924,6 +6339,7 @@ pub enum TagArithmeticsOperation {
     /// A value this client does not know, kept as received so it can be sent back.
     Unknown(String),
 }
+#[cfg(feature = "tags")]
 impl TagArithmeticsOperation {
     /// The values the document lists.
     pub const KNOWN: &'static [Self] = &[
@@ -3941,6 +6357,7 @@ impl TagArithmeticsOperation {
         }
     }
 }
+#[cfg(feature = "tags")]
 impl From<&str> for TagArithmeticsOperation {
     fn from(value: &str) -> Self {
         match value {
@@ -3951,6 +6368,7 @@ impl From<&str> for TagArithmeticsOperation {
         }
     }
 }
+#[cfg(feature = "tags")]
 impl From<String> for TagArithmeticsOperation {
     fn from(value: String) -> Self {
         match Self::from(value.as_str()) {
@@ -3959,22 +6377,26 @@ impl From<String> for TagArithmeticsOperation {
         }
     }
 }
+#[cfg(feature = "tags")]
 impl std::str::FromStr for TagArithmeticsOperation {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "tags")]
 impl std::fmt::Display for TagArithmeticsOperation {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "tags")]
 impl Serialize for TagArithmeticsOperation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "tags")]
 impl<'de> Deserialize<'de> for TagArithmeticsOperation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3985,7 +6407,8 @@ impl<'de> Deserialize<'de> for TagArithmeticsOperation {
 /// The `TagArithmeticsRequest` schema.
 ///
 /// Schema: `#/components/schemas/TagArithmeticsRequest`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg(feature = "tags")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TagArithmeticsRequest {
     /// The `tagId1` property.
     #[serde(rename = "tagId1")]
@@ -4003,9 +6426,66 @@ pub struct TagArithmeticsRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creator: Option<TagCreator>,
 }
+#[cfg(feature = "tags")]
+impl<'de> Deserialize<'de> for TagArithmeticsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "tags")]
+#[allow(clippy::type_complexity)]
+impl runtime::de::Struct for TagArithmeticsRequest {
+    const NAME: &'static str = "TagArithmeticsRequest";
+    type Slots = (
+        Option<MongoObjectId>,
+        Option<MongoObjectId>,
+        Option<TagArithmeticsOperation>,
+        Option<Option<TagName>>,
+        Option<Option<TagCreator>>,
+    );
+    fn slots() -> Self::Slots {
+        (None, None, None, None, None)
+    }
+    fn index(property: &str) -> Option<usize> {
+        match property {
+            "tagId1" => Some(0),
+            "tagId2" => Some(1),
+            "operation" => Some(2),
+            "newTagName" => Some(3),
+            "creator" => Some(4),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => runtime::de::slot(&mut slots.0, map, "tagId1"),
+            1 => runtime::de::slot(&mut slots.1, map, "tagId2"),
+            2 => runtime::de::slot(&mut slots.2, map, "operation"),
+            3 => runtime::de::slot(&mut slots.3, map, "newTagName"),
+            4 => runtime::de::slot(&mut slots.4, map, "creator"),
+            _ => Ok(()),
+        }
+    }
+    fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
+        Ok(Self {
+            tag_id1: runtime::de::required(slots.0, "tagId1")?,
+            tag_id2: runtime::de::required(slots.1, "tagId2")?,
+            operation: runtime::de::required(slots.2, "operation")?,
+            new_tag_name: slots.3.flatten(),
+            creator: slots.4.flatten(),
+        })
+    }
+}
 /// The `TagArithmeticsResponse` schema.
 ///
 /// Decoding tries each variant in order and takes the first that fits; the variants are ordered most specific first.
+#[cfg(feature = "tags")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum TagArithmeticsResponse {
@@ -4017,9 +6497,11 @@ pub enum TagArithmeticsResponse {
 /// BitMask as a base16 (hex) string
 ///
 /// Pattern: `^0x[a-f0-9]+$`.
+#[cfg(feature = "tags")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(transparent)]
 pub struct TagBitMaskData(String);
+#[cfg(feature = "tags")]
 impl TagBitMaskData {
     /// Checks `value` against the schema's constraints.
     pub fn new(value: impl Into<String>) -> Result<Self, ValidationError> {
@@ -4045,39 +6527,46 @@ impl TagBitMaskData {
         self.0
     }
 }
+#[cfg(feature = "tags")]
 impl TryFrom<String> for TagBitMaskData {
     type Error = ValidationError;
     fn try_from(value: String) -> Result<Self, Self::Error> {
         Self::new(value)
     }
 }
+#[cfg(feature = "tags")]
 impl From<TagBitMaskData> for String {
     fn from(value: TagBitMaskData) -> Self {
         value.0
     }
 }
+#[cfg(feature = "tags")]
 impl TryFrom<&str> for TagBitMaskData {
     type Error = ValidationError;
     fn try_from(value: &str) -> Result<Self, Self::Error> {
         Self::new(value)
     }
 }
+#[cfg(feature = "tags")]
 impl std::str::FromStr for TagBitMaskData {
     type Err = ValidationError;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Self::new(value)
     }
 }
+#[cfg(feature = "tags")]
 impl AsRef<str> for TagBitMaskData {
     fn as_ref(&self) -> &str {
         &self.0
     }
 }
+#[cfg(feature = "tags")]
 impl std::fmt::Display for TagBitMaskData {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
 }
+#[cfg(feature = "tags")]
 impl<'de> Deserialize<'de> for TagBitMaskData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4089,18 +6578,59 @@ impl<'de> Deserialize<'de> for TagBitMaskData {
 /// The `TagBitMaskResponse` schema.
 ///
 /// Schema: `#/components/schemas/TagBitMaskResponse`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg(feature = "tags")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TagBitMaskResponse {
     /// The `bitMaskData` property.
     #[serde(rename = "bitMaskData")]
     pub bit_mask_data: TagBitMaskData,
 }
+#[cfg(feature = "tags")]
+impl<'de> Deserialize<'de> for TagBitMaskResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "tags")]
+#[allow(clippy::type_complexity)]
+impl runtime::de::Struct for TagBitMaskResponse {
+    const NAME: &'static str = "TagBitMaskResponse";
+    type Slots = (Option<TagBitMaskData>,);
+    fn slots() -> Self::Slots {
+        (None,)
+    }
+    fn index(property: &str) -> Option<usize> {
+        match property {
+            "bitMaskData" => Some(0),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => runtime::de::slot(&mut slots.0, map, "bitMaskData"),
+            _ => Ok(()),
+        }
+    }
+    fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
+        Ok(Self {
+            bit_mask_data: runtime::de::required(slots.0, "bitMaskData")?,
+        })
+    }
+}
 /// The `TagChangeData` schema.
+#[cfg(feature = "tags")]
 pub type TagChangeData = std::collections::BTreeMap<String, serde_json::Value>;
 /// The `TagCreateRequest` schema.
 ///
 /// Schema: `#/components/schemas/TagCreateRequest`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg(feature = "tags")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TagCreateRequest {
     /// The `name` property.
     pub name: TagName,
@@ -4128,7 +6658,76 @@ pub struct TagCreateRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub changes: Option<TagChangeData>,
 }
+#[cfg(feature = "tags")]
+impl<'de> Deserialize<'de> for TagCreateRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "tags")]
+#[allow(clippy::type_complexity)]
+impl runtime::de::Struct for TagCreateRequest {
+    const NAME: &'static str = "TagCreateRequest";
+    type Slots = (
+        Option<TagName>,
+        Option<MongoObjectId>,
+        Option<Option<MongoObjectId>>,
+        Option<Option<MongoObjectId>>,
+        Option<TagBitMaskData>,
+        Option<i64>,
+        Option<Option<TagCreator>>,
+        Option<Option<TagChangeData>>,
+    );
+    fn slots() -> Self::Slots {
+        (None, None, None, None, None, None, None, None)
+    }
+    fn index(property: &str) -> Option<usize> {
+        match property {
+            "name" => Some(0),
+            "prevTagId" => Some(1),
+            "queryTagId" => Some(2),
+            "preselectedTagId" => Some(3),
+            "bitMaskData" => Some(4),
+            "totSize" => Some(5),
+            "creator" => Some(6),
+            "changes" => Some(7),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => runtime::de::slot(&mut slots.0, map, "name"),
+            1 => runtime::de::slot(&mut slots.1, map, "prevTagId"),
+            2 => runtime::de::slot(&mut slots.2, map, "queryTagId"),
+            3 => runtime::de::slot(&mut slots.3, map, "preselectedTagId"),
+            4 => runtime::de::slot(&mut slots.4, map, "bitMaskData"),
+            5 => runtime::de::slot(&mut slots.5, map, "totSize"),
+            6 => runtime::de::slot(&mut slots.6, map, "creator"),
+            7 => runtime::de::slot(&mut slots.7, map, "changes"),
+            _ => Ok(()),
+        }
+    }
+    fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
+        Ok(Self {
+            name: runtime::de::required(slots.0, "name")?,
+            prev_tag_id: runtime::de::required(slots.1, "prevTagId")?,
+            query_tag_id: slots.2.flatten(),
+            preselected_tag_id: slots.3.flatten(),
+            bit_mask_data: runtime::de::required(slots.4, "bitMaskData")?,
+            tot_size: runtime::de::required(slots.5, "totSize")?,
+            creator: slots.6.flatten(),
+            changes: slots.7.flatten(),
+        })
+    }
+}
 /// The `TagCreator` schema.
+#[cfg(feature = "tags")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TagCreator {
     /// `UNKNOWN`
@@ -4148,6 +6747,7 @@ pub enum TagCreator {
     /// A value this client does not know, kept as received so it can be sent back.
     Unknown(String),
 }
+#[cfg(feature = "tags")]
 impl TagCreator {
     /// The values the document lists.
     pub const KNOWN: &'static [Self] = &[
@@ -4173,6 +6773,7 @@ impl TagCreator {
         }
     }
 }
+#[cfg(feature = "tags")]
 impl From<&str> for TagCreator {
     fn from(value: &str) -> Self {
         match value {
@@ -4187,6 +6788,7 @@ impl From<&str> for TagCreator {
         }
     }
 }
+#[cfg(feature = "tags")]
 impl From<String> for TagCreator {
     fn from(value: String) -> Self {
         match Self::from(value.as_str()) {
@@ -4195,22 +6797,26 @@ impl From<String> for TagCreator {
         }
     }
 }
+#[cfg(feature = "tags")]
 impl std::str::FromStr for TagCreator {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "tags")]
 impl std::fmt::Display for TagCreator {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "tags")]
 impl Serialize for TagCreator {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "tags")]
 impl<'de> Deserialize<'de> for TagCreator {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4218,6 +6824,7 @@ impl<'de> Deserialize<'de> for TagCreator {
         String::deserialize(deserializer).map(Self::from)
     }
 }
+#[cfg(feature = "tags")]
 impl Default for TagCreator {
     /// The schema's default, `UNKNOWN`.
     fn default() -> Self {
@@ -4227,7 +6834,8 @@ impl Default for TagCreator {
 /// The `TagData` schema.
 ///
 /// Schema: `#/components/schemas/TagData`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg(feature = "tags")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TagData {
     /// The `id` property.
     pub id: MongoObjectId,
@@ -4264,12 +6872,94 @@ pub struct TagData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub changes: Option<TagChangeData>,
 }
+#[cfg(feature = "tags")]
+impl<'de> Deserialize<'de> for TagData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "tags")]
+#[allow(clippy::type_complexity)]
+impl runtime::de::Struct for TagData {
+    const NAME: &'static str = "TagData";
+    type Slots = (
+        Option<MongoObjectId>,
+        Option<MongoObjectId>,
+        Option<Option<TagDataPrevTagId>>,
+        Option<Option<MongoObjectId>>,
+        Option<Option<MongoObjectId>>,
+        Option<TagName>,
+        Option<TagBitMaskData>,
+        Option<i64>,
+        Option<Timestamp>,
+        Option<Option<Timestamp>>,
+        Option<Option<TagChangeData>>,
+    );
+    fn slots() -> Self::Slots {
+        (None, None, None, None, None, None, None, None, None, None, None)
+    }
+    fn index(property: &str) -> Option<usize> {
+        match property {
+            "id" => Some(0),
+            "datasetId" => Some(1),
+            "prevTagId" => Some(2),
+            "queryTagId" => Some(3),
+            "preselectedTagId" => Some(4),
+            "name" => Some(5),
+            "bitMaskData" => Some(6),
+            "totSize" => Some(7),
+            "createdAt" => Some(8),
+            "lastModifiedAt" => Some(9),
+            "changes" => Some(10),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => runtime::de::slot(&mut slots.0, map, "id"),
+            1 => runtime::de::slot(&mut slots.1, map, "datasetId"),
+            2 => runtime::de::slot(&mut slots.2, map, "prevTagId"),
+            3 => runtime::de::slot(&mut slots.3, map, "queryTagId"),
+            4 => runtime::de::slot(&mut slots.4, map, "preselectedTagId"),
+            5 => runtime::de::slot(&mut slots.5, map, "name"),
+            6 => runtime::de::slot(&mut slots.6, map, "bitMaskData"),
+            7 => runtime::de::slot(&mut slots.7, map, "totSize"),
+            8 => runtime::de::slot(&mut slots.8, map, "createdAt"),
+            9 => runtime::de::slot(&mut slots.9, map, "lastModifiedAt"),
+            10 => runtime::de::slot(&mut slots.10, map, "changes"),
+            _ => Ok(()),
+        }
+    }
+    fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
+        Ok(Self {
+            id: runtime::de::required(slots.0, "id")?,
+            dataset_id: runtime::de::required(slots.1, "datasetId")?,
+            prev_tag_id: slots.2.flatten(),
+            query_tag_id: slots.3.flatten(),
+            preselected_tag_id: slots.4.flatten(),
+            name: runtime::de::required(slots.5, "name")?,
+            bit_mask_data: runtime::de::required(slots.6, "bitMaskData")?,
+            tot_size: runtime::de::required(slots.7, "totSize")?,
+            created_at: runtime::de::required(slots.8, "createdAt")?,
+            last_modified_at: slots.9.flatten(),
+            changes: slots.10.flatten(),
+        })
+    }
+}
 /// MongoObjectID or null.  Generally: The prevTagId is this tag's parent, i.e. it is a superset of this tag. Sampler: The prevTagId is the initial-tag if there was no preselectedTagId, otherwise, it's the preselectedTagId.
 ///
 /// Pattern: `^[a-f0-9]{24}$`.
+#[cfg(feature = "tags")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(transparent)]
 pub struct TagDataPrevTagId(String);
+#[cfg(feature = "tags")]
 impl TagDataPrevTagId {
     /// Checks `value` against the schema's constraints.
     pub fn new(value: impl Into<String>) -> Result<Self, ValidationError> {
@@ -4295,39 +6985,46 @@ impl TagDataPrevTagId {
         self.0
     }
 }
+#[cfg(feature = "tags")]
 impl TryFrom<String> for TagDataPrevTagId {
     type Error = ValidationError;
     fn try_from(value: String) -> Result<Self, Self::Error> {
         Self::new(value)
     }
 }
+#[cfg(feature = "tags")]
 impl From<TagDataPrevTagId> for String {
     fn from(value: TagDataPrevTagId) -> Self {
         value.0
     }
 }
+#[cfg(feature = "tags")]
 impl TryFrom<&str> for TagDataPrevTagId {
     type Error = ValidationError;
     fn try_from(value: &str) -> Result<Self, Self::Error> {
         Self::new(value)
     }
 }
+#[cfg(feature = "tags")]
 impl std::str::FromStr for TagDataPrevTagId {
     type Err = ValidationError;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Self::new(value)
     }
 }
+#[cfg(feature = "tags")]
 impl AsRef<str> for TagDataPrevTagId {
     fn as_ref(&self) -> &str {
         &self.0
     }
 }
+#[cfg(feature = "tags")]
 impl std::fmt::Display for TagDataPrevTagId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
 }
+#[cfg(feature = "tags")]
 impl<'de> Deserialize<'de> for TagDataPrevTagId {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4337,14 +7034,17 @@ impl<'de> Deserialize<'de> for TagDataPrevTagId {
     }
 }
 /// List of filenames
+#[cfg(feature = "other-schemas")]
 pub type TagFilenamesData = Vec<String>;
 /// The name of the tag
 ///
 /// Pattern: `^[a-zA-Z0-9][a-zA-Z0-9 .:;=@_-]+$`.
 /// Minimum length: 3.
+#[cfg(any(feature = "samplings", feature = "tags"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(transparent)]
 pub struct TagName(String);
+#[cfg(any(feature = "samplings", feature = "tags"))]
 impl TagName {
     /// Checks `value` against the schema's constraints.
     pub fn new(value: impl Into<String>) -> Result<Self, ValidationError> {
@@ -4370,39 +7070,46 @@ impl TagName {
         self.0
     }
 }
+#[cfg(any(feature = "samplings", feature = "tags"))]
 impl TryFrom<String> for TagName {
     type Error = ValidationError;
     fn try_from(value: String) -> Result<Self, Self::Error> {
         Self::new(value)
     }
 }
+#[cfg(any(feature = "samplings", feature = "tags"))]
 impl From<TagName> for String {
     fn from(value: TagName) -> Self {
         value.0
     }
 }
+#[cfg(any(feature = "samplings", feature = "tags"))]
 impl TryFrom<&str> for TagName {
     type Error = ValidationError;
     fn try_from(value: &str) -> Result<Self, Self::Error> {
         Self::new(value)
     }
 }
+#[cfg(any(feature = "samplings", feature = "tags"))]
 impl std::str::FromStr for TagName {
     type Err = ValidationError;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Self::new(value)
     }
 }
+#[cfg(any(feature = "samplings", feature = "tags"))]
 impl AsRef<str> for TagName {
     fn as_ref(&self) -> &str {
         &self.0
     }
 }
+#[cfg(any(feature = "samplings", feature = "tags"))]
 impl std::fmt::Display for TagName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
 }
+#[cfg(any(feature = "samplings", feature = "tags"))]
 impl<'de> Deserialize<'de> for TagName {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4414,15 +7121,55 @@ impl<'de> Deserialize<'de> for TagName {
 /// The `TagUpdateRequest` schema.
 ///
 /// Schema: `#/components/schemas/TagUpdateRequest`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg(feature = "tags")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TagUpdateRequest {
     /// The `name` property.
     pub name: TagName,
 }
+#[cfg(feature = "tags")]
+impl<'de> Deserialize<'de> for TagUpdateRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "tags")]
+#[allow(clippy::type_complexity)]
+impl runtime::de::Struct for TagUpdateRequest {
+    const NAME: &'static str = "TagUpdateRequest";
+    type Slots = (Option<TagName>,);
+    fn slots() -> Self::Slots {
+        (None,)
+    }
+    fn index(property: &str) -> Option<usize> {
+        match property {
+            "name" => Some(0),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => runtime::de::slot(&mut slots.0, map, "name"),
+            _ => Ok(()),
+        }
+    }
+    fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
+        Ok(Self {
+            name: runtime::de::required(slots.0, "name")?,
+        })
+    }
+}
 /// The `TagUpsizeRequest` schema.
 ///
 /// Schema: `#/components/schemas/TagUpsizeRequest`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg(feature = "tags")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TagUpsizeRequest {
     /// The `upsizeTagName` property.
     #[serde(rename = "upsizeTagName")]
@@ -4431,9 +7178,59 @@ pub struct TagUpsizeRequest {
     #[serde(rename = "upsizeTagCreator")]
     pub upsize_tag_creator: TagCreator,
 }
+#[cfg(feature = "tags")]
+impl<'de> Deserialize<'de> for TagUpsizeRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "tags")]
+#[allow(clippy::type_complexity)]
+impl runtime::de::Struct for TagUpsizeRequest {
+    const NAME: &'static str = "TagUpsizeRequest";
+    type Slots = (Option<TagName>, Option<TagCreator>);
+    fn slots() -> Self::Slots {
+        (None, None)
+    }
+    fn index(property: &str) -> Option<usize> {
+        match property {
+            "upsizeTagName" => Some(0),
+            "upsizeTagCreator" => Some(1),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => runtime::de::slot(&mut slots.0, map, "upsizeTagName"),
+            1 => runtime::de::slot(&mut slots.1, map, "upsizeTagCreator"),
+            _ => Ok(()),
+        }
+    }
+    fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
+        Ok(Self {
+            upsize_tag_name: runtime::de::required(slots.0, "upsizeTagName")?,
+            upsize_tag_creator: runtime::de::required(slots.1, "upsizeTagCreator")?,
+        })
+    }
+}
 /// The `TaskName` schema.
+#[cfg(
+    any(
+        feature = "other-schemas",
+        feature = "predictions",
+        feature = "samples",
+        feature = "tags"
+    )
+)]
 pub type TaskName = PathSafeName;
 /// The type of the prediction or label task
+#[cfg(feature = "predictions")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TaskType {
     /// `CLASSIFICATION`
@@ -4447,6 +7244,7 @@ pub enum TaskType {
     /// A value this client does not know, kept as received so it can be sent back.
     Unknown(String),
 }
+#[cfg(feature = "predictions")]
 impl TaskType {
     /// The values the document lists.
     pub const KNOWN: &'static [Self] = &[
@@ -4466,6 +7264,7 @@ impl TaskType {
         }
     }
 }
+#[cfg(feature = "predictions")]
 impl From<&str> for TaskType {
     fn from(value: &str) -> Self {
         match value {
@@ -4477,6 +7276,7 @@ impl From<&str> for TaskType {
         }
     }
 }
+#[cfg(feature = "predictions")]
 impl From<String> for TaskType {
     fn from(value: String) -> Self {
         match Self::from(value.as_str()) {
@@ -4485,22 +7285,26 @@ impl From<String> for TaskType {
         }
     }
 }
+#[cfg(feature = "predictions")]
 impl std::str::FromStr for TaskType {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "predictions")]
 impl std::fmt::Display for TaskType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "predictions")]
 impl Serialize for TaskType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "predictions")]
 impl<'de> Deserialize<'de> for TaskType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4511,9 +7315,25 @@ impl<'de> Deserialize<'de> for TaskType {
 /// unix timestamp in milliseconds
 ///
 /// Minimum: 0.
+#[cfg(
+    any(
+        feature = "datasources",
+        feature = "predictions",
+        feature = "samples",
+        feature = "tags"
+    )
+)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(transparent)]
 pub struct Timestamp(i64);
+#[cfg(
+    any(
+        feature = "datasources",
+        feature = "predictions",
+        feature = "samples",
+        feature = "tags"
+    )
+)]
 impl Timestamp {
     /// Checks `value` against the schema's constraints.
     pub fn new(value: i64) -> Result<Self, ValidationError> {
@@ -4526,17 +7346,41 @@ impl Timestamp {
         self.0
     }
 }
+#[cfg(
+    any(
+        feature = "datasources",
+        feature = "predictions",
+        feature = "samples",
+        feature = "tags"
+    )
+)]
 impl TryFrom<i64> for Timestamp {
     type Error = ValidationError;
     fn try_from(value: i64) -> Result<Self, Self::Error> {
         Self::new(value)
     }
 }
+#[cfg(
+    any(
+        feature = "datasources",
+        feature = "predictions",
+        feature = "samples",
+        feature = "tags"
+    )
+)]
 impl From<Timestamp> for i64 {
     fn from(value: Timestamp) -> Self {
         value.0
     }
 }
+#[cfg(
+    any(
+        feature = "datasources",
+        feature = "predictions",
+        feature = "samples",
+        feature = "tags"
+    )
+)]
 impl std::str::FromStr for Timestamp {
     type Err = ValidationError;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
@@ -4550,11 +7394,27 @@ impl std::str::FromStr for Timestamp {
         Self::new(parsed)
     }
 }
+#[cfg(
+    any(
+        feature = "datasources",
+        feature = "predictions",
+        feature = "samples",
+        feature = "tags"
+    )
+)]
 impl std::fmt::Display for Timestamp {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(&self.0, f)
     }
 }
+#[cfg(
+    any(
+        feature = "datasources",
+        feature = "predictions",
+        feature = "samples",
+        feature = "tags"
+    )
+)]
 impl<'de> Deserialize<'de> for Timestamp {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4566,7 +7426,8 @@ impl<'de> Deserialize<'de> for Timestamp {
 /// The `VideoFrameData` schema.
 ///
 /// Schema: `#/components/schemas/VideoFrameData`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg(any(feature = "samples", feature = "tags"))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct VideoFrameData {
     /// Name of the source video.
     #[serde(rename = "sourceVideo")]
@@ -4580,4 +7441,48 @@ pub struct VideoFrameData {
     #[serde(rename = "sourceVideoFrameTimestamp")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_video_frame_timestamp: Option<f64>,
+}
+#[cfg(any(feature = "samples", feature = "tags"))]
+impl<'de> Deserialize<'de> for VideoFrameData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "samples", feature = "tags"))]
+#[allow(clippy::type_complexity)]
+impl runtime::de::Struct for VideoFrameData {
+    const NAME: &'static str = "VideoFrameData";
+    type Slots = (Option<Option<String>>, Option<Option<f64>>, Option<Option<f64>>);
+    fn slots() -> Self::Slots {
+        (None, None, None)
+    }
+    fn index(property: &str) -> Option<usize> {
+        match property {
+            "sourceVideo" => Some(0),
+            "sourceVideoFrameIndex" => Some(1),
+            "sourceVideoFrameTimestamp" => Some(2),
+            _ => None,
+        }
+    }
+    fn read<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => runtime::de::slot(&mut slots.0, map, "sourceVideo"),
+            1 => runtime::de::slot(&mut slots.1, map, "sourceVideoFrameIndex"),
+            2 => runtime::de::slot(&mut slots.2, map, "sourceVideoFrameTimestamp"),
+            _ => Ok(()),
+        }
+    }
+    fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
+        Ok(Self {
+            source_video: slots.0.flatten(),
+            source_video_frame_index: slots.1.flatten(),
+            source_video_frame_timestamp: slots.2.flatten(),
+        })
+    }
 }

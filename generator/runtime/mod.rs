@@ -36,6 +36,8 @@ pub(crate) mod attempt;
 pub(crate) mod auth;
 pub(crate) mod body;
 pub(crate) mod client;
+/// Decoding of generated structs (their `Deserialize` impls call [`de::deserialize`]).
+pub mod de;
 pub(crate) mod download;
 pub(crate) mod error;
 pub(crate) mod formats;

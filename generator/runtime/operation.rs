@@ -5,7 +5,7 @@
 use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 
-use super::{Client, Error, Request, Response};
+use super::{Client, Error, Request, Response, SendFuture};
 
 /// A generated request builder, as the runtime sees it. Generated code implements it; its
 /// builders' `send`, `send_full` and `send_unread` call [`send`], [`send_full`] and
@@ -42,35 +42,60 @@ impl<T> Full<T> {
     }
 }
 
+// The three senders box their future, so the builders' methods return a named type
+// (`SendFuture`) rather than `impl Future + Send`: the compiler proves a named future `Send`
+// here once, for every operation, where an opaque one per method was proven for each
+// operation's own type again, which was a third of checking a large client.
+
 /// Sends the operation's request and decodes the response.
-pub async fn send<O: Operation>(op: O) -> Result<O::Output, Error<O::Error>> {
-    let (client, request) = op.into_request()?;
-    let response = client.execute(request).await.map_err(Error::into_typed)?;
-    O::decode(response)
+pub fn send<O>(op: O) -> SendFuture<O::Output, O::Error>
+where
+    O: Operation + Send + 'static,
+    O::Output: Send + 'static,
+    O::Error: Send + 'static,
+{
+    Box::pin(async move {
+        let (client, request) = op.into_request()?;
+        let response = client.execute(request).await.map_err(Error::into_typed)?;
+        O::decode(response)
+    })
 }
 
 /// Sends the operation's request and decodes the response, keeping its status and headers.
 /// When the body does not decode, [`Error::Decode`] holds the raw bytes.
-pub async fn send_full<O: Operation>(op: O) -> Result<Full<O::Output>, Error<O::Error>> {
-    let (client, request) = op.into_request()?;
-    let response = client.execute(request).await.map_err(Error::into_typed)?;
-    let status = response.status();
-    let headers = response.headers().clone();
-    let body = O::decode(response)?;
-    Ok(Full {
-        status,
-        headers,
-        body,
+pub fn send_full<O>(op: O) -> SendFuture<Full<O::Output>, O::Error>
+where
+    O: Operation + Send + 'static,
+    O::Output: Send + 'static,
+    O::Error: Send + 'static,
+{
+    Box::pin(async move {
+        let (client, request) = op.into_request()?;
+        let response = client.execute(request).await.map_err(Error::into_typed)?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = O::decode(response)?;
+        Ok(Full {
+            status,
+            headers,
+            body,
+        })
     })
 }
 
 /// Sends the operation's request and returns the response as soon as its status and headers
 /// arrive, whatever the status, with the body unread (read it with `bytes()`, `chunk()` or
 /// `bytes_stream()`; the client's body limit does not apply).
-pub async fn send_unread<O: Operation>(op: O) -> Result<reqwest::Response, Error<O::Error>> {
-    let (client, request) = op.into_request()?;
-    client
-        .execute_unread(request)
-        .await
-        .map_err(Error::into_typed)
+pub fn send_unread<O>(op: O) -> SendFuture<reqwest::Response, O::Error>
+where
+    O: Operation + Send + 'static,
+    O::Error: Send + 'static,
+{
+    Box::pin(async move {
+        let (client, request) = op.into_request()?;
+        client
+            .execute_unread(request)
+            .await
+            .map_err(Error::into_typed)
+    })
 }

@@ -11,6 +11,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("auth.rs", include_str!("../runtime/auth.rs")),
     ("body.rs", include_str!("../runtime/body.rs")),
     ("client.rs", include_str!("../runtime/client.rs")),
+    ("de.rs", include_str!("../runtime/de.rs")),
     ("download.rs", include_str!("../runtime/download.rs")),
     ("error.rs", include_str!("../runtime/error.rs")),
     ("formats.rs", include_str!("../runtime/formats.rs")),

@@ -148,28 +148,22 @@ impl GetDatasourceByDatasetId {
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<models::DatasourceConfig, Error<models::ApiErrorResponse>>,
-    > + Send {
+    ) -> runtime::SendFuture<models::DatasourceConfig, models::ApiErrorResponse> {
         runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
     pub fn send_full(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            runtime::Full<models::DatasourceConfig>,
-            Error<models::ApiErrorResponse>,
-        >,
-    > + Send {
+    ) -> runtime::SendFuture<
+        runtime::Full<models::DatasourceConfig>,
+        models::ApiErrorResponse,
+    > {
         runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
     pub fn send_unread(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<reqwest::Response, Error<models::ApiErrorResponse>>,
-    > + Send {
+    ) -> runtime::SendFuture<reqwest::Response, models::ApiErrorResponse> {
         runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
@@ -222,7 +216,7 @@ impl std::future::IntoFuture for GetDatasourceByDatasetId {
     >;
     /// The future of [`Self::send`].
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Request builder for [`DatasourcesApi::update_datasource_by_dataset_id`].
@@ -238,27 +232,19 @@ impl UpdateDatasourceByDatasetId {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<(), Error<models::ApiErrorResponse>>,
-    > + Send {
+    pub fn send(self) -> runtime::SendFuture<(), models::ApiErrorResponse> {
         runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
     pub fn send_full(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<runtime::Full<()>, Error<models::ApiErrorResponse>>,
-    > + Send {
+    ) -> runtime::SendFuture<runtime::Full<()>, models::ApiErrorResponse> {
         runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
     pub fn send_unread(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<reqwest::Response, Error<models::ApiErrorResponse>>,
-    > + Send {
+    ) -> runtime::SendFuture<reqwest::Response, models::ApiErrorResponse> {
         runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
@@ -309,7 +295,7 @@ impl std::future::IntoFuture for UpdateDatasourceByDatasetId {
     type IntoFuture = runtime::SendFuture<(), models::ApiErrorResponse>;
     /// The future of [`Self::send`].
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Request builder for [`DatasourcesApi::get_list_of_raw_samples_from_datasource_by_dataset_id`].
@@ -356,31 +342,25 @@ impl GetListOfRawSamplesFromDatasourceByDatasetId {
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            models::DatasourceRawSamplesData,
-            Error<models::ApiErrorResponse>,
-        >,
-    > + Send {
+    ) -> runtime::SendFuture<
+        models::DatasourceRawSamplesData,
+        models::ApiErrorResponse,
+    > {
         runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
     pub fn send_full(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            runtime::Full<models::DatasourceRawSamplesData>,
-            Error<models::ApiErrorResponse>,
-        >,
-    > + Send {
+    ) -> runtime::SendFuture<
+        runtime::Full<models::DatasourceRawSamplesData>,
+        models::ApiErrorResponse,
+    > {
         runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
     pub fn send_unread(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<reqwest::Response, Error<models::ApiErrorResponse>>,
-    > + Send {
+    ) -> runtime::SendFuture<reqwest::Response, models::ApiErrorResponse> {
         runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
@@ -481,7 +461,7 @@ impl std::future::IntoFuture for GetListOfRawSamplesFromDatasourceByDatasetId {
     >;
     /// The future of [`Self::send`].
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Request builder for [`DatasourcesApi::get_datasource_processed_until_timestamp_by_dataset_id`].
@@ -498,31 +478,25 @@ impl GetDatasourceProcessedUntilTimestampByDatasetId {
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            models::DatasourceProcessedUntilTimestampResponse,
-            Error<models::ApiErrorResponse>,
-        >,
-    > + Send {
+    ) -> runtime::SendFuture<
+        models::DatasourceProcessedUntilTimestampResponse,
+        models::ApiErrorResponse,
+    > {
         runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
     pub fn send_full(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            runtime::Full<models::DatasourceProcessedUntilTimestampResponse>,
-            Error<models::ApiErrorResponse>,
-        >,
-    > + Send {
+    ) -> runtime::SendFuture<
+        runtime::Full<models::DatasourceProcessedUntilTimestampResponse>,
+        models::ApiErrorResponse,
+    > {
         runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
     pub fn send_unread(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<reqwest::Response, Error<models::ApiErrorResponse>>,
-    > + Send {
+    ) -> runtime::SendFuture<reqwest::Response, models::ApiErrorResponse> {
         runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
@@ -583,7 +557,7 @@ impl std::future::IntoFuture for GetDatasourceProcessedUntilTimestampByDatasetId
     >;
     /// The future of [`Self::send`].
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Request builder for [`DatasourcesApi::update_datasource_processed_until_timestamp_by_dataset_id`].
@@ -599,27 +573,19 @@ impl UpdateDatasourceProcessedUntilTimestampByDatasetId {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<(), Error<models::ApiErrorResponse>>,
-    > + Send {
+    pub fn send(self) -> runtime::SendFuture<(), models::ApiErrorResponse> {
         runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
     pub fn send_full(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<runtime::Full<()>, Error<models::ApiErrorResponse>>,
-    > + Send {
+    ) -> runtime::SendFuture<runtime::Full<()>, models::ApiErrorResponse> {
         runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
     pub fn send_unread(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<reqwest::Response, Error<models::ApiErrorResponse>>,
-    > + Send {
+    ) -> runtime::SendFuture<reqwest::Response, models::ApiErrorResponse> {
         runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
@@ -672,7 +638,7 @@ impl std::future::IntoFuture for UpdateDatasourceProcessedUntilTimestampByDatase
     type IntoFuture = runtime::SendFuture<(), models::ApiErrorResponse>;
     /// The future of [`Self::send`].
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Request builder for [`DatasourcesApi::verify_datasource_by_dataset_id`].
@@ -689,31 +655,25 @@ impl VerifyDatasourceByDatasetId {
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            models::DatasourceConfigVerifyData,
-            Error<models::ApiErrorResponse>,
-        >,
-    > + Send {
+    ) -> runtime::SendFuture<
+        models::DatasourceConfigVerifyData,
+        models::ApiErrorResponse,
+    > {
         runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
     pub fn send_full(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            runtime::Full<models::DatasourceConfigVerifyData>,
-            Error<models::ApiErrorResponse>,
-        >,
-    > + Send {
+    ) -> runtime::SendFuture<
+        runtime::Full<models::DatasourceConfigVerifyData>,
+        models::ApiErrorResponse,
+    > {
         runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
     pub fn send_unread(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<reqwest::Response, Error<models::ApiErrorResponse>>,
-    > + Send {
+    ) -> runtime::SendFuture<reqwest::Response, models::ApiErrorResponse> {
         runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
@@ -769,6 +729,6 @@ impl std::future::IntoFuture for VerifyDatasourceByDatasetId {
     >;
     /// The future of [`Self::send`].
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }

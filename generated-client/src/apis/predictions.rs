@@ -208,31 +208,25 @@ impl GetPredictionsByDatasetId {
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            Vec<models::PredictionSingletons>,
-            Error<models::ApiErrorResponse>,
-        >,
-    > + Send {
+    ) -> runtime::SendFuture<
+        Vec<models::PredictionSingletons>,
+        models::ApiErrorResponse,
+    > {
         runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
     pub fn send_full(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            runtime::Full<Vec<models::PredictionSingletons>>,
-            Error<models::ApiErrorResponse>,
-        >,
-    > + Send {
+    ) -> runtime::SendFuture<
+        runtime::Full<Vec<models::PredictionSingletons>>,
+        models::ApiErrorResponse,
+    > {
         runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
     pub fn send_unread(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<reqwest::Response, Error<models::ApiErrorResponse>>,
-    > + Send {
+    ) -> runtime::SendFuture<reqwest::Response, models::ApiErrorResponse> {
         runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
@@ -303,7 +297,7 @@ impl std::future::IntoFuture for GetPredictionsByDatasetId {
     >;
     /// The future of [`Self::send`].
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Request builder for [`PredictionsApi::get_prediction_by_sample_id`].
@@ -322,28 +316,22 @@ impl GetPredictionBySampleId {
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<models::PredictionSingletons, Error<models::ApiErrorResponse>>,
-    > + Send {
+    ) -> runtime::SendFuture<models::PredictionSingletons, models::ApiErrorResponse> {
         runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
     pub fn send_full(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            runtime::Full<models::PredictionSingletons>,
-            Error<models::ApiErrorResponse>,
-        >,
-    > + Send {
+    ) -> runtime::SendFuture<
+        runtime::Full<models::PredictionSingletons>,
+        models::ApiErrorResponse,
+    > {
         runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
     pub fn send_unread(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<reqwest::Response, Error<models::ApiErrorResponse>>,
-    > + Send {
+    ) -> runtime::SendFuture<reqwest::Response, models::ApiErrorResponse> {
         runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
@@ -412,7 +400,7 @@ impl std::future::IntoFuture for GetPredictionBySampleId {
     >;
     /// The future of [`Self::send`].
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Request builder for [`PredictionsApi::create_or_update_prediction_by_sample_id`].
@@ -432,28 +420,22 @@ impl CreateOrUpdatePredictionBySampleId {
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<models::CreateEntityResponse, Error<models::ApiErrorResponse>>,
-    > + Send {
+    ) -> runtime::SendFuture<models::CreateEntityResponse, models::ApiErrorResponse> {
         runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
     pub fn send_full(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            runtime::Full<models::CreateEntityResponse>,
-            Error<models::ApiErrorResponse>,
-        >,
-    > + Send {
+    ) -> runtime::SendFuture<
+        runtime::Full<models::CreateEntityResponse>,
+        models::ApiErrorResponse,
+    > {
         runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
     pub fn send_unread(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<reqwest::Response, Error<models::ApiErrorResponse>>,
-    > + Send {
+    ) -> runtime::SendFuture<reqwest::Response, models::ApiErrorResponse> {
         runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
@@ -523,7 +505,7 @@ impl std::future::IntoFuture for CreateOrUpdatePredictionBySampleId {
     >;
     /// The future of [`Self::send`].
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Request builder for [`PredictionsApi::get_prediction_task_schemas_by_dataset_id`].
@@ -553,31 +535,25 @@ impl GetPredictionTaskSchemasByDatasetId {
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            Vec<models::PredictionTaskSchema>,
-            Error<models::ApiErrorResponse>,
-        >,
-    > + Send {
+    ) -> runtime::SendFuture<
+        Vec<models::PredictionTaskSchema>,
+        models::ApiErrorResponse,
+    > {
         runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
     pub fn send_full(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            runtime::Full<Vec<models::PredictionTaskSchema>>,
-            Error<models::ApiErrorResponse>,
-        >,
-    > + Send {
+    ) -> runtime::SendFuture<
+        runtime::Full<Vec<models::PredictionTaskSchema>>,
+        models::ApiErrorResponse,
+    > {
         runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
     pub fn send_unread(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<reqwest::Response, Error<models::ApiErrorResponse>>,
-    > + Send {
+    ) -> runtime::SendFuture<reqwest::Response, models::ApiErrorResponse> {
         runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
@@ -641,7 +617,7 @@ impl std::future::IntoFuture for GetPredictionTaskSchemasByDatasetId {
     >;
     /// The future of [`Self::send`].
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Request builder for [`PredictionsApi::create_or_update_prediction_task_schema_by_dataset_id`].
@@ -660,28 +636,22 @@ impl CreateOrUpdatePredictionTaskSchemaByDatasetId {
     /// Documented error statuses (400, 403, 404) come back as [`Error::Api`].
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<models::CreateEntityResponse, Error<models::ApiErrorResponse>>,
-    > + Send {
+    ) -> runtime::SendFuture<models::CreateEntityResponse, models::ApiErrorResponse> {
         runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
     pub fn send_full(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            runtime::Full<models::CreateEntityResponse>,
-            Error<models::ApiErrorResponse>,
-        >,
-    > + Send {
+    ) -> runtime::SendFuture<
+        runtime::Full<models::CreateEntityResponse>,
+        models::ApiErrorResponse,
+    > {
         runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
     pub fn send_unread(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<reqwest::Response, Error<models::ApiErrorResponse>>,
-    > + Send {
+    ) -> runtime::SendFuture<reqwest::Response, models::ApiErrorResponse> {
         runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
@@ -742,7 +712,7 @@ impl std::future::IntoFuture for CreateOrUpdatePredictionTaskSchemaByDatasetId {
     >;
     /// The future of [`Self::send`].
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Request builder for [`PredictionsApi::get_prediction_task_schema_by_task_name`].
@@ -761,28 +731,22 @@ impl GetPredictionTaskSchemaByTaskName {
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<models::PredictionTaskSchema, Error<models::ApiErrorResponse>>,
-    > + Send {
+    ) -> runtime::SendFuture<models::PredictionTaskSchema, models::ApiErrorResponse> {
         runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
     pub fn send_full(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            runtime::Full<models::PredictionTaskSchema>,
-            Error<models::ApiErrorResponse>,
-        >,
-    > + Send {
+    ) -> runtime::SendFuture<
+        runtime::Full<models::PredictionTaskSchema>,
+        models::ApiErrorResponse,
+    > {
         runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
     pub fn send_unread(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<reqwest::Response, Error<models::ApiErrorResponse>>,
-    > + Send {
+    ) -> runtime::SendFuture<reqwest::Response, models::ApiErrorResponse> {
         runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
@@ -851,6 +815,6 @@ impl std::future::IntoFuture for GetPredictionTaskSchemaByTaskName {
     >;
     /// The future of [`Self::send`].
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }

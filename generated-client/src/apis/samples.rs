@@ -256,28 +256,22 @@ impl GetSamplesByDatasetId {
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<Vec<models::SampleData>, Error<models::ApiErrorResponse>>,
-    > + Send {
+    ) -> runtime::SendFuture<Vec<models::SampleData>, models::ApiErrorResponse> {
         runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
     pub fn send_full(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            runtime::Full<Vec<models::SampleData>>,
-            Error<models::ApiErrorResponse>,
-        >,
-    > + Send {
+    ) -> runtime::SendFuture<
+        runtime::Full<Vec<models::SampleData>>,
+        models::ApiErrorResponse,
+    > {
         runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
     pub fn send_unread(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<reqwest::Response, Error<models::ApiErrorResponse>>,
-    > + Send {
+    ) -> runtime::SendFuture<reqwest::Response, models::ApiErrorResponse> {
         runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
@@ -366,7 +360,7 @@ impl std::future::IntoFuture for GetSamplesByDatasetId {
     >;
     /// The future of [`Self::send`].
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Request builder for [`SamplesApi::create_sample_by_dataset_id`].
@@ -384,28 +378,22 @@ impl CreateSampleByDatasetId {
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<models::CreateEntityResponse, Error<models::ApiErrorResponse>>,
-    > + Send {
+    ) -> runtime::SendFuture<models::CreateEntityResponse, models::ApiErrorResponse> {
         runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
     pub fn send_full(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            runtime::Full<models::CreateEntityResponse>,
-            Error<models::ApiErrorResponse>,
-        >,
-    > + Send {
+    ) -> runtime::SendFuture<
+        runtime::Full<models::CreateEntityResponse>,
+        models::ApiErrorResponse,
+    > {
         runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
     pub fn send_unread(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<reqwest::Response, Error<models::ApiErrorResponse>>,
-    > + Send {
+    ) -> runtime::SendFuture<reqwest::Response, models::ApiErrorResponse> {
         runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
@@ -455,7 +443,7 @@ impl std::future::IntoFuture for CreateSampleByDatasetId {
     >;
     /// The future of [`Self::send`].
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Request builder for [`SamplesApi::get_samples_partial_by_dataset_id`].
@@ -504,28 +492,22 @@ impl GetSamplesPartialByDatasetId {
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<Vec<models::SampleDataModes>, Error<models::ApiErrorResponse>>,
-    > + Send {
+    ) -> runtime::SendFuture<Vec<models::SampleDataModes>, models::ApiErrorResponse> {
         runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
     pub fn send_full(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            runtime::Full<Vec<models::SampleDataModes>>,
-            Error<models::ApiErrorResponse>,
-        >,
-    > + Send {
+    ) -> runtime::SendFuture<
+        runtime::Full<Vec<models::SampleDataModes>>,
+        models::ApiErrorResponse,
+    > {
         runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
     pub fn send_unread(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<reqwest::Response, Error<models::ApiErrorResponse>>,
-    > + Send {
+    ) -> runtime::SendFuture<reqwest::Response, models::ApiErrorResponse> {
         runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
@@ -624,7 +606,7 @@ impl std::future::IntoFuture for GetSamplesPartialByDatasetId {
     >;
     /// The future of [`Self::send`].
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Request builder for [`SamplesApi::get_sample_by_id`].
@@ -642,28 +624,22 @@ impl GetSampleById {
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<models::SampleData, Error<models::ApiErrorResponse>>,
-    > + Send {
+    ) -> runtime::SendFuture<models::SampleData, models::ApiErrorResponse> {
         runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
     pub fn send_full(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            runtime::Full<models::SampleData>,
-            Error<models::ApiErrorResponse>,
-        >,
-    > + Send {
+    ) -> runtime::SendFuture<
+        runtime::Full<models::SampleData>,
+        models::ApiErrorResponse,
+    > {
         runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
     pub fn send_unread(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<reqwest::Response, Error<models::ApiErrorResponse>>,
-    > + Send {
+    ) -> runtime::SendFuture<reqwest::Response, models::ApiErrorResponse> {
         runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
@@ -717,7 +693,7 @@ impl std::future::IntoFuture for GetSampleById {
     type IntoFuture = runtime::SendFuture<models::SampleData, models::ApiErrorResponse>;
     /// The future of [`Self::send`].
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Request builder for [`SamplesApi::update_sample_by_id`].
@@ -743,27 +719,19 @@ impl UpdateSampleById {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<(), Error<models::ApiErrorResponse>>,
-    > + Send {
+    pub fn send(self) -> runtime::SendFuture<(), models::ApiErrorResponse> {
         runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
     pub fn send_full(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<runtime::Full<()>, Error<models::ApiErrorResponse>>,
-    > + Send {
+    ) -> runtime::SendFuture<runtime::Full<()>, models::ApiErrorResponse> {
         runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
     pub fn send_unread(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<reqwest::Response, Error<models::ApiErrorResponse>>,
-    > + Send {
+    ) -> runtime::SendFuture<reqwest::Response, models::ApiErrorResponse> {
         runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
@@ -823,7 +791,7 @@ impl std::future::IntoFuture for UpdateSampleById {
     type IntoFuture = runtime::SendFuture<(), models::ApiErrorResponse>;
     /// The future of [`Self::send`].
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Request builder for [`SamplesApi::get_sample_image_read_url_by_id`].
@@ -851,27 +819,19 @@ impl GetSampleImageReadUrlById {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<String, Error<models::ApiErrorResponse>>,
-    > + Send {
+    pub fn send(self) -> runtime::SendFuture<String, models::ApiErrorResponse> {
         runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
     pub fn send_full(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<runtime::Full<String>, Error<models::ApiErrorResponse>>,
-    > + Send {
+    ) -> runtime::SendFuture<runtime::Full<String>, models::ApiErrorResponse> {
         runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
     pub fn send_unread(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<reqwest::Response, Error<models::ApiErrorResponse>>,
-    > + Send {
+    ) -> runtime::SendFuture<reqwest::Response, models::ApiErrorResponse> {
         runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
@@ -932,7 +892,7 @@ impl std::future::IntoFuture for GetSampleImageReadUrlById {
     type IntoFuture = runtime::SendFuture<String, models::ApiErrorResponse>;
     /// The future of [`Self::send`].
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Request builder for [`SamplesApi::get_sample_image_resource_redirect_by_id`].
@@ -949,27 +909,19 @@ impl GetSampleImageResourceRedirectById {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<reqwest::Url, Error<models::ApiErrorResponse>>,
-    > + Send {
+    pub fn send(self) -> runtime::SendFuture<reqwest::Url, models::ApiErrorResponse> {
         runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
     pub fn send_full(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<runtime::Full<reqwest::Url>, Error<models::ApiErrorResponse>>,
-    > + Send {
+    ) -> runtime::SendFuture<runtime::Full<reqwest::Url>, models::ApiErrorResponse> {
         runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
     pub fn send_unread(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<reqwest::Response, Error<models::ApiErrorResponse>>,
-    > + Send {
+    ) -> runtime::SendFuture<reqwest::Response, models::ApiErrorResponse> {
         runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
@@ -1030,7 +982,7 @@ impl std::future::IntoFuture for GetSampleImageResourceRedirectById {
     type IntoFuture = runtime::SendFuture<reqwest::Url, models::ApiErrorResponse>;
     /// The future of [`Self::send`].
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Request builder for [`SamplesApi::get_sample_image_write_url_by_id`].
@@ -1047,27 +999,19 @@ impl GetSampleImageWriteUrlById {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<String, Error<models::ApiErrorResponse>>,
-    > + Send {
+    pub fn send(self) -> runtime::SendFuture<String, models::ApiErrorResponse> {
         runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
     pub fn send_full(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<runtime::Full<String>, Error<models::ApiErrorResponse>>,
-    > + Send {
+    ) -> runtime::SendFuture<runtime::Full<String>, models::ApiErrorResponse> {
         runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
     pub fn send_unread(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<reqwest::Response, Error<models::ApiErrorResponse>>,
-    > + Send {
+    ) -> runtime::SendFuture<reqwest::Response, models::ApiErrorResponse> {
         runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
@@ -1128,7 +1072,7 @@ impl std::future::IntoFuture for GetSampleImageWriteUrlById {
     type IntoFuture = runtime::SendFuture<String, models::ApiErrorResponse>;
     /// The future of [`Self::send`].
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Request builder for [`SamplesApi::get_sample_image_write_urls_by_id`].
@@ -1146,28 +1090,22 @@ impl GetSampleImageWriteUrlsById {
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<models::SampleWriteUrls, Error<models::ApiErrorResponse>>,
-    > + Send {
+    ) -> runtime::SendFuture<models::SampleWriteUrls, models::ApiErrorResponse> {
         runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
     pub fn send_full(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            runtime::Full<models::SampleWriteUrls>,
-            Error<models::ApiErrorResponse>,
-        >,
-    > + Send {
+    ) -> runtime::SendFuture<
+        runtime::Full<models::SampleWriteUrls>,
+        models::ApiErrorResponse,
+    > {
         runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
     pub fn send_unread(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<reqwest::Response, Error<models::ApiErrorResponse>>,
-    > + Send {
+    ) -> runtime::SendFuture<reqwest::Response, models::ApiErrorResponse> {
         runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
@@ -1229,6 +1167,6 @@ impl std::future::IntoFuture for GetSampleImageWriteUrlsById {
     >;
     /// The future of [`Self::send`].
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }

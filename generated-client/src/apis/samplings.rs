@@ -57,28 +57,22 @@ impl TriggerSamplingById {
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<models::AsyncTaskData, Error<models::ApiErrorResponse>>,
-    > + Send {
+    ) -> runtime::SendFuture<models::AsyncTaskData, models::ApiErrorResponse> {
         runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
     pub fn send_full(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            runtime::Full<models::AsyncTaskData>,
-            Error<models::ApiErrorResponse>,
-        >,
-    > + Send {
+    ) -> runtime::SendFuture<
+        runtime::Full<models::AsyncTaskData>,
+        models::ApiErrorResponse,
+    > {
         runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
     pub fn send_unread(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<reqwest::Response, Error<models::ApiErrorResponse>>,
-    > + Send {
+    ) -> runtime::SendFuture<reqwest::Response, models::ApiErrorResponse> {
         runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
@@ -141,6 +135,6 @@ impl std::future::IntoFuture for TriggerSamplingById {
     >;
     /// The future of [`Self::send`].
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }

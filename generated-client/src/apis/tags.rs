@@ -289,28 +289,22 @@ impl GetTagsByDatasetId {
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<Vec<models::TagData>, Error<models::ApiErrorResponse>>,
-    > + Send {
+    ) -> runtime::SendFuture<Vec<models::TagData>, models::ApiErrorResponse> {
         runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
     pub fn send_full(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            runtime::Full<Vec<models::TagData>>,
-            Error<models::ApiErrorResponse>,
-        >,
-    > + Send {
+    ) -> runtime::SendFuture<
+        runtime::Full<Vec<models::TagData>>,
+        models::ApiErrorResponse,
+    > {
         runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
     pub fn send_unread(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<reqwest::Response, Error<models::ApiErrorResponse>>,
-    > + Send {
+    ) -> runtime::SendFuture<reqwest::Response, models::ApiErrorResponse> {
         runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
@@ -359,7 +353,7 @@ impl std::future::IntoFuture for GetTagsByDatasetId {
     >;
     /// The future of [`Self::send`].
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Request builder for [`TagsApi::create_tag_by_dataset_id`].
@@ -377,28 +371,22 @@ impl CreateTagByDatasetId {
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<models::CreateEntityResponse, Error<models::ApiErrorResponse>>,
-    > + Send {
+    ) -> runtime::SendFuture<models::CreateEntityResponse, models::ApiErrorResponse> {
         runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
     pub fn send_full(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            runtime::Full<models::CreateEntityResponse>,
-            Error<models::ApiErrorResponse>,
-        >,
-    > + Send {
+    ) -> runtime::SendFuture<
+        runtime::Full<models::CreateEntityResponse>,
+        models::ApiErrorResponse,
+    > {
         runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
     pub fn send_unread(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<reqwest::Response, Error<models::ApiErrorResponse>>,
-    > + Send {
+    ) -> runtime::SendFuture<reqwest::Response, models::ApiErrorResponse> {
         runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
@@ -448,7 +436,7 @@ impl std::future::IntoFuture for CreateTagByDatasetId {
     >;
     /// The future of [`Self::send`].
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Request builder for [`TagsApi::perform_tag_arithmetics`].
@@ -466,28 +454,22 @@ impl PerformTagArithmetics {
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<models::TagArithmeticsResponse, Error<models::ApiErrorResponse>>,
-    > + Send {
+    ) -> runtime::SendFuture<models::TagArithmeticsResponse, models::ApiErrorResponse> {
         runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
     pub fn send_full(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            runtime::Full<models::TagArithmeticsResponse>,
-            Error<models::ApiErrorResponse>,
-        >,
-    > + Send {
+    ) -> runtime::SendFuture<
+        runtime::Full<models::TagArithmeticsResponse>,
+        models::ApiErrorResponse,
+    > {
         runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
     pub fn send_unread(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<reqwest::Response, Error<models::ApiErrorResponse>>,
-    > + Send {
+    ) -> runtime::SendFuture<reqwest::Response, models::ApiErrorResponse> {
         runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
@@ -544,7 +526,7 @@ impl std::future::IntoFuture for PerformTagArithmetics {
     >;
     /// The future of [`Self::send`].
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Request builder for [`TagsApi::perform_tag_arithmetics_bitmask`].
@@ -562,28 +544,22 @@ impl PerformTagArithmeticsBitmask {
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<models::TagBitMaskResponse, Error<models::ApiErrorResponse>>,
-    > + Send {
+    ) -> runtime::SendFuture<models::TagBitMaskResponse, models::ApiErrorResponse> {
         runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
     pub fn send_full(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            runtime::Full<models::TagBitMaskResponse>,
-            Error<models::ApiErrorResponse>,
-        >,
-    > + Send {
+    ) -> runtime::SendFuture<
+        runtime::Full<models::TagBitMaskResponse>,
+        models::ApiErrorResponse,
+    > {
         runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
     pub fn send_unread(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<reqwest::Response, Error<models::ApiErrorResponse>>,
-    > + Send {
+    ) -> runtime::SendFuture<reqwest::Response, models::ApiErrorResponse> {
         runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
@@ -637,7 +613,7 @@ impl std::future::IntoFuture for PerformTagArithmeticsBitmask {
     >;
     /// The future of [`Self::send`].
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Request builder for [`TagsApi::create_initial_tag_by_dataset_id`].
@@ -655,28 +631,22 @@ impl CreateInitialTagByDatasetId {
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<models::CreateEntityResponse, Error<models::ApiErrorResponse>>,
-    > + Send {
+    ) -> runtime::SendFuture<models::CreateEntityResponse, models::ApiErrorResponse> {
         runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
     pub fn send_full(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            runtime::Full<models::CreateEntityResponse>,
-            Error<models::ApiErrorResponse>,
-        >,
-    > + Send {
+    ) -> runtime::SendFuture<
+        runtime::Full<models::CreateEntityResponse>,
+        models::ApiErrorResponse,
+    > {
         runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
     pub fn send_unread(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<reqwest::Response, Error<models::ApiErrorResponse>>,
-    > + Send {
+    ) -> runtime::SendFuture<reqwest::Response, models::ApiErrorResponse> {
         runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
@@ -730,7 +700,7 @@ impl std::future::IntoFuture for CreateInitialTagByDatasetId {
     >;
     /// The future of [`Self::send`].
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Request builder for [`TagsApi::upsize_tags_by_dataset_id`].
@@ -748,28 +718,22 @@ impl UpsizeTagsByDatasetId {
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<models::CreateEntityResponse, Error<models::ApiErrorResponse>>,
-    > + Send {
+    ) -> runtime::SendFuture<models::CreateEntityResponse, models::ApiErrorResponse> {
         runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
     pub fn send_full(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            runtime::Full<models::CreateEntityResponse>,
-            Error<models::ApiErrorResponse>,
-        >,
-    > + Send {
+    ) -> runtime::SendFuture<
+        runtime::Full<models::CreateEntityResponse>,
+        models::ApiErrorResponse,
+    > {
         runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
     pub fn send_unread(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<reqwest::Response, Error<models::ApiErrorResponse>>,
-    > + Send {
+    ) -> runtime::SendFuture<reqwest::Response, models::ApiErrorResponse> {
         runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
@@ -820,7 +784,7 @@ impl std::future::IntoFuture for UpsizeTagsByDatasetId {
     >;
     /// The future of [`Self::send`].
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Request builder for [`TagsApi::get_tag_by_tag_id`].
@@ -836,27 +800,19 @@ impl GetTagByTagId {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<models::TagData, Error<models::ApiErrorResponse>>,
-    > + Send {
+    pub fn send(self) -> runtime::SendFuture<models::TagData, models::ApiErrorResponse> {
         runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
     pub fn send_full(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<runtime::Full<models::TagData>, Error<models::ApiErrorResponse>>,
-    > + Send {
+    ) -> runtime::SendFuture<runtime::Full<models::TagData>, models::ApiErrorResponse> {
         runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
     pub fn send_unread(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<reqwest::Response, Error<models::ApiErrorResponse>>,
-    > + Send {
+    ) -> runtime::SendFuture<reqwest::Response, models::ApiErrorResponse> {
         runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
@@ -909,7 +865,7 @@ impl std::future::IntoFuture for GetTagByTagId {
     type IntoFuture = runtime::SendFuture<models::TagData, models::ApiErrorResponse>;
     /// The future of [`Self::send`].
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Request builder for [`TagsApi::update_tag_by_tag_id`].
@@ -926,27 +882,19 @@ impl UpdateTagByTagId {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<(), Error<models::ApiErrorResponse>>,
-    > + Send {
+    pub fn send(self) -> runtime::SendFuture<(), models::ApiErrorResponse> {
         runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
     pub fn send_full(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<runtime::Full<()>, Error<models::ApiErrorResponse>>,
-    > + Send {
+    ) -> runtime::SendFuture<runtime::Full<()>, models::ApiErrorResponse> {
         runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
     pub fn send_unread(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<reqwest::Response, Error<models::ApiErrorResponse>>,
-    > + Send {
+    ) -> runtime::SendFuture<reqwest::Response, models::ApiErrorResponse> {
         runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
@@ -1000,7 +948,7 @@ impl std::future::IntoFuture for UpdateTagByTagId {
     type IntoFuture = runtime::SendFuture<(), models::ApiErrorResponse>;
     /// The future of [`Self::send`].
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Request builder for [`TagsApi::delete_tag_by_tag_id`].
@@ -1016,27 +964,19 @@ impl DeleteTagByTagId {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<(), Error<models::ApiErrorResponse>>,
-    > + Send {
+    pub fn send(self) -> runtime::SendFuture<(), models::ApiErrorResponse> {
         runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
     pub fn send_full(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<runtime::Full<()>, Error<models::ApiErrorResponse>>,
-    > + Send {
+    ) -> runtime::SendFuture<runtime::Full<()>, models::ApiErrorResponse> {
         runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
     pub fn send_unread(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<reqwest::Response, Error<models::ApiErrorResponse>>,
-    > + Send {
+    ) -> runtime::SendFuture<reqwest::Response, models::ApiErrorResponse> {
         runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
@@ -1089,7 +1029,7 @@ impl std::future::IntoFuture for DeleteTagByTagId {
     type IntoFuture = runtime::SendFuture<(), models::ApiErrorResponse>;
     /// The future of [`Self::send`].
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Request builder for [`TagsApi::export_tag_to_label_box_data_rows`].
@@ -1133,28 +1073,22 @@ impl ExportTagToLabelBoxDataRows {
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<models::LabelBoxDataRows, Error<models::ApiErrorResponse>>,
-    > + Send {
+    ) -> runtime::SendFuture<models::LabelBoxDataRows, models::ApiErrorResponse> {
         runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
     pub fn send_full(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            runtime::Full<models::LabelBoxDataRows>,
-            Error<models::ApiErrorResponse>,
-        >,
-    > + Send {
+    ) -> runtime::SendFuture<
+        runtime::Full<models::LabelBoxDataRows>,
+        models::ApiErrorResponse,
+    > {
         runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
     pub fn send_unread(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<reqwest::Response, Error<models::ApiErrorResponse>>,
-    > + Send {
+    ) -> runtime::SendFuture<reqwest::Response, models::ApiErrorResponse> {
         runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
@@ -1229,7 +1163,7 @@ impl std::future::IntoFuture for ExportTagToLabelBoxDataRows {
     >;
     /// The future of [`Self::send`].
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Request builder for [`TagsApi::export_tag_to_label_studio_tasks`].
@@ -1273,28 +1207,22 @@ impl ExportTagToLabelStudioTasks {
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<models::LabelStudioTasks, Error<models::ApiErrorResponse>>,
-    > + Send {
+    ) -> runtime::SendFuture<models::LabelStudioTasks, models::ApiErrorResponse> {
         runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
     pub fn send_full(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            runtime::Full<models::LabelStudioTasks>,
-            Error<models::ApiErrorResponse>,
-        >,
-    > + Send {
+    ) -> runtime::SendFuture<
+        runtime::Full<models::LabelStudioTasks>,
+        models::ApiErrorResponse,
+    > {
         runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
     pub fn send_unread(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<reqwest::Response, Error<models::ApiErrorResponse>>,
-    > + Send {
+    ) -> runtime::SendFuture<reqwest::Response, models::ApiErrorResponse> {
         runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
@@ -1369,7 +1297,7 @@ impl std::future::IntoFuture for ExportTagToLabelStudioTasks {
     >;
     /// The future of [`Self::send`].
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Request builder for [`TagsApi::get_filenames_by_tag_id`].
@@ -1385,27 +1313,19 @@ impl GetFilenamesByTagId {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<Vec<String>, Error<models::ApiErrorResponse>>,
-    > + Send {
+    pub fn send(self) -> runtime::SendFuture<Vec<String>, models::ApiErrorResponse> {
         runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
     pub fn send_full(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<runtime::Full<Vec<String>>, Error<models::ApiErrorResponse>>,
-    > + Send {
+    ) -> runtime::SendFuture<runtime::Full<Vec<String>>, models::ApiErrorResponse> {
         runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
     pub fn send_unread(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<reqwest::Response, Error<models::ApiErrorResponse>>,
-    > + Send {
+    ) -> runtime::SendFuture<reqwest::Response, models::ApiErrorResponse> {
         runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
@@ -1462,6 +1382,6 @@ impl std::future::IntoFuture for GetFilenamesByTagId {
     type IntoFuture = runtime::SendFuture<Vec<String>, models::ApiErrorResponse>;
     /// The future of [`Self::send`].
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }

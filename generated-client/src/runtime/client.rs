@@ -31,8 +31,8 @@ pub const DEFAULT_MAX_RESPONSE_BODY_BYTES: u64 = 64 * 1024 * 1024;
 /// Default user agent: the name and version of the generated crate this module is compiled into.
 const DEFAULT_USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
 
-/// The future a request builder turns into when it is `.await`ed directly (its
-/// `IntoFuture`): the same as its `send()`, boxed so that it has a name. It is `Send` and
+/// The future of a request builder's `send()`, `send_full()` and `send_unread()`, and of
+/// `.await` on the builder (its `IntoFuture`): boxed so that it has a name. It is `Send` and
 /// `'static`, so it can be given to `tokio::spawn`.
 pub type SendFuture<T, E> = Pin<Box<dyn Future<Output = Result<T, Error<E>>> + Send>>;
 

@@ -245,11 +245,19 @@ const TLS_FEATURES: &[(&str, &str)] = &[
 /// none without the defaults, for a client passed to `ClientBuilder::http_client`), then
 /// one feature per gated group, all of them on by default.
 fn features_table(api: &Api) -> String {
-    let features: Vec<&str> = api
+    let mut features: Vec<&str> = api
         .groups
         .iter()
         .filter_map(|g| g.feature.as_deref())
         .collect();
+    let other_schemas = crate::lower::OTHER_SCHEMAS;
+    if api
+        .types
+        .iter()
+        .any(|t| t.features.iter().any(|f| f == other_schemas))
+    {
+        features.push(other_schemas);
+    }
     let quoted: Vec<String> = std::iter::once(TLS_FEATURES[0].0)
         .chain(features.iter().copied())
         .map(toml_string)
@@ -269,6 +277,9 @@ fn features_table(api: &Api) -> String {
         );
     }
     for f in &features {
+        if *f == other_schemas {
+            table.push_str("# The schemas no operation uses (webhook payloads, say).\n");
+        }
         // A bare key where TOML allows one (snake_case always is).
         let key = if f
             .chars()

@@ -21,7 +21,53 @@ pub(crate) fn emit_model(t: &TypeDef) -> TokenStream {
     {
         item.extend(untagged_display(&ident(&t.name), variants));
     }
-    item
+    gate(item, &t.features)
+}
+
+/// Puts `#[cfg(any(feature = ...))]` on every item of a type (its definition and impls)
+/// that only the operations of some tag features use.
+fn gate(items: TokenStream, features: &[String]) -> TokenStream {
+    if features.is_empty() {
+        return items;
+    }
+    let cfg: syn::Attribute = match features {
+        [one] => syn::parse_quote!(#[cfg(feature = #one)]),
+        _ => syn::parse_quote!(#[cfg(any(#(feature = #features),*))]),
+    };
+    // The items are this module's own tokens, which parse; were they not to, they go out
+    // ungated and the formatting step reports them.
+    match syn::parse2::<syn::File>(items.clone()) {
+        Ok(file) => file
+            .items
+            .into_iter()
+            .map(|mut item| {
+                if let Some(attrs) = attrs_mut(&mut item) {
+                    // After the item's docs, before its other attributes.
+                    let at = attrs
+                        .iter()
+                        .take_while(|a| a.path().is_ident("doc"))
+                        .count();
+                    attrs.insert(at, cfg.clone());
+                    quote!(#item)
+                } else {
+                    quote!(#cfg #item)
+                }
+            })
+            .collect(),
+        Err(_) => items,
+    }
+}
+
+fn attrs_mut(item: &mut syn::Item) -> Option<&mut Vec<syn::Attribute>> {
+    Some(match item {
+        syn::Item::Struct(i) => &mut i.attrs,
+        syn::Item::Enum(i) => &mut i.attrs,
+        syn::Item::Impl(i) => &mut i.attrs,
+        syn::Item::Type(i) => &mut i.attrs,
+        syn::Item::Const(i) => &mut i.attrs,
+        syn::Item::Fn(i) => &mut i.attrs,
+        _ => return None,
+    })
 }
 
 fn emit_type(t: &TypeDef) -> TokenStream {
@@ -107,6 +153,9 @@ fn emit_struct(
     } else {
         quote!()
     };
+    // Structs of plain fields decode through the runtime's visitor (`runtime::de`); those
+    // with a flattened part keep serde's derive, which knows how to share the object.
+    let compact = !fields.is_empty() && additional.is_none() && !fields.iter().any(|f| f.flatten);
     let field_items = fields.iter().map(|f| {
         let id = ident(&f.name);
         let t = ty(&f.ty, Place::Models);
@@ -142,8 +191,9 @@ fn emit_struct(
         } else {
             quote!(#[serde(rename = #api)])
         };
-        // A formatted value that does not decode is reported with its format.
-        let decode = f.ty.format_decoder().map(|decoder| {
+        // A formatted value that does not decode is reported with its format (by the
+        // compact decoder itself when there is one).
+        let decode = f.ty.format_decoder().filter(|_| !compact).map(|decoder| {
             let with = format!("runtime::decode_format::{decoder}");
             quote!(#[serde(deserialize_with = #with)])
         });
@@ -171,16 +221,116 @@ fn emit_struct(
     } else {
         quote!()
     };
+    if !compact {
+        return quote! {
+            #docs
+            #deprecated
+            #allow
+            #[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize)]
+            pub struct #name {
+                #(#field_items)*
+                #extra
+            }
+        };
+    }
+    let decode = compact_deserialize(name, fields, &allow);
     quote! {
         #docs
         #deprecated
         #allow
-        #[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, #default Serialize)]
         pub struct #name {
             #(#field_items)*
-            #extra
+        }
+        #decode
+    }
+}
+
+/// `Deserialize` through `runtime::de`: the struct's table of slots, property names and
+/// required fields, instead of serde's per-struct visitor.
+fn compact_deserialize(
+    name: &proc_macro2::Ident,
+    fields: &[Field],
+    allow: &TokenStream,
+) -> TokenStream {
+    let type_name = name.to_string();
+    let slot_tys = fields.iter().map(|f| {
+        let t = ty(&f.ty, Place::Models);
+        quote!(Option<#t>)
+    });
+    let nones = fields.iter().map(|_| quote!(None));
+    let index_arms = fields.iter().enumerate().map(|(i, f)| {
+        let api = &f.api_name;
+        let i = Literal::usize_unsuffixed(i);
+        quote!(#api => Some(#i),)
+    });
+    let read_arms = fields.iter().enumerate().map(|(i, f)| {
+        let api = &f.api_name;
+        let at = syn::Index::from(i);
+        let i = Literal::usize_unsuffixed(i);
+        match f.ty.format_decoder().and_then(format_of) {
+            Some(format) => {
+                quote!(#i => runtime::de::slot_format(&mut slots.#at, map, #api, #format),)
+            }
+            None => quote!(#i => runtime::de::slot(&mut slots.#at, map, #api),),
+        }
+    });
+    let finish = fields.iter().enumerate().map(|(i, f)| {
+        let id = ident(&f.name);
+        let api = &f.api_name;
+        let at = syn::Index::from(i);
+        if matches!(f.ty, Ty::Option(_)) {
+            quote!(#id: slots.#at.flatten(),)
+        } else {
+            quote!(#id: runtime::de::required(slots.#at, #api)?,)
+        }
+    });
+    quote! {
+        #allow
+        impl<'de> Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                runtime::de::deserialize(deserializer)
+            }
+        }
+        #allow
+        #[allow(clippy::type_complexity)]
+        impl runtime::de::Struct for #name {
+            const NAME: &'static str = #type_name;
+            type Slots = (#(#slot_tys,)*);
+            fn slots() -> Self::Slots {
+                (#(#nones,)*)
+            }
+            fn index(property: &str) -> Option<usize> {
+                match property {
+                    #(#index_arms)*
+                    _ => None,
+                }
+            }
+            fn read<'de, A: serde::de::MapAccess<'de>>(
+                slots: &mut Self::Slots,
+                index: usize,
+                map: &mut A,
+            ) -> Result<(), A::Error> {
+                match index {
+                    #(#read_arms)*
+                    _ => Ok(()),
+                }
+            }
+            fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
+                Ok(Self {
+                    #(#finish)*
+                })
+            }
         }
     }
+}
+
+/// The format a `runtime::decode_format` function name stands for.
+fn format_of(decoder: &str) -> Option<&'static str> {
+    crate::ir::NAMED_FORMATS
+        .iter()
+        .find(|(_, d)| *d == decoder)
+        .map(|(format, _)| *format)
 }
 
 fn emit_string_enum(

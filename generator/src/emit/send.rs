@@ -243,12 +243,12 @@ pub(super) fn emit_send(op: &Operation) -> (TokenStream, TokenStream) {
     let options = options_setter();
     let common = quote! {
         #[doc = #full_doc]
-        pub fn send_full(self) -> impl std::future::Future<Output = Result<runtime::Full<#ok>, Error<#err>>> + Send {
+        pub fn send_full(self) -> runtime::SendFuture<runtime::Full<#ok>, #err> {
             runtime::send_full(self)
         }
 
         #[doc = #unread_doc]
-        pub fn send_unread(self) -> impl std::future::Future<Output = Result<reqwest::Response, Error<#err>>> + Send {
+        pub fn send_unread(self) -> runtime::SendFuture<reqwest::Response, #err> {
             runtime::send_unread(self)
         }
 
@@ -260,7 +260,7 @@ pub(super) fn emit_send(op: &Operation) -> (TokenStream, TokenStream) {
         let send_doc = send_doc.iter().map(|l| quote!(#[doc = #l]));
         let methods = quote! {
             #(#send_doc)*
-            pub fn send(self) -> impl std::future::Future<Output = Result<#ok, Error<#err>>> + Send {
+            pub fn send(self) -> runtime::SendFuture<#ok, #err> {
                 runtime::send(self)
             }
 
@@ -303,7 +303,7 @@ pub(super) fn emit_send(op: &Operation) -> (TokenStream, TokenStream) {
     let with_doc = format!(" Like [`Self::send`], and also returns the response headers the document declares ([`{}`]).", headers.name);
     let methods = quote! {
         #(#send_doc)*
-        pub fn send(self) -> impl std::future::Future<Output = Result<#ok, Error<#err>>> + Send {
+        pub fn send(self) -> runtime::SendFuture<#ok, #err> {
             runtime::send(self)
         }
 
@@ -382,6 +382,15 @@ pub(super) fn emit_into_future(op: &Operation) -> TokenStream {
     let builder = ident(&op.builder);
     let ok = success_ty(op);
     let err = ty(&op.error_ty, Place::Elsewhere);
+    // An event stream's `send` is an `async fn` of its own; every other `send` returns the
+    // boxed future already.
+    let body = match &op.success {
+        Success::Single {
+            kind: ResponseKind::EventStream(_),
+            ..
+        } => quote!(Box::pin(self.send())),
+        _ => quote!(self.send()),
+    };
     quote! {
         impl std::future::IntoFuture for #builder {
             type Output = Result<#ok, Error<#err>>;
@@ -389,7 +398,7 @@ pub(super) fn emit_into_future(op: &Operation) -> TokenStream {
 
             /// The future of [`Self::send`].
             fn into_future(self) -> Self::IntoFuture {
-                Box::pin(self.send())
+                #body
             }
         }
     }

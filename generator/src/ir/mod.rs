@@ -189,6 +189,10 @@ pub struct TypeDef {
     /// without those the type derives anyway.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub extra_derives: Vec<String>,
+    /// The tag features whose operations use the type, when the layout has a feature per
+    /// tag: it is compiled only with one of them. Empty: always compiled.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub features: Vec<String>,
 }
 
 /// A derived trait that depends on the type.

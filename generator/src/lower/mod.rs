@@ -5,6 +5,8 @@
 mod bodies;
 mod decisions;
 mod formats;
+mod gates;
+mod merge;
 mod objects;
 mod operations;
 mod package;
@@ -20,6 +22,7 @@ mod select;
 mod smoke;
 mod unions;
 
+pub use gates::OTHER_SCHEMAS;
 pub use operations::METHODS;
 pub use package::{package_problems, spdx_expression, web_url};
 
@@ -58,6 +61,8 @@ pub fn lower(api: &OpenAPI, options: &Options) -> (Option<Api>, Diagnostics) {
     if diags.has_errors() {
         return (None, diags);
     }
+    merge::merge_identical(&mut types, &mut groups);
+    gates::gate_models(&mut types, &groups);
     let mut types: Vec<TypeDef> = types.into_values().collect();
     types.sort_by(|a, b| a.name.cmp(&b.name));
     let mut servers: Vec<String> = api.servers.iter().map(server_url).collect();

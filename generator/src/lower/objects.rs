@@ -299,6 +299,7 @@ impl<'a> Lowerer<'a> {
                 kind,
                 derives: Vec::new(),
                 extra_derives: Vec::new(),
+                features: Vec::new(),
             },
         );
         fields.push(Field {

@@ -111,6 +111,7 @@ impl<'a> Lowerer<'a> {
                     // Decided once every type is final.
                     derives: Vec::new(),
                     extra_derives: Vec::new(),
+                    features: Vec::new(),
                 },
             );
         }
@@ -202,6 +203,7 @@ impl<'a> Lowerer<'a> {
                                 // Decided once every type is final.
                                 derives: Vec::new(),
                                 extra_derives: Vec::new(),
+                                features: Vec::new(),
                             },
                         );
                         Ty::Named(name)

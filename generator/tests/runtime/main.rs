@@ -20,6 +20,7 @@ mod auth;
 mod base64_bytes;
 mod body;
 mod client;
+mod de;
 mod error;
 mod formats;
 mod model;

@@ -1,0 +1,100 @@
+//! Lower, last: with a Cargo feature per tag, each model is compiled only with the features
+//! of the operations that use it, directly or through other models, so a crate built with one
+//! tag's feature compiles that tag's types and no others.
+//!
+//! A type no operation uses (a webhook payload, a schema kept for reference) belongs to no
+//! tag: it is compiled with the feature [`OTHER_SCHEMAS`] (on by default), with every type
+//! it uses.
+
+use super::merge::each_name_in_kind;
+use crate::ir::{Group, TypeDef};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The feature of the types no operation uses. A tag's feature is a snake_case identifier,
+/// so it never takes this name.
+pub const OTHER_SCHEMAS: &str = "other-schemas";
+
+/// Fills in `features` of every type some gated operation uses.
+pub(crate) fn gate_models(types: &mut BTreeMap<String, TypeDef>, groups: &[Group]) {
+    let mut needed: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for g in groups {
+        let Some(feature) = &g.feature else {
+            // An ungated group uses its types whatever the features: they stay ungated.
+            for op in &g.operations {
+                for name in names_in(op) {
+                    mark(types, &name, None, &mut needed);
+                }
+            }
+            continue;
+        };
+        for op in &g.operations {
+            for name in names_in(op) {
+                mark(types, &name, Some(feature), &mut needed);
+            }
+        }
+    }
+    if !groups.iter().any(|g| g.feature.is_some()) {
+        return;
+    }
+    let unused: Vec<String> = types
+        .keys()
+        .filter(|n| !needed.contains_key(*n))
+        .cloned()
+        .collect();
+    for name in unused {
+        mark(types, &name, Some(&OTHER_SCHEMAS.to_string()), &mut needed);
+    }
+    for (name, features) in needed {
+        if let Some(t) = types.get_mut(&name) {
+            // The empty key is the mark of a use by an ungated group.
+            if !features.contains("") {
+                t.features = features.into_iter().collect();
+            }
+        }
+    }
+}
+
+/// Marks `name` and every type it uses as needed by `feature` (`None`: always).
+fn mark(
+    types: &BTreeMap<String, TypeDef>,
+    name: &str,
+    feature: Option<&String>,
+    needed: &mut BTreeMap<String, BTreeSet<String>>,
+) {
+    let key = feature.map(String::as_str).unwrap_or("");
+    let mut todo = vec![name.to_string()];
+    while let Some(n) = todo.pop() {
+        let Some(t) = types.get(&n) else { continue };
+        if !needed.entry(n).or_default().insert(key.to_string()) {
+            continue;
+        }
+        let mut kind = t.kind.clone();
+        each_name_in_kind(&mut kind, &mut |used: &mut String| todo.push(used.clone()));
+    }
+}
+
+/// The named types an operation mentions anywhere (parameters, bodies, responses, headers,
+/// paging), read from its serialized form, so that no place a type can appear is missed.
+fn names_in(op: &crate::ir::Operation) -> BTreeSet<String> {
+    fn walk(v: &serde_json::Value, out: &mut BTreeSet<String>) {
+        match v {
+            serde_json::Value::Object(map) => {
+                for (k, v) in map {
+                    match (k.as_str(), v) {
+                        ("Named", serde_json::Value::String(n)) => {
+                            out.insert(n.clone());
+                        }
+                        _ => walk(v, out),
+                    }
+                }
+            }
+            serde_json::Value::Array(items) => items.iter().for_each(|v| walk(v, out)),
+            _ => {}
+        }
+    }
+    let mut out = BTreeSet::new();
+    if let Ok(value) = serde_json::to_value(op) {
+        walk(&value, &mut out);
+    }
+    out
+}

@@ -571,12 +571,33 @@ impl<'de> Deserialize<'de> for ApiErrorCode {
         feature = "tags"
     )
 )]
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ApiErrorResponse {
     /// The `code` property.
     pub code: ApiErrorCode,
     /// The `message` property.
     pub message: String,
+}
+#[cfg(
+    any(
+        feature = "datasources",
+        feature = "predictions",
+        feature = "samples",
+        feature = "samplings",
+        feature = "tags"
+    )
+)]
+impl Serialize for ApiErrorResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serde::Serializer::serialize_struct(
+            serializer,
+            "ApiErrorResponse",
+            2,
+        )?;
+        runtime::ser::field(&mut state, "code", &self.code)?;
+        runtime::ser::field(&mut state, "message", &self.message)?;
+        runtime::ser::end(state)
+    }
 }
 #[cfg(
     any(
@@ -629,21 +650,39 @@ impl runtime::de::Struct for ApiErrorResponse {
         }
     }
     fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
-        Ok(Self {
-            code: runtime::de::required(slots.0, "code")?,
-            message: runtime::de::required(slots.1, "message")?,
-        })
+        let (f0, f1) = slots;
+        match (f0, f1) {
+            (Some(f0), Some(f1)) => Ok(Self { code: f0, message: f1 }),
+            (f0, f1) => {
+                Err(
+                    runtime::de::missing(
+                        &[(f0.is_none(), "code"), (f1.is_none(), "message")],
+                    ),
+                )
+            }
+        }
     }
 }
 /// The `AsyncTaskData` schema.
 ///
 /// Schema: `#/components/schemas/AsyncTaskData`.
 #[cfg(feature = "samplings")]
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AsyncTaskData {
     /// The `jobId` property.
-    #[serde(rename = "jobId")]
     pub job_id: String,
+}
+#[cfg(feature = "samplings")]
+impl Serialize for AsyncTaskData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serde::Serializer::serialize_struct(
+            serializer,
+            "AsyncTaskData",
+            1,
+        )?;
+        runtime::ser::field(&mut state, "jobId", &self.job_id)?;
+        runtime::ser::end(state)
+    }
 }
 #[cfg(feature = "samplings")]
 impl<'de> Deserialize<'de> for AsyncTaskData {
@@ -678,9 +717,11 @@ impl runtime::de::Struct for AsyncTaskData {
         }
     }
     fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
-        Ok(Self {
-            job_id: runtime::de::required(slots.0, "jobId")?,
-        })
+        let (f0,) = slots;
+        match (f0,) {
+            (Some(f0),) => Ok(Self { job_id: f0 }),
+            (f0,) => Err(runtime::de::missing(&[(f0.is_none(), "jobId")])),
+        }
     }
 }
 /// The id of the category. Needs to be a positive integer but can be any integer (gaps are allowed, does not need to be sequential)
@@ -880,10 +921,22 @@ impl<'de> Deserialize<'de> for CategoryName {
 ///
 /// Schema: `#/components/schemas/CreateEntityResponse`.
 #[cfg(any(feature = "predictions", feature = "samples", feature = "tags"))]
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateEntityResponse {
     /// The `id` property.
     pub id: MongoObjectId,
+}
+#[cfg(any(feature = "predictions", feature = "samples", feature = "tags"))]
+impl Serialize for CreateEntityResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serde::Serializer::serialize_struct(
+            serializer,
+            "CreateEntityResponse",
+            1,
+        )?;
+        runtime::ser::field(&mut state, "id", &self.id)?;
+        runtime::ser::end(state)
+    }
 }
 #[cfg(any(feature = "predictions", feature = "samples", feature = "tags"))]
 impl<'de> Deserialize<'de> for CreateEntityResponse {
@@ -918,35 +971,60 @@ impl runtime::de::Struct for CreateEntityResponse {
         }
     }
     fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
-        Ok(Self {
-            id: runtime::de::required(slots.0, "id")?,
-        })
+        let (f0,) = slots;
+        match (f0,) {
+            (Some(f0),) => Ok(Self { id: f0 }),
+            (f0,) => Err(runtime::de::missing(&[(f0.is_none(), "id")])),
+        }
     }
 }
 /// The `CropData` schema.
 ///
 /// Schema: `#/components/schemas/CropData`.
 #[cfg(any(feature = "samples", feature = "tags"))]
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CropData {
     /// The `parentId` property.
-    #[serde(rename = "parentId")]
     pub parent_id: MongoObjectId,
     /// The `predictionUUIDTimestamp` property.
-    #[serde(rename = "predictionUUIDTimestamp")]
     pub prediction_uuid_timestamp: Timestamp,
     /// the index of this crop within all found prediction singletons of a sampleId (the parentId)
-    #[serde(rename = "predictionIndex")]
     pub prediction_index: CropDataPredictionIndex,
     /// The `predictionTaskName` property.
-    #[serde(rename = "predictionTaskName")]
     pub prediction_task_name: TaskName,
     /// The `predictionTaskCategoryId` property.
-    #[serde(rename = "predictionTaskCategoryId")]
     pub prediction_task_category_id: CategoryId,
     /// The `predictionTaskScore` property.
-    #[serde(rename = "predictionTaskScore")]
     pub prediction_task_score: Score,
+}
+#[cfg(any(feature = "samples", feature = "tags"))]
+impl Serialize for CropData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serde::Serializer::serialize_struct(serializer, "CropData", 6)?;
+        runtime::ser::field(&mut state, "parentId", &self.parent_id)?;
+        runtime::ser::field(
+            &mut state,
+            "predictionUUIDTimestamp",
+            &self.prediction_uuid_timestamp,
+        )?;
+        runtime::ser::field(&mut state, "predictionIndex", &self.prediction_index)?;
+        runtime::ser::field(
+            &mut state,
+            "predictionTaskName",
+            &self.prediction_task_name,
+        )?;
+        runtime::ser::field(
+            &mut state,
+            "predictionTaskCategoryId",
+            &self.prediction_task_category_id,
+        )?;
+        runtime::ser::field(
+            &mut state,
+            "predictionTaskScore",
+            &self.prediction_task_score,
+        )?;
+        runtime::ser::end(state)
+    }
 }
 #[cfg(any(feature = "samples", feature = "tags"))]
 impl<'de> Deserialize<'de> for CropData {
@@ -998,20 +1076,33 @@ impl runtime::de::Struct for CropData {
         }
     }
     fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
-        Ok(Self {
-            parent_id: runtime::de::required(slots.0, "parentId")?,
-            prediction_uuid_timestamp: runtime::de::required(
-                slots.1,
-                "predictionUUIDTimestamp",
-            )?,
-            prediction_index: runtime::de::required(slots.2, "predictionIndex")?,
-            prediction_task_name: runtime::de::required(slots.3, "predictionTaskName")?,
-            prediction_task_category_id: runtime::de::required(
-                slots.4,
-                "predictionTaskCategoryId",
-            )?,
-            prediction_task_score: runtime::de::required(slots.5, "predictionTaskScore")?,
-        })
+        let (f0, f1, f2, f3, f4, f5) = slots;
+        match (f0, f1, f2, f3, f4, f5) {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), Some(f5)) => {
+                Ok(Self {
+                    parent_id: f0,
+                    prediction_uuid_timestamp: f1,
+                    prediction_index: f2,
+                    prediction_task_name: f3,
+                    prediction_task_category_id: f4,
+                    prediction_task_score: f5,
+                })
+            }
+            (f0, f1, f2, f3, f4, f5) => {
+                Err(
+                    runtime::de::missing(
+                        &[
+                            (f0.is_none(), "parentId"),
+                            (f1.is_none(), "predictionUUIDTimestamp"),
+                            (f2.is_none(), "predictionIndex"),
+                            (f3.is_none(), "predictionTaskName"),
+                            (f4.is_none(), "predictionTaskCategoryId"),
+                            (f5.is_none(), "predictionTaskScore"),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 /// the index of this crop within all found prediction singletons of a sampleId (the parentId)
@@ -1166,25 +1257,37 @@ impl<'de> Deserialize<'de> for DatasourceConfig {
 ///
 /// Schema: `#/components/schemas/DatasourceConfigAzure`.
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DatasourceConfigAzure {
     /// The `purpose` property.
     pub purpose: DatasourcePurpose,
     /// The discriminator; always `AZURE` for this variant.
     pub r#type: DatasourceConfigAzureType,
     /// path includes the bucket name and the path within the bucket where you have stored your information
-    #[serde(rename = "fullPath")]
     pub full_path: String,
     /// the suffix of where to find the thumbnail image. If none is provided, the full image will be loaded where thumbnails would be loaded otherwise. - \[filename\]: represents the filename without the extension - \[extension\]: represents the files extension (e.g jpg, png, webp)
-    #[serde(rename = "thumbSuffix")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thumb_suffix: Option<String>,
     /// name of the Azure Storage Account
-    #[serde(rename = "accountName")]
     pub account_name: DatasourceConfigAzureAccountName,
     /// key of the Azure Storage Account
-    #[serde(rename = "accountKey")]
     pub account_key: DatasourceConfigAzureAccountKey,
+}
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
+impl Serialize for DatasourceConfigAzure {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serde::Serializer::serialize_struct(
+            serializer,
+            "DatasourceConfigAzure",
+            5 + runtime::ser::present(&[self.thumb_suffix.is_some()]),
+        )?;
+        runtime::ser::field(&mut state, "purpose", &self.purpose)?;
+        runtime::ser::field(&mut state, "type", &self.r#type)?;
+        runtime::ser::field(&mut state, "fullPath", &self.full_path)?;
+        runtime::ser::optional(&mut state, "thumbSuffix", &self.thumb_suffix)?;
+        runtime::ser::field(&mut state, "accountName", &self.account_name)?;
+        runtime::ser::field(&mut state, "accountKey", &self.account_key)?;
+        runtime::ser::end(state)
+    }
 }
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl<'de> Deserialize<'de> for DatasourceConfigAzure {
@@ -1236,14 +1339,32 @@ impl runtime::de::Struct for DatasourceConfigAzure {
         }
     }
     fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
-        Ok(Self {
-            purpose: runtime::de::required(slots.0, "purpose")?,
-            r#type: runtime::de::required(slots.1, "type")?,
-            full_path: runtime::de::required(slots.2, "fullPath")?,
-            thumb_suffix: slots.3.flatten(),
-            account_name: runtime::de::required(slots.4, "accountName")?,
-            account_key: runtime::de::required(slots.5, "accountKey")?,
-        })
+        let (f0, f1, f2, f3, f4, f5) = slots;
+        match (f0, f1, f2, f4, f5) {
+            (Some(f0), Some(f1), Some(f2), Some(f4), Some(f5)) => {
+                Ok(Self {
+                    purpose: f0,
+                    r#type: f1,
+                    full_path: f2,
+                    thumb_suffix: f3.flatten(),
+                    account_name: f4,
+                    account_key: f5,
+                })
+            }
+            (f0, f1, f2, f4, f5) => {
+                Err(
+                    runtime::de::missing(
+                        &[
+                            (f0.is_none(), "purpose"),
+                            (f1.is_none(), "type"),
+                            (f2.is_none(), "fullPath"),
+                            (f4.is_none(), "accountName"),
+                            (f5.is_none(), "accountKey"),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 /// key of the Azure Storage Account
@@ -1558,25 +1679,37 @@ impl<'de> Deserialize<'de> for DatasourceConfigBase {
 ///
 /// Schema: `#/components/schemas/DatasourceConfigGCS`.
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DatasourceConfigGcs {
     /// The `purpose` property.
     pub purpose: DatasourcePurpose,
     /// The discriminator; always `GCS` for this variant.
     pub r#type: DatasourceConfigGcsType,
     /// path includes the bucket name and the path within the bucket where you have stored your information
-    #[serde(rename = "fullPath")]
     pub full_path: String,
     /// the suffix of where to find the thumbnail image. If none is provided, the full image will be loaded where thumbnails would be loaded otherwise. - \[filename\]: represents the filename without the extension - \[extension\]: represents the files extension (e.g jpg, png, webp)
-    #[serde(rename = "thumbSuffix")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thumb_suffix: Option<String>,
     /// the projectId where you have your bucket configured
-    #[serde(rename = "gcsProjectId")]
     pub gcs_project_id: DatasourceConfigGcsGcsProjectId,
     /// this is the content of the credentials JSON file stringified which you downloaded from Google Cloud Platform
-    #[serde(rename = "gcsCredentials")]
     pub gcs_credentials: String,
+}
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
+impl Serialize for DatasourceConfigGcs {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serde::Serializer::serialize_struct(
+            serializer,
+            "DatasourceConfigGcs",
+            5 + runtime::ser::present(&[self.thumb_suffix.is_some()]),
+        )?;
+        runtime::ser::field(&mut state, "purpose", &self.purpose)?;
+        runtime::ser::field(&mut state, "type", &self.r#type)?;
+        runtime::ser::field(&mut state, "fullPath", &self.full_path)?;
+        runtime::ser::optional(&mut state, "thumbSuffix", &self.thumb_suffix)?;
+        runtime::ser::field(&mut state, "gcsProjectId", &self.gcs_project_id)?;
+        runtime::ser::field(&mut state, "gcsCredentials", &self.gcs_credentials)?;
+        runtime::ser::end(state)
+    }
 }
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl<'de> Deserialize<'de> for DatasourceConfigGcs {
@@ -1628,14 +1761,32 @@ impl runtime::de::Struct for DatasourceConfigGcs {
         }
     }
     fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
-        Ok(Self {
-            purpose: runtime::de::required(slots.0, "purpose")?,
-            r#type: runtime::de::required(slots.1, "type")?,
-            full_path: runtime::de::required(slots.2, "fullPath")?,
-            thumb_suffix: slots.3.flatten(),
-            gcs_project_id: runtime::de::required(slots.4, "gcsProjectId")?,
-            gcs_credentials: runtime::de::required(slots.5, "gcsCredentials")?,
-        })
+        let (f0, f1, f2, f3, f4, f5) = slots;
+        match (f0, f1, f2, f4, f5) {
+            (Some(f0), Some(f1), Some(f2), Some(f4), Some(f5)) => {
+                Ok(Self {
+                    purpose: f0,
+                    r#type: f1,
+                    full_path: f2,
+                    thumb_suffix: f3.flatten(),
+                    gcs_project_id: f4,
+                    gcs_credentials: f5,
+                })
+            }
+            (f0, f1, f2, f4, f5) => {
+                Err(
+                    runtime::de::missing(
+                        &[
+                            (f0.is_none(), "purpose"),
+                            (f1.is_none(), "type"),
+                            (f2.is_none(), "fullPath"),
+                            (f4.is_none(), "gcsProjectId"),
+                            (f5.is_none(), "gcsCredentials"),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 /// the projectId where you have your bucket configured
@@ -1791,19 +1942,31 @@ impl Default for DatasourceConfigGcsType {
 ///
 /// Schema: `#/components/schemas/DatasourceConfigLIGHTLY`.
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DatasourceConfigLightly {
     /// The `purpose` property.
     pub purpose: DatasourcePurpose,
     /// The discriminator; always `LIGHTLY` for this variant.
     pub r#type: DatasourceConfigLightlyType,
     /// path includes the bucket name and the path within the bucket where you have stored your information
-    #[serde(rename = "fullPath")]
     pub full_path: String,
     /// the suffix of where to find the thumbnail image. If none is provided, the full image will be loaded where thumbnails would be loaded otherwise. - \[filename\]: represents the filename without the extension - \[extension\]: represents the files extension (e.g jpg, png, webp)
-    #[serde(rename = "thumbSuffix")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thumb_suffix: Option<String>,
+}
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
+impl Serialize for DatasourceConfigLightly {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serde::Serializer::serialize_struct(
+            serializer,
+            "DatasourceConfigLightly",
+            3 + runtime::ser::present(&[self.thumb_suffix.is_some()]),
+        )?;
+        runtime::ser::field(&mut state, "purpose", &self.purpose)?;
+        runtime::ser::field(&mut state, "type", &self.r#type)?;
+        runtime::ser::field(&mut state, "fullPath", &self.full_path)?;
+        runtime::ser::optional(&mut state, "thumbSuffix", &self.thumb_suffix)?;
+        runtime::ser::end(state)
+    }
 }
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl<'de> Deserialize<'de> for DatasourceConfigLightly {
@@ -1849,12 +2012,28 @@ impl runtime::de::Struct for DatasourceConfigLightly {
         }
     }
     fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
-        Ok(Self {
-            purpose: runtime::de::required(slots.0, "purpose")?,
-            r#type: runtime::de::required(slots.1, "type")?,
-            full_path: runtime::de::required(slots.2, "fullPath")?,
-            thumb_suffix: slots.3.flatten(),
-        })
+        let (f0, f1, f2, f3) = slots;
+        match (f0, f1, f2) {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(Self {
+                    purpose: f0,
+                    r#type: f1,
+                    full_path: f2,
+                    thumb_suffix: f3.flatten(),
+                })
+            }
+            (f0, f1, f2) => {
+                Err(
+                    runtime::de::missing(
+                        &[
+                            (f0.is_none(), "purpose"),
+                            (f1.is_none(), "type"),
+                            (f2.is_none(), "fullPath"),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 /// The discriminator; always `LIGHTLY` for this variant.
@@ -1934,19 +2113,31 @@ impl Default for DatasourceConfigLightlyType {
 ///
 /// Schema: `#/components/schemas/DatasourceConfigLOCAL`.
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DatasourceConfigLocal {
     /// The `purpose` property.
     pub purpose: DatasourcePurpose,
     /// The discriminator; always `LOCAL` for this variant.
     pub r#type: DatasourceConfigLocalType,
     /// path includes the bucket name and the path within the bucket where you have stored your information
-    #[serde(rename = "fullPath")]
     pub full_path: String,
     /// the suffix of where to find the thumbnail image. If none is provided, the full image will be loaded where thumbnails would be loaded otherwise. - \[filename\]: represents the filename without the extension - \[extension\]: represents the files extension (e.g jpg, png, webp)
-    #[serde(rename = "thumbSuffix")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thumb_suffix: Option<String>,
+}
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
+impl Serialize for DatasourceConfigLocal {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serde::Serializer::serialize_struct(
+            serializer,
+            "DatasourceConfigLocal",
+            3 + runtime::ser::present(&[self.thumb_suffix.is_some()]),
+        )?;
+        runtime::ser::field(&mut state, "purpose", &self.purpose)?;
+        runtime::ser::field(&mut state, "type", &self.r#type)?;
+        runtime::ser::field(&mut state, "fullPath", &self.full_path)?;
+        runtime::ser::optional(&mut state, "thumbSuffix", &self.thumb_suffix)?;
+        runtime::ser::end(state)
+    }
 }
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl<'de> Deserialize<'de> for DatasourceConfigLocal {
@@ -1992,12 +2183,28 @@ impl runtime::de::Struct for DatasourceConfigLocal {
         }
     }
     fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
-        Ok(Self {
-            purpose: runtime::de::required(slots.0, "purpose")?,
-            r#type: runtime::de::required(slots.1, "type")?,
-            full_path: runtime::de::required(slots.2, "fullPath")?,
-            thumb_suffix: slots.3.flatten(),
-        })
+        let (f0, f1, f2, f3) = slots;
+        match (f0, f1, f2) {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(Self {
+                    purpose: f0,
+                    r#type: f1,
+                    full_path: f2,
+                    thumb_suffix: f3.flatten(),
+                })
+            }
+            (f0, f1, f2) => {
+                Err(
+                    runtime::de::missing(
+                        &[
+                            (f0.is_none(), "purpose"),
+                            (f1.is_none(), "type"),
+                            (f2.is_none(), "fullPath"),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 /// The discriminator; always `LOCAL` for this variant.
@@ -2077,28 +2284,44 @@ impl Default for DatasourceConfigLocalType {
 ///
 /// Schema: `#/components/schemas/DatasourceConfigS3`.
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DatasourceConfigS3 {
     /// The `purpose` property.
     pub purpose: DatasourcePurpose,
     /// The discriminator; always `S3` for this variant.
     pub r#type: DatasourceConfigS3Type,
     /// path includes the bucket name and the path within the bucket where you have stored your information
-    #[serde(rename = "fullPath")]
     pub full_path: String,
     /// the suffix of where to find the thumbnail image. If none is provided, the full image will be loaded where thumbnails would be loaded otherwise. - \[filename\]: represents the filename without the extension - \[extension\]: represents the files extension (e.g jpg, png, webp)
-    #[serde(rename = "thumbSuffix")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thumb_suffix: Option<String>,
     /// The `s3Region` property.
-    #[serde(rename = "s3Region")]
     pub s3_region: S3Region,
     /// the accessKeyId of the credential you are providing Lightly to use
-    #[serde(rename = "s3AccessKeyId")]
     pub s3_access_key_id: DatasourceConfigS3s3AccessKeyId,
     /// the secretAccessKey of the credential you are providing Lightly to use
-    #[serde(rename = "s3SecretAccessKey")]
     pub s3_secret_access_key: DatasourceConfigS3s3SecretAccessKey,
+}
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
+impl Serialize for DatasourceConfigS3 {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serde::Serializer::serialize_struct(
+            serializer,
+            "DatasourceConfigS3",
+            6 + runtime::ser::present(&[self.thumb_suffix.is_some()]),
+        )?;
+        runtime::ser::field(&mut state, "purpose", &self.purpose)?;
+        runtime::ser::field(&mut state, "type", &self.r#type)?;
+        runtime::ser::field(&mut state, "fullPath", &self.full_path)?;
+        runtime::ser::optional(&mut state, "thumbSuffix", &self.thumb_suffix)?;
+        runtime::ser::field(&mut state, "s3Region", &self.s3_region)?;
+        runtime::ser::field(&mut state, "s3AccessKeyId", &self.s3_access_key_id)?;
+        runtime::ser::field(
+            &mut state,
+            "s3SecretAccessKey",
+            &self.s3_secret_access_key,
+        )?;
+        runtime::ser::end(state)
+    }
 }
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl<'de> Deserialize<'de> for DatasourceConfigS3 {
@@ -2153,43 +2376,74 @@ impl runtime::de::Struct for DatasourceConfigS3 {
         }
     }
     fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
-        Ok(Self {
-            purpose: runtime::de::required(slots.0, "purpose")?,
-            r#type: runtime::de::required(slots.1, "type")?,
-            full_path: runtime::de::required(slots.2, "fullPath")?,
-            thumb_suffix: slots.3.flatten(),
-            s3_region: runtime::de::required(slots.4, "s3Region")?,
-            s3_access_key_id: runtime::de::required(slots.5, "s3AccessKeyId")?,
-            s3_secret_access_key: runtime::de::required(slots.6, "s3SecretAccessKey")?,
-        })
+        let (f0, f1, f2, f3, f4, f5, f6) = slots;
+        match (f0, f1, f2, f4, f5, f6) {
+            (Some(f0), Some(f1), Some(f2), Some(f4), Some(f5), Some(f6)) => {
+                Ok(Self {
+                    purpose: f0,
+                    r#type: f1,
+                    full_path: f2,
+                    thumb_suffix: f3.flatten(),
+                    s3_region: f4,
+                    s3_access_key_id: f5,
+                    s3_secret_access_key: f6,
+                })
+            }
+            (f0, f1, f2, f4, f5, f6) => {
+                Err(
+                    runtime::de::missing(
+                        &[
+                            (f0.is_none(), "purpose"),
+                            (f1.is_none(), "type"),
+                            (f2.is_none(), "fullPath"),
+                            (f4.is_none(), "s3Region"),
+                            (f5.is_none(), "s3AccessKeyId"),
+                            (f6.is_none(), "s3SecretAccessKey"),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 /// The `DatasourceConfigS3DelegatedAccess` schema.
 ///
 /// Schema: `#/components/schemas/DatasourceConfigS3DelegatedAccess`.
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DatasourceConfigS3DelegatedAccess {
     /// The `purpose` property.
     pub purpose: DatasourcePurpose,
     /// The discriminator; always `S3DelegatedAccess` for this variant.
     pub r#type: DatasourceConfigS3DelegatedAccessType,
     /// path includes the bucket name and the path within the bucket where you have stored your information
-    #[serde(rename = "fullPath")]
     pub full_path: String,
     /// the suffix of where to find the thumbnail image. If none is provided, the full image will be loaded where thumbnails would be loaded otherwise. - \[filename\]: represents the filename without the extension - \[extension\]: represents the files extension (e.g jpg, png, webp)
-    #[serde(rename = "thumbSuffix")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thumb_suffix: Option<String>,
     /// The `s3Region` property.
-    #[serde(rename = "s3Region")]
     pub s3_region: S3Region,
     /// the external ID specified when creating the role.
-    #[serde(rename = "s3ExternalId")]
     pub s3_external_id: DatasourceConfigS3DelegatedAccessS3ExternalId,
     /// the ARN of the role you created
-    #[serde(rename = "s3ARN")]
     pub s3_arn: DatasourceConfigS3DelegatedAccessS3Arn,
+}
+#[cfg(any(feature = "datasources", feature = "other-schemas"))]
+impl Serialize for DatasourceConfigS3DelegatedAccess {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serde::Serializer::serialize_struct(
+            serializer,
+            "DatasourceConfigS3DelegatedAccess",
+            6 + runtime::ser::present(&[self.thumb_suffix.is_some()]),
+        )?;
+        runtime::ser::field(&mut state, "purpose", &self.purpose)?;
+        runtime::ser::field(&mut state, "type", &self.r#type)?;
+        runtime::ser::field(&mut state, "fullPath", &self.full_path)?;
+        runtime::ser::optional(&mut state, "thumbSuffix", &self.thumb_suffix)?;
+        runtime::ser::field(&mut state, "s3Region", &self.s3_region)?;
+        runtime::ser::field(&mut state, "s3ExternalId", &self.s3_external_id)?;
+        runtime::ser::field(&mut state, "s3ARN", &self.s3_arn)?;
+        runtime::ser::end(state)
+    }
 }
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl<'de> Deserialize<'de> for DatasourceConfigS3DelegatedAccess {
@@ -2244,15 +2498,34 @@ impl runtime::de::Struct for DatasourceConfigS3DelegatedAccess {
         }
     }
     fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
-        Ok(Self {
-            purpose: runtime::de::required(slots.0, "purpose")?,
-            r#type: runtime::de::required(slots.1, "type")?,
-            full_path: runtime::de::required(slots.2, "fullPath")?,
-            thumb_suffix: slots.3.flatten(),
-            s3_region: runtime::de::required(slots.4, "s3Region")?,
-            s3_external_id: runtime::de::required(slots.5, "s3ExternalId")?,
-            s3_arn: runtime::de::required(slots.6, "s3ARN")?,
-        })
+        let (f0, f1, f2, f3, f4, f5, f6) = slots;
+        match (f0, f1, f2, f4, f5, f6) {
+            (Some(f0), Some(f1), Some(f2), Some(f4), Some(f5), Some(f6)) => {
+                Ok(Self {
+                    purpose: f0,
+                    r#type: f1,
+                    full_path: f2,
+                    thumb_suffix: f3.flatten(),
+                    s3_region: f4,
+                    s3_external_id: f5,
+                    s3_arn: f6,
+                })
+            }
+            (f0, f1, f2, f4, f5, f6) => {
+                Err(
+                    runtime::de::missing(
+                        &[
+                            (f0.is_none(), "purpose"),
+                            (f1.is_none(), "type"),
+                            (f2.is_none(), "fullPath"),
+                            (f4.is_none(), "s3Region"),
+                            (f5.is_none(), "s3ExternalId"),
+                            (f6.is_none(), "s3ARN"),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 /// the ARN of the role you created
@@ -2727,17 +3000,28 @@ impl<'de> Deserialize<'de> for DatasourceConfigS3s3SecretAccessKey {
 ///
 /// Schema: `#/components/schemas/DatasourceConfigVerifyData`.
 #[cfg(feature = "datasources")]
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DatasourceConfigVerifyData {
     /// The `canRead` property.
-    #[serde(rename = "canRead")]
     pub can_read: bool,
     /// The `canWrite` property.
-    #[serde(rename = "canWrite")]
     pub can_write: bool,
     /// The `canList` property.
-    #[serde(rename = "canList")]
     pub can_list: bool,
+}
+#[cfg(feature = "datasources")]
+impl Serialize for DatasourceConfigVerifyData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serde::Serializer::serialize_struct(
+            serializer,
+            "DatasourceConfigVerifyData",
+            3,
+        )?;
+        runtime::ser::field(&mut state, "canRead", &self.can_read)?;
+        runtime::ser::field(&mut state, "canWrite", &self.can_write)?;
+        runtime::ser::field(&mut state, "canList", &self.can_list)?;
+        runtime::ser::end(state)
+    }
 }
 #[cfg(feature = "datasources")]
 impl<'de> Deserialize<'de> for DatasourceConfigVerifyData {
@@ -2776,22 +3060,53 @@ impl runtime::de::Struct for DatasourceConfigVerifyData {
         }
     }
     fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
-        Ok(Self {
-            can_read: runtime::de::required(slots.0, "canRead")?,
-            can_write: runtime::de::required(slots.1, "canWrite")?,
-            can_list: runtime::de::required(slots.2, "canList")?,
-        })
+        let (f0, f1, f2) = slots;
+        match (f0, f1, f2) {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(Self {
+                    can_read: f0,
+                    can_write: f1,
+                    can_list: f2,
+                })
+            }
+            (f0, f1, f2) => {
+                Err(
+                    runtime::de::missing(
+                        &[
+                            (f0.is_none(), "canRead"),
+                            (f1.is_none(), "canWrite"),
+                            (f2.is_none(), "canList"),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 /// The `DatasourceProcessedUntilTimestampRequest` schema.
 ///
 /// Schema: `#/components/schemas/DatasourceProcessedUntilTimestampRequest`.
 #[cfg(feature = "datasources")]
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DatasourceProcessedUntilTimestampRequest {
     /// The `processedUntilTimestamp` property.
-    #[serde(rename = "processedUntilTimestamp")]
     pub processed_until_timestamp: Timestamp,
+}
+#[cfg(feature = "datasources")]
+impl Serialize for DatasourceProcessedUntilTimestampRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serde::Serializer::serialize_struct(
+            serializer,
+            "DatasourceProcessedUntilTimestampRequest",
+            1,
+        )?;
+        runtime::ser::field(
+            &mut state,
+            "processedUntilTimestamp",
+            &self.processed_until_timestamp,
+        )?;
+        runtime::ser::end(state)
+    }
 }
 #[cfg(feature = "datasources")]
 impl<'de> Deserialize<'de> for DatasourceProcessedUntilTimestampRequest {
@@ -2826,12 +3141,17 @@ impl runtime::de::Struct for DatasourceProcessedUntilTimestampRequest {
         }
     }
     fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
-        Ok(Self {
-            processed_until_timestamp: runtime::de::required(
-                slots.0,
-                "processedUntilTimestamp",
-            )?,
-        })
+        let (f0,) = slots;
+        match (f0,) {
+            (Some(f0),) => {
+                Ok(Self {
+                    processed_until_timestamp: f0,
+                })
+            }
+            (f0,) => {
+                Err(runtime::de::missing(&[(f0.is_none(), "processedUntilTimestamp")]))
+            }
+        }
     }
 }
 /// The `DatasourceProcessedUntilTimestampResponse` schema.
@@ -2922,15 +3242,28 @@ impl Default for DatasourcePurpose {
 ///
 /// Schema: `#/components/schemas/DatasourceRawSamplesData`.
 #[cfg(feature = "datasources")]
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DatasourceRawSamplesData {
     /// Set to `false` if end of list is reached. Otherwise `true`.
-    #[serde(rename = "hasMore")]
     pub has_more: bool,
     /// A cursor that indicates the current position in the list. Must be passed to future requests to continue reading from the same list.
     pub cursor: String,
     /// Array containing the sample objects
     pub data: Vec<DatasourceRawSamplesDataRow>,
+}
+#[cfg(feature = "datasources")]
+impl Serialize for DatasourceRawSamplesData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serde::Serializer::serialize_struct(
+            serializer,
+            "DatasourceRawSamplesData",
+            3,
+        )?;
+        runtime::ser::field(&mut state, "hasMore", &self.has_more)?;
+        runtime::ser::field(&mut state, "cursor", &self.cursor)?;
+        runtime::ser::field(&mut state, "data", &self.data)?;
+        runtime::ser::end(state)
+    }
 }
 #[cfg(feature = "datasources")]
 impl<'de> Deserialize<'de> for DatasourceRawSamplesData {
@@ -2973,25 +3306,52 @@ impl runtime::de::Struct for DatasourceRawSamplesData {
         }
     }
     fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
-        Ok(Self {
-            has_more: runtime::de::required(slots.0, "hasMore")?,
-            cursor: runtime::de::required(slots.1, "cursor")?,
-            data: runtime::de::required(slots.2, "data")?,
-        })
+        let (f0, f1, f2) = slots;
+        match (f0, f1, f2) {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(Self {
+                    has_more: f0,
+                    cursor: f1,
+                    data: f2,
+                })
+            }
+            (f0, f1, f2) => {
+                Err(
+                    runtime::de::missing(
+                        &[
+                            (f0.is_none(), "hasMore"),
+                            (f1.is_none(), "cursor"),
+                            (f2.is_none(), "data"),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 /// Filename and corresponding read url for a sample in the datasource
 ///
 /// Schema: `#/components/schemas/DatasourceRawSamplesDataRow`.
 #[cfg(feature = "datasources")]
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DatasourceRawSamplesDataRow {
     /// The `fileName` property.
-    #[serde(rename = "fileName")]
     pub file_name: String,
     /// The `readUrl` property.
-    #[serde(rename = "readUrl")]
     pub read_url: ReadUrl,
+}
+#[cfg(feature = "datasources")]
+impl Serialize for DatasourceRawSamplesDataRow {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serde::Serializer::serialize_struct(
+            serializer,
+            "DatasourceRawSamplesDataRow",
+            2,
+        )?;
+        runtime::ser::field(&mut state, "fileName", &self.file_name)?;
+        runtime::ser::field(&mut state, "readUrl", &self.read_url)?;
+        runtime::ser::end(state)
+    }
 }
 #[cfg(feature = "datasources")]
 impl<'de> Deserialize<'de> for DatasourceRawSamplesDataRow {
@@ -3028,10 +3388,22 @@ impl runtime::de::Struct for DatasourceRawSamplesDataRow {
         }
     }
     fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
-        Ok(Self {
-            file_name: runtime::de::required(slots.0, "fileName")?,
-            read_url: runtime::de::required(slots.1, "readUrl")?,
-        })
+        let (f0, f1) = slots;
+        match (f0, f1) {
+            (Some(f0), Some(f1)) => {
+                Ok(Self {
+                    file_name: f0,
+                    read_url: f1,
+                })
+            }
+            (f0, f1) => {
+                Err(
+                    runtime::de::missing(
+                        &[(f0.is_none(), "fileName"), (f1.is_none(), "readUrl")],
+                    ),
+                )
+            }
+        }
     }
 }
 /// The `GetSampleImageReadUrlByIdType` schema.
@@ -3192,17 +3564,28 @@ impl<'de> Deserialize<'de> for ImageType {
 ///
 /// Schema: `#/components/schemas/InitialTagCreateRequest`.
 #[cfg(feature = "tags")]
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct InitialTagCreateRequest {
     /// The `name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<TagName>,
     /// The `creator` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creator: Option<TagCreator>,
     /// The `imgType` property.
-    #[serde(rename = "imgType")]
     pub img_type: ImageType,
+}
+#[cfg(feature = "tags")]
+impl Serialize for InitialTagCreateRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serde::Serializer::serialize_struct(
+            serializer,
+            "InitialTagCreateRequest",
+            1 + runtime::ser::present(&[self.name.is_some(), self.creator.is_some()]),
+        )?;
+        runtime::ser::optional(&mut state, "name", &self.name)?;
+        runtime::ser::optional(&mut state, "creator", &self.creator)?;
+        runtime::ser::field(&mut state, "imgType", &self.img_type)?;
+        runtime::ser::end(state)
+    }
 }
 #[cfg(feature = "tags")]
 impl<'de> Deserialize<'de> for InitialTagCreateRequest {
@@ -3245,25 +3628,42 @@ impl runtime::de::Struct for InitialTagCreateRequest {
         }
     }
     fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
-        Ok(Self {
-            name: slots.0.flatten(),
-            creator: slots.1.flatten(),
-            img_type: runtime::de::required(slots.2, "imgType")?,
-        })
+        let (f0, f1, f2) = slots;
+        match (f2,) {
+            (Some(f2),) => {
+                Ok(Self {
+                    name: f0.flatten(),
+                    creator: f1.flatten(),
+                    img_type: f2,
+                })
+            }
+            (f2,) => Err(runtime::de::missing(&[(f2.is_none(), "imgType")])),
+        }
     }
 }
 /// The `LabelBoxDataRow` schema.
 ///
 /// Schema: `#/components/schemas/LabelBoxDataRow`.
 #[cfg(feature = "tags")]
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LabelBoxDataRow {
     /// The task_id for importing into LabelBox.
-    #[serde(rename = "externalId")]
     pub external_id: String,
     /// The `imageUrl` property.
-    #[serde(rename = "imageUrl")]
     pub image_url: RedirectedReadUrl,
+}
+#[cfg(feature = "tags")]
+impl Serialize for LabelBoxDataRow {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serde::Serializer::serialize_struct(
+            serializer,
+            "LabelBoxDataRow",
+            2,
+        )?;
+        runtime::ser::field(&mut state, "externalId", &self.external_id)?;
+        runtime::ser::field(&mut state, "imageUrl", &self.image_url)?;
+        runtime::ser::end(state)
+    }
 }
 #[cfg(feature = "tags")]
 impl<'de> Deserialize<'de> for LabelBoxDataRow {
@@ -3300,10 +3700,22 @@ impl runtime::de::Struct for LabelBoxDataRow {
         }
     }
     fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
-        Ok(Self {
-            external_id: runtime::de::required(slots.0, "externalId")?,
-            image_url: runtime::de::required(slots.1, "imageUrl")?,
-        })
+        let (f0, f1) = slots;
+        match (f0, f1) {
+            (Some(f0), Some(f1)) => {
+                Ok(Self {
+                    external_id: f0,
+                    image_url: f1,
+                })
+            }
+            (f0, f1) => {
+                Err(
+                    runtime::de::missing(
+                        &[(f0.is_none(), "externalId"), (f1.is_none(), "imageUrl")],
+                    ),
+                )
+            }
+        }
     }
 }
 /// The `LabelBoxDataRows` schema.
@@ -3313,12 +3725,25 @@ pub type LabelBoxDataRows = Vec<LabelBoxDataRow>;
 ///
 /// Schema: `#/components/schemas/LabelStudioTask`.
 #[cfg(feature = "tags")]
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LabelStudioTask {
     /// The task_id for importing into LabelStudio.
     pub id: i64,
     /// The `data` property.
     pub data: LabelStudioTaskData,
+}
+#[cfg(feature = "tags")]
+impl Serialize for LabelStudioTask {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serde::Serializer::serialize_struct(
+            serializer,
+            "LabelStudioTask",
+            2,
+        )?;
+        runtime::ser::field(&mut state, "id", &self.id)?;
+        runtime::ser::field(&mut state, "data", &self.data)?;
+        runtime::ser::end(state)
+    }
 }
 #[cfg(feature = "tags")]
 impl<'de> Deserialize<'de> for LabelStudioTask {
@@ -3355,28 +3780,46 @@ impl runtime::de::Struct for LabelStudioTask {
         }
     }
     fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
-        Ok(Self {
-            id: runtime::de::required(slots.0, "id")?,
-            data: runtime::de::required(slots.1, "data")?,
-        })
+        let (f0, f1) = slots;
+        match (f0, f1) {
+            (Some(f0), Some(f1)) => Ok(Self { id: f0, data: f1 }),
+            (f0, f1) => {
+                Err(
+                    runtime::de::missing(&[(f0.is_none(), "id"), (f1.is_none(), "data")]),
+                )
+            }
+        }
     }
 }
 /// The `LabelStudioTaskData` schema.
 ///
 /// Schema: `#/components/schemas/LabelStudioTaskData`.
 #[cfg(feature = "tags")]
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LabelStudioTaskData {
     /// The `image` property.
     pub image: RedirectedReadUrl,
     /// The original fileName of the sample. This is unique within a dataset
-    #[serde(rename = "lightlyFileName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lightly_file_name: Option<String>,
     /// The `lightlyMetaInfo` property.
-    #[serde(rename = "lightlyMetaInfo")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lightly_meta_info: Option<SampleData>,
+}
+#[cfg(feature = "tags")]
+impl Serialize for LabelStudioTaskData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serde::Serializer::serialize_struct(
+            serializer,
+            "LabelStudioTaskData",
+            1
+                + runtime::ser::present(
+                    &[self.lightly_file_name.is_some(), self.lightly_meta_info.is_some()],
+                ),
+        )?;
+        runtime::ser::field(&mut state, "image", &self.image)?;
+        runtime::ser::optional(&mut state, "lightlyFileName", &self.lightly_file_name)?;
+        runtime::ser::optional(&mut state, "lightlyMetaInfo", &self.lightly_meta_info)?;
+        runtime::ser::end(state)
+    }
 }
 #[cfg(feature = "tags")]
 impl<'de> Deserialize<'de> for LabelStudioTaskData {
@@ -3419,11 +3862,17 @@ impl runtime::de::Struct for LabelStudioTaskData {
         }
     }
     fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
-        Ok(Self {
-            image: runtime::de::required(slots.0, "image")?,
-            lightly_file_name: slots.1.flatten(),
-            lightly_meta_info: slots.2.flatten(),
-        })
+        let (f0, f1, f2) = slots;
+        match (f0,) {
+            (Some(f0),) => {
+                Ok(Self {
+                    image: f0,
+                    lightly_file_name: f1.flatten(),
+                    lightly_meta_info: f2.flatten(),
+                })
+            }
+            (f0,) => Err(runtime::de::missing(&[(f0.is_none(), "image")])),
+        }
     }
 }
 /// The `LabelStudioTasks` schema.
@@ -3914,29 +4363,47 @@ impl<'de> Deserialize<'de> for PredictionSingletonBase {
 ///
 /// Schema: `#/components/schemas/PredictionSingletonClassification`.
 #[cfg(any(feature = "other-schemas", feature = "predictions"))]
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PredictionSingletonClassification {
     /// The discriminator; always `CLASSIFICATION` for this variant.
     pub r#type: PredictionSingletonClassificationType,
     /// The `taskName` property.
-    #[serde(rename = "taskName")]
     pub task_name: TaskName,
     /// The `cropDatasetId` property.
-    #[serde(rename = "cropDatasetId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub crop_dataset_id: Option<MongoObjectId>,
     /// The `cropSampleId` property.
-    #[serde(rename = "cropSampleId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub crop_sample_id: Option<MongoObjectId>,
     /// The `categoryId` property.
-    #[serde(rename = "categoryId")]
     pub category_id: CategoryId,
     /// The `score` property.
     pub score: Score,
     /// The `probabilities` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub probabilities: Option<Probabilities>,
+}
+#[cfg(any(feature = "other-schemas", feature = "predictions"))]
+impl Serialize for PredictionSingletonClassification {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serde::Serializer::serialize_struct(
+            serializer,
+            "PredictionSingletonClassification",
+            4
+                + runtime::ser::present(
+                    &[
+                        self.crop_dataset_id.is_some(),
+                        self.crop_sample_id.is_some(),
+                        self.probabilities.is_some(),
+                    ],
+                ),
+        )?;
+        runtime::ser::field(&mut state, "type", &self.r#type)?;
+        runtime::ser::field(&mut state, "taskName", &self.task_name)?;
+        runtime::ser::optional(&mut state, "cropDatasetId", &self.crop_dataset_id)?;
+        runtime::ser::optional(&mut state, "cropSampleId", &self.crop_sample_id)?;
+        runtime::ser::field(&mut state, "categoryId", &self.category_id)?;
+        runtime::ser::field(&mut state, "score", &self.score)?;
+        runtime::ser::optional(&mut state, "probabilities", &self.probabilities)?;
+        runtime::ser::end(state)
+    }
 }
 #[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl<'de> Deserialize<'de> for PredictionSingletonClassification {
@@ -3991,15 +4458,32 @@ impl runtime::de::Struct for PredictionSingletonClassification {
         }
     }
     fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
-        Ok(Self {
-            r#type: runtime::de::required(slots.0, "type")?,
-            task_name: runtime::de::required(slots.1, "taskName")?,
-            crop_dataset_id: slots.2.flatten(),
-            crop_sample_id: slots.3.flatten(),
-            category_id: runtime::de::required(slots.4, "categoryId")?,
-            score: runtime::de::required(slots.5, "score")?,
-            probabilities: slots.6.flatten(),
-        })
+        let (f0, f1, f2, f3, f4, f5, f6) = slots;
+        match (f0, f1, f4, f5) {
+            (Some(f0), Some(f1), Some(f4), Some(f5)) => {
+                Ok(Self {
+                    r#type: f0,
+                    task_name: f1,
+                    crop_dataset_id: f2.flatten(),
+                    crop_sample_id: f3.flatten(),
+                    category_id: f4,
+                    score: f5,
+                    probabilities: f6.flatten(),
+                })
+            }
+            (f0, f1, f4, f5) => {
+                Err(
+                    runtime::de::missing(
+                        &[
+                            (f0.is_none(), "type"),
+                            (f1.is_none(), "taskName"),
+                            (f4.is_none(), "categoryId"),
+                            (f5.is_none(), "score"),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 /// The discriminator; always `CLASSIFICATION` for this variant.
@@ -4079,28 +4563,43 @@ impl Default for PredictionSingletonClassificationType {
 ///
 /// Schema: `#/components/schemas/PredictionSingletonInstanceSegmentation`.
 #[cfg(any(feature = "other-schemas", feature = "predictions"))]
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PredictionSingletonInstanceSegmentation {
     /// The discriminator; always `INSTANCE_SEGMENTATION` for this variant.
     pub r#type: PredictionSingletonInstanceSegmentationType,
     /// The `taskName` property.
-    #[serde(rename = "taskName")]
     pub task_name: TaskName,
     /// The `cropDatasetId` property.
-    #[serde(rename = "cropDatasetId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub crop_dataset_id: Option<MongoObjectId>,
     /// The `cropSampleId` property.
-    #[serde(rename = "cropSampleId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub crop_sample_id: Option<MongoObjectId>,
     /// The `categoryId` property.
-    #[serde(rename = "categoryId")]
     pub category_id: CategoryId,
     /// The `score` property.
     pub score: Score,
     /// Run Length Encoding (RLE) as outlined by the coco format <https://cocodataset.org/#format-results>
     pub segmentation: String,
+}
+#[cfg(any(feature = "other-schemas", feature = "predictions"))]
+impl Serialize for PredictionSingletonInstanceSegmentation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serde::Serializer::serialize_struct(
+            serializer,
+            "PredictionSingletonInstanceSegmentation",
+            5
+                + runtime::ser::present(
+                    &[self.crop_dataset_id.is_some(), self.crop_sample_id.is_some()],
+                ),
+        )?;
+        runtime::ser::field(&mut state, "type", &self.r#type)?;
+        runtime::ser::field(&mut state, "taskName", &self.task_name)?;
+        runtime::ser::optional(&mut state, "cropDatasetId", &self.crop_dataset_id)?;
+        runtime::ser::optional(&mut state, "cropSampleId", &self.crop_sample_id)?;
+        runtime::ser::field(&mut state, "categoryId", &self.category_id)?;
+        runtime::ser::field(&mut state, "score", &self.score)?;
+        runtime::ser::field(&mut state, "segmentation", &self.segmentation)?;
+        runtime::ser::end(state)
+    }
 }
 #[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl<'de> Deserialize<'de> for PredictionSingletonInstanceSegmentation {
@@ -4155,15 +4654,33 @@ impl runtime::de::Struct for PredictionSingletonInstanceSegmentation {
         }
     }
     fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
-        Ok(Self {
-            r#type: runtime::de::required(slots.0, "type")?,
-            task_name: runtime::de::required(slots.1, "taskName")?,
-            crop_dataset_id: slots.2.flatten(),
-            crop_sample_id: slots.3.flatten(),
-            category_id: runtime::de::required(slots.4, "categoryId")?,
-            score: runtime::de::required(slots.5, "score")?,
-            segmentation: runtime::de::required(slots.6, "segmentation")?,
-        })
+        let (f0, f1, f2, f3, f4, f5, f6) = slots;
+        match (f0, f1, f4, f5, f6) {
+            (Some(f0), Some(f1), Some(f4), Some(f5), Some(f6)) => {
+                Ok(Self {
+                    r#type: f0,
+                    task_name: f1,
+                    crop_dataset_id: f2.flatten(),
+                    crop_sample_id: f3.flatten(),
+                    category_id: f4,
+                    score: f5,
+                    segmentation: f6,
+                })
+            }
+            (f0, f1, f4, f5, f6) => {
+                Err(
+                    runtime::de::missing(
+                        &[
+                            (f0.is_none(), "type"),
+                            (f1.is_none(), "taskName"),
+                            (f4.is_none(), "categoryId"),
+                            (f5.is_none(), "score"),
+                            (f6.is_none(), "segmentation"),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 /// The discriminator; always `INSTANCE_SEGMENTATION` for this variant.
@@ -4243,31 +4760,50 @@ impl Default for PredictionSingletonInstanceSegmentationType {
 ///
 /// Schema: `#/components/schemas/PredictionSingletonKeypointDetection`.
 #[cfg(any(feature = "other-schemas", feature = "predictions"))]
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PredictionSingletonKeypointDetection {
     /// The discriminator; always `KEYPOINT_DETECTION` for this variant.
     pub r#type: PredictionSingletonKeypointDetectionType,
     /// The `taskName` property.
-    #[serde(rename = "taskName")]
     pub task_name: TaskName,
     /// The `cropDatasetId` property.
-    #[serde(rename = "cropDatasetId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub crop_dataset_id: Option<MongoObjectId>,
     /// The `cropSampleId` property.
-    #[serde(rename = "cropSampleId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub crop_sample_id: Option<MongoObjectId>,
     /// The `categoryId` property.
-    #[serde(rename = "categoryId")]
     pub category_id: CategoryId,
     /// The `score` property.
     pub score: Score,
     /// \[x1, y2, v1, ..., xk, yk, vk\] as outlined by the coco format <https://cocodataset.org/#format-results>
     pub keypoints: Vec<PredictionSingletonKeypointDetectionKeypointsItem>,
     /// The `probabilities` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub probabilities: Option<Probabilities>,
+}
+#[cfg(any(feature = "other-schemas", feature = "predictions"))]
+impl Serialize for PredictionSingletonKeypointDetection {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serde::Serializer::serialize_struct(
+            serializer,
+            "PredictionSingletonKeypointDetection",
+            5
+                + runtime::ser::present(
+                    &[
+                        self.crop_dataset_id.is_some(),
+                        self.crop_sample_id.is_some(),
+                        self.probabilities.is_some(),
+                    ],
+                ),
+        )?;
+        runtime::ser::field(&mut state, "type", &self.r#type)?;
+        runtime::ser::field(&mut state, "taskName", &self.task_name)?;
+        runtime::ser::optional(&mut state, "cropDatasetId", &self.crop_dataset_id)?;
+        runtime::ser::optional(&mut state, "cropSampleId", &self.crop_sample_id)?;
+        runtime::ser::field(&mut state, "categoryId", &self.category_id)?;
+        runtime::ser::field(&mut state, "score", &self.score)?;
+        runtime::ser::field(&mut state, "keypoints", &self.keypoints)?;
+        runtime::ser::optional(&mut state, "probabilities", &self.probabilities)?;
+        runtime::ser::end(state)
+    }
 }
 #[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl<'de> Deserialize<'de> for PredictionSingletonKeypointDetection {
@@ -4325,16 +4861,34 @@ impl runtime::de::Struct for PredictionSingletonKeypointDetection {
         }
     }
     fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
-        Ok(Self {
-            r#type: runtime::de::required(slots.0, "type")?,
-            task_name: runtime::de::required(slots.1, "taskName")?,
-            crop_dataset_id: slots.2.flatten(),
-            crop_sample_id: slots.3.flatten(),
-            category_id: runtime::de::required(slots.4, "categoryId")?,
-            score: runtime::de::required(slots.5, "score")?,
-            keypoints: runtime::de::required(slots.6, "keypoints")?,
-            probabilities: slots.7.flatten(),
-        })
+        let (f0, f1, f2, f3, f4, f5, f6, f7) = slots;
+        match (f0, f1, f4, f5, f6) {
+            (Some(f0), Some(f1), Some(f4), Some(f5), Some(f6)) => {
+                Ok(Self {
+                    r#type: f0,
+                    task_name: f1,
+                    crop_dataset_id: f2.flatten(),
+                    crop_sample_id: f3.flatten(),
+                    category_id: f4,
+                    score: f5,
+                    keypoints: f6,
+                    probabilities: f7.flatten(),
+                })
+            }
+            (f0, f1, f4, f5, f6) => {
+                Err(
+                    runtime::de::missing(
+                        &[
+                            (f0.is_none(), "type"),
+                            (f1.is_none(), "taskName"),
+                            (f4.is_none(), "categoryId"),
+                            (f5.is_none(), "score"),
+                            (f6.is_none(), "keypoints"),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 /// The `PredictionSingletonKeypointDetectionKeypointsItem` schema.
@@ -4479,31 +5033,50 @@ impl Default for PredictionSingletonKeypointDetectionType {
 ///
 /// Schema: `#/components/schemas/PredictionSingletonObjectDetection`.
 #[cfg(any(feature = "other-schemas", feature = "predictions"))]
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PredictionSingletonObjectDetection {
     /// The discriminator; always `OBJECT_DETECTION` for this variant.
     pub r#type: PredictionSingletonObjectDetectionType,
     /// The `taskName` property.
-    #[serde(rename = "taskName")]
     pub task_name: TaskName,
     /// The `cropDatasetId` property.
-    #[serde(rename = "cropDatasetId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub crop_dataset_id: Option<MongoObjectId>,
     /// The `cropSampleId` property.
-    #[serde(rename = "cropSampleId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub crop_sample_id: Option<MongoObjectId>,
     /// The `categoryId` property.
-    #[serde(rename = "categoryId")]
     pub category_id: CategoryId,
     /// The `score` property.
     pub score: Score,
     /// The bbox of where a prediction task yielded a finding. \[x, y, width, height\]
     pub bbox: PredictionSingletonObjectDetectionBbox,
     /// The `probabilities` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub probabilities: Option<Probabilities>,
+}
+#[cfg(any(feature = "other-schemas", feature = "predictions"))]
+impl Serialize for PredictionSingletonObjectDetection {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serde::Serializer::serialize_struct(
+            serializer,
+            "PredictionSingletonObjectDetection",
+            5
+                + runtime::ser::present(
+                    &[
+                        self.crop_dataset_id.is_some(),
+                        self.crop_sample_id.is_some(),
+                        self.probabilities.is_some(),
+                    ],
+                ),
+        )?;
+        runtime::ser::field(&mut state, "type", &self.r#type)?;
+        runtime::ser::field(&mut state, "taskName", &self.task_name)?;
+        runtime::ser::optional(&mut state, "cropDatasetId", &self.crop_dataset_id)?;
+        runtime::ser::optional(&mut state, "cropSampleId", &self.crop_sample_id)?;
+        runtime::ser::field(&mut state, "categoryId", &self.category_id)?;
+        runtime::ser::field(&mut state, "score", &self.score)?;
+        runtime::ser::field(&mut state, "bbox", &self.bbox)?;
+        runtime::ser::optional(&mut state, "probabilities", &self.probabilities)?;
+        runtime::ser::end(state)
+    }
 }
 #[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl<'de> Deserialize<'de> for PredictionSingletonObjectDetection {
@@ -4561,16 +5134,34 @@ impl runtime::de::Struct for PredictionSingletonObjectDetection {
         }
     }
     fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
-        Ok(Self {
-            r#type: runtime::de::required(slots.0, "type")?,
-            task_name: runtime::de::required(slots.1, "taskName")?,
-            crop_dataset_id: slots.2.flatten(),
-            crop_sample_id: slots.3.flatten(),
-            category_id: runtime::de::required(slots.4, "categoryId")?,
-            score: runtime::de::required(slots.5, "score")?,
-            bbox: runtime::de::required(slots.6, "bbox")?,
-            probabilities: slots.7.flatten(),
-        })
+        let (f0, f1, f2, f3, f4, f5, f6, f7) = slots;
+        match (f0, f1, f4, f5, f6) {
+            (Some(f0), Some(f1), Some(f4), Some(f5), Some(f6)) => {
+                Ok(Self {
+                    r#type: f0,
+                    task_name: f1,
+                    crop_dataset_id: f2.flatten(),
+                    crop_sample_id: f3.flatten(),
+                    category_id: f4,
+                    score: f5,
+                    bbox: f6,
+                    probabilities: f7.flatten(),
+                })
+            }
+            (f0, f1, f4, f5, f6) => {
+                Err(
+                    runtime::de::missing(
+                        &[
+                            (f0.is_none(), "type"),
+                            (f1.is_none(), "taskName"),
+                            (f4.is_none(), "categoryId"),
+                            (f5.is_none(), "score"),
+                            (f6.is_none(), "bbox"),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 /// The bbox of where a prediction task yielded a finding. \[x, y, width, height\]
@@ -4780,7 +5371,7 @@ pub type PredictionSingletons = Vec<PredictionSingleton>;
 ///
 /// Schema: `#/components/schemas/PredictionTaskSchema`.
 #[cfg(feature = "predictions")]
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PredictionTaskSchema {
     /// The `name` property.
     pub name: TaskName,
@@ -4788,6 +5379,20 @@ pub struct PredictionTaskSchema {
     pub r#type: TaskType,
     /// An array of the categories that exist for this prediction task. The id needs to be unique
     pub categories: Vec<PredictionTaskSchemaCategory>,
+}
+#[cfg(feature = "predictions")]
+impl Serialize for PredictionTaskSchema {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serde::Serializer::serialize_struct(
+            serializer,
+            "PredictionTaskSchema",
+            3,
+        )?;
+        runtime::ser::field(&mut state, "name", &self.name)?;
+        runtime::ser::field(&mut state, "type", &self.r#type)?;
+        runtime::ser::field(&mut state, "categories", &self.categories)?;
+        runtime::ser::end(state)
+    }
 }
 #[cfg(feature = "predictions")]
 impl<'de> Deserialize<'de> for PredictionTaskSchema {
@@ -4830,25 +5435,52 @@ impl runtime::de::Struct for PredictionTaskSchema {
         }
     }
     fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
-        Ok(Self {
-            name: runtime::de::required(slots.0, "name")?,
-            r#type: runtime::de::required(slots.1, "type")?,
-            categories: runtime::de::required(slots.2, "categories")?,
-        })
+        let (f0, f1, f2) = slots;
+        match (f0, f1, f2) {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(Self {
+                    name: f0,
+                    r#type: f1,
+                    categories: f2,
+                })
+            }
+            (f0, f1, f2) => {
+                Err(
+                    runtime::de::missing(
+                        &[
+                            (f0.is_none(), "name"),
+                            (f1.is_none(), "type"),
+                            (f2.is_none(), "categories"),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 /// The link between the categoryId and the name that should be used
 ///
 /// Schema: `#/components/schemas/PredictionTaskSchemaCategory`.
 #[cfg(feature = "predictions")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PredictionTaskSchemaCategory {
     /// The `id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<CategoryId>,
     /// The `name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<CategoryName>,
+}
+#[cfg(feature = "predictions")]
+impl Serialize for PredictionTaskSchemaCategory {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serde::Serializer::serialize_struct(
+            serializer,
+            "PredictionTaskSchemaCategory",
+            runtime::ser::present(&[self.id.is_some(), self.name.is_some()]),
+        )?;
+        runtime::ser::optional(&mut state, "id", &self.id)?;
+        runtime::ser::optional(&mut state, "name", &self.name)?;
+        runtime::ser::end(state)
+    }
 }
 #[cfg(feature = "predictions")]
 impl<'de> Deserialize<'de> for PredictionTaskSchemaCategory {
@@ -4885,9 +5517,10 @@ impl runtime::de::Struct for PredictionTaskSchemaCategory {
         }
     }
     fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
+        let (f0, f1) = slots;
         Ok(Self {
-            id: slots.0.flatten(),
-            name: slots.1.flatten(),
+            id: f0.flatten(),
+            name: f1.flatten(),
         })
     }
 }
@@ -5155,34 +5788,50 @@ impl<'de> Deserialize<'de> for S3Region {
 ///
 /// Schema: `#/components/schemas/SampleCreateRequest`.
 #[cfg(feature = "samples")]
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SampleCreateRequest {
     /// The `fileName` property.
-    #[serde(rename = "fileName")]
     pub file_name: String,
     /// The `thumbName` property.
-    #[serde(rename = "thumbName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thumb_name: Option<String>,
     /// The `exif` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exif: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// The `metaData` property.
-    #[serde(rename = "metaData")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta_data: Option<SampleMetaData>,
     /// The `customMetaData` property.
-    #[serde(rename = "customMetaData")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_meta_data: Option<CustomSampleMetaData>,
     /// The `videoFrameData` property.
-    #[serde(rename = "videoFrameData")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_frame_data: Option<VideoFrameData>,
     /// The `cropData` property.
-    #[serde(rename = "cropData")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub crop_data: Option<CropData>,
+}
+#[cfg(feature = "samples")]
+impl Serialize for SampleCreateRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serde::Serializer::serialize_struct(
+            serializer,
+            "SampleCreateRequest",
+            1
+                + runtime::ser::present(
+                    &[
+                        self.thumb_name.is_some(),
+                        self.exif.is_some(),
+                        self.meta_data.is_some(),
+                        self.custom_meta_data.is_some(),
+                        self.video_frame_data.is_some(),
+                        self.crop_data.is_some(),
+                    ],
+                ),
+        )?;
+        runtime::ser::field(&mut state, "fileName", &self.file_name)?;
+        runtime::ser::optional(&mut state, "thumbName", &self.thumb_name)?;
+        runtime::ser::optional(&mut state, "exif", &self.exif)?;
+        runtime::ser::optional(&mut state, "metaData", &self.meta_data)?;
+        runtime::ser::optional(&mut state, "customMetaData", &self.custom_meta_data)?;
+        runtime::ser::optional(&mut state, "videoFrameData", &self.video_frame_data)?;
+        runtime::ser::optional(&mut state, "cropData", &self.crop_data)?;
+        runtime::ser::end(state)
+    }
 }
 #[cfg(feature = "samples")]
 impl<'de> Deserialize<'de> for SampleCreateRequest {
@@ -5237,68 +5886,93 @@ impl runtime::de::Struct for SampleCreateRequest {
         }
     }
     fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
-        Ok(Self {
-            file_name: runtime::de::required(slots.0, "fileName")?,
-            thumb_name: slots.1.flatten(),
-            exif: slots.2.flatten(),
-            meta_data: slots.3.flatten(),
-            custom_meta_data: slots.4.flatten(),
-            video_frame_data: slots.5.flatten(),
-            crop_data: slots.6.flatten(),
-        })
+        let (f0, f1, f2, f3, f4, f5, f6) = slots;
+        match (f0,) {
+            (Some(f0),) => {
+                Ok(Self {
+                    file_name: f0,
+                    thumb_name: f1.flatten(),
+                    exif: f2.flatten(),
+                    meta_data: f3.flatten(),
+                    custom_meta_data: f4.flatten(),
+                    video_frame_data: f5.flatten(),
+                    crop_data: f6.flatten(),
+                })
+            }
+            (f0,) => Err(runtime::de::missing(&[(f0.is_none(), "fileName")])),
+        }
     }
 }
 /// The `SampleData` schema.
 ///
 /// Schema: `#/components/schemas/SampleData`.
 #[cfg(any(feature = "samples", feature = "tags"))]
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SampleData {
     /// The `id` property.
     pub id: MongoObjectId,
     /// The `type` property.
     pub r#type: SampleType,
     /// The `datasetId` property.
-    #[serde(rename = "datasetId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dataset_id: Option<MongoObjectId>,
     /// The `fileName` property.
-    #[serde(rename = "fileName")]
     pub file_name: String,
     /// The `thumbName` property.
-    #[serde(rename = "thumbName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thumb_name: Option<String>,
     /// The `exif` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exif: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// The `index` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub index: Option<i64>,
     /// The `createdAt` property.
-    #[serde(rename = "createdAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
     /// The `lastModifiedAt` property.
-    #[serde(rename = "lastModifiedAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_modified_at: Option<Timestamp>,
     /// The `metaData` property.
-    #[serde(rename = "metaData")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta_data: Option<SampleMetaData>,
     /// The `customMetaData` property.
-    #[serde(rename = "customMetaData")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_meta_data: Option<CustomSampleMetaData>,
     /// The `videoFrameData` property.
-    #[serde(rename = "videoFrameData")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_frame_data: Option<VideoFrameData>,
     /// The `cropData` property.
-    #[serde(rename = "cropData")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub crop_data: Option<CropData>,
+}
+#[cfg(any(feature = "samples", feature = "tags"))]
+impl Serialize for SampleData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serde::Serializer::serialize_struct(
+            serializer,
+            "SampleData",
+            3
+                + runtime::ser::present(
+                    &[
+                        self.dataset_id.is_some(),
+                        self.thumb_name.is_some(),
+                        self.exif.is_some(),
+                        self.index.is_some(),
+                        self.created_at.is_some(),
+                        self.last_modified_at.is_some(),
+                        self.meta_data.is_some(),
+                        self.custom_meta_data.is_some(),
+                        self.video_frame_data.is_some(),
+                        self.crop_data.is_some(),
+                    ],
+                ),
+        )?;
+        runtime::ser::field(&mut state, "id", &self.id)?;
+        runtime::ser::field(&mut state, "type", &self.r#type)?;
+        runtime::ser::optional(&mut state, "datasetId", &self.dataset_id)?;
+        runtime::ser::field(&mut state, "fileName", &self.file_name)?;
+        runtime::ser::optional(&mut state, "thumbName", &self.thumb_name)?;
+        runtime::ser::optional(&mut state, "exif", &self.exif)?;
+        runtime::ser::optional(&mut state, "index", &self.index)?;
+        runtime::ser::optional(&mut state, "createdAt", &self.created_at)?;
+        runtime::ser::optional(&mut state, "lastModifiedAt", &self.last_modified_at)?;
+        runtime::ser::optional(&mut state, "metaData", &self.meta_data)?;
+        runtime::ser::optional(&mut state, "customMetaData", &self.custom_meta_data)?;
+        runtime::ser::optional(&mut state, "videoFrameData", &self.video_frame_data)?;
+        runtime::ser::optional(&mut state, "cropData", &self.crop_data)?;
+        runtime::ser::end(state)
+    }
 }
 #[cfg(any(feature = "samples", feature = "tags"))]
 impl<'de> Deserialize<'de> for SampleData {
@@ -5371,76 +6045,111 @@ impl runtime::de::Struct for SampleData {
         }
     }
     fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
-        Ok(Self {
-            id: runtime::de::required(slots.0, "id")?,
-            r#type: runtime::de::required(slots.1, "type")?,
-            dataset_id: slots.2.flatten(),
-            file_name: runtime::de::required(slots.3, "fileName")?,
-            thumb_name: slots.4.flatten(),
-            exif: slots.5.flatten(),
-            index: slots.6.flatten(),
-            created_at: slots.7.flatten(),
-            last_modified_at: slots.8.flatten(),
-            meta_data: slots.9.flatten(),
-            custom_meta_data: slots.10.flatten(),
-            video_frame_data: slots.11.flatten(),
-            crop_data: slots.12.flatten(),
-        })
+        let (f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12) = slots;
+        match (f0, f1, f3) {
+            (Some(f0), Some(f1), Some(f3)) => {
+                Ok(Self {
+                    id: f0,
+                    r#type: f1,
+                    dataset_id: f2.flatten(),
+                    file_name: f3,
+                    thumb_name: f4.flatten(),
+                    exif: f5.flatten(),
+                    index: f6.flatten(),
+                    created_at: f7.flatten(),
+                    last_modified_at: f8.flatten(),
+                    meta_data: f9.flatten(),
+                    custom_meta_data: f10.flatten(),
+                    video_frame_data: f11.flatten(),
+                    crop_data: f12.flatten(),
+                })
+            }
+            (f0, f1, f3) => {
+                Err(
+                    runtime::de::missing(
+                        &[
+                            (f0.is_none(), "id"),
+                            (f1.is_none(), "type"),
+                            (f3.is_none(), "fileName"),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 /// The `SampleDataModes` schema.
 ///
 /// Schema: `#/components/schemas/SampleDataModes`.
 #[cfg(feature = "samples")]
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SampleDataModes {
     /// The `id` property.
     pub id: MongoObjectId,
     /// The `type` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<SampleType>,
     /// The `datasetId` property.
-    #[serde(rename = "datasetId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dataset_id: Option<MongoObjectId>,
     /// The `fileName` property.
-    #[serde(rename = "fileName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_name: Option<String>,
     /// The `thumbName` property.
-    #[serde(rename = "thumbName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thumb_name: Option<String>,
     /// The `exif` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exif: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// The `index` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub index: Option<i64>,
     /// The `createdAt` property.
-    #[serde(rename = "createdAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
     /// The `lastModifiedAt` property.
-    #[serde(rename = "lastModifiedAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_modified_at: Option<Timestamp>,
     /// The `metaData` property.
-    #[serde(rename = "metaData")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta_data: Option<SampleMetaData>,
     /// The `customMetaData` property.
-    #[serde(rename = "customMetaData")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_meta_data: Option<CustomSampleMetaData>,
     /// The `videoFrameData` property.
-    #[serde(rename = "videoFrameData")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_frame_data: Option<VideoFrameData>,
     /// The `cropData` property.
-    #[serde(rename = "cropData")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub crop_data: Option<CropData>,
+}
+#[cfg(feature = "samples")]
+impl Serialize for SampleDataModes {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serde::Serializer::serialize_struct(
+            serializer,
+            "SampleDataModes",
+            1
+                + runtime::ser::present(
+                    &[
+                        self.r#type.is_some(),
+                        self.dataset_id.is_some(),
+                        self.file_name.is_some(),
+                        self.thumb_name.is_some(),
+                        self.exif.is_some(),
+                        self.index.is_some(),
+                        self.created_at.is_some(),
+                        self.last_modified_at.is_some(),
+                        self.meta_data.is_some(),
+                        self.custom_meta_data.is_some(),
+                        self.video_frame_data.is_some(),
+                        self.crop_data.is_some(),
+                    ],
+                ),
+        )?;
+        runtime::ser::field(&mut state, "id", &self.id)?;
+        runtime::ser::optional(&mut state, "type", &self.r#type)?;
+        runtime::ser::optional(&mut state, "datasetId", &self.dataset_id)?;
+        runtime::ser::optional(&mut state, "fileName", &self.file_name)?;
+        runtime::ser::optional(&mut state, "thumbName", &self.thumb_name)?;
+        runtime::ser::optional(&mut state, "exif", &self.exif)?;
+        runtime::ser::optional(&mut state, "index", &self.index)?;
+        runtime::ser::optional(&mut state, "createdAt", &self.created_at)?;
+        runtime::ser::optional(&mut state, "lastModifiedAt", &self.last_modified_at)?;
+        runtime::ser::optional(&mut state, "metaData", &self.meta_data)?;
+        runtime::ser::optional(&mut state, "customMetaData", &self.custom_meta_data)?;
+        runtime::ser::optional(&mut state, "videoFrameData", &self.video_frame_data)?;
+        runtime::ser::optional(&mut state, "cropData", &self.crop_data)?;
+        runtime::ser::end(state)
+    }
 }
 #[cfg(feature = "samples")]
 impl<'de> Deserialize<'de> for SampleDataModes {
@@ -5513,62 +6222,89 @@ impl runtime::de::Struct for SampleDataModes {
         }
     }
     fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
-        Ok(Self {
-            id: runtime::de::required(slots.0, "id")?,
-            r#type: slots.1.flatten(),
-            dataset_id: slots.2.flatten(),
-            file_name: slots.3.flatten(),
-            thumb_name: slots.4.flatten(),
-            exif: slots.5.flatten(),
-            index: slots.6.flatten(),
-            created_at: slots.7.flatten(),
-            last_modified_at: slots.8.flatten(),
-            meta_data: slots.9.flatten(),
-            custom_meta_data: slots.10.flatten(),
-            video_frame_data: slots.11.flatten(),
-            crop_data: slots.12.flatten(),
-        })
+        let (f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12) = slots;
+        match (f0,) {
+            (Some(f0),) => {
+                Ok(Self {
+                    id: f0,
+                    r#type: f1.flatten(),
+                    dataset_id: f2.flatten(),
+                    file_name: f3.flatten(),
+                    thumb_name: f4.flatten(),
+                    exif: f5.flatten(),
+                    index: f6.flatten(),
+                    created_at: f7.flatten(),
+                    last_modified_at: f8.flatten(),
+                    meta_data: f9.flatten(),
+                    custom_meta_data: f10.flatten(),
+                    video_frame_data: f11.flatten(),
+                    crop_data: f12.flatten(),
+                })
+            }
+            (f0,) => Err(runtime::de::missing(&[(f0.is_none(), "id")])),
+        }
     }
 }
 /// The `SampleMetaData` schema.
 ///
 /// Schema: `#/components/schemas/SampleMetaData`.
 #[cfg(any(feature = "samples", feature = "tags"))]
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SampleMetaData {
     /// The `custom` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// The `dynamic` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dynamic: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// The `sharpness` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sharpness: Option<f64>,
     /// The `sizeInBytes` property.
-    #[serde(rename = "sizeInBytes")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size_in_bytes: Option<i64>,
     /// The `snr` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub snr: Option<f64>,
     /// The `mean` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mean: Option<Vec<f64>>,
     /// The `shape` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shape: Option<Vec<i64>>,
     /// The `std` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub std: Option<Vec<f64>>,
     /// The `sumOfSquares` property.
-    #[serde(rename = "sumOfSquares")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sum_of_squares: Option<Vec<f64>>,
     /// The `sumOfValues` property.
-    #[serde(rename = "sumOfValues")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sum_of_values: Option<Vec<f64>>,
+}
+#[cfg(any(feature = "samples", feature = "tags"))]
+impl Serialize for SampleMetaData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serde::Serializer::serialize_struct(
+            serializer,
+            "SampleMetaData",
+            runtime::ser::present(
+                &[
+                    self.custom.is_some(),
+                    self.dynamic.is_some(),
+                    self.sharpness.is_some(),
+                    self.size_in_bytes.is_some(),
+                    self.snr.is_some(),
+                    self.mean.is_some(),
+                    self.shape.is_some(),
+                    self.std.is_some(),
+                    self.sum_of_squares.is_some(),
+                    self.sum_of_values.is_some(),
+                ],
+            ),
+        )?;
+        runtime::ser::optional(&mut state, "custom", &self.custom)?;
+        runtime::ser::optional(&mut state, "dynamic", &self.dynamic)?;
+        runtime::ser::optional(&mut state, "sharpness", &self.sharpness)?;
+        runtime::ser::optional(&mut state, "sizeInBytes", &self.size_in_bytes)?;
+        runtime::ser::optional(&mut state, "snr", &self.snr)?;
+        runtime::ser::optional(&mut state, "mean", &self.mean)?;
+        runtime::ser::optional(&mut state, "shape", &self.shape)?;
+        runtime::ser::optional(&mut state, "std", &self.std)?;
+        runtime::ser::optional(&mut state, "sumOfSquares", &self.sum_of_squares)?;
+        runtime::ser::optional(&mut state, "sumOfValues", &self.sum_of_values)?;
+        runtime::ser::end(state)
+    }
 }
 #[cfg(any(feature = "samples", feature = "tags"))]
 impl<'de> Deserialize<'de> for SampleMetaData {
@@ -5632,17 +6368,18 @@ impl runtime::de::Struct for SampleMetaData {
         }
     }
     fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
+        let (f0, f1, f2, f3, f4, f5, f6, f7, f8, f9) = slots;
         Ok(Self {
-            custom: slots.0.flatten(),
-            dynamic: slots.1.flatten(),
-            sharpness: slots.2.flatten(),
-            size_in_bytes: slots.3.flatten(),
-            snr: slots.4.flatten(),
-            mean: slots.5.flatten(),
-            shape: slots.6.flatten(),
-            std: slots.7.flatten(),
-            sum_of_squares: slots.8.flatten(),
-            sum_of_values: slots.9.flatten(),
+            custom: f0.flatten(),
+            dynamic: f1.flatten(),
+            sharpness: f2.flatten(),
+            size_in_bytes: f3.flatten(),
+            snr: f4.flatten(),
+            mean: f5.flatten(),
+            shape: f6.flatten(),
+            std: f7.flatten(),
+            sum_of_squares: f8.flatten(),
+            sum_of_values: f9.flatten(),
         })
     }
 }
@@ -5805,27 +6542,42 @@ impl<'de> Deserialize<'de> for SampleType {
 ///
 /// Schema: `#/components/schemas/SampleUpdateRequest`.
 #[cfg(feature = "samples")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SampleUpdateRequest {
     /// The `fileName` property.
-    #[serde(rename = "fileName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_name: Option<String>,
     /// The `thumbName` property.
-    #[serde(rename = "thumbName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thumb_name: Option<String>,
     /// The `exif` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exif: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// The `metaData` property.
-    #[serde(rename = "metaData")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta_data: Option<SampleMetaData>,
     /// The `customMetaData` property.
-    #[serde(rename = "customMetaData")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_meta_data: Option<CustomSampleMetaData>,
+}
+#[cfg(feature = "samples")]
+impl Serialize for SampleUpdateRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serde::Serializer::serialize_struct(
+            serializer,
+            "SampleUpdateRequest",
+            runtime::ser::present(
+                &[
+                    self.file_name.is_some(),
+                    self.thumb_name.is_some(),
+                    self.exif.is_some(),
+                    self.meta_data.is_some(),
+                    self.custom_meta_data.is_some(),
+                ],
+            ),
+        )?;
+        runtime::ser::optional(&mut state, "fileName", &self.file_name)?;
+        runtime::ser::optional(&mut state, "thumbName", &self.thumb_name)?;
+        runtime::ser::optional(&mut state, "exif", &self.exif)?;
+        runtime::ser::optional(&mut state, "metaData", &self.meta_data)?;
+        runtime::ser::optional(&mut state, "customMetaData", &self.custom_meta_data)?;
+        runtime::ser::end(state)
+    }
 }
 #[cfg(feature = "samples")]
 impl<'de> Deserialize<'de> for SampleUpdateRequest {
@@ -5874,12 +6626,13 @@ impl runtime::de::Struct for SampleUpdateRequest {
         }
     }
     fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
+        let (f0, f1, f2, f3, f4) = slots;
         Ok(Self {
-            file_name: slots.0.flatten(),
-            thumb_name: slots.1.flatten(),
-            exif: slots.2.flatten(),
-            meta_data: slots.3.flatten(),
-            custom_meta_data: slots.4.flatten(),
+            file_name: f0.flatten(),
+            thumb_name: f1.flatten(),
+            exif: f2.flatten(),
+            meta_data: f3.flatten(),
+            custom_meta_data: f4.flatten(),
         })
     }
 }
@@ -5887,12 +6640,25 @@ impl runtime::de::Struct for SampleUpdateRequest {
 ///
 /// Schema: `#/components/schemas/SampleWriteUrls`.
 #[cfg(feature = "samples")]
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SampleWriteUrls {
     /// The `full` property.
     pub full: String,
     /// The `thumb` property.
     pub thumb: String,
+}
+#[cfg(feature = "samples")]
+impl Serialize for SampleWriteUrls {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serde::Serializer::serialize_struct(
+            serializer,
+            "SampleWriteUrls",
+            2,
+        )?;
+        runtime::ser::field(&mut state, "full", &self.full)?;
+        runtime::ser::field(&mut state, "thumb", &self.thumb)?;
+        runtime::ser::end(state)
+    }
 }
 #[cfg(feature = "samples")]
 impl<'de> Deserialize<'de> for SampleWriteUrls {
@@ -5929,22 +6695,43 @@ impl runtime::de::Struct for SampleWriteUrls {
         }
     }
     fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
-        Ok(Self {
-            full: runtime::de::required(slots.0, "full")?,
-            thumb: runtime::de::required(slots.1, "thumb")?,
-        })
+        let (f0, f1) = slots;
+        match (f0, f1) {
+            (Some(f0), Some(f1)) => Ok(Self { full: f0, thumb: f1 }),
+            (f0, f1) => {
+                Err(
+                    runtime::de::missing(
+                        &[(f0.is_none(), "full"), (f1.is_none(), "thumb")],
+                    ),
+                )
+            }
+        }
     }
 }
 /// The `SamplingConfig` schema.
 ///
 /// Schema: `#/components/schemas/SamplingConfig`.
 #[cfg(feature = "samplings")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SamplingConfig {
     /// The `stoppingCondition` property.
-    #[serde(rename = "stoppingCondition")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stopping_condition: Option<SamplingConfigStoppingCondition>,
+}
+#[cfg(feature = "samplings")]
+impl Serialize for SamplingConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serde::Serializer::serialize_struct(
+            serializer,
+            "SamplingConfig",
+            runtime::ser::present(&[self.stopping_condition.is_some()]),
+        )?;
+        runtime::ser::optional(
+            &mut state,
+            "stoppingCondition",
+            &self.stopping_condition,
+        )?;
+        runtime::ser::end(state)
+    }
 }
 #[cfg(feature = "samplings")]
 impl<'de> Deserialize<'de> for SamplingConfig {
@@ -5979,8 +6766,9 @@ impl runtime::de::Struct for SamplingConfig {
         }
     }
     fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
+        let (f0,) = slots;
         Ok(Self {
-            stopping_condition: slots.0.flatten(),
+            stopping_condition: f0.flatten(),
         })
     }
 }
@@ -5988,16 +6776,27 @@ impl runtime::de::Struct for SamplingConfig {
 ///
 /// Schema: `#/components/schemas/SamplingConfig/properties/stoppingCondition`.
 #[cfg(feature = "samplings")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SamplingConfigStoppingCondition {
     /// How many samples/images should be used for the sampling. 0-1 represents a percentage of all. 1-N are absolute numbers
-    #[serde(rename = "nSamples")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub n_samples: Option<f64>,
     /// The minimum distance sampled images should have. Before the distance would fall below, the sampling is stopped.
-    #[serde(rename = "minDistance")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_distance: Option<f64>,
+}
+#[cfg(feature = "samplings")]
+impl Serialize for SamplingConfigStoppingCondition {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serde::Serializer::serialize_struct(
+            serializer,
+            "SamplingConfigStoppingCondition",
+            runtime::ser::present(
+                &[self.n_samples.is_some(), self.min_distance.is_some()],
+            ),
+        )?;
+        runtime::ser::optional(&mut state, "nSamples", &self.n_samples)?;
+        runtime::ser::optional(&mut state, "minDistance", &self.min_distance)?;
+        runtime::ser::end(state)
+    }
 }
 #[cfg(feature = "samplings")]
 impl<'de> Deserialize<'de> for SamplingConfigStoppingCondition {
@@ -6034,9 +6833,10 @@ impl runtime::de::Struct for SamplingConfigStoppingCondition {
         }
     }
     fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
+        let (f0, f1) = slots;
         Ok(Self {
-            n_samples: slots.0.flatten(),
-            min_distance: slots.1.flatten(),
+            n_samples: f0.flatten(),
+            min_distance: f1.flatten(),
         })
     }
 }
@@ -6044,31 +6844,52 @@ impl runtime::de::Struct for SamplingConfigStoppingCondition {
 ///
 /// Schema: `#/components/schemas/SamplingCreateRequest`.
 #[cfg(feature = "samplings")]
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SamplingCreateRequest {
     /// The `newTagName` property.
-    #[serde(rename = "newTagName")]
     pub new_tag_name: TagName,
     /// The `method` property.
     pub method: SamplingMethod,
     /// The `config` property.
     pub config: SamplingConfig,
     /// The `preselectedTagId` property.
-    #[serde(rename = "preselectedTagId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preselected_tag_id: Option<MongoObjectId>,
     /// The `queryTagId` property.
-    #[serde(rename = "queryTagId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_tag_id: Option<MongoObjectId>,
     /// The `scoreType` property.
-    #[serde(rename = "scoreType")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub score_type: Option<ActiveLearningScoreType>,
     /// temporary rowCount until the API/DB is aware how many they are..
-    #[serde(rename = "rowCount")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub row_count: Option<f64>,
+}
+#[cfg(feature = "samplings")]
+impl Serialize for SamplingCreateRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serde::Serializer::serialize_struct(
+            serializer,
+            "SamplingCreateRequest",
+            3
+                + runtime::ser::present(
+                    &[
+                        self.preselected_tag_id.is_some(),
+                        self.query_tag_id.is_some(),
+                        self.score_type.is_some(),
+                        self.row_count.is_some(),
+                    ],
+                ),
+        )?;
+        runtime::ser::field(&mut state, "newTagName", &self.new_tag_name)?;
+        runtime::ser::field(&mut state, "method", &self.method)?;
+        runtime::ser::field(&mut state, "config", &self.config)?;
+        runtime::ser::optional(
+            &mut state,
+            "preselectedTagId",
+            &self.preselected_tag_id,
+        )?;
+        runtime::ser::optional(&mut state, "queryTagId", &self.query_tag_id)?;
+        runtime::ser::optional(&mut state, "scoreType", &self.score_type)?;
+        runtime::ser::optional(&mut state, "rowCount", &self.row_count)?;
+        runtime::ser::end(state)
+    }
 }
 #[cfg(feature = "samplings")]
 impl<'de> Deserialize<'de> for SamplingCreateRequest {
@@ -6123,15 +6944,31 @@ impl runtime::de::Struct for SamplingCreateRequest {
         }
     }
     fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
-        Ok(Self {
-            new_tag_name: runtime::de::required(slots.0, "newTagName")?,
-            method: runtime::de::required(slots.1, "method")?,
-            config: runtime::de::required(slots.2, "config")?,
-            preselected_tag_id: slots.3.flatten(),
-            query_tag_id: slots.4.flatten(),
-            score_type: slots.5.flatten(),
-            row_count: slots.6.flatten(),
-        })
+        let (f0, f1, f2, f3, f4, f5, f6) = slots;
+        match (f0, f1, f2) {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(Self {
+                    new_tag_name: f0,
+                    method: f1,
+                    config: f2,
+                    preselected_tag_id: f3.flatten(),
+                    query_tag_id: f4.flatten(),
+                    score_type: f5.flatten(),
+                    row_count: f6.flatten(),
+                })
+            }
+            (f0, f1, f2) => {
+                Err(
+                    runtime::de::missing(
+                        &[
+                            (f0.is_none(), "newTagName"),
+                            (f1.is_none(), "method"),
+                            (f2.is_none(), "config"),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 /// The `SamplingMethod` schema.
@@ -6408,23 +7245,37 @@ impl<'de> Deserialize<'de> for TagArithmeticsOperation {
 ///
 /// Schema: `#/components/schemas/TagArithmeticsRequest`.
 #[cfg(feature = "tags")]
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TagArithmeticsRequest {
     /// The `tagId1` property.
-    #[serde(rename = "tagId1")]
     pub tag_id1: MongoObjectId,
     /// The `tagId2` property.
-    #[serde(rename = "tagId2")]
     pub tag_id2: MongoObjectId,
     /// The `operation` property.
     pub operation: TagArithmeticsOperation,
     /// The `newTagName` property.
-    #[serde(rename = "newTagName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub new_tag_name: Option<TagName>,
     /// The `creator` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creator: Option<TagCreator>,
+}
+#[cfg(feature = "tags")]
+impl Serialize for TagArithmeticsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serde::Serializer::serialize_struct(
+            serializer,
+            "TagArithmeticsRequest",
+            3
+                + runtime::ser::present(
+                    &[self.new_tag_name.is_some(), self.creator.is_some()],
+                ),
+        )?;
+        runtime::ser::field(&mut state, "tagId1", &self.tag_id1)?;
+        runtime::ser::field(&mut state, "tagId2", &self.tag_id2)?;
+        runtime::ser::field(&mut state, "operation", &self.operation)?;
+        runtime::ser::optional(&mut state, "newTagName", &self.new_tag_name)?;
+        runtime::ser::optional(&mut state, "creator", &self.creator)?;
+        runtime::ser::end(state)
+    }
 }
 #[cfg(feature = "tags")]
 impl<'de> Deserialize<'de> for TagArithmeticsRequest {
@@ -6473,13 +7324,29 @@ impl runtime::de::Struct for TagArithmeticsRequest {
         }
     }
     fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
-        Ok(Self {
-            tag_id1: runtime::de::required(slots.0, "tagId1")?,
-            tag_id2: runtime::de::required(slots.1, "tagId2")?,
-            operation: runtime::de::required(slots.2, "operation")?,
-            new_tag_name: slots.3.flatten(),
-            creator: slots.4.flatten(),
-        })
+        let (f0, f1, f2, f3, f4) = slots;
+        match (f0, f1, f2) {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(Self {
+                    tag_id1: f0,
+                    tag_id2: f1,
+                    operation: f2,
+                    new_tag_name: f3.flatten(),
+                    creator: f4.flatten(),
+                })
+            }
+            (f0, f1, f2) => {
+                Err(
+                    runtime::de::missing(
+                        &[
+                            (f0.is_none(), "tagId1"),
+                            (f1.is_none(), "tagId2"),
+                            (f2.is_none(), "operation"),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 /// The `TagArithmeticsResponse` schema.
@@ -6579,11 +7446,22 @@ impl<'de> Deserialize<'de> for TagBitMaskData {
 ///
 /// Schema: `#/components/schemas/TagBitMaskResponse`.
 #[cfg(feature = "tags")]
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TagBitMaskResponse {
     /// The `bitMaskData` property.
-    #[serde(rename = "bitMaskData")]
     pub bit_mask_data: TagBitMaskData,
+}
+#[cfg(feature = "tags")]
+impl Serialize for TagBitMaskResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serde::Serializer::serialize_struct(
+            serializer,
+            "TagBitMaskResponse",
+            1,
+        )?;
+        runtime::ser::field(&mut state, "bitMaskData", &self.bit_mask_data)?;
+        runtime::ser::end(state)
+    }
 }
 #[cfg(feature = "tags")]
 impl<'de> Deserialize<'de> for TagBitMaskResponse {
@@ -6618,9 +7496,11 @@ impl runtime::de::Struct for TagBitMaskResponse {
         }
     }
     fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
-        Ok(Self {
-            bit_mask_data: runtime::de::required(slots.0, "bitMaskData")?,
-        })
+        let (f0,) = slots;
+        match (f0,) {
+            (Some(f0),) => Ok(Self { bit_mask_data: f0 }),
+            (f0,) => Err(runtime::de::missing(&[(f0.is_none(), "bitMaskData")])),
+        }
     }
 }
 /// The `TagChangeData` schema.
@@ -6630,33 +7510,55 @@ pub type TagChangeData = std::collections::BTreeMap<String, serde_json::Value>;
 ///
 /// Schema: `#/components/schemas/TagCreateRequest`.
 #[cfg(feature = "tags")]
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TagCreateRequest {
     /// The `name` property.
     pub name: TagName,
     /// The `prevTagId` property.
-    #[serde(rename = "prevTagId")]
     pub prev_tag_id: MongoObjectId,
     /// The `queryTagId` property.
-    #[serde(rename = "queryTagId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_tag_id: Option<MongoObjectId>,
     /// The `preselectedTagId` property.
-    #[serde(rename = "preselectedTagId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preselected_tag_id: Option<MongoObjectId>,
     /// The `bitMaskData` property.
-    #[serde(rename = "bitMaskData")]
     pub bit_mask_data: TagBitMaskData,
     /// The `totSize` property.
-    #[serde(rename = "totSize")]
     pub tot_size: i64,
     /// The `creator` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creator: Option<TagCreator>,
     /// The `changes` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub changes: Option<TagChangeData>,
+}
+#[cfg(feature = "tags")]
+impl Serialize for TagCreateRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serde::Serializer::serialize_struct(
+            serializer,
+            "TagCreateRequest",
+            4
+                + runtime::ser::present(
+                    &[
+                        self.query_tag_id.is_some(),
+                        self.preselected_tag_id.is_some(),
+                        self.creator.is_some(),
+                        self.changes.is_some(),
+                    ],
+                ),
+        )?;
+        runtime::ser::field(&mut state, "name", &self.name)?;
+        runtime::ser::field(&mut state, "prevTagId", &self.prev_tag_id)?;
+        runtime::ser::optional(&mut state, "queryTagId", &self.query_tag_id)?;
+        runtime::ser::optional(
+            &mut state,
+            "preselectedTagId",
+            &self.preselected_tag_id,
+        )?;
+        runtime::ser::field(&mut state, "bitMaskData", &self.bit_mask_data)?;
+        runtime::ser::field(&mut state, "totSize", &self.tot_size)?;
+        runtime::ser::optional(&mut state, "creator", &self.creator)?;
+        runtime::ser::optional(&mut state, "changes", &self.changes)?;
+        runtime::ser::end(state)
+    }
 }
 #[cfg(feature = "tags")]
 impl<'de> Deserialize<'de> for TagCreateRequest {
@@ -6714,16 +7616,33 @@ impl runtime::de::Struct for TagCreateRequest {
         }
     }
     fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
-        Ok(Self {
-            name: runtime::de::required(slots.0, "name")?,
-            prev_tag_id: runtime::de::required(slots.1, "prevTagId")?,
-            query_tag_id: slots.2.flatten(),
-            preselected_tag_id: slots.3.flatten(),
-            bit_mask_data: runtime::de::required(slots.4, "bitMaskData")?,
-            tot_size: runtime::de::required(slots.5, "totSize")?,
-            creator: slots.6.flatten(),
-            changes: slots.7.flatten(),
-        })
+        let (f0, f1, f2, f3, f4, f5, f6, f7) = slots;
+        match (f0, f1, f4, f5) {
+            (Some(f0), Some(f1), Some(f4), Some(f5)) => {
+                Ok(Self {
+                    name: f0,
+                    prev_tag_id: f1,
+                    query_tag_id: f2.flatten(),
+                    preselected_tag_id: f3.flatten(),
+                    bit_mask_data: f4,
+                    tot_size: f5,
+                    creator: f6.flatten(),
+                    changes: f7.flatten(),
+                })
+            }
+            (f0, f1, f4, f5) => {
+                Err(
+                    runtime::de::missing(
+                        &[
+                            (f0.is_none(), "name"),
+                            (f1.is_none(), "prevTagId"),
+                            (f4.is_none(), "bitMaskData"),
+                            (f5.is_none(), "totSize"),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 /// The `TagCreator` schema.
@@ -6835,42 +7754,64 @@ impl Default for TagCreator {
 ///
 /// Schema: `#/components/schemas/TagData`.
 #[cfg(feature = "tags")]
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TagData {
     /// The `id` property.
     pub id: MongoObjectId,
     /// The `datasetId` property.
-    #[serde(rename = "datasetId")]
     pub dataset_id: MongoObjectId,
     /// MongoObjectID or null.  Generally: The prevTagId is this tag's parent, i.e. it is a superset of this tag. Sampler: The prevTagId is the initial-tag if there was no preselectedTagId, otherwise, it's the preselectedTagId.
-    #[serde(rename = "prevTagId")]
     pub prev_tag_id: Option<TagDataPrevTagId>,
     /// The `queryTagId` property.
-    #[serde(rename = "queryTagId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_tag_id: Option<MongoObjectId>,
     /// The `preselectedTagId` property.
-    #[serde(rename = "preselectedTagId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preselected_tag_id: Option<MongoObjectId>,
     /// The `name` property.
     pub name: TagName,
     /// The `bitMaskData` property.
-    #[serde(rename = "bitMaskData")]
     pub bit_mask_data: TagBitMaskData,
     /// The `totSize` property.
-    #[serde(rename = "totSize")]
     pub tot_size: i64,
     /// The `createdAt` property.
-    #[serde(rename = "createdAt")]
     pub created_at: Timestamp,
     /// The `lastModifiedAt` property.
-    #[serde(rename = "lastModifiedAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_modified_at: Option<Timestamp>,
     /// The `changes` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub changes: Option<TagChangeData>,
+}
+#[cfg(feature = "tags")]
+impl Serialize for TagData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serde::Serializer::serialize_struct(
+            serializer,
+            "TagData",
+            7
+                + runtime::ser::present(
+                    &[
+                        self.query_tag_id.is_some(),
+                        self.preselected_tag_id.is_some(),
+                        self.last_modified_at.is_some(),
+                        self.changes.is_some(),
+                    ],
+                ),
+        )?;
+        runtime::ser::field(&mut state, "id", &self.id)?;
+        runtime::ser::field(&mut state, "datasetId", &self.dataset_id)?;
+        runtime::ser::field(&mut state, "prevTagId", &self.prev_tag_id)?;
+        runtime::ser::optional(&mut state, "queryTagId", &self.query_tag_id)?;
+        runtime::ser::optional(
+            &mut state,
+            "preselectedTagId",
+            &self.preselected_tag_id,
+        )?;
+        runtime::ser::field(&mut state, "name", &self.name)?;
+        runtime::ser::field(&mut state, "bitMaskData", &self.bit_mask_data)?;
+        runtime::ser::field(&mut state, "totSize", &self.tot_size)?;
+        runtime::ser::field(&mut state, "createdAt", &self.created_at)?;
+        runtime::ser::optional(&mut state, "lastModifiedAt", &self.last_modified_at)?;
+        runtime::ser::optional(&mut state, "changes", &self.changes)?;
+        runtime::ser::end(state)
+    }
 }
 #[cfg(feature = "tags")]
 impl<'de> Deserialize<'de> for TagData {
@@ -6937,19 +7878,38 @@ impl runtime::de::Struct for TagData {
         }
     }
     fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
-        Ok(Self {
-            id: runtime::de::required(slots.0, "id")?,
-            dataset_id: runtime::de::required(slots.1, "datasetId")?,
-            prev_tag_id: slots.2.flatten(),
-            query_tag_id: slots.3.flatten(),
-            preselected_tag_id: slots.4.flatten(),
-            name: runtime::de::required(slots.5, "name")?,
-            bit_mask_data: runtime::de::required(slots.6, "bitMaskData")?,
-            tot_size: runtime::de::required(slots.7, "totSize")?,
-            created_at: runtime::de::required(slots.8, "createdAt")?,
-            last_modified_at: slots.9.flatten(),
-            changes: slots.10.flatten(),
-        })
+        let (f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10) = slots;
+        match (f0, f1, f5, f6, f7, f8) {
+            (Some(f0), Some(f1), Some(f5), Some(f6), Some(f7), Some(f8)) => {
+                Ok(Self {
+                    id: f0,
+                    dataset_id: f1,
+                    prev_tag_id: f2.flatten(),
+                    query_tag_id: f3.flatten(),
+                    preselected_tag_id: f4.flatten(),
+                    name: f5,
+                    bit_mask_data: f6,
+                    tot_size: f7,
+                    created_at: f8,
+                    last_modified_at: f9.flatten(),
+                    changes: f10.flatten(),
+                })
+            }
+            (f0, f1, f5, f6, f7, f8) => {
+                Err(
+                    runtime::de::missing(
+                        &[
+                            (f0.is_none(), "id"),
+                            (f1.is_none(), "datasetId"),
+                            (f5.is_none(), "name"),
+                            (f6.is_none(), "bitMaskData"),
+                            (f7.is_none(), "totSize"),
+                            (f8.is_none(), "createdAt"),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 /// MongoObjectID or null.  Generally: The prevTagId is this tag's parent, i.e. it is a superset of this tag. Sampler: The prevTagId is the initial-tag if there was no preselectedTagId, otherwise, it's the preselectedTagId.
@@ -7122,10 +8082,22 @@ impl<'de> Deserialize<'de> for TagName {
 ///
 /// Schema: `#/components/schemas/TagUpdateRequest`.
 #[cfg(feature = "tags")]
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TagUpdateRequest {
     /// The `name` property.
     pub name: TagName,
+}
+#[cfg(feature = "tags")]
+impl Serialize for TagUpdateRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serde::Serializer::serialize_struct(
+            serializer,
+            "TagUpdateRequest",
+            1,
+        )?;
+        runtime::ser::field(&mut state, "name", &self.name)?;
+        runtime::ser::end(state)
+    }
 }
 #[cfg(feature = "tags")]
 impl<'de> Deserialize<'de> for TagUpdateRequest {
@@ -7160,23 +8132,36 @@ impl runtime::de::Struct for TagUpdateRequest {
         }
     }
     fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
-        Ok(Self {
-            name: runtime::de::required(slots.0, "name")?,
-        })
+        let (f0,) = slots;
+        match (f0,) {
+            (Some(f0),) => Ok(Self { name: f0 }),
+            (f0,) => Err(runtime::de::missing(&[(f0.is_none(), "name")])),
+        }
     }
 }
 /// The `TagUpsizeRequest` schema.
 ///
 /// Schema: `#/components/schemas/TagUpsizeRequest`.
 #[cfg(feature = "tags")]
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TagUpsizeRequest {
     /// The `upsizeTagName` property.
-    #[serde(rename = "upsizeTagName")]
     pub upsize_tag_name: TagName,
     /// The `upsizeTagCreator` property.
-    #[serde(rename = "upsizeTagCreator")]
     pub upsize_tag_creator: TagCreator,
+}
+#[cfg(feature = "tags")]
+impl Serialize for TagUpsizeRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serde::Serializer::serialize_struct(
+            serializer,
+            "TagUpsizeRequest",
+            2,
+        )?;
+        runtime::ser::field(&mut state, "upsizeTagName", &self.upsize_tag_name)?;
+        runtime::ser::field(&mut state, "upsizeTagCreator", &self.upsize_tag_creator)?;
+        runtime::ser::end(state)
+    }
 }
 #[cfg(feature = "tags")]
 impl<'de> Deserialize<'de> for TagUpsizeRequest {
@@ -7213,10 +8198,25 @@ impl runtime::de::Struct for TagUpsizeRequest {
         }
     }
     fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
-        Ok(Self {
-            upsize_tag_name: runtime::de::required(slots.0, "upsizeTagName")?,
-            upsize_tag_creator: runtime::de::required(slots.1, "upsizeTagCreator")?,
-        })
+        let (f0, f1) = slots;
+        match (f0, f1) {
+            (Some(f0), Some(f1)) => {
+                Ok(Self {
+                    upsize_tag_name: f0,
+                    upsize_tag_creator: f1,
+                })
+            }
+            (f0, f1) => {
+                Err(
+                    runtime::de::missing(
+                        &[
+                            (f0.is_none(), "upsizeTagName"),
+                            (f1.is_none(), "upsizeTagCreator"),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 /// The `TaskName` schema.
@@ -7427,20 +8427,42 @@ impl<'de> Deserialize<'de> for Timestamp {
 ///
 /// Schema: `#/components/schemas/VideoFrameData`.
 #[cfg(any(feature = "samples", feature = "tags"))]
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VideoFrameData {
     /// Name of the source video.
-    #[serde(rename = "sourceVideo")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_video: Option<String>,
     /// Index of the frame in the source video.
-    #[serde(rename = "sourceVideoFrameIndex")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_video_frame_index: Option<f64>,
     /// Timestamp of the frame in the source video.
-    #[serde(rename = "sourceVideoFrameTimestamp")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_video_frame_timestamp: Option<f64>,
+}
+#[cfg(any(feature = "samples", feature = "tags"))]
+impl Serialize for VideoFrameData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serde::Serializer::serialize_struct(
+            serializer,
+            "VideoFrameData",
+            runtime::ser::present(
+                &[
+                    self.source_video.is_some(),
+                    self.source_video_frame_index.is_some(),
+                    self.source_video_frame_timestamp.is_some(),
+                ],
+            ),
+        )?;
+        runtime::ser::optional(&mut state, "sourceVideo", &self.source_video)?;
+        runtime::ser::optional(
+            &mut state,
+            "sourceVideoFrameIndex",
+            &self.source_video_frame_index,
+        )?;
+        runtime::ser::optional(
+            &mut state,
+            "sourceVideoFrameTimestamp",
+            &self.source_video_frame_timestamp,
+        )?;
+        runtime::ser::end(state)
+    }
 }
 #[cfg(any(feature = "samples", feature = "tags"))]
 impl<'de> Deserialize<'de> for VideoFrameData {
@@ -7479,10 +8501,11 @@ impl runtime::de::Struct for VideoFrameData {
         }
     }
     fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
+        let (f0, f1, f2) = slots;
         Ok(Self {
-            source_video: slots.0.flatten(),
-            source_video_frame_index: slots.1.flatten(),
-            source_video_frame_timestamp: slots.2.flatten(),
+            source_video: f0.flatten(),
+            source_video_frame_index: f1.flatten(),
+            source_video_frame_timestamp: f2.flatten(),
         })
     }
 }

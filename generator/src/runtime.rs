@@ -28,6 +28,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("request.rs", include_str!("../runtime/request.rs")),
     ("response.rs", include_str!("../runtime/response.rs")),
     ("retry.rs", include_str!("../runtime/retry.rs")),
+    ("ser.rs", include_str!("../runtime/ser.rs")),
     ("sse.rs", include_str!("../runtime/sse.rs")),
     ("trace.rs", include_str!("../runtime/trace.rs")),
     ("validate.rs", include_str!("../runtime/validate.rs")),

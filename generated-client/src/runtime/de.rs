@@ -74,9 +74,13 @@ pub fn slot_format<'de, T: Deserialize<'de>, A: MapAccess<'de>>(
     Ok(())
 }
 
-/// The value of a required field's slot; empty is an error naming the property.
-pub fn required<T, E: de::Error>(slot: Option<T>, name: &'static str) -> Result<T, E> {
-    slot.ok_or_else(|| E::missing_field(name))
+/// The error for the first required property not read: `(missing, name)` per required
+/// field, in order.
+pub fn missing<E: de::Error>(required: &[(bool, &'static str)]) -> E {
+    match required.iter().find(|(missing, _)| *missing) {
+        Some((_, name)) => E::missing_field(name),
+        None => E::custom("a required property is missing"),
+    }
 }
 
 struct StructVisitor<T>(PhantomData<fn() -> T>);

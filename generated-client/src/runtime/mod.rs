@@ -56,6 +56,8 @@ pub(crate) mod pattern;
 pub(crate) mod request;
 pub(crate) mod response;
 pub(crate) mod retry;
+/// Encoding of generated structs (their `Serialize` impls call these functions).
+pub mod ser;
 pub(crate) mod sse;
 pub(crate) mod trace;
 pub(crate) mod validate;

@@ -153,8 +153,9 @@ fn emit_struct(
     } else {
         quote!()
     };
-    // Structs of plain fields decode through the runtime's visitor (`runtime::de`); those
-    // with a flattened part keep serde's derive, which knows how to share the object.
+    // Structs of plain fields encode and decode through the runtime (`runtime::ser`,
+    // `runtime::de`); those with a flattened part keep serde's derives, which know how to
+    // share the object.
     let compact = !fields.is_empty() && additional.is_none() && !fields.iter().any(|f| f.flatten);
     let field_items = fields.iter().map(|f| {
         let id = ident(&f.name);
@@ -173,7 +174,10 @@ fn emit_struct(
         let fallback = format!("The `{}` property.", api.replace('`', "'"));
         let mut d = doc(f.doc.as_deref(), &fallback);
         d.extend(doc_more(&notes));
-        let skip = if matches!(f.ty, Ty::Option(_)) && !(f.required && f.nullable) {
+        let skip = if compact {
+            // The compact impls below read no attributes.
+            quote!()
+        } else if matches!(f.ty, Ty::Option(_)) && !(f.required && f.nullable) {
             quote!(#[serde(default, skip_serializing_if = "Option::is_none")])
         } else {
             quote!()
@@ -183,7 +187,9 @@ fn emit_struct(
         } else {
             quote!()
         };
-        let rename = if f.flatten {
+        let rename = if compact {
+            quote!()
+        } else if f.flatten {
             // The union's properties sit beside the struct's own.
             quote!(#[serde(flatten)])
         } else if crate::naming::unraw(&f.name) == api {
@@ -233,16 +239,62 @@ fn emit_struct(
             }
         };
     }
+    let encode = compact_serialize(name, fields, &allow);
     let decode = compact_deserialize(name, fields, &allow);
     quote! {
         #docs
         #deprecated
         #allow
-        #[derive(Debug, Clone, PartialEq, #default Serialize)]
+        #[derive(Debug, Clone, PartialEq, #default)]
         pub struct #name {
             #(#field_items)*
         }
+        #encode
         #decode
+    }
+}
+
+/// `Serialize` through `runtime::ser`: one call per field.
+fn compact_serialize(
+    name: &proc_macro2::Ident,
+    fields: &[Field],
+    allow: &TokenStream,
+) -> TokenStream {
+    let type_name = name.to_string();
+    let skips = |f: &Field| matches!(f.ty, Ty::Option(_)) && !(f.required && f.nullable);
+    let always = Literal::usize_unsuffixed(fields.iter().filter(|f| !skips(f)).count());
+    let optional: Vec<_> = fields
+        .iter()
+        .filter(|f| skips(f))
+        .map(|f| {
+            let id = ident(&f.name);
+            quote!(self.#id.is_some())
+        })
+        .collect();
+    let present = quote!(runtime::ser::present(&[#(#optional),*]));
+    let len = match (fields.len() - optional.len(), optional.is_empty()) {
+        (_, true) => quote!(#always),
+        (0, false) => present,
+        _ => quote!(#always + #present),
+    };
+    let writes = fields.iter().map(|f| {
+        let id = ident(&f.name);
+        let api = &f.api_name;
+        if skips(f) {
+            quote!(runtime::ser::optional(&mut state, #api, &self.#id)?;)
+        } else {
+            quote!(runtime::ser::field(&mut state, #api, &self.#id)?;)
+        }
+    });
+    quote! {
+        #allow
+        impl Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                let mut state = serde::Serializer::serialize_struct(serializer, #type_name, #len)?;
+                #(#writes)*
+                runtime::ser::end(state)
+            }
+        }
     }
 }
 
@@ -275,16 +327,44 @@ fn compact_deserialize(
             None => quote!(#i => runtime::de::slot(&mut slots.#at, map, #api),),
         }
     });
-    let finish = fields.iter().enumerate().map(|(i, f)| {
+    // One match over the required slots, so that a missing property is one way out of
+    // `finish` rather than one per field (each of which would drop every other slot).
+    let binds: Vec<proc_macro2::Ident> = (0..fields.len())
+        .map(|i| quote::format_ident!("f{}", i))
+        .collect();
+    let required: Vec<usize> = (0..fields.len())
+        .filter(|&i| !matches!(fields[i].ty, Ty::Option(_)))
+        .collect();
+    let inits = fields.iter().zip(&binds).map(|(f, b)| {
         let id = ident(&f.name);
-        let api = &f.api_name;
-        let at = syn::Index::from(i);
         if matches!(f.ty, Ty::Option(_)) {
-            quote!(#id: slots.#at.flatten(),)
+            quote!(#id: #b.flatten(),)
         } else {
-            quote!(#id: runtime::de::required(slots.#at, #api)?,)
+            quote!(#id: #b,)
         }
     });
+    let value = quote!(Ok(Self { #(#inits)* }));
+    let finish = if required.is_empty() {
+        value
+    } else {
+        let scrutinee = required.iter().map(|&i| &binds[i]);
+        let somes = required.iter().map(|&i| {
+            let b = &binds[i];
+            quote!(Some(#b))
+        });
+        let names = required.iter().map(|&i| &binds[i]);
+        let checks = required.iter().map(|&i| {
+            let b = &binds[i];
+            let api = &fields[i].api_name;
+            quote!((#b.is_none(), #api))
+        });
+        quote! {
+            match (#(#scrutinee,)*) {
+                (#(#somes,)*) => #value,
+                (#(#names,)*) => Err(runtime::de::missing(&[#(#checks),*])),
+            }
+        }
+    };
     quote! {
         #allow
         impl<'de> Deserialize<'de> for #name {
@@ -317,9 +397,8 @@ fn compact_deserialize(
                 }
             }
             fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
-                Ok(Self {
-                    #(#finish)*
-                })
+                let (#(#binds,)*) = slots;
+                #finish
             }
         }
     }

@@ -68,13 +68,20 @@ impl runtime::de::Struct for Tag {
         }
     }
     fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
-        Ok(Self {
-            name: runtime::de::required(slots.0, "name")?,
-            count: runtime::de::required(slots.1, "count")?,
-            note: slots.2.flatten(),
-            parent: slots.3.flatten(),
-            site: slots.4.flatten(),
-        })
+        let (f0, f1, f2, f3, f4) = slots;
+        match (f0, f1) {
+            (Some(f0), Some(f1)) => Ok(Self {
+                name: f0,
+                count: f1,
+                note: f2.flatten(),
+                parent: f3.flatten(),
+                site: f4.flatten(),
+            }),
+            (f0, f1) => Err(runtime::de::missing(&[
+                (f0.is_none(), "name"),
+                (f1.is_none(), "count"),
+            ])),
+        }
     }
 }
 
@@ -119,6 +126,7 @@ fn decodes_what_the_derive_decodes() {
 fn rejects_what_the_derive_rejects_with_the_same_words() {
     let cases = [
         (r#"{"count":1}"#, "missing field `name`"),
+        (r#"{"name":"a"}"#, "missing field `count`"),
         (
             r#"{"name":"a","count":1,"name":"b"}"#,
             "duplicate field `name`",

@@ -31,6 +31,7 @@ mod pattern;
 mod request;
 mod response;
 mod retry;
+mod ser;
 mod server;
 mod sse;
 mod time_rfc3339;

@@ -1,10 +1,11 @@
 //! The generated smoke test (`--smoke-test`, `tests/smoke.rs` of a generated crate) run as
 //! `cargo xtask wire` runs it: the fixed slice of two small fixtures against Prism (`prism
-//! mock --errors`, installed by `cargo xtask test`; without it these tests fail), where every
+//! mock --errors` with the same seeded dynamic responses, installed by `cargo xtask test`;
+//! without it these tests fail), where every
 //! operation must be called and succeed; and against a loopback server whose answers do not
 //! decode, where the smoke test must fail and name each failed operation.
 
-use devtools::wire::{run_smoke, Prism, Summary};
+use devtools::wire::{run_smoke, Prism, Responses, Summary};
 use lightly_codegen_tests::{root, scratch_dir, write_fixture_crate_with, write_workspace};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
@@ -67,6 +68,7 @@ fn every_operation_of_the_slice_is_called_and_succeeds_against_prism() {
         let prism = Prism::start(
             &spec(fixture),
             &dir.join(format!("logs/{fixture}.prism.log")),
+            &Responses::default(),
         )
         .unwrap_or_else(|e| panic!("{fixture}: {e}"));
         let run = run(&dir, fixture, &prism.base_url());

@@ -1,12 +1,13 @@
 //! `cargo xtask wire`: the generated smoke test of each corpus document against Prism.
 //! Each document of the list is generated with `--smoke-test` into a scratch workspace
-//! (`target/wire/crates/`), its smoke test is built, Prism (`prism mock --errors`) serves the
-//! document on a port of its own, the smoke test runs against it, and Prism is stopped. The
-//! per-document figures (operations, called, failures, not called) go to stdout and
-//! `target/wire/report.md`, every failure with its error to `target/wire/failures.md`.
+//! (`target/wire/crates/`), its smoke test is built, Prism (`prism mock --errors`, with
+//! seeded dynamic responses unless `--static`) serves the document on a port of its own, the
+//! smoke test runs against it, and Prism is stopped. The per-document figures (operations,
+//! called, failures, not called) go to stdout and `target/wire/report.md`, every failure
+//! with its error to `target/wire/failures.md`.
 
 use crate::list::{Document, List};
-use devtools::wire::{build_smoke, run_smoke, Prism, Summary};
+use devtools::wire::{build_smoke, run_smoke, Prism, Responses, Summary};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::fs;
@@ -15,37 +16,45 @@ use std::time::Duration;
 
 /// What to run.
 pub struct WireConfig {
-    /// Only the documents whose package or path contains this.
-    pub only: Option<String>,
+    /// Only the documents whose package or path contains one of these (all when empty).
+    pub only: Vec<String>,
     /// Leaves out the documents whose package or path contains any of these.
     pub skip: Vec<String>,
     /// The limit of each build and each run of a smoke test.
     pub timeout: Duration,
     /// Replaces the table between the wire markers in `README.md` with this run's.
     pub write_readme: bool,
+    /// How Prism makes its responses.
+    pub responses: Responses,
 }
 
 impl Default for WireConfig {
     fn default() -> Self {
         WireConfig {
-            only: None,
+            only: Vec::new(),
             skip: Vec::new(),
             timeout: Duration::from_secs(900),
             write_readme: false,
+            responses: Responses::default(),
         }
     }
 }
 
 /// Whether a failure is Prism's own response breaking the document (`--errors` turns it
-/// into a 500 naming only `response` locations: a static example that does not fit its
-/// schema, or Prism's made-up value for a `pattern` or `format` it cannot satisfy), or
-/// Prism unable to write a declared `text/plain` response of an array or object schema
-/// (`NO_COMPLEX_OBJECT_TEXT`). Such a call says nothing about the client.
+/// into a 500 naming only `response` locations: an example, or a value json-schema-faker
+/// made, that does not fit its schema), Prism unable to write a declared `text/plain` (or
+/// `*/*`) response of an array or object schema (`NO_COMPLEX_OBJECT_TEXT`), or Prism
+/// crashing while it makes a response (`UNKNOWN` with a JavaScript `TypeError` or
+/// `RangeError` from its own code or json-schema-faker's). Such a call says nothing about
+/// the client.
 fn prism_response_violation(error: &str) -> bool {
     let violation = error.contains("prism/errors#VIOLATIONS")
         && error.contains("\"location\":[\"response\"")
         && !error.contains("\"location\":[\"request\"");
-    violation || error.contains("prism/errors#NO_COMPLEX_OBJECT_TEXT")
+    let crash = error.contains("prism/errors#UNKNOWN")
+        && (error.contains("\"title\":\"TypeError: ")
+            || error.contains("\"title\":\"RangeError: "));
+    violation || crash || error.contains("prism/errors#NO_COMPLEX_OBJECT_TEXT")
 }
 
 /// How one document went.
@@ -67,9 +76,12 @@ pub fn wire(config: &WireConfig) -> Result<(), String> {
     let documents: Vec<&Document> = list
         .documents
         .iter()
-        .filter(|d| match &config.only {
-            Some(only) => d.package.contains(only.as_str()) || d.path.contains(only.as_str()),
-            None => true,
+        .filter(|d| {
+            config.only.is_empty()
+                || config
+                    .only
+                    .iter()
+                    .any(|o| d.package.contains(o.as_str()) || d.path.contains(o.as_str()))
         })
         .filter(|d| {
             !config
@@ -141,6 +153,7 @@ pub fn wire(config: &WireConfig) -> Result<(), String> {
                 Some(Prism::start(
                     &spec,
                     &logs.join(format!("{slug}.prism.log")),
+                    &config.responses,
                 )?)
             } else {
                 None
@@ -315,6 +328,30 @@ fn replace_between(text: &str, table: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn prism_is_blamed_for_its_own_responses_and_crashes_only() {
+        let status = "undeclared status 500 Internal Server Error: ";
+        for theirs in [
+            r#"{"type":"https://stoplight.io/prism/errors#VIOLATIONS","validation":[{"location":["response","body","etag"],"code":"format"}]}"#,
+            r#"{"type":"https://stoplight.io/prism/errors#NO_COMPLEX_OBJECT_TEXT","status":500}"#,
+            r#"{"type":"https://stoplight.io/prism/errors#UNKNOWN","title":"TypeError: Cannot read properties of undefined (reading 'substr')\n    at clampDateTime"}"#,
+            r#"{"type":"https://stoplight.io/prism/errors#UNKNOWN","title":"RangeError: Maximum call stack size exceeded"}"#,
+        ] {
+            assert!(
+                prism_response_violation(&format!("{status}{theirs}")),
+                "{theirs}"
+            );
+        }
+        for ours in [
+            r#"undeclared status 422 Unprocessable Entity: {"type":"https://stoplight.io/prism/errors#UNPROCESSABLE_ENTITY","validation":[{"location":["body"],"code":"oneOf"}]}"#,
+            r#"undeclared status 500 Internal Server Error: {"type":"https://stoplight.io/prism/errors#VIOLATIONS","validation":[{"location":["request","body"]},{"location":["response","body"]}]}"#,
+            r#"undeclared status 500 Internal Server Error: {"type":"https://stoplight.io/prism/errors#UNKNOWN","title":"SyntaxError: Unexpected token"}"#,
+            "failed to decode response body: EOF while parsing a value at line 1 column 0 (status 204 No Content: )",
+        ] {
+            assert!(!prism_response_violation(ours), "{ours}");
+        }
+    }
 
     #[test]
     fn the_table_sums_what_ran_and_says_why_the_rest_did_not() {

@@ -1,5 +1,6 @@
 //! Running a generated crate's smoke test (`tests/smoke.rs`, from `--smoke-test`) against
-//! Prism: starting Prism (`prism mock --errors`) on a free loopback port for one document,
+//! Prism: starting Prism (`prism mock --errors`, by default with seeded dynamic responses) on
+//! a free loopback port for one document,
 //! waiting until it answers, stopping it, and reading the smoke test's JSON summary line.
 //! Shared by `cargo xtask wire` and the test that runs its fixed slice.
 
@@ -34,6 +35,32 @@ pub fn prism_path() -> Result<PathBuf, String> {
     }
 }
 
+/// How Prism makes its responses. The default is [`Responses::Dynamic`] with the seed `1`,
+/// what `cargo xtask wire` and `tests/smoke_wire.rs` use: Prism's static values break the
+/// schemas of most real documents (`"string"` for a `pattern`), so its own check of the
+/// response (`--errors`) fails the call before the client sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Responses {
+    /// The document's examples, or for a schema without one a value of Prism's own
+    /// (`"string"` whatever the `pattern` or `format`).
+    Static,
+    /// Values made from the schema by json-schema-faker (`--dynamic`), which keeps to
+    /// `pattern`, `format`, `enum`, bounds and `required`; the seed makes the same values
+    /// on every run.
+    Dynamic {
+        /// Prism's `--seed`.
+        seed: String,
+    },
+}
+
+impl Default for Responses {
+    fn default() -> Self {
+        Responses::Dynamic {
+            seed: "1".to_string(),
+        }
+    }
+}
+
 /// A running `prism mock --errors` for one document; stopped when dropped.
 pub struct Prism {
     child: Child,
@@ -42,19 +69,25 @@ pub struct Prism {
 }
 
 impl Prism {
-    /// Starts Prism serving `spec` on a free loopback port, its output going to `log`, and
-    /// waits until it answers HTTP. `Err` holds the end of its output.
-    pub fn start(spec: &Path, log: &Path) -> Result<Prism, String> {
+    /// Starts Prism serving `spec` on a free loopback port, making its responses as
+    /// `responses` says, its output going to `log`, and waits until it answers HTTP. `Err`
+    /// holds the end of its output.
+    pub fn start(spec: &Path, log: &Path, responses: &Responses) -> Result<Prism, String> {
         let prism = prism_path()?;
         let port = free_port()?;
         let out = fs::File::create(log).map_err(|e| format!("{}: {e}", log.display()))?;
         let err = out.try_clone().map_err(|e| e.to_string())?;
-        let child = Command::new(prism)
+        let mut command = Command::new(prism);
+        command
             .arg("mock")
             .args(["--host", "127.0.0.1", "--port", &port.to_string()])
             // Request violations become 4xx answers instead of examples, so a request that
             // does not fit the document fails the call.
-            .arg("--errors")
+            .arg("--errors");
+        if let Responses::Dynamic { seed } = responses {
+            command.args(["--dynamic", "--seed", seed]);
+        }
+        let child = command
             .arg(spec)
             .stdin(Stdio::null())
             .stdout(out)

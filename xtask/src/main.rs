@@ -22,8 +22,10 @@ const USAGE: &str = "usage:
   cargo xtask test                     install test tools, then run every test
   cargo xtask corpus [--only SUBSTRING] [--no-check] [--timeout SECS] [--select]
                                        generate and check the real-world corpus
-  cargo xtask wire [--only SUBSTRING] [--skip SUBSTRING]... [--timeout SECS] [--write-readme]
+  cargo xtask wire [--only SUBSTRING]... [--skip SUBSTRING]... [--static | --seed S]
+                   [--timeout SECS] [--write-readme]
                                        the smoke test of each corpus document against Prism
+                                       (dynamic responses, seed 1; --static: its examples)
   cargo xtask bench [--quick] [--skip-progenitor]
                                        measure generation, compile time and runtime
   cargo xtask robustness [--cases N] [--seed S] | --one FILE
@@ -128,15 +130,21 @@ fn corpus_cmd(args: &[String]) -> Result<(), String> {
     corpus::run(&config, &[exe.into(), "corpus".into(), GENERATE_ONE.into()])
 }
 
-/// `wire [--only SUBSTRING] [--skip SUBSTRING]... [--timeout SECS] [--write-readme]`.
+/// `wire [--only SUBSTRING]... [--skip SUBSTRING]... [--static | --seed S] [--timeout SECS]
+/// [--write-readme]`.
 fn wire_cmd(args: &[String]) -> Result<(), String> {
     let mut config = corpus::WireConfig::default();
     let mut it = args.iter();
     while let Some(arg) = it.next() {
         match arg.as_str() {
-            "--only" => config.only = Some(it.next().ok_or(USAGE)?.clone()),
+            "--only" => config.only.push(it.next().ok_or(USAGE)?.clone()),
             "--skip" => config.skip.push(it.next().ok_or(USAGE)?.clone()),
             "--write-readme" => config.write_readme = true,
+            "--static" => config.responses = devtools::wire::Responses::Static,
+            "--seed" => {
+                let seed = it.next().ok_or(USAGE)?.clone();
+                config.responses = devtools::wire::Responses::Dynamic { seed };
+            }
             "--timeout" => {
                 let secs = it.next().and_then(|s| s.parse().ok()).ok_or(USAGE)?;
                 config.timeout = Duration::from_secs(secs);

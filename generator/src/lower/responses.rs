@@ -70,10 +70,20 @@ impl<'a> Lowerer<'a> {
             } else {
                 format!("{builder}ErrorBody")
             };
-            let kind = self.response_kind(*status, resp, r_at, &hint)?;
-            for media in resp.content.keys() {
-                accept.insert(media.clone());
-            }
+            // HTTP gives a 204 no body (RFC 9110, 15.3.5): servers and Prism send none, so a
+            // declared one cannot be read.
+            let kind = if *status == StatusMatch::Code(204) && !resp.content.is_empty() {
+                self.diags.warning(
+                    child(r_at, "content"),
+                    "a 204 response has no body; its content is ignored",
+                );
+                ResponseKind::Empty
+            } else {
+                for media in resp.content.keys() {
+                    accept.insert(media.clone());
+                }
+                self.response_kind(*status, resp, r_at, &hint)?
+            };
             // An event stream's headers are on the stream (`EventStream::headers`).
             if success && !matches!(kind, ResponseKind::EventStream(_)) {
                 // A redirect's Location is its result already.

@@ -16,6 +16,9 @@ pub const OTHER_SCHEMAS: &str = "other-schemas";
 
 /// Fills in `features` of every type some gated operation uses.
 pub(crate) fn gate_models(types: &mut BTreeMap<String, TypeDef>, groups: &[Group]) {
+    if !groups.iter().any(|g| g.feature.is_some()) {
+        return;
+    }
     let mut needed: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for g in groups {
         let Some(feature) = &g.feature else {
@@ -32,9 +35,6 @@ pub(crate) fn gate_models(types: &mut BTreeMap<String, TypeDef>, groups: &[Group
                 mark(types, &name, Some(feature), &mut needed);
             }
         }
-    }
-    if !groups.iter().any(|g| g.feature.is_some()) {
-        return;
     }
     let unused: Vec<String> = types
         .keys()

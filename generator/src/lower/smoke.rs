@@ -250,6 +250,26 @@ impl<'c> Maker<'c> {
                 if !any.all_of.is_empty() {
                     return self.all_of_beside(any, depth);
                 }
+                // `anyOf: [{required: [a]}, {required: [b]}]` beside the properties says
+                // which of them must be there: the object with the first member's.
+                let members = if any.one_of.is_empty() {
+                    &any.any_of
+                } else {
+                    &any.one_of
+                };
+                if !any.properties.is_empty() {
+                    if let Some(more) = members.iter().find_map(required_only) {
+                        let mut required = any.required.clone();
+                        required.extend(more.iter().cloned());
+                        return self.object(
+                            &any.properties,
+                            &required,
+                            any.additional_properties.as_ref(),
+                            any.min_properties.unwrap_or(0),
+                            depth,
+                        );
+                    }
+                }
                 if !any.one_of.is_empty() {
                     return self.union(&any.one_of, disc, depth);
                 }
@@ -614,6 +634,26 @@ fn string(s: &openapiv3::StringType) -> Result<String, String> {
     Ok(v)
 }
 
+/// The properties a union member requires, when that is all it says (no type, no
+/// properties of its own).
+fn required_only(member: &ReferenceOr<Schema>) -> Option<&Vec<String>> {
+    match member {
+        ReferenceOr::Item(Schema {
+            schema_kind: SchemaKind::Any(a),
+            ..
+        }) if a.typ.is_none()
+            && a.properties.is_empty()
+            && a.one_of.is_empty()
+            && a.any_of.is_empty()
+            && a.all_of.is_empty()
+            && !a.required.is_empty() =>
+        {
+            Some(&a.required)
+        }
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use crate::ir::SmokeValue;
@@ -731,6 +771,38 @@ components:
         );
         let (api, _) = crate::lower_text(spec).unwrap();
         assert!(api.groups[0].operations[0].smoke.is_none());
+    }
+
+    #[test]
+    fn union_members_that_only_require_properties_pick_the_first_ones() {
+        // GitHub's `code-quality-setup-update`: at least one of the properties.
+        let c = call(
+            r#"openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /s:
+    patch:
+      operationId: updateSetup
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [version]
+              properties:
+                version: {type: integer}
+                state: {type: string, enum: [configured, not-configured]}
+                label: {type: string}
+              anyOf: [{required: [state]}, {required: [label]}]
+              additionalProperties: false
+      responses: {'204': {description: x}}
+"#,
+        );
+        assert_eq!(
+            values(c.body.as_ref().unwrap()),
+            [r#"{"version":1,"state":"configured"}"#]
+        );
     }
 
     #[test]

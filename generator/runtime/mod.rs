@@ -36,7 +36,6 @@ pub(crate) mod attempt;
 pub(crate) mod auth;
 pub(crate) mod body;
 pub(crate) mod client;
-/// Decoding of generated structs (their `Deserialize` impls call [`de::deserialize`]).
 pub mod de;
 pub(crate) mod download;
 pub(crate) mod error;
@@ -54,7 +53,6 @@ pub(crate) mod pattern;
 pub(crate) mod request;
 pub(crate) mod response;
 pub(crate) mod retry;
-/// Encoding of generated structs (their `Serialize` impls call these functions).
 pub mod ser;
 pub(crate) mod sse;
 pub(crate) mod trace;

@@ -29,9 +29,9 @@ pub const DEFAULT_MAX_RESPONSE_BODY_BYTES: u64 = 64 * 1024 * 1024;
 /// Default user agent: the name and version of the generated crate this module is compiled into.
 const DEFAULT_USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
 
-/// The future of a request builder's `send()`, `send_full()` and `send_unread()`, and of
-/// `.await` on the builder (its `IntoFuture`): boxed so that it has a name. It is `Send` and
-/// `'static`, so it can be given to `tokio::spawn`.
+/// A boxed future of a call's result, so that it has a name: `.await` on the builder of an
+/// event-stream operation gives one. It is `Send` and `'static`, so it can be given to
+/// `tokio::spawn`.
 pub type SendFuture<T, E> = Pin<Box<dyn Future<Output = Result<T, Error<E>>> + Send>>;
 
 /// An API client. Cheap to clone (one reference count): clones share one connection pool and

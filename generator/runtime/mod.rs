@@ -67,7 +67,9 @@ pub use formats::{decode as decode_format, serde_text};
 pub use interceptor::{AfterAttempt, BeforeAttempt, BoxError, Interceptor, Retry, RetryReason};
 pub use model::{deserialize_tagged, serialize_tagged};
 pub use multipart::Multipart;
-pub use operation::{send, send_full, send_unread, Full, Operation};
+pub use operation::{
+    send, send_full, send_unread, Decoded, Detailed, Full, Mode, Operation, Sending, Unread,
+};
 pub use options::{RequestOptions, IDEMPOTENCY_KEY_HEADER};
 pub use paging::{paginate, ItemStream, Next, PagingProblem};
 pub use params::{cookie_styled, header_styled, path_styled, push_cookie, ParamStyle, Style};

@@ -146,24 +146,15 @@ impl GetDatasourceByDatasetId {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
-    pub fn send(
-        self,
-    ) -> runtime::SendFuture<models::DatasourceConfig, models::ApiErrorResponse> {
+    pub fn send(self) -> runtime::Sending<Self> {
         runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
-    pub fn send_full(
-        self,
-    ) -> runtime::SendFuture<
-        runtime::Full<models::DatasourceConfig>,
-        models::ApiErrorResponse,
-    > {
+    pub fn send_full(self) -> runtime::Sending<Self, runtime::Detailed> {
         runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
-    pub fn send_unread(
-        self,
-    ) -> runtime::SendFuture<reqwest::Response, models::ApiErrorResponse> {
+    pub fn send_unread(self) -> runtime::Sending<Self, runtime::Unread> {
         runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
@@ -210,10 +201,7 @@ impl runtime::Operation for GetDatasourceByDatasetId {
 }
 impl std::future::IntoFuture for GetDatasourceByDatasetId {
     type Output = Result<models::DatasourceConfig, Error<models::ApiErrorResponse>>;
-    type IntoFuture = runtime::SendFuture<
-        models::DatasourceConfig,
-        models::ApiErrorResponse,
-    >;
+    type IntoFuture = runtime::Sending<Self>;
     /// The future of [`Self::send`].
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -232,19 +220,15 @@ impl UpdateDatasourceByDatasetId {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
-    pub fn send(self) -> runtime::SendFuture<(), models::ApiErrorResponse> {
+    pub fn send(self) -> runtime::Sending<Self> {
         runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
-    pub fn send_full(
-        self,
-    ) -> runtime::SendFuture<runtime::Full<()>, models::ApiErrorResponse> {
+    pub fn send_full(self) -> runtime::Sending<Self, runtime::Detailed> {
         runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
-    pub fn send_unread(
-        self,
-    ) -> runtime::SendFuture<reqwest::Response, models::ApiErrorResponse> {
+    pub fn send_unread(self) -> runtime::Sending<Self, runtime::Unread> {
         runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
@@ -292,7 +276,7 @@ impl runtime::Operation for UpdateDatasourceByDatasetId {
 }
 impl std::future::IntoFuture for UpdateDatasourceByDatasetId {
     type Output = Result<(), Error<models::ApiErrorResponse>>;
-    type IntoFuture = runtime::SendFuture<(), models::ApiErrorResponse>;
+    type IntoFuture = runtime::Sending<Self>;
     /// The future of [`Self::send`].
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -340,27 +324,15 @@ impl GetListOfRawSamplesFromDatasourceByDatasetId {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
-    pub fn send(
-        self,
-    ) -> runtime::SendFuture<
-        models::DatasourceRawSamplesData,
-        models::ApiErrorResponse,
-    > {
+    pub fn send(self) -> runtime::Sending<Self> {
         runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
-    pub fn send_full(
-        self,
-    ) -> runtime::SendFuture<
-        runtime::Full<models::DatasourceRawSamplesData>,
-        models::ApiErrorResponse,
-    > {
+    pub fn send_full(self) -> runtime::Sending<Self, runtime::Detailed> {
         runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
-    pub fn send_unread(
-        self,
-    ) -> runtime::SendFuture<reqwest::Response, models::ApiErrorResponse> {
+    pub fn send_unread(self) -> runtime::Sending<Self, runtime::Unread> {
         runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
@@ -455,10 +427,7 @@ impl std::future::IntoFuture for GetListOfRawSamplesFromDatasourceByDatasetId {
         models::DatasourceRawSamplesData,
         Error<models::ApiErrorResponse>,
     >;
-    type IntoFuture = runtime::SendFuture<
-        models::DatasourceRawSamplesData,
-        models::ApiErrorResponse,
-    >;
+    type IntoFuture = runtime::Sending<Self>;
     /// The future of [`Self::send`].
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -476,27 +445,15 @@ impl GetDatasourceProcessedUntilTimestampByDatasetId {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
-    pub fn send(
-        self,
-    ) -> runtime::SendFuture<
-        models::DatasourceProcessedUntilTimestampResponse,
-        models::ApiErrorResponse,
-    > {
+    pub fn send(self) -> runtime::Sending<Self> {
         runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
-    pub fn send_full(
-        self,
-    ) -> runtime::SendFuture<
-        runtime::Full<models::DatasourceProcessedUntilTimestampResponse>,
-        models::ApiErrorResponse,
-    > {
+    pub fn send_full(self) -> runtime::Sending<Self, runtime::Detailed> {
         runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
-    pub fn send_unread(
-        self,
-    ) -> runtime::SendFuture<reqwest::Response, models::ApiErrorResponse> {
+    pub fn send_unread(self) -> runtime::Sending<Self, runtime::Unread> {
         runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
@@ -551,10 +508,7 @@ impl std::future::IntoFuture for GetDatasourceProcessedUntilTimestampByDatasetId
         models::DatasourceProcessedUntilTimestampResponse,
         Error<models::ApiErrorResponse>,
     >;
-    type IntoFuture = runtime::SendFuture<
-        models::DatasourceProcessedUntilTimestampResponse,
-        models::ApiErrorResponse,
-    >;
+    type IntoFuture = runtime::Sending<Self>;
     /// The future of [`Self::send`].
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -573,19 +527,15 @@ impl UpdateDatasourceProcessedUntilTimestampByDatasetId {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
-    pub fn send(self) -> runtime::SendFuture<(), models::ApiErrorResponse> {
+    pub fn send(self) -> runtime::Sending<Self> {
         runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
-    pub fn send_full(
-        self,
-    ) -> runtime::SendFuture<runtime::Full<()>, models::ApiErrorResponse> {
+    pub fn send_full(self) -> runtime::Sending<Self, runtime::Detailed> {
         runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
-    pub fn send_unread(
-        self,
-    ) -> runtime::SendFuture<reqwest::Response, models::ApiErrorResponse> {
+    pub fn send_unread(self) -> runtime::Sending<Self, runtime::Unread> {
         runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
@@ -635,7 +585,7 @@ impl runtime::Operation for UpdateDatasourceProcessedUntilTimestampByDatasetId {
 }
 impl std::future::IntoFuture for UpdateDatasourceProcessedUntilTimestampByDatasetId {
     type Output = Result<(), Error<models::ApiErrorResponse>>;
-    type IntoFuture = runtime::SendFuture<(), models::ApiErrorResponse>;
+    type IntoFuture = runtime::Sending<Self>;
     /// The future of [`Self::send`].
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -653,27 +603,15 @@ impl VerifyDatasourceByDatasetId {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
-    pub fn send(
-        self,
-    ) -> runtime::SendFuture<
-        models::DatasourceConfigVerifyData,
-        models::ApiErrorResponse,
-    > {
+    pub fn send(self) -> runtime::Sending<Self> {
         runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
-    pub fn send_full(
-        self,
-    ) -> runtime::SendFuture<
-        runtime::Full<models::DatasourceConfigVerifyData>,
-        models::ApiErrorResponse,
-    > {
+    pub fn send_full(self) -> runtime::Sending<Self, runtime::Detailed> {
         runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
-    pub fn send_unread(
-        self,
-    ) -> runtime::SendFuture<reqwest::Response, models::ApiErrorResponse> {
+    pub fn send_unread(self) -> runtime::Sending<Self, runtime::Unread> {
         runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
@@ -723,10 +661,7 @@ impl std::future::IntoFuture for VerifyDatasourceByDatasetId {
         models::DatasourceConfigVerifyData,
         Error<models::ApiErrorResponse>,
     >;
-    type IntoFuture = runtime::SendFuture<
-        models::DatasourceConfigVerifyData,
-        models::ApiErrorResponse,
-    >;
+    type IntoFuture = runtime::Sending<Self>;
     /// The future of [`Self::send`].
     fn into_future(self) -> Self::IntoFuture {
         self.send()

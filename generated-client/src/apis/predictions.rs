@@ -206,27 +206,15 @@ impl GetPredictionsByDatasetId {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
-    pub fn send(
-        self,
-    ) -> runtime::SendFuture<
-        Vec<models::PredictionSingletons>,
-        models::ApiErrorResponse,
-    > {
+    pub fn send(self) -> runtime::Sending<Self> {
         runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
-    pub fn send_full(
-        self,
-    ) -> runtime::SendFuture<
-        runtime::Full<Vec<models::PredictionSingletons>>,
-        models::ApiErrorResponse,
-    > {
+    pub fn send_full(self) -> runtime::Sending<Self, runtime::Detailed> {
         runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
-    pub fn send_unread(
-        self,
-    ) -> runtime::SendFuture<reqwest::Response, models::ApiErrorResponse> {
+    pub fn send_unread(self) -> runtime::Sending<Self, runtime::Unread> {
         runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
@@ -291,10 +279,7 @@ impl std::future::IntoFuture for GetPredictionsByDatasetId {
         Vec<models::PredictionSingletons>,
         Error<models::ApiErrorResponse>,
     >;
-    type IntoFuture = runtime::SendFuture<
-        Vec<models::PredictionSingletons>,
-        models::ApiErrorResponse,
-    >;
+    type IntoFuture = runtime::Sending<Self>;
     /// The future of [`Self::send`].
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -314,24 +299,15 @@ impl GetPredictionBySampleId {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
-    pub fn send(
-        self,
-    ) -> runtime::SendFuture<models::PredictionSingletons, models::ApiErrorResponse> {
+    pub fn send(self) -> runtime::Sending<Self> {
         runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
-    pub fn send_full(
-        self,
-    ) -> runtime::SendFuture<
-        runtime::Full<models::PredictionSingletons>,
-        models::ApiErrorResponse,
-    > {
+    pub fn send_full(self) -> runtime::Sending<Self, runtime::Detailed> {
         runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
-    pub fn send_unread(
-        self,
-    ) -> runtime::SendFuture<reqwest::Response, models::ApiErrorResponse> {
+    pub fn send_unread(self) -> runtime::Sending<Self, runtime::Unread> {
         runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
@@ -394,10 +370,7 @@ impl runtime::Operation for GetPredictionBySampleId {
 }
 impl std::future::IntoFuture for GetPredictionBySampleId {
     type Output = Result<models::PredictionSingletons, Error<models::ApiErrorResponse>>;
-    type IntoFuture = runtime::SendFuture<
-        models::PredictionSingletons,
-        models::ApiErrorResponse,
-    >;
+    type IntoFuture = runtime::Sending<Self>;
     /// The future of [`Self::send`].
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -418,24 +391,15 @@ impl CreateOrUpdatePredictionBySampleId {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
-    pub fn send(
-        self,
-    ) -> runtime::SendFuture<models::CreateEntityResponse, models::ApiErrorResponse> {
+    pub fn send(self) -> runtime::Sending<Self> {
         runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
-    pub fn send_full(
-        self,
-    ) -> runtime::SendFuture<
-        runtime::Full<models::CreateEntityResponse>,
-        models::ApiErrorResponse,
-    > {
+    pub fn send_full(self) -> runtime::Sending<Self, runtime::Detailed> {
         runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
-    pub fn send_unread(
-        self,
-    ) -> runtime::SendFuture<reqwest::Response, models::ApiErrorResponse> {
+    pub fn send_unread(self) -> runtime::Sending<Self, runtime::Unread> {
         runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
@@ -499,10 +463,7 @@ impl runtime::Operation for CreateOrUpdatePredictionBySampleId {
 }
 impl std::future::IntoFuture for CreateOrUpdatePredictionBySampleId {
     type Output = Result<models::CreateEntityResponse, Error<models::ApiErrorResponse>>;
-    type IntoFuture = runtime::SendFuture<
-        models::CreateEntityResponse,
-        models::ApiErrorResponse,
-    >;
+    type IntoFuture = runtime::Sending<Self>;
     /// The future of [`Self::send`].
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -533,27 +494,15 @@ impl GetPredictionTaskSchemasByDatasetId {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
-    pub fn send(
-        self,
-    ) -> runtime::SendFuture<
-        Vec<models::PredictionTaskSchema>,
-        models::ApiErrorResponse,
-    > {
+    pub fn send(self) -> runtime::Sending<Self> {
         runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
-    pub fn send_full(
-        self,
-    ) -> runtime::SendFuture<
-        runtime::Full<Vec<models::PredictionTaskSchema>>,
-        models::ApiErrorResponse,
-    > {
+    pub fn send_full(self) -> runtime::Sending<Self, runtime::Detailed> {
         runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
-    pub fn send_unread(
-        self,
-    ) -> runtime::SendFuture<reqwest::Response, models::ApiErrorResponse> {
+    pub fn send_unread(self) -> runtime::Sending<Self, runtime::Unread> {
         runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
@@ -611,10 +560,7 @@ impl std::future::IntoFuture for GetPredictionTaskSchemasByDatasetId {
         Vec<models::PredictionTaskSchema>,
         Error<models::ApiErrorResponse>,
     >;
-    type IntoFuture = runtime::SendFuture<
-        Vec<models::PredictionTaskSchema>,
-        models::ApiErrorResponse,
-    >;
+    type IntoFuture = runtime::Sending<Self>;
     /// The future of [`Self::send`].
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -634,24 +580,15 @@ impl CreateOrUpdatePredictionTaskSchemaByDatasetId {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 403, 404) come back as [`Error::Api`].
-    pub fn send(
-        self,
-    ) -> runtime::SendFuture<models::CreateEntityResponse, models::ApiErrorResponse> {
+    pub fn send(self) -> runtime::Sending<Self> {
         runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
-    pub fn send_full(
-        self,
-    ) -> runtime::SendFuture<
-        runtime::Full<models::CreateEntityResponse>,
-        models::ApiErrorResponse,
-    > {
+    pub fn send_full(self) -> runtime::Sending<Self, runtime::Detailed> {
         runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
-    pub fn send_unread(
-        self,
-    ) -> runtime::SendFuture<reqwest::Response, models::ApiErrorResponse> {
+    pub fn send_unread(self) -> runtime::Sending<Self, runtime::Unread> {
         runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
@@ -706,10 +643,7 @@ impl runtime::Operation for CreateOrUpdatePredictionTaskSchemaByDatasetId {
 }
 impl std::future::IntoFuture for CreateOrUpdatePredictionTaskSchemaByDatasetId {
     type Output = Result<models::CreateEntityResponse, Error<models::ApiErrorResponse>>;
-    type IntoFuture = runtime::SendFuture<
-        models::CreateEntityResponse,
-        models::ApiErrorResponse,
-    >;
+    type IntoFuture = runtime::Sending<Self>;
     /// The future of [`Self::send`].
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -729,24 +663,15 @@ impl GetPredictionTaskSchemaByTaskName {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
-    pub fn send(
-        self,
-    ) -> runtime::SendFuture<models::PredictionTaskSchema, models::ApiErrorResponse> {
+    pub fn send(self) -> runtime::Sending<Self> {
         runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
-    pub fn send_full(
-        self,
-    ) -> runtime::SendFuture<
-        runtime::Full<models::PredictionTaskSchema>,
-        models::ApiErrorResponse,
-    > {
+    pub fn send_full(self) -> runtime::Sending<Self, runtime::Detailed> {
         runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
-    pub fn send_unread(
-        self,
-    ) -> runtime::SendFuture<reqwest::Response, models::ApiErrorResponse> {
+    pub fn send_unread(self) -> runtime::Sending<Self, runtime::Unread> {
         runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
@@ -809,10 +734,7 @@ impl runtime::Operation for GetPredictionTaskSchemaByTaskName {
 }
 impl std::future::IntoFuture for GetPredictionTaskSchemaByTaskName {
     type Output = Result<models::PredictionTaskSchema, Error<models::ApiErrorResponse>>;
-    type IntoFuture = runtime::SendFuture<
-        models::PredictionTaskSchema,
-        models::ApiErrorResponse,
-    >;
+    type IntoFuture = runtime::Sending<Self>;
     /// The future of [`Self::send`].
     fn into_future(self) -> Self::IntoFuture {
         self.send()

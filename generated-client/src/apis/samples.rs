@@ -254,24 +254,15 @@ impl GetSamplesByDatasetId {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
-    pub fn send(
-        self,
-    ) -> runtime::SendFuture<Vec<models::SampleData>, models::ApiErrorResponse> {
+    pub fn send(self) -> runtime::Sending<Self> {
         runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
-    pub fn send_full(
-        self,
-    ) -> runtime::SendFuture<
-        runtime::Full<Vec<models::SampleData>>,
-        models::ApiErrorResponse,
-    > {
+    pub fn send_full(self) -> runtime::Sending<Self, runtime::Detailed> {
         runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
-    pub fn send_unread(
-        self,
-    ) -> runtime::SendFuture<reqwest::Response, models::ApiErrorResponse> {
+    pub fn send_unread(self) -> runtime::Sending<Self, runtime::Unread> {
         runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
@@ -354,10 +345,7 @@ impl runtime::Operation for GetSamplesByDatasetId {
 }
 impl std::future::IntoFuture for GetSamplesByDatasetId {
     type Output = Result<Vec<models::SampleData>, Error<models::ApiErrorResponse>>;
-    type IntoFuture = runtime::SendFuture<
-        Vec<models::SampleData>,
-        models::ApiErrorResponse,
-    >;
+    type IntoFuture = runtime::Sending<Self>;
     /// The future of [`Self::send`].
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -376,24 +364,15 @@ impl CreateSampleByDatasetId {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
-    pub fn send(
-        self,
-    ) -> runtime::SendFuture<models::CreateEntityResponse, models::ApiErrorResponse> {
+    pub fn send(self) -> runtime::Sending<Self> {
         runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
-    pub fn send_full(
-        self,
-    ) -> runtime::SendFuture<
-        runtime::Full<models::CreateEntityResponse>,
-        models::ApiErrorResponse,
-    > {
+    pub fn send_full(self) -> runtime::Sending<Self, runtime::Detailed> {
         runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
-    pub fn send_unread(
-        self,
-    ) -> runtime::SendFuture<reqwest::Response, models::ApiErrorResponse> {
+    pub fn send_unread(self) -> runtime::Sending<Self, runtime::Unread> {
         runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
@@ -437,10 +416,7 @@ impl runtime::Operation for CreateSampleByDatasetId {
 }
 impl std::future::IntoFuture for CreateSampleByDatasetId {
     type Output = Result<models::CreateEntityResponse, Error<models::ApiErrorResponse>>;
-    type IntoFuture = runtime::SendFuture<
-        models::CreateEntityResponse,
-        models::ApiErrorResponse,
-    >;
+    type IntoFuture = runtime::Sending<Self>;
     /// The future of [`Self::send`].
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -490,24 +466,15 @@ impl GetSamplesPartialByDatasetId {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
-    pub fn send(
-        self,
-    ) -> runtime::SendFuture<Vec<models::SampleDataModes>, models::ApiErrorResponse> {
+    pub fn send(self) -> runtime::Sending<Self> {
         runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
-    pub fn send_full(
-        self,
-    ) -> runtime::SendFuture<
-        runtime::Full<Vec<models::SampleDataModes>>,
-        models::ApiErrorResponse,
-    > {
+    pub fn send_full(self) -> runtime::Sending<Self, runtime::Detailed> {
         runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
-    pub fn send_unread(
-        self,
-    ) -> runtime::SendFuture<reqwest::Response, models::ApiErrorResponse> {
+    pub fn send_unread(self) -> runtime::Sending<Self, runtime::Unread> {
         runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
@@ -600,10 +567,7 @@ impl runtime::Operation for GetSamplesPartialByDatasetId {
 }
 impl std::future::IntoFuture for GetSamplesPartialByDatasetId {
     type Output = Result<Vec<models::SampleDataModes>, Error<models::ApiErrorResponse>>;
-    type IntoFuture = runtime::SendFuture<
-        Vec<models::SampleDataModes>,
-        models::ApiErrorResponse,
-    >;
+    type IntoFuture = runtime::Sending<Self>;
     /// The future of [`Self::send`].
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -622,24 +586,15 @@ impl GetSampleById {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
-    pub fn send(
-        self,
-    ) -> runtime::SendFuture<models::SampleData, models::ApiErrorResponse> {
+    pub fn send(self) -> runtime::Sending<Self> {
         runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
-    pub fn send_full(
-        self,
-    ) -> runtime::SendFuture<
-        runtime::Full<models::SampleData>,
-        models::ApiErrorResponse,
-    > {
+    pub fn send_full(self) -> runtime::Sending<Self, runtime::Detailed> {
         runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
-    pub fn send_unread(
-        self,
-    ) -> runtime::SendFuture<reqwest::Response, models::ApiErrorResponse> {
+    pub fn send_unread(self) -> runtime::Sending<Self, runtime::Unread> {
         runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
@@ -690,7 +645,7 @@ impl runtime::Operation for GetSampleById {
 }
 impl std::future::IntoFuture for GetSampleById {
     type Output = Result<models::SampleData, Error<models::ApiErrorResponse>>;
-    type IntoFuture = runtime::SendFuture<models::SampleData, models::ApiErrorResponse>;
+    type IntoFuture = runtime::Sending<Self>;
     /// The future of [`Self::send`].
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -719,19 +674,15 @@ impl UpdateSampleById {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
-    pub fn send(self) -> runtime::SendFuture<(), models::ApiErrorResponse> {
+    pub fn send(self) -> runtime::Sending<Self> {
         runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
-    pub fn send_full(
-        self,
-    ) -> runtime::SendFuture<runtime::Full<()>, models::ApiErrorResponse> {
+    pub fn send_full(self) -> runtime::Sending<Self, runtime::Detailed> {
         runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
-    pub fn send_unread(
-        self,
-    ) -> runtime::SendFuture<reqwest::Response, models::ApiErrorResponse> {
+    pub fn send_unread(self) -> runtime::Sending<Self, runtime::Unread> {
         runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
@@ -788,7 +739,7 @@ impl runtime::Operation for UpdateSampleById {
 }
 impl std::future::IntoFuture for UpdateSampleById {
     type Output = Result<(), Error<models::ApiErrorResponse>>;
-    type IntoFuture = runtime::SendFuture<(), models::ApiErrorResponse>;
+    type IntoFuture = runtime::Sending<Self>;
     /// The future of [`Self::send`].
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -819,19 +770,15 @@ impl GetSampleImageReadUrlById {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
-    pub fn send(self) -> runtime::SendFuture<String, models::ApiErrorResponse> {
+    pub fn send(self) -> runtime::Sending<Self> {
         runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
-    pub fn send_full(
-        self,
-    ) -> runtime::SendFuture<runtime::Full<String>, models::ApiErrorResponse> {
+    pub fn send_full(self) -> runtime::Sending<Self, runtime::Detailed> {
         runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
-    pub fn send_unread(
-        self,
-    ) -> runtime::SendFuture<reqwest::Response, models::ApiErrorResponse> {
+    pub fn send_unread(self) -> runtime::Sending<Self, runtime::Unread> {
         runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
@@ -889,7 +836,7 @@ impl runtime::Operation for GetSampleImageReadUrlById {
 }
 impl std::future::IntoFuture for GetSampleImageReadUrlById {
     type Output = Result<String, Error<models::ApiErrorResponse>>;
-    type IntoFuture = runtime::SendFuture<String, models::ApiErrorResponse>;
+    type IntoFuture = runtime::Sending<Self>;
     /// The future of [`Self::send`].
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -909,19 +856,15 @@ impl GetSampleImageResourceRedirectById {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
-    pub fn send(self) -> runtime::SendFuture<reqwest::Url, models::ApiErrorResponse> {
+    pub fn send(self) -> runtime::Sending<Self> {
         runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
-    pub fn send_full(
-        self,
-    ) -> runtime::SendFuture<runtime::Full<reqwest::Url>, models::ApiErrorResponse> {
+    pub fn send_full(self) -> runtime::Sending<Self, runtime::Detailed> {
         runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
-    pub fn send_unread(
-        self,
-    ) -> runtime::SendFuture<reqwest::Response, models::ApiErrorResponse> {
+    pub fn send_unread(self) -> runtime::Sending<Self, runtime::Unread> {
         runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
@@ -979,7 +922,7 @@ impl runtime::Operation for GetSampleImageResourceRedirectById {
 }
 impl std::future::IntoFuture for GetSampleImageResourceRedirectById {
     type Output = Result<reqwest::Url, Error<models::ApiErrorResponse>>;
-    type IntoFuture = runtime::SendFuture<reqwest::Url, models::ApiErrorResponse>;
+    type IntoFuture = runtime::Sending<Self>;
     /// The future of [`Self::send`].
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -999,19 +942,15 @@ impl GetSampleImageWriteUrlById {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
-    pub fn send(self) -> runtime::SendFuture<String, models::ApiErrorResponse> {
+    pub fn send(self) -> runtime::Sending<Self> {
         runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
-    pub fn send_full(
-        self,
-    ) -> runtime::SendFuture<runtime::Full<String>, models::ApiErrorResponse> {
+    pub fn send_full(self) -> runtime::Sending<Self, runtime::Detailed> {
         runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
-    pub fn send_unread(
-        self,
-    ) -> runtime::SendFuture<reqwest::Response, models::ApiErrorResponse> {
+    pub fn send_unread(self) -> runtime::Sending<Self, runtime::Unread> {
         runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
@@ -1069,7 +1008,7 @@ impl runtime::Operation for GetSampleImageWriteUrlById {
 }
 impl std::future::IntoFuture for GetSampleImageWriteUrlById {
     type Output = Result<String, Error<models::ApiErrorResponse>>;
-    type IntoFuture = runtime::SendFuture<String, models::ApiErrorResponse>;
+    type IntoFuture = runtime::Sending<Self>;
     /// The future of [`Self::send`].
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -1088,24 +1027,15 @@ impl GetSampleImageWriteUrlsById {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
-    pub fn send(
-        self,
-    ) -> runtime::SendFuture<models::SampleWriteUrls, models::ApiErrorResponse> {
+    pub fn send(self) -> runtime::Sending<Self> {
         runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
-    pub fn send_full(
-        self,
-    ) -> runtime::SendFuture<
-        runtime::Full<models::SampleWriteUrls>,
-        models::ApiErrorResponse,
-    > {
+    pub fn send_full(self) -> runtime::Sending<Self, runtime::Detailed> {
         runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
-    pub fn send_unread(
-        self,
-    ) -> runtime::SendFuture<reqwest::Response, models::ApiErrorResponse> {
+    pub fn send_unread(self) -> runtime::Sending<Self, runtime::Unread> {
         runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
@@ -1161,10 +1091,7 @@ impl runtime::Operation for GetSampleImageWriteUrlsById {
 }
 impl std::future::IntoFuture for GetSampleImageWriteUrlsById {
     type Output = Result<models::SampleWriteUrls, Error<models::ApiErrorResponse>>;
-    type IntoFuture = runtime::SendFuture<
-        models::SampleWriteUrls,
-        models::ApiErrorResponse,
-    >;
+    type IntoFuture = runtime::Sending<Self>;
     /// The future of [`Self::send`].
     fn into_future(self) -> Self::IntoFuture {
         self.send()

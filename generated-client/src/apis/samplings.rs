@@ -55,24 +55,15 @@ impl TriggerSamplingById {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
-    pub fn send(
-        self,
-    ) -> runtime::SendFuture<models::AsyncTaskData, models::ApiErrorResponse> {
+    pub fn send(self) -> runtime::Sending<Self> {
         runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
-    pub fn send_full(
-        self,
-    ) -> runtime::SendFuture<
-        runtime::Full<models::AsyncTaskData>,
-        models::ApiErrorResponse,
-    > {
+    pub fn send_full(self) -> runtime::Sending<Self, runtime::Detailed> {
         runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
-    pub fn send_unread(
-        self,
-    ) -> runtime::SendFuture<reqwest::Response, models::ApiErrorResponse> {
+    pub fn send_unread(self) -> runtime::Sending<Self, runtime::Unread> {
         runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
@@ -129,10 +120,7 @@ impl runtime::Operation for TriggerSamplingById {
 }
 impl std::future::IntoFuture for TriggerSamplingById {
     type Output = Result<models::AsyncTaskData, Error<models::ApiErrorResponse>>;
-    type IntoFuture = runtime::SendFuture<
-        models::AsyncTaskData,
-        models::ApiErrorResponse,
-    >;
+    type IntoFuture = runtime::Sending<Self>;
     /// The future of [`Self::send`].
     fn into_future(self) -> Self::IntoFuture {
         self.send()

@@ -287,24 +287,15 @@ impl GetTagsByDatasetId {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
-    pub fn send(
-        self,
-    ) -> runtime::SendFuture<Vec<models::TagData>, models::ApiErrorResponse> {
+    pub fn send(self) -> runtime::Sending<Self> {
         runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
-    pub fn send_full(
-        self,
-    ) -> runtime::SendFuture<
-        runtime::Full<Vec<models::TagData>>,
-        models::ApiErrorResponse,
-    > {
+    pub fn send_full(self) -> runtime::Sending<Self, runtime::Detailed> {
         runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
-    pub fn send_unread(
-        self,
-    ) -> runtime::SendFuture<reqwest::Response, models::ApiErrorResponse> {
+    pub fn send_unread(self) -> runtime::Sending<Self, runtime::Unread> {
         runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
@@ -347,10 +338,7 @@ impl runtime::Operation for GetTagsByDatasetId {
 }
 impl std::future::IntoFuture for GetTagsByDatasetId {
     type Output = Result<Vec<models::TagData>, Error<models::ApiErrorResponse>>;
-    type IntoFuture = runtime::SendFuture<
-        Vec<models::TagData>,
-        models::ApiErrorResponse,
-    >;
+    type IntoFuture = runtime::Sending<Self>;
     /// The future of [`Self::send`].
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -369,24 +357,15 @@ impl CreateTagByDatasetId {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
-    pub fn send(
-        self,
-    ) -> runtime::SendFuture<models::CreateEntityResponse, models::ApiErrorResponse> {
+    pub fn send(self) -> runtime::Sending<Self> {
         runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
-    pub fn send_full(
-        self,
-    ) -> runtime::SendFuture<
-        runtime::Full<models::CreateEntityResponse>,
-        models::ApiErrorResponse,
-    > {
+    pub fn send_full(self) -> runtime::Sending<Self, runtime::Detailed> {
         runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
-    pub fn send_unread(
-        self,
-    ) -> runtime::SendFuture<reqwest::Response, models::ApiErrorResponse> {
+    pub fn send_unread(self) -> runtime::Sending<Self, runtime::Unread> {
         runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
@@ -430,10 +409,7 @@ impl runtime::Operation for CreateTagByDatasetId {
 }
 impl std::future::IntoFuture for CreateTagByDatasetId {
     type Output = Result<models::CreateEntityResponse, Error<models::ApiErrorResponse>>;
-    type IntoFuture = runtime::SendFuture<
-        models::CreateEntityResponse,
-        models::ApiErrorResponse,
-    >;
+    type IntoFuture = runtime::Sending<Self>;
     /// The future of [`Self::send`].
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -452,24 +428,15 @@ impl PerformTagArithmetics {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
-    pub fn send(
-        self,
-    ) -> runtime::SendFuture<models::TagArithmeticsResponse, models::ApiErrorResponse> {
+    pub fn send(self) -> runtime::Sending<Self> {
         runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
-    pub fn send_full(
-        self,
-    ) -> runtime::SendFuture<
-        runtime::Full<models::TagArithmeticsResponse>,
-        models::ApiErrorResponse,
-    > {
+    pub fn send_full(self) -> runtime::Sending<Self, runtime::Detailed> {
         runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
-    pub fn send_unread(
-        self,
-    ) -> runtime::SendFuture<reqwest::Response, models::ApiErrorResponse> {
+    pub fn send_unread(self) -> runtime::Sending<Self, runtime::Unread> {
         runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
@@ -520,10 +487,7 @@ impl std::future::IntoFuture for PerformTagArithmetics {
         models::TagArithmeticsResponse,
         Error<models::ApiErrorResponse>,
     >;
-    type IntoFuture = runtime::SendFuture<
-        models::TagArithmeticsResponse,
-        models::ApiErrorResponse,
-    >;
+    type IntoFuture = runtime::Sending<Self>;
     /// The future of [`Self::send`].
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -542,24 +506,15 @@ impl PerformTagArithmeticsBitmask {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
-    pub fn send(
-        self,
-    ) -> runtime::SendFuture<models::TagBitMaskResponse, models::ApiErrorResponse> {
+    pub fn send(self) -> runtime::Sending<Self> {
         runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
-    pub fn send_full(
-        self,
-    ) -> runtime::SendFuture<
-        runtime::Full<models::TagBitMaskResponse>,
-        models::ApiErrorResponse,
-    > {
+    pub fn send_full(self) -> runtime::Sending<Self, runtime::Detailed> {
         runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
-    pub fn send_unread(
-        self,
-    ) -> runtime::SendFuture<reqwest::Response, models::ApiErrorResponse> {
+    pub fn send_unread(self) -> runtime::Sending<Self, runtime::Unread> {
         runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
@@ -607,10 +562,7 @@ impl runtime::Operation for PerformTagArithmeticsBitmask {
 }
 impl std::future::IntoFuture for PerformTagArithmeticsBitmask {
     type Output = Result<models::TagBitMaskResponse, Error<models::ApiErrorResponse>>;
-    type IntoFuture = runtime::SendFuture<
-        models::TagBitMaskResponse,
-        models::ApiErrorResponse,
-    >;
+    type IntoFuture = runtime::Sending<Self>;
     /// The future of [`Self::send`].
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -629,24 +581,15 @@ impl CreateInitialTagByDatasetId {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
-    pub fn send(
-        self,
-    ) -> runtime::SendFuture<models::CreateEntityResponse, models::ApiErrorResponse> {
+    pub fn send(self) -> runtime::Sending<Self> {
         runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
-    pub fn send_full(
-        self,
-    ) -> runtime::SendFuture<
-        runtime::Full<models::CreateEntityResponse>,
-        models::ApiErrorResponse,
-    > {
+    pub fn send_full(self) -> runtime::Sending<Self, runtime::Detailed> {
         runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
-    pub fn send_unread(
-        self,
-    ) -> runtime::SendFuture<reqwest::Response, models::ApiErrorResponse> {
+    pub fn send_unread(self) -> runtime::Sending<Self, runtime::Unread> {
         runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
@@ -694,10 +637,7 @@ impl runtime::Operation for CreateInitialTagByDatasetId {
 }
 impl std::future::IntoFuture for CreateInitialTagByDatasetId {
     type Output = Result<models::CreateEntityResponse, Error<models::ApiErrorResponse>>;
-    type IntoFuture = runtime::SendFuture<
-        models::CreateEntityResponse,
-        models::ApiErrorResponse,
-    >;
+    type IntoFuture = runtime::Sending<Self>;
     /// The future of [`Self::send`].
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -716,24 +656,15 @@ impl UpsizeTagsByDatasetId {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
-    pub fn send(
-        self,
-    ) -> runtime::SendFuture<models::CreateEntityResponse, models::ApiErrorResponse> {
+    pub fn send(self) -> runtime::Sending<Self> {
         runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
-    pub fn send_full(
-        self,
-    ) -> runtime::SendFuture<
-        runtime::Full<models::CreateEntityResponse>,
-        models::ApiErrorResponse,
-    > {
+    pub fn send_full(self) -> runtime::Sending<Self, runtime::Detailed> {
         runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
-    pub fn send_unread(
-        self,
-    ) -> runtime::SendFuture<reqwest::Response, models::ApiErrorResponse> {
+    pub fn send_unread(self) -> runtime::Sending<Self, runtime::Unread> {
         runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
@@ -778,10 +709,7 @@ impl runtime::Operation for UpsizeTagsByDatasetId {
 }
 impl std::future::IntoFuture for UpsizeTagsByDatasetId {
     type Output = Result<models::CreateEntityResponse, Error<models::ApiErrorResponse>>;
-    type IntoFuture = runtime::SendFuture<
-        models::CreateEntityResponse,
-        models::ApiErrorResponse,
-    >;
+    type IntoFuture = runtime::Sending<Self>;
     /// The future of [`Self::send`].
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -800,19 +728,15 @@ impl GetTagByTagId {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
-    pub fn send(self) -> runtime::SendFuture<models::TagData, models::ApiErrorResponse> {
+    pub fn send(self) -> runtime::Sending<Self> {
         runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
-    pub fn send_full(
-        self,
-    ) -> runtime::SendFuture<runtime::Full<models::TagData>, models::ApiErrorResponse> {
+    pub fn send_full(self) -> runtime::Sending<Self, runtime::Detailed> {
         runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
-    pub fn send_unread(
-        self,
-    ) -> runtime::SendFuture<reqwest::Response, models::ApiErrorResponse> {
+    pub fn send_unread(self) -> runtime::Sending<Self, runtime::Unread> {
         runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
@@ -862,7 +786,7 @@ impl runtime::Operation for GetTagByTagId {
 }
 impl std::future::IntoFuture for GetTagByTagId {
     type Output = Result<models::TagData, Error<models::ApiErrorResponse>>;
-    type IntoFuture = runtime::SendFuture<models::TagData, models::ApiErrorResponse>;
+    type IntoFuture = runtime::Sending<Self>;
     /// The future of [`Self::send`].
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -882,19 +806,15 @@ impl UpdateTagByTagId {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
-    pub fn send(self) -> runtime::SendFuture<(), models::ApiErrorResponse> {
+    pub fn send(self) -> runtime::Sending<Self> {
         runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
-    pub fn send_full(
-        self,
-    ) -> runtime::SendFuture<runtime::Full<()>, models::ApiErrorResponse> {
+    pub fn send_full(self) -> runtime::Sending<Self, runtime::Detailed> {
         runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
-    pub fn send_unread(
-        self,
-    ) -> runtime::SendFuture<reqwest::Response, models::ApiErrorResponse> {
+    pub fn send_unread(self) -> runtime::Sending<Self, runtime::Unread> {
         runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
@@ -945,7 +865,7 @@ impl runtime::Operation for UpdateTagByTagId {
 }
 impl std::future::IntoFuture for UpdateTagByTagId {
     type Output = Result<(), Error<models::ApiErrorResponse>>;
-    type IntoFuture = runtime::SendFuture<(), models::ApiErrorResponse>;
+    type IntoFuture = runtime::Sending<Self>;
     /// The future of [`Self::send`].
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -964,19 +884,15 @@ impl DeleteTagByTagId {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
-    pub fn send(self) -> runtime::SendFuture<(), models::ApiErrorResponse> {
+    pub fn send(self) -> runtime::Sending<Self> {
         runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
-    pub fn send_full(
-        self,
-    ) -> runtime::SendFuture<runtime::Full<()>, models::ApiErrorResponse> {
+    pub fn send_full(self) -> runtime::Sending<Self, runtime::Detailed> {
         runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
-    pub fn send_unread(
-        self,
-    ) -> runtime::SendFuture<reqwest::Response, models::ApiErrorResponse> {
+    pub fn send_unread(self) -> runtime::Sending<Self, runtime::Unread> {
         runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
@@ -1026,7 +942,7 @@ impl runtime::Operation for DeleteTagByTagId {
 }
 impl std::future::IntoFuture for DeleteTagByTagId {
     type Output = Result<(), Error<models::ApiErrorResponse>>;
-    type IntoFuture = runtime::SendFuture<(), models::ApiErrorResponse>;
+    type IntoFuture = runtime::Sending<Self>;
     /// The future of [`Self::send`].
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -1071,24 +987,15 @@ impl ExportTagToLabelBoxDataRows {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
-    pub fn send(
-        self,
-    ) -> runtime::SendFuture<models::LabelBoxDataRows, models::ApiErrorResponse> {
+    pub fn send(self) -> runtime::Sending<Self> {
         runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
-    pub fn send_full(
-        self,
-    ) -> runtime::SendFuture<
-        runtime::Full<models::LabelBoxDataRows>,
-        models::ApiErrorResponse,
-    > {
+    pub fn send_full(self) -> runtime::Sending<Self, runtime::Detailed> {
         runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
-    pub fn send_unread(
-        self,
-    ) -> runtime::SendFuture<reqwest::Response, models::ApiErrorResponse> {
+    pub fn send_unread(self) -> runtime::Sending<Self, runtime::Unread> {
         runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
@@ -1157,10 +1064,7 @@ impl runtime::Operation for ExportTagToLabelBoxDataRows {
 }
 impl std::future::IntoFuture for ExportTagToLabelBoxDataRows {
     type Output = Result<models::LabelBoxDataRows, Error<models::ApiErrorResponse>>;
-    type IntoFuture = runtime::SendFuture<
-        models::LabelBoxDataRows,
-        models::ApiErrorResponse,
-    >;
+    type IntoFuture = runtime::Sending<Self>;
     /// The future of [`Self::send`].
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -1205,24 +1109,15 @@ impl ExportTagToLabelStudioTasks {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
-    pub fn send(
-        self,
-    ) -> runtime::SendFuture<models::LabelStudioTasks, models::ApiErrorResponse> {
+    pub fn send(self) -> runtime::Sending<Self> {
         runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
-    pub fn send_full(
-        self,
-    ) -> runtime::SendFuture<
-        runtime::Full<models::LabelStudioTasks>,
-        models::ApiErrorResponse,
-    > {
+    pub fn send_full(self) -> runtime::Sending<Self, runtime::Detailed> {
         runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
-    pub fn send_unread(
-        self,
-    ) -> runtime::SendFuture<reqwest::Response, models::ApiErrorResponse> {
+    pub fn send_unread(self) -> runtime::Sending<Self, runtime::Unread> {
         runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
@@ -1291,10 +1186,7 @@ impl runtime::Operation for ExportTagToLabelStudioTasks {
 }
 impl std::future::IntoFuture for ExportTagToLabelStudioTasks {
     type Output = Result<models::LabelStudioTasks, Error<models::ApiErrorResponse>>;
-    type IntoFuture = runtime::SendFuture<
-        models::LabelStudioTasks,
-        models::ApiErrorResponse,
-    >;
+    type IntoFuture = runtime::Sending<Self>;
     /// The future of [`Self::send`].
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -1313,19 +1205,15 @@ impl GetFilenamesByTagId {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
-    pub fn send(self) -> runtime::SendFuture<Vec<String>, models::ApiErrorResponse> {
+    pub fn send(self) -> runtime::Sending<Self> {
         runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
-    pub fn send_full(
-        self,
-    ) -> runtime::SendFuture<runtime::Full<Vec<String>>, models::ApiErrorResponse> {
+    pub fn send_full(self) -> runtime::Sending<Self, runtime::Detailed> {
         runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
-    pub fn send_unread(
-        self,
-    ) -> runtime::SendFuture<reqwest::Response, models::ApiErrorResponse> {
+    pub fn send_unread(self) -> runtime::Sending<Self, runtime::Unread> {
         runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
@@ -1379,7 +1267,7 @@ impl runtime::Operation for GetFilenamesByTagId {
 }
 impl std::future::IntoFuture for GetFilenamesByTagId {
     type Output = Result<Vec<String>, Error<models::ApiErrorResponse>>;
-    type IntoFuture = runtime::SendFuture<Vec<String>, models::ApiErrorResponse>;
+    type IntoFuture = runtime::Sending<Self>;
     /// The future of [`Self::send`].
     fn into_future(self) -> Self::IntoFuture {
         self.send()

@@ -243,12 +243,12 @@ pub(super) fn emit_send(op: &Operation) -> (TokenStream, TokenStream) {
     let options = options_setter();
     let common = quote! {
         #[doc = #full_doc]
-        pub fn send_full(self) -> runtime::SendFuture<runtime::Full<#ok>, #err> {
+        pub fn send_full(self) -> runtime::Sending<Self, runtime::Detailed> {
             runtime::send_full(self)
         }
 
         #[doc = #unread_doc]
-        pub fn send_unread(self) -> runtime::SendFuture<reqwest::Response, #err> {
+        pub fn send_unread(self) -> runtime::Sending<Self, runtime::Unread> {
             runtime::send_unread(self)
         }
 
@@ -260,7 +260,7 @@ pub(super) fn emit_send(op: &Operation) -> (TokenStream, TokenStream) {
         let send_doc = send_doc.iter().map(|l| quote!(#[doc = #l]));
         let methods = quote! {
             #(#send_doc)*
-            pub fn send(self) -> runtime::SendFuture<#ok, #err> {
+            pub fn send(self) -> runtime::Sending<Self> {
                 runtime::send(self)
             }
 
@@ -303,7 +303,7 @@ pub(super) fn emit_send(op: &Operation) -> (TokenStream, TokenStream) {
     let with_doc = format!(" Like [`Self::send`], and also returns the response headers the document declares ([`{}`]).", headers.name);
     let methods = quote! {
         #(#send_doc)*
-        pub fn send(self) -> runtime::SendFuture<#ok, #err> {
+        pub fn send(self) -> runtime::Sending<Self> {
             runtime::send(self)
         }
 
@@ -382,19 +382,22 @@ pub(super) fn emit_into_future(op: &Operation) -> TokenStream {
     let builder = ident(&op.builder);
     let ok = success_ty(op);
     let err = ty(&op.error_ty, Place::Elsewhere);
-    // An event stream's `send` is an `async fn` of its own; every other `send` returns the
-    // boxed future already.
-    let body = match &op.success {
+    // An event stream's `send` is an `async fn` of its own, boxed here to have a name; every
+    // other `send` returns the named future already.
+    let (future, body) = match &op.success {
         Success::Single {
             kind: ResponseKind::EventStream(_),
             ..
-        } => quote!(Box::pin(self.send())),
-        _ => quote!(self.send()),
+        } => (
+            quote!(runtime::SendFuture<#ok, #err>),
+            quote!(Box::pin(self.send())),
+        ),
+        _ => (quote!(runtime::Sending<Self>), quote!(self.send())),
     };
     quote! {
         impl std::future::IntoFuture for #builder {
             type Output = Result<#ok, Error<#err>>;
-            type IntoFuture = runtime::SendFuture<#ok, #err>;
+            type IntoFuture = #future;
 
             /// The future of [`Self::send`].
             fn into_future(self) -> Self::IntoFuture {

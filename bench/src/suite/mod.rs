@@ -13,6 +13,7 @@
 //!    progenitor's output for the same document (each in its own target directory, with its
 //!    dependencies built first).
 //! 4. Runtime: per-request overhead against a loopback server, and decoding throughput.
+//! 5. Size: generated lines per operation and per schema over the corpus and for GitHub.
 //!
 //! These are measurements, not tests: nothing fails on a missed target. The machine may be
 //! busy with other work, so every figure is a median and its spread is reported with it.
@@ -21,6 +22,7 @@ mod compile;
 mod generation;
 mod report;
 mod runtime;
+mod size;
 
 use report::{machine, unix_time, Report};
 use serde_json::{json, Value};
@@ -109,26 +111,31 @@ pub fn run(settings: Settings) -> Result<(), String> {
     };
 
     // 1. Generation.
-    eprintln!("[1/4] generation");
+    eprintln!("[1/5] generation");
     let github = generation::github_document(&cache);
     let generation = generation::section(&root, &bins, &github, &runs, &mut report);
     report.json.insert("generation".to_string(), generation);
 
     // 2. Scaling.
-    eprintln!("[2/4] scaling over GitHub's operations");
+    eprintln!("[2/5] scaling over GitHub's operations");
     let scaling = match &github {
         Ok(doc) => generation::scaling(&bins, doc, &out_dir, runs.scaling, &mut report),
         Err(e) => report.failure("Scaling", "GitHub subsets", e),
     };
     report.json.insert("scaling".to_string(), scaling);
 
+    // 5. Size (generation only, so it comes early).
+    eprintln!("[3/5] generated lines per operation and per schema (corpus, GitHub)");
+    let size = size::size(&bins, &github, &mut report);
+    report.json.insert("size".to_string(), size);
+
     // 4. Runtime (before the compile step, which leaves the most heat behind).
-    eprintln!("[3/4] runtime: per-request overhead, decoding, a streamed download");
+    eprintln!("[4/5] runtime: per-request overhead, decoding, a streamed download");
     let runtime = runtime::runtime(&bins, &runs, &mut report);
     report.json.insert("runtime".to_string(), runtime);
 
     // 3. Compile time.
-    eprintln!("[4/4] compile time of the generated Lightly client");
+    eprintln!("[5/5] compile time of the generated Lightly client");
     let paths = compile::Paths {
         root: &root,
         cache: &cache,

@@ -234,7 +234,7 @@ pub(super) fn compile(
                     "rebuild, ours / progenitor",
                     format!("{rebuild:.2}×"),
                     String::new(),
-                    Some(Target::at_most(rebuild, 1.0, "≤ 1.0×")),
+                    Some(Target::at_most(rebuild, 0.8, "≤ 0.8×")),
                 );
                 fields.insert(
                     "ratio".to_string(),

@@ -23,22 +23,21 @@ pub(super) fn size(bins: &Bins, github: &Result<PathBuf, String>, report: &mut R
         .filter(|names| !names.is_empty());
     let mut json = Map::new();
     let corpus_docs = num(&kv, "corpus.documents").unwrap_or(0.0);
-    let mut corpus_label = format!(
-        "corpus ({corpus_docs} documents of corpus/documents.txt, GitHub's apart; {skipped} skipped, not in the cache"
+    let mut corpus_note = format!(
+        "{corpus_docs} documents of corpus/documents.txt without GitHub's; {skipped} skipped, not in the cache"
     );
     if let Some(names) = failed {
-        corpus_label.push_str(&format!("; failed to generate: {names}"));
+        corpus_note.push_str(&format!("; failed to generate: {names}"));
     }
-    corpus_label.push(')');
     json.insert(
         "corpus".to_string(),
-        group(&kv, "corpus", &corpus_label, report),
+        group(&kv, "corpus", "corpus", &corpus_note, report),
     );
     json.insert("corpus_skipped".to_string(), number(skipped));
     if num(&kv, "github.documents").is_some() {
         json.insert(
             "github".to_string(),
-            group(&kv, "github", "GitHub (api.github.com.json)", report),
+            group(&kv, "github", "GitHub", "api.github.com.json", report),
         );
     }
     json.insert(
@@ -54,8 +53,15 @@ pub(super) fn size(bins: &Bins, github: &Result<PathBuf, String>, report: &mut R
     Value::Object(json)
 }
 
-/// The rows of one group (`corpus.*` or `github.*`) and its JSON.
-fn group(kv: &BTreeMap<String, String>, prefix: &str, label: &str, report: &mut Report) -> Value {
+/// The rows of one group (`corpus.*` or `github.*`) and its JSON; the first row carries the
+/// note on what was measured.
+fn group(
+    kv: &BTreeMap<String, String>,
+    prefix: &str,
+    label: &str,
+    note: &str,
+    report: &mut Report,
+) -> Value {
     let get = |key: &str| num(kv, &format!("{prefix}.{key}")).unwrap_or(0.0);
     let (operations, schemas) = (get("operations"), get("schemas"));
     let (api_lines, model_lines, rust_lines) =
@@ -64,7 +70,7 @@ fn group(kv: &BTreeMap<String, String>, prefix: &str, label: &str, report: &mut 
     let per_schema = model_lines / schemas;
     report.row(
         SECTION,
-        &format!("{label}: operations, schemas (named types), generated Rust lines"),
+        &format!("{label} ({note}): operations, schemas (named types), generated Rust lines"),
         format!("{operations} operations, {schemas} schemas, {rust_lines} lines"),
         String::new(),
         None,

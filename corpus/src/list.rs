@@ -47,6 +47,12 @@ impl List {
         devtools::fetch_npm_package(cache, &package.name, &package.version)
     }
 
+    /// The extracted package `name` if it is already in `cache`; never downloads.
+    pub(crate) fn cached(&self, cache: &Path, name: &str) -> Option<PathBuf> {
+        let package = self.package(name).ok()?;
+        devtools::cached_npm_package(cache, &package.name, &package.version)
+    }
+
     fn package(&self, name: &str) -> Result<&Package, String> {
         self.packages
             .iter()

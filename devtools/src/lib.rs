@@ -128,7 +128,7 @@ pub fn cache_dir(what: &str) -> Result<PathBuf, String> {
 /// already there. Extraction goes to a sibling folder first, so an interrupted download is
 /// never mistaken for a complete one.
 pub fn fetch_npm_package(cache: &Path, name: &str, version: &str) -> Result<PathBuf, String> {
-    let dir = cache.join(format!("{}-{}", sanitize(name), version));
+    let dir = npm_package_dir(cache, name, version);
     if dir.join(".complete").exists() {
         return Ok(dir);
     }
@@ -176,6 +176,17 @@ pub fn fetch_npm_package(cache: &Path, name: &str, version: &str) -> Result<Path
     let _ = fs::remove_dir_all(&dir);
     fs::rename(&partial, &dir).map_err(|e| format!("cannot move into {}: {e}", dir.display()))?;
     Ok(dir)
+}
+
+/// The extracted npm package `name@version` under `cache` if [`fetch_npm_package`] has
+/// completed it; never downloads.
+pub fn cached_npm_package(cache: &Path, name: &str, version: &str) -> Option<PathBuf> {
+    let dir = npm_package_dir(cache, name, version);
+    dir.join(".complete").exists().then_some(dir)
+}
+
+fn npm_package_dir(cache: &Path, name: &str, version: &str) -> PathBuf {
+    cache.join(format!("{}-{}", sanitize(name), version))
 }
 
 /// Lowercase ASCII letters and digits, with one `-` for each run of anything else.

@@ -9,18 +9,23 @@
 //!
 //! 1. Generation: `spec/lightly.yaml` and GitHub's REST API document (`@octokit/openapi`).
 //! 2. Scaling: growing shares of GitHub's operations with only the components they reach.
-//! 3. Compile time of the generated Lightly client, clean and after touching one file, next to
+//! 3. Size: generated lines per operation and per schema over the corpus and for GitHub.
+//! 4. Runtime: per-request overhead against a loopback server, and decoding throughput.
+//! 5. Compile time of the generated Lightly client, clean and after touching one file, next to
 //!    progenitor's output for the same document (each in its own target directory, with its
 //!    dependencies built first).
-//! 4. Runtime: per-request overhead against a loopback server, and decoding throughput.
+//! 6. Compile time and compiler peak memory of GitHub's client: `cargo check`, `cargo build`,
+//!    and the build of one tag's feature.
 //!
 //! These are measurements, not tests: nothing fails on a missed target. The machine may be
 //! busy with other work, so every figure is a median and its spread is reported with it.
 
 mod compile;
+mod compile_github;
 mod generation;
 mod report;
 mod runtime;
+mod size;
 
 use report::{machine, unix_time, Report};
 use serde_json::{json, Value};
@@ -109,26 +114,31 @@ pub fn run(settings: Settings) -> Result<(), String> {
     };
 
     // 1. Generation.
-    eprintln!("[1/4] generation");
+    eprintln!("[1/6] generation");
     let github = generation::github_document(&cache);
     let generation = generation::section(&root, &bins, &github, &runs, &mut report);
     report.json.insert("generation".to_string(), generation);
 
     // 2. Scaling.
-    eprintln!("[2/4] scaling over GitHub's operations");
+    eprintln!("[2/6] scaling over GitHub's operations");
     let scaling = match &github {
         Ok(doc) => generation::scaling(&bins, doc, &out_dir, runs.scaling, &mut report),
         Err(e) => report.failure("Scaling", "GitHub subsets", e),
     };
     report.json.insert("scaling".to_string(), scaling);
 
-    // 4. Runtime (before the compile step, which leaves the most heat behind).
-    eprintln!("[3/4] runtime: per-request overhead, decoding, a streamed download");
+    // 3. Size.
+    eprintln!("[3/6] generated lines per operation and per schema (corpus, GitHub)");
+    let size = size::size(&bins, &github, &mut report);
+    report.json.insert("size".to_string(), size);
+
+    // 4. Runtime (before the compile steps, which leave the most heat behind).
+    eprintln!("[4/6] runtime: per-request overhead, decoding, a streamed download");
     let runtime = runtime::runtime(&bins, &runs, &mut report);
     report.json.insert("runtime".to_string(), runtime);
 
-    // 3. Compile time.
-    eprintln!("[4/4] compile time of the generated Lightly client");
+    // 5. Compile time.
+    eprintln!("[5/6] compile time of the generated Lightly client");
     let paths = compile::Paths {
         root: &root,
         cache: &cache,
@@ -136,6 +146,14 @@ pub fn run(settings: Settings) -> Result<(), String> {
     };
     let compile = compile::compile(&paths, &bins, runs.compile, settings, &mut report);
     report.json.insert("compile".to_string(), compile);
+
+    // 6. Compiling GitHub's client.
+    eprintln!("[6/6] compiling GitHub's client (several minutes)");
+    let github_compile =
+        compile_github::github(&root, &out_dir, &bins, &github, runs.compile, &mut report);
+    report
+        .json
+        .insert("compile_github".to_string(), github_compile);
 
     let machine_end = report::loadavg();
     let mut results = json!({
@@ -174,9 +192,20 @@ impl Bins {
         name: &str,
         args: &[S],
     ) -> Result<BTreeMap<String, String>, String> {
+        self.run_with_env(name, args, &[])
+    }
+
+    /// [`Bins::run`] with environment variables set for the binary and what it starts.
+    fn run_with_env<S: AsRef<OsStr>>(
+        &self,
+        name: &str,
+        args: &[S],
+        env: &[(&str, &OsStr)],
+    ) -> Result<BTreeMap<String, String>, String> {
         let exe = self.dir.join(name);
         let out = Command::new(&exe)
             .args(args)
+            .envs(env.iter().copied())
             .stdin(Stdio::null())
             .output()
             .map_err(|e| format!("cannot run {}: {e}", exe.display()))?;

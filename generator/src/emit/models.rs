@@ -25,49 +25,57 @@ pub(crate) fn emit_model(t: &TypeDef) -> TokenStream {
 }
 
 /// Puts `#[cfg(any(feature = ...))]` on every item of a type (its definition and impls)
-/// that only the operations of some tag features use.
+/// that only the operations of some tag features use, after the item's docs.
 fn gate(items: TokenStream, features: &[String]) -> TokenStream {
+    use proc_macro2::TokenTree;
     if features.is_empty() {
         return items;
     }
-    let cfg: syn::Attribute = match features {
-        [one] => syn::parse_quote!(#[cfg(feature = #one)]),
-        _ => syn::parse_quote!(#[cfg(any(#(feature = #features),*))]),
+    let cfg = match features {
+        [one] => quote!(#[cfg(feature = #one)]),
+        _ => quote!(#[cfg(any(#(feature = #features),*))]),
     };
-    // The items are this module's own tokens, which parse; were they not to, they go out
-    // ungated and the formatting step reports them.
-    match syn::parse2::<syn::File>(items.clone()) {
-        Ok(file) => file
-            .items
-            .into_iter()
-            .map(|mut item| {
-                if let Some(attrs) = attrs_mut(&mut item) {
-                    // After the item's docs, before its other attributes.
-                    let at = attrs
-                        .iter()
-                        .take_while(|a| a.path().is_ident("doc"))
-                        .count();
-                    attrs.insert(at, cfg.clone());
-                    quote!(#item)
-                } else {
-                    quote!(#cfg #item)
-                }
-            })
-            .collect(),
-        Err(_) => items,
+    // The items are this module's own: each ends with its body (a brace group) or a `;`, and
+    // none has braces elsewhere at its top level (no const generics, no `const _` blocks).
+    // Splitting them here is a pass over the tokens; parsing them took a fifth of generating
+    // a small crate.
+    let mut out = TokenStream::new();
+    let mut item: Vec<TokenTree> = Vec::new();
+    for tt in items {
+        let ends = match &tt {
+            TokenTree::Punct(p) => p.as_char() == ';',
+            TokenTree::Group(g) => g.delimiter() == proc_macro2::Delimiter::Brace,
+            _ => false,
+        };
+        item.push(tt);
+        if ends {
+            put_gated(&mut item, &cfg, &mut out);
+        }
     }
+    if !item.is_empty() {
+        put_gated(&mut item, &cfg, &mut out);
+    }
+    out
 }
 
-fn attrs_mut(item: &mut syn::Item) -> Option<&mut Vec<syn::Attribute>> {
-    Some(match item {
-        syn::Item::Struct(i) => &mut i.attrs,
-        syn::Item::Enum(i) => &mut i.attrs,
-        syn::Item::Impl(i) => &mut i.attrs,
-        syn::Item::Type(i) => &mut i.attrs,
-        syn::Item::Const(i) => &mut i.attrs,
-        syn::Item::Fn(i) => &mut i.attrs,
-        _ => return None,
-    })
+/// Moves one item to `out` with `cfg` after its leading doc attributes.
+fn put_gated(item: &mut Vec<proc_macro2::TokenTree>, cfg: &TokenStream, out: &mut TokenStream) {
+    use proc_macro2::{Delimiter, TokenTree};
+    let is_doc = |pair: &[TokenTree]| match pair {
+        [TokenTree::Punct(p), TokenTree::Group(g)] => {
+            p.as_char() == '#'
+                && g.delimiter() == Delimiter::Bracket
+                && matches!(g.stream().into_iter().next(), Some(TokenTree::Ident(i)) if i == "doc")
+        }
+        _ => false,
+    };
+    let mut docs = 0;
+    while docs + 2 <= item.len() && is_doc(&item[docs..docs + 2]) {
+        docs += 2;
+    }
+    out.extend(item.drain(..docs));
+    out.extend(cfg.clone());
+    out.extend(item.drain(..));
 }
 
 fn emit_type(t: &TypeDef) -> TokenStream {

@@ -6,8 +6,7 @@
 //! tag: it is compiled with the feature [`OTHER_SCHEMAS`] (on by default), with every type
 //! it uses.
 
-use super::merge::each_name_in_kind;
-use crate::ir::{Group, TypeDef};
+use crate::ir::{Group, Ty, TypeDef, TypeKind};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The feature of the types no operation uses. A tag's feature is a snake_case identifier,
@@ -65,36 +64,59 @@ fn mark(
     let mut todo = vec![name.to_string()];
     while let Some(n) = todo.pop() {
         let Some(t) = types.get(&n) else { continue };
-        if !needed.entry(n).or_default().insert(key.to_string()) {
+        let marks = needed.entry(n).or_default();
+        if marks.contains(key) {
             continue;
         }
-        let mut kind = t.kind.clone();
-        each_name_in_kind(&mut kind, &mut |used: &mut String| todo.push(used.clone()));
+        marks.insert(key.to_string());
+        names_in_kind(&t.kind, &mut |used| todo.push(used.to_string()));
+    }
+}
+
+/// The named types a definition uses.
+fn names_in_kind(kind: &TypeKind, f: &mut dyn FnMut(&str)) {
+    let mut each = |ty: &Ty| names_in_ty(ty, f);
+    match kind {
+        TypeKind::Struct { fields, additional } => {
+            fields.iter().for_each(|field| each(&field.ty));
+            if let Some(a) = additional {
+                each(&a.ty);
+            }
+        }
+        TypeKind::Tagged { variants, .. } => variants.iter().for_each(|v| each(&v.ty)),
+        TypeKind::Untagged { variants, .. } => variants.iter().for_each(|v| each(&v.ty)),
+        TypeKind::Newtype { inner, .. } => each(inner),
+        TypeKind::Alias { target } => each(target),
+        TypeKind::StringEnum { .. } | TypeKind::IntEnum { .. } => {}
+    }
+}
+
+fn names_in_ty(ty: &Ty, f: &mut dyn FnMut(&str)) {
+    match ty {
+        Ty::Named(n) => f(n),
+        Ty::Vec(inner) | Ty::Map(inner) | Ty::Option(inner) | Ty::Boxed(inner) => {
+            names_in_ty(inner, f)
+        }
+        _ => {}
     }
 }
 
 /// The named types an operation mentions anywhere (parameters, bodies, responses, headers,
-/// paging), read from its serialized form, so that no place a type can appear is missed.
+/// paging), read from its serialized form, so that no place a type can appear is missed: a
+/// named type is written `{"Named":"Name"}`, and a Rust name needs no escapes.
 fn names_in(op: &crate::ir::Operation) -> BTreeSet<String> {
-    fn walk(v: &serde_json::Value, out: &mut BTreeSet<String>) {
-        match v {
-            serde_json::Value::Object(map) => {
-                for (k, v) in map {
-                    match (k.as_str(), v) {
-                        ("Named", serde_json::Value::String(n)) => {
-                            out.insert(n.clone());
-                        }
-                        _ => walk(v, out),
-                    }
-                }
-            }
-            serde_json::Value::Array(items) => items.iter().for_each(|v| walk(v, out)),
-            _ => {}
-        }
-    }
+    const MARK: &str = "{\"Named\":\"";
     let mut out = BTreeSet::new();
-    if let Ok(value) = serde_json::to_value(op) {
-        walk(&value, &mut out);
+    let Ok(text) = serde_json::to_string(op) else {
+        return out;
+    };
+    let mut rest = text.as_str();
+    while let Some(at) = rest.find(MARK) {
+        rest = &rest[at + MARK.len()..];
+        if let Some(end) = rest.find('"') {
+            out.insert(rest[..end].to_string());
+            rest = &rest[end..];
+        }
     }
     out
 }

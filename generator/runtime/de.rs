@@ -138,8 +138,6 @@ impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for Formatted<T> {
     type Value = T;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<T, D::Error> {
-        let format = self.0;
-        T::deserialize(deserializer)
-            .map_err(|e| de::Error::custom(format_args!("not a valid `{format}` value: {e}")))
+        super::formats::decode::named(deserializer, self.0)
     }
 }

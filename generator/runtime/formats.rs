@@ -21,8 +21,9 @@ pub fn serde_text<T: Serialize + ?Sized>(value: &T) -> Result<String, String> {
 pub mod decode {
     use serde::{Deserialize, Deserializer};
 
-    /// Decodes `T`, saying which format a value that does not decode breaks.
-    fn named<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    /// Decodes `T`, saying which format a value that does not decode breaks (also what
+    /// `de::slot_format` decodes with).
+    pub(crate) fn named<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
         deserializer: D,
         format: &str,
     ) -> Result<T, D::Error> {

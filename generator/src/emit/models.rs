@@ -328,8 +328,8 @@ fn compact_deserialize(
         let api = &f.api_name;
         let at = syn::Index::from(i);
         let i = Literal::usize_unsuffixed(i);
-        match f.ty.format_decoder().and_then(format_of) {
-            Some(format) => {
+        match f.ty.named_format() {
+            Some((format, _)) => {
                 quote!(#i => runtime::de::slot_format(&mut slots.#at, map, #api, #format),)
             }
             None => quote!(#i => runtime::de::slot(&mut slots.#at, map, #api),),
@@ -410,14 +410,6 @@ fn compact_deserialize(
             }
         }
     }
-}
-
-/// The format a `runtime::decode_format` function name stands for.
-fn format_of(decoder: &str) -> Option<&'static str> {
-    crate::ir::NAMED_FORMATS
-        .iter()
-        .find(|(_, d)| *d == decoder)
-        .map(|(format, _)| *format)
 }
 
 fn emit_string_enum(

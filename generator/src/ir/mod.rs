@@ -150,16 +150,19 @@ impl Ty {
     /// The runtime function that decodes this type with an error naming its format, when it
     /// holds (alone, optional, boxed, in a list or a map) a type that stands for one.
     pub fn format_decoder(&self) -> Option<&'static str> {
+        self.named_format().map(|(_, decoder)| decoder)
+    }
+
+    /// The format the decoder of [`Self::format_decoder`] names in its errors (`uuid`,
+    /// `date-time`), with that decoder.
+    pub fn named_format(&self) -> Option<(&'static str, &'static str)> {
         match self {
             Ty::External {
                 format: Some(format),
                 ..
-            } => NAMED_FORMATS
-                .iter()
-                .find(|(f, _)| f == format)
-                .map(|(_, decoder)| *decoder),
+            } => NAMED_FORMATS.iter().find(|(f, _)| f == format).copied(),
             Ty::Option(inner) | Ty::Boxed(inner) | Ty::Vec(inner) | Ty::Map(inner) => {
-                inner.format_decoder()
+                inner.named_format()
             }
             _ => None,
         }

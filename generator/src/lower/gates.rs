@@ -6,7 +6,8 @@
 //! tag: it is compiled with the feature [`OTHER_SCHEMAS`] (on by default), with every type
 //! it uses.
 
-use crate::ir::{Group, Ty, TypeDef, TypeKind};
+use super::merge::names_in_kind;
+use crate::ir::{Group, TypeDef};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The feature of the types no operation uses. A tag's feature is a snake_case identifier,
@@ -70,34 +71,6 @@ fn mark(
         }
         marks.insert(key.to_string());
         names_in_kind(&t.kind, &mut |used| todo.push(used.to_string()));
-    }
-}
-
-/// The named types a definition uses.
-fn names_in_kind(kind: &TypeKind, f: &mut dyn FnMut(&str)) {
-    let mut each = |ty: &Ty| names_in_ty(ty, f);
-    match kind {
-        TypeKind::Struct { fields, additional } => {
-            fields.iter().for_each(|field| each(&field.ty));
-            if let Some(a) = additional {
-                each(&a.ty);
-            }
-        }
-        TypeKind::Tagged { variants, .. } => variants.iter().for_each(|v| each(&v.ty)),
-        TypeKind::Untagged { variants, .. } => variants.iter().for_each(|v| each(&v.ty)),
-        TypeKind::Newtype { inner, .. } => each(inner),
-        TypeKind::Alias { target } => each(target),
-        TypeKind::StringEnum { .. } | TypeKind::IntEnum { .. } => {}
-    }
-}
-
-fn names_in_ty(ty: &Ty, f: &mut dyn FnMut(&str)) {
-    match ty {
-        Ty::Named(n) => f(n),
-        Ty::Vec(inner) | Ty::Map(inner) | Ty::Option(inner) | Ty::Boxed(inner) => {
-            names_in_ty(inner, f)
-        }
-        _ => {}
     }
 }
 

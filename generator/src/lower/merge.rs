@@ -37,10 +37,9 @@ pub(crate) fn merge_identical(types: &mut BTreeMap<String, TypeDef>, groups: &mu
     let edges: Vec<Vec<usize>> = names
         .iter()
         .map(|n| {
-            let mut kind = types[n].kind.clone();
             let mut out = Vec::new();
-            each_name_in_kind(&mut kind, &mut |used: &mut String| {
-                if let Some(&i) = index.get(used.as_str()) {
+            names_in_kind(&types[n].kind, &mut |used| {
+                if let Some(&i) = index.get(used) {
                     out.push(i);
                 }
             });
@@ -200,7 +199,7 @@ fn rename_in_choices(choices: &mut BodyChoices, canonical: &BTreeMap<String, Str
     }
 }
 
-pub(crate) fn each_name_in_kind(kind: &mut TypeKind, f: &mut dyn FnMut(&mut String)) {
+fn each_name_in_kind(kind: &mut TypeKind, f: &mut dyn FnMut(&mut String)) {
     match kind {
         TypeKind::Struct { fields, additional } => {
             for field in fields {
@@ -243,6 +242,34 @@ fn each_name(ty: &mut Ty, f: &mut dyn FnMut(&mut String)) {
         | Ty::Unit
         | Ty::Url
         | Ty::External { .. } => {}
+    }
+}
+
+/// The named types a definition uses.
+pub(crate) fn names_in_kind(kind: &TypeKind, f: &mut dyn FnMut(&str)) {
+    let mut each = |ty: &Ty| names_in_ty(ty, f);
+    match kind {
+        TypeKind::Struct { fields, additional } => {
+            fields.iter().for_each(|field| each(&field.ty));
+            if let Some(a) = additional {
+                each(&a.ty);
+            }
+        }
+        TypeKind::Tagged { variants, .. } => variants.iter().for_each(|v| each(&v.ty)),
+        TypeKind::Untagged { variants, .. } => variants.iter().for_each(|v| each(&v.ty)),
+        TypeKind::Newtype { inner, .. } => each(inner),
+        TypeKind::Alias { target } => each(target),
+        TypeKind::StringEnum { .. } | TypeKind::IntEnum { .. } => {}
+    }
+}
+
+fn names_in_ty(ty: &Ty, f: &mut dyn FnMut(&str)) {
+    match ty {
+        Ty::Named(n) => f(n),
+        Ty::Vec(inner) | Ty::Map(inner) | Ty::Option(inner) | Ty::Boxed(inner) => {
+            names_in_ty(inner, f)
+        }
+        _ => {}
     }
 }
 

@@ -93,3 +93,57 @@ fn names_in(op: &crate::ir::Operation) -> BTreeSet<String> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn models_take_the_features_of_the_operations_that_use_them() {
+        let spec = r#"openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /pets:
+    get:
+      operationId: listPets
+      tags: [pets]
+      responses:
+        '200':
+          description: x
+          content: {application/json: {schema: {$ref: '#/components/schemas/Pet'}}}
+  /stores:
+    get:
+      operationId: listStores
+      tags: [stores]
+      responses:
+        '200':
+          description: x
+          content: {application/json: {schema: {$ref: '#/components/schemas/Store'}}}
+components:
+  schemas:
+    Pet:
+      type: object
+      properties: {petOwner: {$ref: '#/components/schemas/Owner'}}
+    Store:
+      type: object
+      properties: {owner: {$ref: '#/components/schemas/Owner'}}
+    Owner:
+      type: object
+      properties: {name: {type: string}}
+    Hook:
+      type: object
+      properties: {hookOwner: {$ref: '#/components/schemas/Owner'}}
+"#;
+        let (api, _) = crate::lower_text(spec).unwrap();
+        let features = |name: &str| {
+            api.types
+                .iter()
+                .find(|t| t.name == name)
+                .map(|t| t.features.clone())
+                .unwrap()
+        };
+        assert_eq!(features("Pet"), ["pets"]);
+        assert_eq!(features("Store"), ["stores"]);
+        // Used by both tags and by a schema no operation uses.
+        assert_eq!(features("Owner"), ["other-schemas", "pets", "stores"]);
+        assert_eq!(features("Hook"), ["other-schemas"]);
+    }
+}

@@ -40,35 +40,41 @@ pub const SECURITY_SCHEMES: &[runtime::SecurityScheme] = &[
 ];
 impl Client {
     /// A builder for a client of this API, with [`DEFAULT_BASE_URL`] and no credentials.
+    #[inline]
     pub fn builder() -> ClientBuilder {
         ClientBuilder::new(DEFAULT_BASE_URL, SECURITY_SCHEMES)
             .user_agent(concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")))
     }
     /// Configure and query the datasource (cloud bucket) a dataset reads its raw data from
+    #[inline]
     #[cfg(feature = "datasources")]
     #[cfg_attr(docsrs, doc(cfg(feature = "datasources")))]
     pub fn datasources(&self) -> apis::datasources::DatasourcesApi<'_> {
         apis::datasources::DatasourcesApi::new(self)
     }
     /// Upload and read prediction task schemas and per-sample prediction singletons
+    #[inline]
     #[cfg(feature = "predictions")]
     #[cfg_attr(docsrs, doc(cfg(feature = "predictions")))]
     pub fn predictions(&self) -> apis::predictions::PredictionsApi<'_> {
         apis::predictions::PredictionsApi::new(self)
     }
     /// Create, read and update the samples of a dataset and their image URLs
+    #[inline]
     #[cfg(feature = "samples")]
     #[cfg_attr(docsrs, doc(cfg(feature = "samples")))]
     pub fn samples(&self) -> apis::samples::SamplesApi<'_> {
         apis::samples::SamplesApi::new(self)
     }
     /// Trigger samplings (selections) on the embeddings of a dataset
+    #[inline]
     #[cfg(feature = "samplings")]
     #[cfg_attr(docsrs, doc(cfg(feature = "samplings")))]
     pub fn samplings(&self) -> apis::samplings::SamplingsApi<'_> {
         apis::samplings::SamplingsApi::new(self)
     }
     /// Create, combine, export and manage the tags (sample subsets) of a dataset
+    #[inline]
     #[cfg(feature = "tags")]
     #[cfg_attr(docsrs, doc(cfg(feature = "tags")))]
     pub fn tags(&self) -> apis::tags::TagsApi<'_> {
@@ -77,14 +83,17 @@ impl Client {
 }
 impl ClientBuilder {
     /// Sets the credential for the `ApiKeyAuth` scheme: an API key sent as the query parameter `token`.
+    #[inline]
     pub fn api_key_auth(self, secret: impl Into<String>) -> Self {
         self.credential("ApiKeyAuth", secret)
     }
     /// Sets the credential for the `ApiPublicJWTAuth` scheme: an API key sent as the query parameter `publicToken`.
+    #[inline]
     pub fn api_public_jwt_auth(self, secret: impl Into<String>) -> Self {
         self.credential("ApiPublicJWTAuth", secret)
     }
     /// Sets the credential for the `auth0Bearer` scheme: a token sent as `Authorization: Bearer <token>`.
+    #[inline]
     pub fn auth0_bearer(self, secret: impl Into<String>) -> Self {
         self.credential("auth0Bearer", secret)
     }

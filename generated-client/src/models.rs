@@ -18,6 +18,7 @@ pub struct ActiveLearningScoreType(String);
 #[cfg(feature = "samplings")]
 impl ActiveLearningScoreType {
     /// Checks `value` against the schema's constraints.
+    #[inline]
     pub fn new(value: impl Into<String>) -> Result<Self, ValidationError> {
         let value = value.into();
         runtime::check_string(
@@ -33,10 +34,12 @@ impl ActiveLearningScoreType {
         Ok(Self(value))
     }
     /// The value as a string slice.
+    #[inline]
     pub fn as_str(&self) -> &str {
         &self.0
     }
     /// The wrapped value.
+    #[inline]
     pub fn into_inner(self) -> String {
         self.0
     }
@@ -44,12 +47,14 @@ impl ActiveLearningScoreType {
 #[cfg(feature = "samplings")]
 impl TryFrom<String> for ActiveLearningScoreType {
     type Error = ValidationError;
+    #[inline]
     fn try_from(value: String) -> Result<Self, Self::Error> {
         Self::new(value)
     }
 }
 #[cfg(feature = "samplings")]
 impl From<ActiveLearningScoreType> for String {
+    #[inline]
     fn from(value: ActiveLearningScoreType) -> Self {
         value.0
     }
@@ -57,6 +62,7 @@ impl From<ActiveLearningScoreType> for String {
 #[cfg(feature = "samplings")]
 impl TryFrom<&str> for ActiveLearningScoreType {
     type Error = ValidationError;
+    #[inline]
     fn try_from(value: &str) -> Result<Self, Self::Error> {
         Self::new(value)
     }
@@ -64,24 +70,28 @@ impl TryFrom<&str> for ActiveLearningScoreType {
 #[cfg(feature = "samplings")]
 impl std::str::FromStr for ActiveLearningScoreType {
     type Err = ValidationError;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Self::new(value)
     }
 }
 #[cfg(feature = "samplings")]
 impl AsRef<str> for ActiveLearningScoreType {
+    #[inline]
     fn as_ref(&self) -> &str {
         &self.0
     }
 }
 #[cfg(feature = "samplings")]
 impl std::fmt::Display for ActiveLearningScoreType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
 }
 #[cfg(feature = "samplings")]
 impl<'de> Deserialize<'de> for ActiveLearningScoreType {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -307,6 +317,7 @@ impl ApiErrorCode {
         Self::CustomMetadataAtMaxSize,
     ];
     /// The value as it goes over the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::BadRequest => "BAD_REQUEST",
@@ -400,6 +411,7 @@ impl ApiErrorCode {
     )
 )]
 impl From<&str> for ApiErrorCode {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "BAD_REQUEST" => Self::BadRequest,
@@ -493,6 +505,7 @@ impl From<&str> for ApiErrorCode {
     )
 )]
 impl From<String> for ApiErrorCode {
+    #[inline]
     fn from(value: String) -> Self {
         match Self::from(value.as_str()) {
             Self::Unknown(_) => Self::Unknown(value),
@@ -511,6 +524,7 @@ impl From<String> for ApiErrorCode {
 )]
 impl std::str::FromStr for ApiErrorCode {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
@@ -525,6 +539,7 @@ impl std::str::FromStr for ApiErrorCode {
     )
 )]
 impl std::fmt::Display for ApiErrorCode {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -539,6 +554,7 @@ impl std::fmt::Display for ApiErrorCode {
     )
 )]
 impl Serialize for ApiErrorCode {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
@@ -553,6 +569,7 @@ impl Serialize for ApiErrorCode {
     )
 )]
 impl<'de> Deserialize<'de> for ApiErrorCode {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -588,6 +605,7 @@ pub struct ApiErrorResponse {
     )
 )]
 impl Serialize for ApiErrorResponse {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut state = serde::Serializer::serialize_struct(
             serializer,
@@ -609,6 +627,7 @@ impl Serialize for ApiErrorResponse {
     )
 )]
 impl<'de> Deserialize<'de> for ApiErrorResponse {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -628,9 +647,11 @@ impl<'de> Deserialize<'de> for ApiErrorResponse {
 impl runtime::de::Struct for ApiErrorResponse {
     const NAME: &'static str = "ApiErrorResponse";
     type Slots = (Option<ApiErrorCode>, Option<String>);
+    #[inline]
     fn slots() -> Self::Slots {
         (None, None)
     }
+    #[inline]
     fn index(property: &str) -> Option<usize> {
         match property {
             "code" => Some(0),
@@ -638,6 +659,7 @@ impl runtime::de::Struct for ApiErrorResponse {
             _ => None,
         }
     }
+    #[inline]
     fn read<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self::Slots,
         index: usize,
@@ -649,6 +671,7 @@ impl runtime::de::Struct for ApiErrorResponse {
             _ => Ok(()),
         }
     }
+    #[inline]
     fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
         let (f0, f1) = slots;
         match (f0, f1) {
@@ -674,6 +697,7 @@ pub struct AsyncTaskData {
 }
 #[cfg(feature = "samplings")]
 impl Serialize for AsyncTaskData {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut state = serde::Serializer::serialize_struct(
             serializer,
@@ -686,6 +710,7 @@ impl Serialize for AsyncTaskData {
 }
 #[cfg(feature = "samplings")]
 impl<'de> Deserialize<'de> for AsyncTaskData {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -697,15 +722,18 @@ impl<'de> Deserialize<'de> for AsyncTaskData {
 impl runtime::de::Struct for AsyncTaskData {
     const NAME: &'static str = "AsyncTaskData";
     type Slots = (Option<String>,);
+    #[inline]
     fn slots() -> Self::Slots {
         (None,)
     }
+    #[inline]
     fn index(property: &str) -> Option<usize> {
         match property {
             "jobId" => Some(0),
             _ => None,
         }
     }
+    #[inline]
     fn read<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self::Slots,
         index: usize,
@@ -716,6 +744,7 @@ impl runtime::de::Struct for AsyncTaskData {
             _ => Ok(()),
         }
     }
+    #[inline]
     fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
         let (f0,) = slots;
         match (f0,) {
@@ -748,12 +777,14 @@ pub struct CategoryId(i64);
 )]
 impl CategoryId {
     /// Checks `value` against the schema's constraints.
+    #[inline]
     pub fn new(value: i64) -> Result<Self, ValidationError> {
         runtime::check_integer(i128::from(value), Some(0), None, false, false, None)
             .map_err(|reason| ValidationError::new("CategoryId", reason))?;
         Ok(Self(value))
     }
     /// The wrapped value.
+    #[inline]
     pub fn get(self) -> i64 {
         self.0
     }
@@ -768,6 +799,7 @@ impl CategoryId {
 )]
 impl TryFrom<i64> for CategoryId {
     type Error = ValidationError;
+    #[inline]
     fn try_from(value: i64) -> Result<Self, Self::Error> {
         Self::new(value)
     }
@@ -781,6 +813,7 @@ impl TryFrom<i64> for CategoryId {
     )
 )]
 impl From<CategoryId> for i64 {
+    #[inline]
     fn from(value: CategoryId) -> Self {
         value.0
     }
@@ -795,6 +828,7 @@ impl From<CategoryId> for i64 {
 )]
 impl std::str::FromStr for CategoryId {
     type Err = ValidationError;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         let parsed: i64 = value
             .trim()
@@ -815,6 +849,7 @@ impl std::str::FromStr for CategoryId {
     )
 )]
 impl std::fmt::Display for CategoryId {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(&self.0, f)
     }
@@ -828,6 +863,7 @@ impl std::fmt::Display for CategoryId {
     )
 )]
 impl<'de> Deserialize<'de> for CategoryId {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -846,6 +882,7 @@ pub struct CategoryName(String);
 #[cfg(feature = "predictions")]
 impl CategoryName {
     /// Checks `value` against the schema's constraints.
+    #[inline]
     pub fn new(value: impl Into<String>) -> Result<Self, ValidationError> {
         let value = value.into();
         runtime::check_string(
@@ -861,10 +898,12 @@ impl CategoryName {
         Ok(Self(value))
     }
     /// The value as a string slice.
+    #[inline]
     pub fn as_str(&self) -> &str {
         &self.0
     }
     /// The wrapped value.
+    #[inline]
     pub fn into_inner(self) -> String {
         self.0
     }
@@ -872,12 +911,14 @@ impl CategoryName {
 #[cfg(feature = "predictions")]
 impl TryFrom<String> for CategoryName {
     type Error = ValidationError;
+    #[inline]
     fn try_from(value: String) -> Result<Self, Self::Error> {
         Self::new(value)
     }
 }
 #[cfg(feature = "predictions")]
 impl From<CategoryName> for String {
+    #[inline]
     fn from(value: CategoryName) -> Self {
         value.0
     }
@@ -885,6 +926,7 @@ impl From<CategoryName> for String {
 #[cfg(feature = "predictions")]
 impl TryFrom<&str> for CategoryName {
     type Error = ValidationError;
+    #[inline]
     fn try_from(value: &str) -> Result<Self, Self::Error> {
         Self::new(value)
     }
@@ -892,24 +934,28 @@ impl TryFrom<&str> for CategoryName {
 #[cfg(feature = "predictions")]
 impl std::str::FromStr for CategoryName {
     type Err = ValidationError;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Self::new(value)
     }
 }
 #[cfg(feature = "predictions")]
 impl AsRef<str> for CategoryName {
+    #[inline]
     fn as_ref(&self) -> &str {
         &self.0
     }
 }
 #[cfg(feature = "predictions")]
 impl std::fmt::Display for CategoryName {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
 }
 #[cfg(feature = "predictions")]
 impl<'de> Deserialize<'de> for CategoryName {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -928,6 +974,7 @@ pub struct CreateEntityResponse {
 }
 #[cfg(any(feature = "predictions", feature = "samples", feature = "tags"))]
 impl Serialize for CreateEntityResponse {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut state = serde::Serializer::serialize_struct(
             serializer,
@@ -940,6 +987,7 @@ impl Serialize for CreateEntityResponse {
 }
 #[cfg(any(feature = "predictions", feature = "samples", feature = "tags"))]
 impl<'de> Deserialize<'de> for CreateEntityResponse {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -951,15 +999,18 @@ impl<'de> Deserialize<'de> for CreateEntityResponse {
 impl runtime::de::Struct for CreateEntityResponse {
     const NAME: &'static str = "CreateEntityResponse";
     type Slots = (Option<MongoObjectId>,);
+    #[inline]
     fn slots() -> Self::Slots {
         (None,)
     }
+    #[inline]
     fn index(property: &str) -> Option<usize> {
         match property {
             "id" => Some(0),
             _ => None,
         }
     }
+    #[inline]
     fn read<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self::Slots,
         index: usize,
@@ -970,6 +1021,7 @@ impl runtime::de::Struct for CreateEntityResponse {
             _ => Ok(()),
         }
     }
+    #[inline]
     fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
         let (f0,) = slots;
         match (f0,) {
@@ -999,6 +1051,7 @@ pub struct CropData {
 }
 #[cfg(any(feature = "samples", feature = "tags"))]
 impl Serialize for CropData {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut state = serde::Serializer::serialize_struct(serializer, "CropData", 6)?;
         runtime::ser::field(&mut state, "parentId", &self.parent_id)?;
@@ -1028,6 +1081,7 @@ impl Serialize for CropData {
 }
 #[cfg(any(feature = "samples", feature = "tags"))]
 impl<'de> Deserialize<'de> for CropData {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1046,9 +1100,11 @@ impl runtime::de::Struct for CropData {
         Option<CategoryId>,
         Option<Score>,
     );
+    #[inline]
     fn slots() -> Self::Slots {
         (None, None, None, None, None, None)
     }
+    #[inline]
     fn index(property: &str) -> Option<usize> {
         match property {
             "parentId" => Some(0),
@@ -1060,6 +1116,7 @@ impl runtime::de::Struct for CropData {
             _ => None,
         }
     }
+    #[inline]
     fn read<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self::Slots,
         index: usize,
@@ -1075,6 +1132,7 @@ impl runtime::de::Struct for CropData {
             _ => Ok(()),
         }
     }
+    #[inline]
     fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
         let (f0, f1, f2, f3, f4, f5) = slots;
         match (f0, f1, f2, f3, f4, f5) {
@@ -1115,12 +1173,14 @@ pub struct CropDataPredictionIndex(i64);
 #[cfg(any(feature = "samples", feature = "tags"))]
 impl CropDataPredictionIndex {
     /// Checks `value` against the schema's constraints.
+    #[inline]
     pub fn new(value: i64) -> Result<Self, ValidationError> {
         runtime::check_integer(i128::from(value), Some(0), None, false, false, None)
             .map_err(|reason| ValidationError::new("CropDataPredictionIndex", reason))?;
         Ok(Self(value))
     }
     /// The wrapped value.
+    #[inline]
     pub fn get(self) -> i64 {
         self.0
     }
@@ -1128,12 +1188,14 @@ impl CropDataPredictionIndex {
 #[cfg(any(feature = "samples", feature = "tags"))]
 impl TryFrom<i64> for CropDataPredictionIndex {
     type Error = ValidationError;
+    #[inline]
     fn try_from(value: i64) -> Result<Self, Self::Error> {
         Self::new(value)
     }
 }
 #[cfg(any(feature = "samples", feature = "tags"))]
 impl From<CropDataPredictionIndex> for i64 {
+    #[inline]
     fn from(value: CropDataPredictionIndex) -> Self {
         value.0
     }
@@ -1141,6 +1203,7 @@ impl From<CropDataPredictionIndex> for i64 {
 #[cfg(any(feature = "samples", feature = "tags"))]
 impl std::str::FromStr for CropDataPredictionIndex {
     type Err = ValidationError;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         let parsed: i64 = value
             .trim()
@@ -1154,12 +1217,14 @@ impl std::str::FromStr for CropDataPredictionIndex {
 }
 #[cfg(any(feature = "samples", feature = "tags"))]
 impl std::fmt::Display for CropDataPredictionIndex {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(&self.0, f)
     }
 }
 #[cfg(any(feature = "samples", feature = "tags"))]
 impl<'de> Deserialize<'de> for CropDataPredictionIndex {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1194,6 +1259,7 @@ pub enum DatasourceConfig {
 #[cfg(feature = "datasources")]
 impl DatasourceConfig {
     /// The discriminator value.
+    #[inline]
     pub fn tag(&self) -> Option<&str> {
         match self {
             Self::Lightly(_) => Some("LIGHTLY"),
@@ -1208,6 +1274,7 @@ impl DatasourceConfig {
 }
 #[cfg(feature = "datasources")]
 impl Serialize for DatasourceConfig {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::Lightly(value) => {
@@ -1232,6 +1299,7 @@ impl Serialize for DatasourceConfig {
 }
 #[cfg(feature = "datasources")]
 impl<'de> Deserialize<'de> for DatasourceConfig {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1274,6 +1342,7 @@ pub struct DatasourceConfigAzure {
 }
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl Serialize for DatasourceConfigAzure {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut state = serde::Serializer::serialize_struct(
             serializer,
@@ -1291,6 +1360,7 @@ impl Serialize for DatasourceConfigAzure {
 }
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl<'de> Deserialize<'de> for DatasourceConfigAzure {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1309,9 +1379,11 @@ impl runtime::de::Struct for DatasourceConfigAzure {
         Option<DatasourceConfigAzureAccountName>,
         Option<DatasourceConfigAzureAccountKey>,
     );
+    #[inline]
     fn slots() -> Self::Slots {
         (None, None, None, None, None, None)
     }
+    #[inline]
     fn index(property: &str) -> Option<usize> {
         match property {
             "purpose" => Some(0),
@@ -1323,6 +1395,7 @@ impl runtime::de::Struct for DatasourceConfigAzure {
             _ => None,
         }
     }
+    #[inline]
     fn read<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self::Slots,
         index: usize,
@@ -1338,6 +1411,7 @@ impl runtime::de::Struct for DatasourceConfigAzure {
             _ => Ok(()),
         }
     }
+    #[inline]
     fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
         let (f0, f1, f2, f3, f4, f5) = slots;
         match (f0, f1, f2, f4, f5) {
@@ -1377,6 +1451,7 @@ pub struct DatasourceConfigAzureAccountKey(String);
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl DatasourceConfigAzureAccountKey {
     /// Checks `value` against the schema's constraints.
+    #[inline]
     pub fn new(value: impl Into<String>) -> Result<Self, ValidationError> {
         let value = value.into();
         runtime::check_string(&value, Some(1), None, None)
@@ -1387,10 +1462,12 @@ impl DatasourceConfigAzureAccountKey {
         Ok(Self(value))
     }
     /// The value as a string slice.
+    #[inline]
     pub fn as_str(&self) -> &str {
         &self.0
     }
     /// The wrapped value.
+    #[inline]
     pub fn into_inner(self) -> String {
         self.0
     }
@@ -1398,12 +1475,14 @@ impl DatasourceConfigAzureAccountKey {
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl TryFrom<String> for DatasourceConfigAzureAccountKey {
     type Error = ValidationError;
+    #[inline]
     fn try_from(value: String) -> Result<Self, Self::Error> {
         Self::new(value)
     }
 }
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl From<DatasourceConfigAzureAccountKey> for String {
+    #[inline]
     fn from(value: DatasourceConfigAzureAccountKey) -> Self {
         value.0
     }
@@ -1411,6 +1490,7 @@ impl From<DatasourceConfigAzureAccountKey> for String {
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl TryFrom<&str> for DatasourceConfigAzureAccountKey {
     type Error = ValidationError;
+    #[inline]
     fn try_from(value: &str) -> Result<Self, Self::Error> {
         Self::new(value)
     }
@@ -1418,24 +1498,28 @@ impl TryFrom<&str> for DatasourceConfigAzureAccountKey {
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl std::str::FromStr for DatasourceConfigAzureAccountKey {
     type Err = ValidationError;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Self::new(value)
     }
 }
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl AsRef<str> for DatasourceConfigAzureAccountKey {
+    #[inline]
     fn as_ref(&self) -> &str {
         &self.0
     }
 }
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl std::fmt::Display for DatasourceConfigAzureAccountKey {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
 }
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl<'de> Deserialize<'de> for DatasourceConfigAzureAccountKey {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1453,6 +1537,7 @@ pub struct DatasourceConfigAzureAccountName(String);
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl DatasourceConfigAzureAccountName {
     /// Checks `value` against the schema's constraints.
+    #[inline]
     pub fn new(value: impl Into<String>) -> Result<Self, ValidationError> {
         let value = value.into();
         runtime::check_string(&value, Some(1), None, None)
@@ -1463,10 +1548,12 @@ impl DatasourceConfigAzureAccountName {
         Ok(Self(value))
     }
     /// The value as a string slice.
+    #[inline]
     pub fn as_str(&self) -> &str {
         &self.0
     }
     /// The wrapped value.
+    #[inline]
     pub fn into_inner(self) -> String {
         self.0
     }
@@ -1474,12 +1561,14 @@ impl DatasourceConfigAzureAccountName {
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl TryFrom<String> for DatasourceConfigAzureAccountName {
     type Error = ValidationError;
+    #[inline]
     fn try_from(value: String) -> Result<Self, Self::Error> {
         Self::new(value)
     }
 }
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl From<DatasourceConfigAzureAccountName> for String {
+    #[inline]
     fn from(value: DatasourceConfigAzureAccountName) -> Self {
         value.0
     }
@@ -1487,6 +1576,7 @@ impl From<DatasourceConfigAzureAccountName> for String {
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl TryFrom<&str> for DatasourceConfigAzureAccountName {
     type Error = ValidationError;
+    #[inline]
     fn try_from(value: &str) -> Result<Self, Self::Error> {
         Self::new(value)
     }
@@ -1494,24 +1584,28 @@ impl TryFrom<&str> for DatasourceConfigAzureAccountName {
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl std::str::FromStr for DatasourceConfigAzureAccountName {
     type Err = ValidationError;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Self::new(value)
     }
 }
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl AsRef<str> for DatasourceConfigAzureAccountName {
+    #[inline]
     fn as_ref(&self) -> &str {
         &self.0
     }
 }
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl std::fmt::Display for DatasourceConfigAzureAccountName {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
 }
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl<'de> Deserialize<'de> for DatasourceConfigAzureAccountName {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1533,6 +1627,7 @@ impl DatasourceConfigAzureType {
     /// The values the document lists.
     pub const KNOWN: &'static [Self] = &[Self::Azure];
     /// The value as it goes over the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Azure => "AZURE",
@@ -1542,6 +1637,7 @@ impl DatasourceConfigAzureType {
 }
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl From<&str> for DatasourceConfigAzureType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "AZURE" => Self::Azure,
@@ -1551,6 +1647,7 @@ impl From<&str> for DatasourceConfigAzureType {
 }
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl From<String> for DatasourceConfigAzureType {
+    #[inline]
     fn from(value: String) -> Self {
         match Self::from(value.as_str()) {
             Self::Unknown(_) => Self::Unknown(value),
@@ -1561,24 +1658,28 @@ impl From<String> for DatasourceConfigAzureType {
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl std::str::FromStr for DatasourceConfigAzureType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl std::fmt::Display for DatasourceConfigAzureType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl Serialize for DatasourceConfigAzureType {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl<'de> Deserialize<'de> for DatasourceConfigAzureType {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1588,6 +1689,7 @@ impl<'de> Deserialize<'de> for DatasourceConfigAzureType {
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl Default for DatasourceConfigAzureType {
     /// The only value the schema allows, `AZURE`.
+    #[inline]
     fn default() -> Self {
         Self::Azure
     }
@@ -1616,6 +1718,7 @@ pub enum DatasourceConfigBase {
 #[cfg(feature = "other-schemas")]
 impl DatasourceConfigBase {
     /// The discriminator value.
+    #[inline]
     pub fn tag(&self) -> Option<&str> {
         match self {
             Self::Azure(_) => Some("AZURE"),
@@ -1630,6 +1733,7 @@ impl DatasourceConfigBase {
 }
 #[cfg(feature = "other-schemas")]
 impl Serialize for DatasourceConfigBase {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::Azure(value) => {
@@ -1654,6 +1758,7 @@ impl Serialize for DatasourceConfigBase {
 }
 #[cfg(feature = "other-schemas")]
 impl<'de> Deserialize<'de> for DatasourceConfigBase {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1696,6 +1801,7 @@ pub struct DatasourceConfigGcs {
 }
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl Serialize for DatasourceConfigGcs {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut state = serde::Serializer::serialize_struct(
             serializer,
@@ -1713,6 +1819,7 @@ impl Serialize for DatasourceConfigGcs {
 }
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl<'de> Deserialize<'de> for DatasourceConfigGcs {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1731,9 +1838,11 @@ impl runtime::de::Struct for DatasourceConfigGcs {
         Option<DatasourceConfigGcsGcsProjectId>,
         Option<String>,
     );
+    #[inline]
     fn slots() -> Self::Slots {
         (None, None, None, None, None, None)
     }
+    #[inline]
     fn index(property: &str) -> Option<usize> {
         match property {
             "purpose" => Some(0),
@@ -1745,6 +1854,7 @@ impl runtime::de::Struct for DatasourceConfigGcs {
             _ => None,
         }
     }
+    #[inline]
     fn read<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self::Slots,
         index: usize,
@@ -1760,6 +1870,7 @@ impl runtime::de::Struct for DatasourceConfigGcs {
             _ => Ok(()),
         }
     }
+    #[inline]
     fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
         let (f0, f1, f2, f3, f4, f5) = slots;
         match (f0, f1, f2, f4, f5) {
@@ -1799,6 +1910,7 @@ pub struct DatasourceConfigGcsGcsProjectId(String);
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl DatasourceConfigGcsGcsProjectId {
     /// Checks `value` against the schema's constraints.
+    #[inline]
     pub fn new(value: impl Into<String>) -> Result<Self, ValidationError> {
         let value = value.into();
         runtime::check_string(&value, Some(1), None, None)
@@ -1809,10 +1921,12 @@ impl DatasourceConfigGcsGcsProjectId {
         Ok(Self(value))
     }
     /// The value as a string slice.
+    #[inline]
     pub fn as_str(&self) -> &str {
         &self.0
     }
     /// The wrapped value.
+    #[inline]
     pub fn into_inner(self) -> String {
         self.0
     }
@@ -1820,12 +1934,14 @@ impl DatasourceConfigGcsGcsProjectId {
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl TryFrom<String> for DatasourceConfigGcsGcsProjectId {
     type Error = ValidationError;
+    #[inline]
     fn try_from(value: String) -> Result<Self, Self::Error> {
         Self::new(value)
     }
 }
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl From<DatasourceConfigGcsGcsProjectId> for String {
+    #[inline]
     fn from(value: DatasourceConfigGcsGcsProjectId) -> Self {
         value.0
     }
@@ -1833,6 +1949,7 @@ impl From<DatasourceConfigGcsGcsProjectId> for String {
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl TryFrom<&str> for DatasourceConfigGcsGcsProjectId {
     type Error = ValidationError;
+    #[inline]
     fn try_from(value: &str) -> Result<Self, Self::Error> {
         Self::new(value)
     }
@@ -1840,24 +1957,28 @@ impl TryFrom<&str> for DatasourceConfigGcsGcsProjectId {
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl std::str::FromStr for DatasourceConfigGcsGcsProjectId {
     type Err = ValidationError;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Self::new(value)
     }
 }
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl AsRef<str> for DatasourceConfigGcsGcsProjectId {
+    #[inline]
     fn as_ref(&self) -> &str {
         &self.0
     }
 }
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl std::fmt::Display for DatasourceConfigGcsGcsProjectId {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
 }
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl<'de> Deserialize<'de> for DatasourceConfigGcsGcsProjectId {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1879,6 +2000,7 @@ impl DatasourceConfigGcsType {
     /// The values the document lists.
     pub const KNOWN: &'static [Self] = &[Self::Gcs];
     /// The value as it goes over the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Gcs => "GCS",
@@ -1888,6 +2010,7 @@ impl DatasourceConfigGcsType {
 }
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl From<&str> for DatasourceConfigGcsType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "GCS" => Self::Gcs,
@@ -1897,6 +2020,7 @@ impl From<&str> for DatasourceConfigGcsType {
 }
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl From<String> for DatasourceConfigGcsType {
+    #[inline]
     fn from(value: String) -> Self {
         match Self::from(value.as_str()) {
             Self::Unknown(_) => Self::Unknown(value),
@@ -1907,24 +2031,28 @@ impl From<String> for DatasourceConfigGcsType {
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl std::str::FromStr for DatasourceConfigGcsType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl std::fmt::Display for DatasourceConfigGcsType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl Serialize for DatasourceConfigGcsType {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl<'de> Deserialize<'de> for DatasourceConfigGcsType {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1934,6 +2062,7 @@ impl<'de> Deserialize<'de> for DatasourceConfigGcsType {
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl Default for DatasourceConfigGcsType {
     /// The only value the schema allows, `GCS`.
+    #[inline]
     fn default() -> Self {
         Self::Gcs
     }
@@ -1955,6 +2084,7 @@ pub struct DatasourceConfigLightly {
 }
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl Serialize for DatasourceConfigLightly {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut state = serde::Serializer::serialize_struct(
             serializer,
@@ -1970,6 +2100,7 @@ impl Serialize for DatasourceConfigLightly {
 }
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl<'de> Deserialize<'de> for DatasourceConfigLightly {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1986,9 +2117,11 @@ impl runtime::de::Struct for DatasourceConfigLightly {
         Option<String>,
         Option<Option<String>>,
     );
+    #[inline]
     fn slots() -> Self::Slots {
         (None, None, None, None)
     }
+    #[inline]
     fn index(property: &str) -> Option<usize> {
         match property {
             "purpose" => Some(0),
@@ -1998,6 +2131,7 @@ impl runtime::de::Struct for DatasourceConfigLightly {
             _ => None,
         }
     }
+    #[inline]
     fn read<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self::Slots,
         index: usize,
@@ -2011,6 +2145,7 @@ impl runtime::de::Struct for DatasourceConfigLightly {
             _ => Ok(()),
         }
     }
+    #[inline]
     fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
         let (f0, f1, f2, f3) = slots;
         match (f0, f1, f2) {
@@ -2050,6 +2185,7 @@ impl DatasourceConfigLightlyType {
     /// The values the document lists.
     pub const KNOWN: &'static [Self] = &[Self::Lightly];
     /// The value as it goes over the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Lightly => "LIGHTLY",
@@ -2059,6 +2195,7 @@ impl DatasourceConfigLightlyType {
 }
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl From<&str> for DatasourceConfigLightlyType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "LIGHTLY" => Self::Lightly,
@@ -2068,6 +2205,7 @@ impl From<&str> for DatasourceConfigLightlyType {
 }
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl From<String> for DatasourceConfigLightlyType {
+    #[inline]
     fn from(value: String) -> Self {
         match Self::from(value.as_str()) {
             Self::Unknown(_) => Self::Unknown(value),
@@ -2078,24 +2216,28 @@ impl From<String> for DatasourceConfigLightlyType {
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl std::str::FromStr for DatasourceConfigLightlyType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl std::fmt::Display for DatasourceConfigLightlyType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl Serialize for DatasourceConfigLightlyType {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl<'de> Deserialize<'de> for DatasourceConfigLightlyType {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2105,6 +2247,7 @@ impl<'de> Deserialize<'de> for DatasourceConfigLightlyType {
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl Default for DatasourceConfigLightlyType {
     /// The only value the schema allows, `LIGHTLY`.
+    #[inline]
     fn default() -> Self {
         Self::Lightly
     }
@@ -2126,6 +2269,7 @@ pub struct DatasourceConfigLocal {
 }
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl Serialize for DatasourceConfigLocal {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut state = serde::Serializer::serialize_struct(
             serializer,
@@ -2141,6 +2285,7 @@ impl Serialize for DatasourceConfigLocal {
 }
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl<'de> Deserialize<'de> for DatasourceConfigLocal {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2157,9 +2302,11 @@ impl runtime::de::Struct for DatasourceConfigLocal {
         Option<String>,
         Option<Option<String>>,
     );
+    #[inline]
     fn slots() -> Self::Slots {
         (None, None, None, None)
     }
+    #[inline]
     fn index(property: &str) -> Option<usize> {
         match property {
             "purpose" => Some(0),
@@ -2169,6 +2316,7 @@ impl runtime::de::Struct for DatasourceConfigLocal {
             _ => None,
         }
     }
+    #[inline]
     fn read<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self::Slots,
         index: usize,
@@ -2182,6 +2330,7 @@ impl runtime::de::Struct for DatasourceConfigLocal {
             _ => Ok(()),
         }
     }
+    #[inline]
     fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
         let (f0, f1, f2, f3) = slots;
         match (f0, f1, f2) {
@@ -2221,6 +2370,7 @@ impl DatasourceConfigLocalType {
     /// The values the document lists.
     pub const KNOWN: &'static [Self] = &[Self::Local];
     /// The value as it goes over the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Local => "LOCAL",
@@ -2230,6 +2380,7 @@ impl DatasourceConfigLocalType {
 }
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl From<&str> for DatasourceConfigLocalType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "LOCAL" => Self::Local,
@@ -2239,6 +2390,7 @@ impl From<&str> for DatasourceConfigLocalType {
 }
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl From<String> for DatasourceConfigLocalType {
+    #[inline]
     fn from(value: String) -> Self {
         match Self::from(value.as_str()) {
             Self::Unknown(_) => Self::Unknown(value),
@@ -2249,24 +2401,28 @@ impl From<String> for DatasourceConfigLocalType {
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl std::str::FromStr for DatasourceConfigLocalType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl std::fmt::Display for DatasourceConfigLocalType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl Serialize for DatasourceConfigLocalType {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl<'de> Deserialize<'de> for DatasourceConfigLocalType {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2276,6 +2432,7 @@ impl<'de> Deserialize<'de> for DatasourceConfigLocalType {
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl Default for DatasourceConfigLocalType {
     /// The only value the schema allows, `LOCAL`.
+    #[inline]
     fn default() -> Self {
         Self::Local
     }
@@ -2303,6 +2460,7 @@ pub struct DatasourceConfigS3 {
 }
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl Serialize for DatasourceConfigS3 {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut state = serde::Serializer::serialize_struct(
             serializer,
@@ -2325,6 +2483,7 @@ impl Serialize for DatasourceConfigS3 {
 }
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl<'de> Deserialize<'de> for DatasourceConfigS3 {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2344,9 +2503,11 @@ impl runtime::de::Struct for DatasourceConfigS3 {
         Option<DatasourceConfigS3s3AccessKeyId>,
         Option<DatasourceConfigS3s3SecretAccessKey>,
     );
+    #[inline]
     fn slots() -> Self::Slots {
         (None, None, None, None, None, None, None)
     }
+    #[inline]
     fn index(property: &str) -> Option<usize> {
         match property {
             "purpose" => Some(0),
@@ -2359,6 +2520,7 @@ impl runtime::de::Struct for DatasourceConfigS3 {
             _ => None,
         }
     }
+    #[inline]
     fn read<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self::Slots,
         index: usize,
@@ -2375,6 +2537,7 @@ impl runtime::de::Struct for DatasourceConfigS3 {
             _ => Ok(()),
         }
     }
+    #[inline]
     fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
         let (f0, f1, f2, f3, f4, f5, f6) = slots;
         match (f0, f1, f2, f4, f5, f6) {
@@ -2429,6 +2592,7 @@ pub struct DatasourceConfigS3DelegatedAccess {
 }
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl Serialize for DatasourceConfigS3DelegatedAccess {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut state = serde::Serializer::serialize_struct(
             serializer,
@@ -2447,6 +2611,7 @@ impl Serialize for DatasourceConfigS3DelegatedAccess {
 }
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl<'de> Deserialize<'de> for DatasourceConfigS3DelegatedAccess {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2466,9 +2631,11 @@ impl runtime::de::Struct for DatasourceConfigS3DelegatedAccess {
         Option<DatasourceConfigS3DelegatedAccessS3ExternalId>,
         Option<DatasourceConfigS3DelegatedAccessS3Arn>,
     );
+    #[inline]
     fn slots() -> Self::Slots {
         (None, None, None, None, None, None, None)
     }
+    #[inline]
     fn index(property: &str) -> Option<usize> {
         match property {
             "purpose" => Some(0),
@@ -2481,6 +2648,7 @@ impl runtime::de::Struct for DatasourceConfigS3DelegatedAccess {
             _ => None,
         }
     }
+    #[inline]
     fn read<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self::Slots,
         index: usize,
@@ -2497,6 +2665,7 @@ impl runtime::de::Struct for DatasourceConfigS3DelegatedAccess {
             _ => Ok(()),
         }
     }
+    #[inline]
     fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
         let (f0, f1, f2, f3, f4, f5, f6) = slots;
         match (f0, f1, f2, f4, f5, f6) {
@@ -2539,6 +2708,7 @@ pub struct DatasourceConfigS3DelegatedAccessS3Arn(String);
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl DatasourceConfigS3DelegatedAccessS3Arn {
     /// Checks `value` against the schema's constraints.
+    #[inline]
     pub fn new(value: impl Into<String>) -> Result<Self, ValidationError> {
         let value = value.into();
         runtime::check_string(
@@ -2557,10 +2727,12 @@ impl DatasourceConfigS3DelegatedAccessS3Arn {
         Ok(Self(value))
     }
     /// The value as a string slice.
+    #[inline]
     pub fn as_str(&self) -> &str {
         &self.0
     }
     /// The wrapped value.
+    #[inline]
     pub fn into_inner(self) -> String {
         self.0
     }
@@ -2568,12 +2740,14 @@ impl DatasourceConfigS3DelegatedAccessS3Arn {
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl TryFrom<String> for DatasourceConfigS3DelegatedAccessS3Arn {
     type Error = ValidationError;
+    #[inline]
     fn try_from(value: String) -> Result<Self, Self::Error> {
         Self::new(value)
     }
 }
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl From<DatasourceConfigS3DelegatedAccessS3Arn> for String {
+    #[inline]
     fn from(value: DatasourceConfigS3DelegatedAccessS3Arn) -> Self {
         value.0
     }
@@ -2581,6 +2755,7 @@ impl From<DatasourceConfigS3DelegatedAccessS3Arn> for String {
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl TryFrom<&str> for DatasourceConfigS3DelegatedAccessS3Arn {
     type Error = ValidationError;
+    #[inline]
     fn try_from(value: &str) -> Result<Self, Self::Error> {
         Self::new(value)
     }
@@ -2588,24 +2763,28 @@ impl TryFrom<&str> for DatasourceConfigS3DelegatedAccessS3Arn {
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl std::str::FromStr for DatasourceConfigS3DelegatedAccessS3Arn {
     type Err = ValidationError;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Self::new(value)
     }
 }
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl AsRef<str> for DatasourceConfigS3DelegatedAccessS3Arn {
+    #[inline]
     fn as_ref(&self) -> &str {
         &self.0
     }
 }
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl std::fmt::Display for DatasourceConfigS3DelegatedAccessS3Arn {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
 }
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl<'de> Deserialize<'de> for DatasourceConfigS3DelegatedAccessS3Arn {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2624,6 +2803,7 @@ pub struct DatasourceConfigS3DelegatedAccessS3ExternalId(String);
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl DatasourceConfigS3DelegatedAccessS3ExternalId {
     /// Checks `value` against the schema's constraints.
+    #[inline]
     pub fn new(value: impl Into<String>) -> Result<Self, ValidationError> {
         let value = value.into();
         runtime::check_string(
@@ -2642,10 +2822,12 @@ impl DatasourceConfigS3DelegatedAccessS3ExternalId {
         Ok(Self(value))
     }
     /// The value as a string slice.
+    #[inline]
     pub fn as_str(&self) -> &str {
         &self.0
     }
     /// The wrapped value.
+    #[inline]
     pub fn into_inner(self) -> String {
         self.0
     }
@@ -2653,12 +2835,14 @@ impl DatasourceConfigS3DelegatedAccessS3ExternalId {
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl TryFrom<String> for DatasourceConfigS3DelegatedAccessS3ExternalId {
     type Error = ValidationError;
+    #[inline]
     fn try_from(value: String) -> Result<Self, Self::Error> {
         Self::new(value)
     }
 }
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl From<DatasourceConfigS3DelegatedAccessS3ExternalId> for String {
+    #[inline]
     fn from(value: DatasourceConfigS3DelegatedAccessS3ExternalId) -> Self {
         value.0
     }
@@ -2666,6 +2850,7 @@ impl From<DatasourceConfigS3DelegatedAccessS3ExternalId> for String {
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl TryFrom<&str> for DatasourceConfigS3DelegatedAccessS3ExternalId {
     type Error = ValidationError;
+    #[inline]
     fn try_from(value: &str) -> Result<Self, Self::Error> {
         Self::new(value)
     }
@@ -2673,24 +2858,28 @@ impl TryFrom<&str> for DatasourceConfigS3DelegatedAccessS3ExternalId {
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl std::str::FromStr for DatasourceConfigS3DelegatedAccessS3ExternalId {
     type Err = ValidationError;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Self::new(value)
     }
 }
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl AsRef<str> for DatasourceConfigS3DelegatedAccessS3ExternalId {
+    #[inline]
     fn as_ref(&self) -> &str {
         &self.0
     }
 }
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl std::fmt::Display for DatasourceConfigS3DelegatedAccessS3ExternalId {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
 }
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl<'de> Deserialize<'de> for DatasourceConfigS3DelegatedAccessS3ExternalId {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2712,6 +2901,7 @@ impl DatasourceConfigS3DelegatedAccessType {
     /// The values the document lists.
     pub const KNOWN: &'static [Self] = &[Self::S3DelegatedAccess];
     /// The value as it goes over the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::S3DelegatedAccess => "S3DelegatedAccess",
@@ -2721,6 +2911,7 @@ impl DatasourceConfigS3DelegatedAccessType {
 }
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl From<&str> for DatasourceConfigS3DelegatedAccessType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "S3DelegatedAccess" => Self::S3DelegatedAccess,
@@ -2730,6 +2921,7 @@ impl From<&str> for DatasourceConfigS3DelegatedAccessType {
 }
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl From<String> for DatasourceConfigS3DelegatedAccessType {
+    #[inline]
     fn from(value: String) -> Self {
         match Self::from(value.as_str()) {
             Self::Unknown(_) => Self::Unknown(value),
@@ -2740,24 +2932,28 @@ impl From<String> for DatasourceConfigS3DelegatedAccessType {
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl std::str::FromStr for DatasourceConfigS3DelegatedAccessType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl std::fmt::Display for DatasourceConfigS3DelegatedAccessType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl Serialize for DatasourceConfigS3DelegatedAccessType {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl<'de> Deserialize<'de> for DatasourceConfigS3DelegatedAccessType {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2767,6 +2963,7 @@ impl<'de> Deserialize<'de> for DatasourceConfigS3DelegatedAccessType {
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl Default for DatasourceConfigS3DelegatedAccessType {
     /// The only value the schema allows, `S3DelegatedAccess`.
+    #[inline]
     fn default() -> Self {
         Self::S3DelegatedAccess
     }
@@ -2785,6 +2982,7 @@ impl DatasourceConfigS3Type {
     /// The values the document lists.
     pub const KNOWN: &'static [Self] = &[Self::S3];
     /// The value as it goes over the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::S3 => "S3",
@@ -2794,6 +2992,7 @@ impl DatasourceConfigS3Type {
 }
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl From<&str> for DatasourceConfigS3Type {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "S3" => Self::S3,
@@ -2803,6 +3002,7 @@ impl From<&str> for DatasourceConfigS3Type {
 }
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl From<String> for DatasourceConfigS3Type {
+    #[inline]
     fn from(value: String) -> Self {
         match Self::from(value.as_str()) {
             Self::Unknown(_) => Self::Unknown(value),
@@ -2813,24 +3013,28 @@ impl From<String> for DatasourceConfigS3Type {
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl std::str::FromStr for DatasourceConfigS3Type {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl std::fmt::Display for DatasourceConfigS3Type {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl Serialize for DatasourceConfigS3Type {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl<'de> Deserialize<'de> for DatasourceConfigS3Type {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2840,6 +3044,7 @@ impl<'de> Deserialize<'de> for DatasourceConfigS3Type {
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl Default for DatasourceConfigS3Type {
     /// The only value the schema allows, `S3`.
+    #[inline]
     fn default() -> Self {
         Self::S3
     }
@@ -2854,6 +3059,7 @@ pub struct DatasourceConfigS3s3AccessKeyId(String);
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl DatasourceConfigS3s3AccessKeyId {
     /// Checks `value` against the schema's constraints.
+    #[inline]
     pub fn new(value: impl Into<String>) -> Result<Self, ValidationError> {
         let value = value.into();
         runtime::check_string(&value, Some(1), None, None)
@@ -2864,10 +3070,12 @@ impl DatasourceConfigS3s3AccessKeyId {
         Ok(Self(value))
     }
     /// The value as a string slice.
+    #[inline]
     pub fn as_str(&self) -> &str {
         &self.0
     }
     /// The wrapped value.
+    #[inline]
     pub fn into_inner(self) -> String {
         self.0
     }
@@ -2875,12 +3083,14 @@ impl DatasourceConfigS3s3AccessKeyId {
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl TryFrom<String> for DatasourceConfigS3s3AccessKeyId {
     type Error = ValidationError;
+    #[inline]
     fn try_from(value: String) -> Result<Self, Self::Error> {
         Self::new(value)
     }
 }
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl From<DatasourceConfigS3s3AccessKeyId> for String {
+    #[inline]
     fn from(value: DatasourceConfigS3s3AccessKeyId) -> Self {
         value.0
     }
@@ -2888,6 +3098,7 @@ impl From<DatasourceConfigS3s3AccessKeyId> for String {
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl TryFrom<&str> for DatasourceConfigS3s3AccessKeyId {
     type Error = ValidationError;
+    #[inline]
     fn try_from(value: &str) -> Result<Self, Self::Error> {
         Self::new(value)
     }
@@ -2895,24 +3106,28 @@ impl TryFrom<&str> for DatasourceConfigS3s3AccessKeyId {
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl std::str::FromStr for DatasourceConfigS3s3AccessKeyId {
     type Err = ValidationError;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Self::new(value)
     }
 }
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl AsRef<str> for DatasourceConfigS3s3AccessKeyId {
+    #[inline]
     fn as_ref(&self) -> &str {
         &self.0
     }
 }
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl std::fmt::Display for DatasourceConfigS3s3AccessKeyId {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
 }
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl<'de> Deserialize<'de> for DatasourceConfigS3s3AccessKeyId {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2930,6 +3145,7 @@ pub struct DatasourceConfigS3s3SecretAccessKey(String);
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl DatasourceConfigS3s3SecretAccessKey {
     /// Checks `value` against the schema's constraints.
+    #[inline]
     pub fn new(value: impl Into<String>) -> Result<Self, ValidationError> {
         let value = value.into();
         runtime::check_string(&value, Some(1), None, None)
@@ -2940,10 +3156,12 @@ impl DatasourceConfigS3s3SecretAccessKey {
         Ok(Self(value))
     }
     /// The value as a string slice.
+    #[inline]
     pub fn as_str(&self) -> &str {
         &self.0
     }
     /// The wrapped value.
+    #[inline]
     pub fn into_inner(self) -> String {
         self.0
     }
@@ -2951,12 +3169,14 @@ impl DatasourceConfigS3s3SecretAccessKey {
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl TryFrom<String> for DatasourceConfigS3s3SecretAccessKey {
     type Error = ValidationError;
+    #[inline]
     fn try_from(value: String) -> Result<Self, Self::Error> {
         Self::new(value)
     }
 }
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl From<DatasourceConfigS3s3SecretAccessKey> for String {
+    #[inline]
     fn from(value: DatasourceConfigS3s3SecretAccessKey) -> Self {
         value.0
     }
@@ -2964,6 +3184,7 @@ impl From<DatasourceConfigS3s3SecretAccessKey> for String {
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl TryFrom<&str> for DatasourceConfigS3s3SecretAccessKey {
     type Error = ValidationError;
+    #[inline]
     fn try_from(value: &str) -> Result<Self, Self::Error> {
         Self::new(value)
     }
@@ -2971,24 +3192,28 @@ impl TryFrom<&str> for DatasourceConfigS3s3SecretAccessKey {
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl std::str::FromStr for DatasourceConfigS3s3SecretAccessKey {
     type Err = ValidationError;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Self::new(value)
     }
 }
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl AsRef<str> for DatasourceConfigS3s3SecretAccessKey {
+    #[inline]
     fn as_ref(&self) -> &str {
         &self.0
     }
 }
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl std::fmt::Display for DatasourceConfigS3s3SecretAccessKey {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
 }
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl<'de> Deserialize<'de> for DatasourceConfigS3s3SecretAccessKey {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3011,6 +3236,7 @@ pub struct DatasourceConfigVerifyData {
 }
 #[cfg(feature = "datasources")]
 impl Serialize for DatasourceConfigVerifyData {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut state = serde::Serializer::serialize_struct(
             serializer,
@@ -3025,6 +3251,7 @@ impl Serialize for DatasourceConfigVerifyData {
 }
 #[cfg(feature = "datasources")]
 impl<'de> Deserialize<'de> for DatasourceConfigVerifyData {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3036,9 +3263,11 @@ impl<'de> Deserialize<'de> for DatasourceConfigVerifyData {
 impl runtime::de::Struct for DatasourceConfigVerifyData {
     const NAME: &'static str = "DatasourceConfigVerifyData";
     type Slots = (Option<bool>, Option<bool>, Option<bool>);
+    #[inline]
     fn slots() -> Self::Slots {
         (None, None, None)
     }
+    #[inline]
     fn index(property: &str) -> Option<usize> {
         match property {
             "canRead" => Some(0),
@@ -3047,6 +3276,7 @@ impl runtime::de::Struct for DatasourceConfigVerifyData {
             _ => None,
         }
     }
+    #[inline]
     fn read<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self::Slots,
         index: usize,
@@ -3059,6 +3289,7 @@ impl runtime::de::Struct for DatasourceConfigVerifyData {
             _ => Ok(()),
         }
     }
+    #[inline]
     fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
         let (f0, f1, f2) = slots;
         match (f0, f1, f2) {
@@ -3094,6 +3325,7 @@ pub struct DatasourceProcessedUntilTimestampRequest {
 }
 #[cfg(feature = "datasources")]
 impl Serialize for DatasourceProcessedUntilTimestampRequest {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut state = serde::Serializer::serialize_struct(
             serializer,
@@ -3110,6 +3342,7 @@ impl Serialize for DatasourceProcessedUntilTimestampRequest {
 }
 #[cfg(feature = "datasources")]
 impl<'de> Deserialize<'de> for DatasourceProcessedUntilTimestampRequest {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3121,15 +3354,18 @@ impl<'de> Deserialize<'de> for DatasourceProcessedUntilTimestampRequest {
 impl runtime::de::Struct for DatasourceProcessedUntilTimestampRequest {
     const NAME: &'static str = "DatasourceProcessedUntilTimestampRequest";
     type Slots = (Option<Timestamp>,);
+    #[inline]
     fn slots() -> Self::Slots {
         (None,)
     }
+    #[inline]
     fn index(property: &str) -> Option<usize> {
         match property {
             "processedUntilTimestamp" => Some(0),
             _ => None,
         }
     }
+    #[inline]
     fn read<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self::Slots,
         index: usize,
@@ -3140,6 +3376,7 @@ impl runtime::de::Struct for DatasourceProcessedUntilTimestampRequest {
             _ => Ok(()),
         }
     }
+    #[inline]
     fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
         let (f0,) = slots;
         match (f0,) {
@@ -3175,6 +3412,7 @@ impl DatasourcePurpose {
     /// The values the document lists.
     pub const KNOWN: &'static [Self] = &[Self::InputOutput, Self::Input, Self::Lightly];
     /// The value as it goes over the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::InputOutput => "INPUT_OUTPUT",
@@ -3186,6 +3424,7 @@ impl DatasourcePurpose {
 }
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl From<&str> for DatasourcePurpose {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "INPUT_OUTPUT" => Self::InputOutput,
@@ -3197,6 +3436,7 @@ impl From<&str> for DatasourcePurpose {
 }
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl From<String> for DatasourcePurpose {
+    #[inline]
     fn from(value: String) -> Self {
         match Self::from(value.as_str()) {
             Self::Unknown(_) => Self::Unknown(value),
@@ -3207,24 +3447,28 @@ impl From<String> for DatasourcePurpose {
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl std::str::FromStr for DatasourcePurpose {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl std::fmt::Display for DatasourcePurpose {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl Serialize for DatasourcePurpose {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl<'de> Deserialize<'de> for DatasourcePurpose {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3234,6 +3478,7 @@ impl<'de> Deserialize<'de> for DatasourcePurpose {
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl Default for DatasourcePurpose {
     /// The schema's default, `INPUT_OUTPUT`.
+    #[inline]
     fn default() -> Self {
         Self::InputOutput
     }
@@ -3253,6 +3498,7 @@ pub struct DatasourceRawSamplesData {
 }
 #[cfg(feature = "datasources")]
 impl Serialize for DatasourceRawSamplesData {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut state = serde::Serializer::serialize_struct(
             serializer,
@@ -3267,6 +3513,7 @@ impl Serialize for DatasourceRawSamplesData {
 }
 #[cfg(feature = "datasources")]
 impl<'de> Deserialize<'de> for DatasourceRawSamplesData {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3282,9 +3529,11 @@ impl runtime::de::Struct for DatasourceRawSamplesData {
         Option<String>,
         Option<Vec<DatasourceRawSamplesDataRow>>,
     );
+    #[inline]
     fn slots() -> Self::Slots {
         (None, None, None)
     }
+    #[inline]
     fn index(property: &str) -> Option<usize> {
         match property {
             "hasMore" => Some(0),
@@ -3293,6 +3542,7 @@ impl runtime::de::Struct for DatasourceRawSamplesData {
             _ => None,
         }
     }
+    #[inline]
     fn read<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self::Slots,
         index: usize,
@@ -3305,6 +3555,7 @@ impl runtime::de::Struct for DatasourceRawSamplesData {
             _ => Ok(()),
         }
     }
+    #[inline]
     fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
         let (f0, f1, f2) = slots;
         match (f0, f1, f2) {
@@ -3342,6 +3593,7 @@ pub struct DatasourceRawSamplesDataRow {
 }
 #[cfg(feature = "datasources")]
 impl Serialize for DatasourceRawSamplesDataRow {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut state = serde::Serializer::serialize_struct(
             serializer,
@@ -3355,6 +3607,7 @@ impl Serialize for DatasourceRawSamplesDataRow {
 }
 #[cfg(feature = "datasources")]
 impl<'de> Deserialize<'de> for DatasourceRawSamplesDataRow {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3366,9 +3619,11 @@ impl<'de> Deserialize<'de> for DatasourceRawSamplesDataRow {
 impl runtime::de::Struct for DatasourceRawSamplesDataRow {
     const NAME: &'static str = "DatasourceRawSamplesDataRow";
     type Slots = (Option<String>, Option<ReadUrl>);
+    #[inline]
     fn slots() -> Self::Slots {
         (None, None)
     }
+    #[inline]
     fn index(property: &str) -> Option<usize> {
         match property {
             "fileName" => Some(0),
@@ -3376,6 +3631,7 @@ impl runtime::de::Struct for DatasourceRawSamplesDataRow {
             _ => None,
         }
     }
+    #[inline]
     fn read<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self::Slots,
         index: usize,
@@ -3387,6 +3643,7 @@ impl runtime::de::Struct for DatasourceRawSamplesDataRow {
             _ => Ok(()),
         }
     }
+    #[inline]
     fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
         let (f0, f1) = slots;
         match (f0, f1) {
@@ -3422,6 +3679,7 @@ impl GetSampleImageReadUrlByIdType {
     /// The values the document lists.
     pub const KNOWN: &'static [Self] = &[Self::Full, Self::Thumbnail];
     /// The value as it goes over the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Full => "full",
@@ -3432,6 +3690,7 @@ impl GetSampleImageReadUrlByIdType {
 }
 #[cfg(feature = "samples")]
 impl From<&str> for GetSampleImageReadUrlByIdType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "full" => Self::Full,
@@ -3442,6 +3701,7 @@ impl From<&str> for GetSampleImageReadUrlByIdType {
 }
 #[cfg(feature = "samples")]
 impl From<String> for GetSampleImageReadUrlByIdType {
+    #[inline]
     fn from(value: String) -> Self {
         match Self::from(value.as_str()) {
             Self::Unknown(_) => Self::Unknown(value),
@@ -3452,24 +3712,28 @@ impl From<String> for GetSampleImageReadUrlByIdType {
 #[cfg(feature = "samples")]
 impl std::str::FromStr for GetSampleImageReadUrlByIdType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 #[cfg(feature = "samples")]
 impl std::fmt::Display for GetSampleImageReadUrlByIdType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "samples")]
 impl Serialize for GetSampleImageReadUrlByIdType {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "samples")]
 impl<'de> Deserialize<'de> for GetSampleImageReadUrlByIdType {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3479,6 +3743,7 @@ impl<'de> Deserialize<'de> for GetSampleImageReadUrlByIdType {
 #[cfg(feature = "samples")]
 impl Default for GetSampleImageReadUrlByIdType {
     /// The schema's default, `full`.
+    #[inline]
     fn default() -> Self {
         Self::Full
     }
@@ -3504,6 +3769,7 @@ impl ImageType {
     /// The values the document lists.
     pub const KNOWN: &'static [Self] = &[Self::Full, Self::Thumbnail, Self::Meta];
     /// The value as it goes over the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Full => "full",
@@ -3515,6 +3781,7 @@ impl ImageType {
 }
 #[cfg(feature = "tags")]
 impl From<&str> for ImageType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "full" => Self::Full,
@@ -3526,6 +3793,7 @@ impl From<&str> for ImageType {
 }
 #[cfg(feature = "tags")]
 impl From<String> for ImageType {
+    #[inline]
     fn from(value: String) -> Self {
         match Self::from(value.as_str()) {
             Self::Unknown(_) => Self::Unknown(value),
@@ -3536,24 +3804,28 @@ impl From<String> for ImageType {
 #[cfg(feature = "tags")]
 impl std::str::FromStr for ImageType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 #[cfg(feature = "tags")]
 impl std::fmt::Display for ImageType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "tags")]
 impl Serialize for ImageType {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "tags")]
 impl<'de> Deserialize<'de> for ImageType {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3575,6 +3847,7 @@ pub struct InitialTagCreateRequest {
 }
 #[cfg(feature = "tags")]
 impl Serialize for InitialTagCreateRequest {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut state = serde::Serializer::serialize_struct(
             serializer,
@@ -3589,6 +3862,7 @@ impl Serialize for InitialTagCreateRequest {
 }
 #[cfg(feature = "tags")]
 impl<'de> Deserialize<'de> for InitialTagCreateRequest {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3604,9 +3878,11 @@ impl runtime::de::Struct for InitialTagCreateRequest {
         Option<Option<TagCreator>>,
         Option<ImageType>,
     );
+    #[inline]
     fn slots() -> Self::Slots {
         (None, None, None)
     }
+    #[inline]
     fn index(property: &str) -> Option<usize> {
         match property {
             "name" => Some(0),
@@ -3615,6 +3891,7 @@ impl runtime::de::Struct for InitialTagCreateRequest {
             _ => None,
         }
     }
+    #[inline]
     fn read<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self::Slots,
         index: usize,
@@ -3627,6 +3904,7 @@ impl runtime::de::Struct for InitialTagCreateRequest {
             _ => Ok(()),
         }
     }
+    #[inline]
     fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
         let (f0, f1, f2) = slots;
         match (f2,) {
@@ -3654,6 +3932,7 @@ pub struct LabelBoxDataRow {
 }
 #[cfg(feature = "tags")]
 impl Serialize for LabelBoxDataRow {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut state = serde::Serializer::serialize_struct(
             serializer,
@@ -3667,6 +3946,7 @@ impl Serialize for LabelBoxDataRow {
 }
 #[cfg(feature = "tags")]
 impl<'de> Deserialize<'de> for LabelBoxDataRow {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3678,9 +3958,11 @@ impl<'de> Deserialize<'de> for LabelBoxDataRow {
 impl runtime::de::Struct for LabelBoxDataRow {
     const NAME: &'static str = "LabelBoxDataRow";
     type Slots = (Option<String>, Option<RedirectedReadUrl>);
+    #[inline]
     fn slots() -> Self::Slots {
         (None, None)
     }
+    #[inline]
     fn index(property: &str) -> Option<usize> {
         match property {
             "externalId" => Some(0),
@@ -3688,6 +3970,7 @@ impl runtime::de::Struct for LabelBoxDataRow {
             _ => None,
         }
     }
+    #[inline]
     fn read<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self::Slots,
         index: usize,
@@ -3699,6 +3982,7 @@ impl runtime::de::Struct for LabelBoxDataRow {
             _ => Ok(()),
         }
     }
+    #[inline]
     fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
         let (f0, f1) = slots;
         match (f0, f1) {
@@ -3734,6 +4018,7 @@ pub struct LabelStudioTask {
 }
 #[cfg(feature = "tags")]
 impl Serialize for LabelStudioTask {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut state = serde::Serializer::serialize_struct(
             serializer,
@@ -3747,6 +4032,7 @@ impl Serialize for LabelStudioTask {
 }
 #[cfg(feature = "tags")]
 impl<'de> Deserialize<'de> for LabelStudioTask {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3758,9 +4044,11 @@ impl<'de> Deserialize<'de> for LabelStudioTask {
 impl runtime::de::Struct for LabelStudioTask {
     const NAME: &'static str = "LabelStudioTask";
     type Slots = (Option<i64>, Option<LabelStudioTaskData>);
+    #[inline]
     fn slots() -> Self::Slots {
         (None, None)
     }
+    #[inline]
     fn index(property: &str) -> Option<usize> {
         match property {
             "id" => Some(0),
@@ -3768,6 +4056,7 @@ impl runtime::de::Struct for LabelStudioTask {
             _ => None,
         }
     }
+    #[inline]
     fn read<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self::Slots,
         index: usize,
@@ -3779,6 +4068,7 @@ impl runtime::de::Struct for LabelStudioTask {
             _ => Ok(()),
         }
     }
+    #[inline]
     fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
         let (f0, f1) = slots;
         match (f0, f1) {
@@ -3806,6 +4096,7 @@ pub struct LabelStudioTaskData {
 }
 #[cfg(feature = "tags")]
 impl Serialize for LabelStudioTaskData {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut state = serde::Serializer::serialize_struct(
             serializer,
@@ -3823,6 +4114,7 @@ impl Serialize for LabelStudioTaskData {
 }
 #[cfg(feature = "tags")]
 impl<'de> Deserialize<'de> for LabelStudioTaskData {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3838,9 +4130,11 @@ impl runtime::de::Struct for LabelStudioTaskData {
         Option<Option<String>>,
         Option<Option<SampleData>>,
     );
+    #[inline]
     fn slots() -> Self::Slots {
         (None, None, None)
     }
+    #[inline]
     fn index(property: &str) -> Option<usize> {
         match property {
             "image" => Some(0),
@@ -3849,6 +4143,7 @@ impl runtime::de::Struct for LabelStudioTaskData {
             _ => None,
         }
     }
+    #[inline]
     fn read<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self::Slots,
         index: usize,
@@ -3861,6 +4156,7 @@ impl runtime::de::Struct for LabelStudioTaskData {
             _ => Ok(()),
         }
     }
+    #[inline]
     fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
         let (f0, f1, f2) = slots;
         match (f0,) {
@@ -3906,6 +4202,7 @@ pub struct MongoObjectId(String);
 )]
 impl MongoObjectId {
     /// Checks `value` against the schema's constraints.
+    #[inline]
     pub fn new(value: impl Into<String>) -> Result<Self, ValidationError> {
         let value = value.into();
         runtime::check_string(
@@ -3921,10 +4218,12 @@ impl MongoObjectId {
         Ok(Self(value))
     }
     /// The value as a string slice.
+    #[inline]
     pub fn as_str(&self) -> &str {
         &self.0
     }
     /// The wrapped value.
+    #[inline]
     pub fn into_inner(self) -> String {
         self.0
     }
@@ -3941,6 +4240,7 @@ impl MongoObjectId {
 )]
 impl TryFrom<String> for MongoObjectId {
     type Error = ValidationError;
+    #[inline]
     fn try_from(value: String) -> Result<Self, Self::Error> {
         Self::new(value)
     }
@@ -3956,6 +4256,7 @@ impl TryFrom<String> for MongoObjectId {
     )
 )]
 impl From<MongoObjectId> for String {
+    #[inline]
     fn from(value: MongoObjectId) -> Self {
         value.0
     }
@@ -3972,6 +4273,7 @@ impl From<MongoObjectId> for String {
 )]
 impl TryFrom<&str> for MongoObjectId {
     type Error = ValidationError;
+    #[inline]
     fn try_from(value: &str) -> Result<Self, Self::Error> {
         Self::new(value)
     }
@@ -3988,6 +4290,7 @@ impl TryFrom<&str> for MongoObjectId {
 )]
 impl std::str::FromStr for MongoObjectId {
     type Err = ValidationError;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Self::new(value)
     }
@@ -4003,6 +4306,7 @@ impl std::str::FromStr for MongoObjectId {
     )
 )]
 impl AsRef<str> for MongoObjectId {
+    #[inline]
     fn as_ref(&self) -> &str {
         &self.0
     }
@@ -4018,6 +4322,7 @@ impl AsRef<str> for MongoObjectId {
     )
 )]
 impl std::fmt::Display for MongoObjectId {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
@@ -4033,6 +4338,7 @@ impl std::fmt::Display for MongoObjectId {
     )
 )]
 impl<'de> Deserialize<'de> for MongoObjectId {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -4065,6 +4371,7 @@ pub struct PathSafeName(String);
 )]
 impl PathSafeName {
     /// Checks `value` against the schema's constraints.
+    #[inline]
     pub fn new(value: impl Into<String>) -> Result<Self, ValidationError> {
         let value = value.into();
         runtime::check_string(
@@ -4080,10 +4387,12 @@ impl PathSafeName {
         Ok(Self(value))
     }
     /// The value as a string slice.
+    #[inline]
     pub fn as_str(&self) -> &str {
         &self.0
     }
     /// The wrapped value.
+    #[inline]
     pub fn into_inner(self) -> String {
         self.0
     }
@@ -4098,6 +4407,7 @@ impl PathSafeName {
 )]
 impl TryFrom<String> for PathSafeName {
     type Error = ValidationError;
+    #[inline]
     fn try_from(value: String) -> Result<Self, Self::Error> {
         Self::new(value)
     }
@@ -4111,6 +4421,7 @@ impl TryFrom<String> for PathSafeName {
     )
 )]
 impl From<PathSafeName> for String {
+    #[inline]
     fn from(value: PathSafeName) -> Self {
         value.0
     }
@@ -4125,6 +4436,7 @@ impl From<PathSafeName> for String {
 )]
 impl TryFrom<&str> for PathSafeName {
     type Error = ValidationError;
+    #[inline]
     fn try_from(value: &str) -> Result<Self, Self::Error> {
         Self::new(value)
     }
@@ -4139,6 +4451,7 @@ impl TryFrom<&str> for PathSafeName {
 )]
 impl std::str::FromStr for PathSafeName {
     type Err = ValidationError;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Self::new(value)
     }
@@ -4152,6 +4465,7 @@ impl std::str::FromStr for PathSafeName {
     )
 )]
 impl AsRef<str> for PathSafeName {
+    #[inline]
     fn as_ref(&self) -> &str {
         &self.0
     }
@@ -4165,6 +4479,7 @@ impl AsRef<str> for PathSafeName {
     )
 )]
 impl std::fmt::Display for PathSafeName {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
@@ -4178,6 +4493,7 @@ impl std::fmt::Display for PathSafeName {
     )
 )]
 impl<'de> Deserialize<'de> for PathSafeName {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -4205,6 +4521,7 @@ pub enum PredictionSingleton {
 #[cfg(feature = "predictions")]
 impl PredictionSingleton {
     /// The discriminator value.
+    #[inline]
     pub fn tag(&self) -> Option<&str> {
         match self {
             Self::Classification(_) => Some("CLASSIFICATION"),
@@ -4217,6 +4534,7 @@ impl PredictionSingleton {
 }
 #[cfg(feature = "predictions")]
 impl Serialize for PredictionSingleton {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::Classification(value) => {
@@ -4247,6 +4565,7 @@ impl Serialize for PredictionSingleton {
 }
 #[cfg(feature = "predictions")]
 impl<'de> Deserialize<'de> for PredictionSingleton {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -4292,6 +4611,7 @@ pub enum PredictionSingletonBase {
 #[cfg(feature = "other-schemas")]
 impl PredictionSingletonBase {
     /// The discriminator value.
+    #[inline]
     pub fn tag(&self) -> Option<&str> {
         match self {
             Self::Classification(_) => Some("CLASSIFICATION"),
@@ -4304,6 +4624,7 @@ impl PredictionSingletonBase {
 }
 #[cfg(feature = "other-schemas")]
 impl Serialize for PredictionSingletonBase {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::Classification(value) => {
@@ -4334,6 +4655,7 @@ impl Serialize for PredictionSingletonBase {
 }
 #[cfg(feature = "other-schemas")]
 impl<'de> Deserialize<'de> for PredictionSingletonBase {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -4382,6 +4704,7 @@ pub struct PredictionSingletonClassification {
 }
 #[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl Serialize for PredictionSingletonClassification {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut state = serde::Serializer::serialize_struct(
             serializer,
@@ -4407,6 +4730,7 @@ impl Serialize for PredictionSingletonClassification {
 }
 #[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl<'de> Deserialize<'de> for PredictionSingletonClassification {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -4426,9 +4750,11 @@ impl runtime::de::Struct for PredictionSingletonClassification {
         Option<Score>,
         Option<Option<Probabilities>>,
     );
+    #[inline]
     fn slots() -> Self::Slots {
         (None, None, None, None, None, None, None)
     }
+    #[inline]
     fn index(property: &str) -> Option<usize> {
         match property {
             "type" => Some(0),
@@ -4441,6 +4767,7 @@ impl runtime::de::Struct for PredictionSingletonClassification {
             _ => None,
         }
     }
+    #[inline]
     fn read<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self::Slots,
         index: usize,
@@ -4457,6 +4784,7 @@ impl runtime::de::Struct for PredictionSingletonClassification {
             _ => Ok(()),
         }
     }
+    #[inline]
     fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
         let (f0, f1, f2, f3, f4, f5, f6) = slots;
         match (f0, f1, f4, f5) {
@@ -4500,6 +4828,7 @@ impl PredictionSingletonClassificationType {
     /// The values the document lists.
     pub const KNOWN: &'static [Self] = &[Self::Classification];
     /// The value as it goes over the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Classification => "CLASSIFICATION",
@@ -4509,6 +4838,7 @@ impl PredictionSingletonClassificationType {
 }
 #[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl From<&str> for PredictionSingletonClassificationType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "CLASSIFICATION" => Self::Classification,
@@ -4518,6 +4848,7 @@ impl From<&str> for PredictionSingletonClassificationType {
 }
 #[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl From<String> for PredictionSingletonClassificationType {
+    #[inline]
     fn from(value: String) -> Self {
         match Self::from(value.as_str()) {
             Self::Unknown(_) => Self::Unknown(value),
@@ -4528,24 +4859,28 @@ impl From<String> for PredictionSingletonClassificationType {
 #[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl std::str::FromStr for PredictionSingletonClassificationType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 #[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl std::fmt::Display for PredictionSingletonClassificationType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl Serialize for PredictionSingletonClassificationType {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl<'de> Deserialize<'de> for PredictionSingletonClassificationType {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -4555,6 +4890,7 @@ impl<'de> Deserialize<'de> for PredictionSingletonClassificationType {
 #[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl Default for PredictionSingletonClassificationType {
     /// The only value the schema allows, `CLASSIFICATION`.
+    #[inline]
     fn default() -> Self {
         Self::Classification
     }
@@ -4582,6 +4918,7 @@ pub struct PredictionSingletonInstanceSegmentation {
 }
 #[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl Serialize for PredictionSingletonInstanceSegmentation {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut state = serde::Serializer::serialize_struct(
             serializer,
@@ -4603,6 +4940,7 @@ impl Serialize for PredictionSingletonInstanceSegmentation {
 }
 #[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl<'de> Deserialize<'de> for PredictionSingletonInstanceSegmentation {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -4622,9 +4960,11 @@ impl runtime::de::Struct for PredictionSingletonInstanceSegmentation {
         Option<Score>,
         Option<String>,
     );
+    #[inline]
     fn slots() -> Self::Slots {
         (None, None, None, None, None, None, None)
     }
+    #[inline]
     fn index(property: &str) -> Option<usize> {
         match property {
             "type" => Some(0),
@@ -4637,6 +4977,7 @@ impl runtime::de::Struct for PredictionSingletonInstanceSegmentation {
             _ => None,
         }
     }
+    #[inline]
     fn read<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self::Slots,
         index: usize,
@@ -4653,6 +4994,7 @@ impl runtime::de::Struct for PredictionSingletonInstanceSegmentation {
             _ => Ok(()),
         }
     }
+    #[inline]
     fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
         let (f0, f1, f2, f3, f4, f5, f6) = slots;
         match (f0, f1, f4, f5, f6) {
@@ -4697,6 +5039,7 @@ impl PredictionSingletonInstanceSegmentationType {
     /// The values the document lists.
     pub const KNOWN: &'static [Self] = &[Self::InstanceSegmentation];
     /// The value as it goes over the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::InstanceSegmentation => "INSTANCE_SEGMENTATION",
@@ -4706,6 +5049,7 @@ impl PredictionSingletonInstanceSegmentationType {
 }
 #[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl From<&str> for PredictionSingletonInstanceSegmentationType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "INSTANCE_SEGMENTATION" => Self::InstanceSegmentation,
@@ -4715,6 +5059,7 @@ impl From<&str> for PredictionSingletonInstanceSegmentationType {
 }
 #[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl From<String> for PredictionSingletonInstanceSegmentationType {
+    #[inline]
     fn from(value: String) -> Self {
         match Self::from(value.as_str()) {
             Self::Unknown(_) => Self::Unknown(value),
@@ -4725,24 +5070,28 @@ impl From<String> for PredictionSingletonInstanceSegmentationType {
 #[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl std::str::FromStr for PredictionSingletonInstanceSegmentationType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 #[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl std::fmt::Display for PredictionSingletonInstanceSegmentationType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl Serialize for PredictionSingletonInstanceSegmentationType {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl<'de> Deserialize<'de> for PredictionSingletonInstanceSegmentationType {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -4752,6 +5101,7 @@ impl<'de> Deserialize<'de> for PredictionSingletonInstanceSegmentationType {
 #[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl Default for PredictionSingletonInstanceSegmentationType {
     /// The only value the schema allows, `INSTANCE_SEGMENTATION`.
+    #[inline]
     fn default() -> Self {
         Self::InstanceSegmentation
     }
@@ -4781,6 +5131,7 @@ pub struct PredictionSingletonKeypointDetection {
 }
 #[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl Serialize for PredictionSingletonKeypointDetection {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut state = serde::Serializer::serialize_struct(
             serializer,
@@ -4807,6 +5158,7 @@ impl Serialize for PredictionSingletonKeypointDetection {
 }
 #[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl<'de> Deserialize<'de> for PredictionSingletonKeypointDetection {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -4827,9 +5179,11 @@ impl runtime::de::Struct for PredictionSingletonKeypointDetection {
         Option<Vec<PredictionSingletonKeypointDetectionKeypointsItem>>,
         Option<Option<Probabilities>>,
     );
+    #[inline]
     fn slots() -> Self::Slots {
         (None, None, None, None, None, None, None, None)
     }
+    #[inline]
     fn index(property: &str) -> Option<usize> {
         match property {
             "type" => Some(0),
@@ -4843,6 +5197,7 @@ impl runtime::de::Struct for PredictionSingletonKeypointDetection {
             _ => None,
         }
     }
+    #[inline]
     fn read<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self::Slots,
         index: usize,
@@ -4860,6 +5215,7 @@ impl runtime::de::Struct for PredictionSingletonKeypointDetection {
             _ => Ok(()),
         }
     }
+    #[inline]
     fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
         let (f0, f1, f2, f3, f4, f5, f6, f7) = slots;
         match (f0, f1, f4, f5, f6) {
@@ -4901,6 +5257,7 @@ pub struct PredictionSingletonKeypointDetectionKeypointsItem(i64);
 #[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl PredictionSingletonKeypointDetectionKeypointsItem {
     /// Checks `value` against the schema's constraints.
+    #[inline]
     pub fn new(value: i64) -> Result<Self, ValidationError> {
         runtime::check_integer(i128::from(value), Some(3), None, false, false, None)
             .map_err(|reason| ValidationError::new(
@@ -4910,6 +5267,7 @@ impl PredictionSingletonKeypointDetectionKeypointsItem {
         Ok(Self(value))
     }
     /// The wrapped value.
+    #[inline]
     pub fn get(self) -> i64 {
         self.0
     }
@@ -4917,12 +5275,14 @@ impl PredictionSingletonKeypointDetectionKeypointsItem {
 #[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl TryFrom<i64> for PredictionSingletonKeypointDetectionKeypointsItem {
     type Error = ValidationError;
+    #[inline]
     fn try_from(value: i64) -> Result<Self, Self::Error> {
         Self::new(value)
     }
 }
 #[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl From<PredictionSingletonKeypointDetectionKeypointsItem> for i64 {
+    #[inline]
     fn from(value: PredictionSingletonKeypointDetectionKeypointsItem) -> Self {
         value.0
     }
@@ -4930,6 +5290,7 @@ impl From<PredictionSingletonKeypointDetectionKeypointsItem> for i64 {
 #[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl std::str::FromStr for PredictionSingletonKeypointDetectionKeypointsItem {
     type Err = ValidationError;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         let parsed: i64 = value
             .trim()
@@ -4943,12 +5304,14 @@ impl std::str::FromStr for PredictionSingletonKeypointDetectionKeypointsItem {
 }
 #[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl std::fmt::Display for PredictionSingletonKeypointDetectionKeypointsItem {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(&self.0, f)
     }
 }
 #[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl<'de> Deserialize<'de> for PredictionSingletonKeypointDetectionKeypointsItem {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -4970,6 +5333,7 @@ impl PredictionSingletonKeypointDetectionType {
     /// The values the document lists.
     pub const KNOWN: &'static [Self] = &[Self::KeypointDetection];
     /// The value as it goes over the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::KeypointDetection => "KEYPOINT_DETECTION",
@@ -4979,6 +5343,7 @@ impl PredictionSingletonKeypointDetectionType {
 }
 #[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl From<&str> for PredictionSingletonKeypointDetectionType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "KEYPOINT_DETECTION" => Self::KeypointDetection,
@@ -4988,6 +5353,7 @@ impl From<&str> for PredictionSingletonKeypointDetectionType {
 }
 #[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl From<String> for PredictionSingletonKeypointDetectionType {
+    #[inline]
     fn from(value: String) -> Self {
         match Self::from(value.as_str()) {
             Self::Unknown(_) => Self::Unknown(value),
@@ -4998,24 +5364,28 @@ impl From<String> for PredictionSingletonKeypointDetectionType {
 #[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl std::str::FromStr for PredictionSingletonKeypointDetectionType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 #[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl std::fmt::Display for PredictionSingletonKeypointDetectionType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl Serialize for PredictionSingletonKeypointDetectionType {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl<'de> Deserialize<'de> for PredictionSingletonKeypointDetectionType {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -5025,6 +5395,7 @@ impl<'de> Deserialize<'de> for PredictionSingletonKeypointDetectionType {
 #[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl Default for PredictionSingletonKeypointDetectionType {
     /// The only value the schema allows, `KEYPOINT_DETECTION`.
+    #[inline]
     fn default() -> Self {
         Self::KeypointDetection
     }
@@ -5054,6 +5425,7 @@ pub struct PredictionSingletonObjectDetection {
 }
 #[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl Serialize for PredictionSingletonObjectDetection {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut state = serde::Serializer::serialize_struct(
             serializer,
@@ -5080,6 +5452,7 @@ impl Serialize for PredictionSingletonObjectDetection {
 }
 #[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl<'de> Deserialize<'de> for PredictionSingletonObjectDetection {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -5100,9 +5473,11 @@ impl runtime::de::Struct for PredictionSingletonObjectDetection {
         Option<PredictionSingletonObjectDetectionBbox>,
         Option<Option<Probabilities>>,
     );
+    #[inline]
     fn slots() -> Self::Slots {
         (None, None, None, None, None, None, None, None)
     }
+    #[inline]
     fn index(property: &str) -> Option<usize> {
         match property {
             "type" => Some(0),
@@ -5116,6 +5491,7 @@ impl runtime::de::Struct for PredictionSingletonObjectDetection {
             _ => None,
         }
     }
+    #[inline]
     fn read<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self::Slots,
         index: usize,
@@ -5133,6 +5509,7 @@ impl runtime::de::Struct for PredictionSingletonObjectDetection {
             _ => Ok(()),
         }
     }
+    #[inline]
     fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
         let (f0, f1, f2, f3, f4, f5, f6, f7) = slots;
         match (f0, f1, f4, f5, f6) {
@@ -5177,6 +5554,7 @@ pub struct PredictionSingletonObjectDetectionBbox(
 #[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl PredictionSingletonObjectDetectionBbox {
     /// Checks `value` against the schema's constraints.
+    #[inline]
     pub fn new(
         value: Vec<PredictionSingletonObjectDetectionBboxItem>,
     ) -> Result<Self, ValidationError> {
@@ -5188,12 +5566,14 @@ impl PredictionSingletonObjectDetectionBbox {
         Ok(Self(value))
     }
     /// The items.
+    #[inline]
     pub fn as_slice(
         &self,
     ) -> &[<Vec<PredictionSingletonObjectDetectionBboxItem> as IntoIterator>::Item] {
         &self.0
     }
     /// The wrapped value.
+    #[inline]
     pub fn into_inner(self) -> Vec<PredictionSingletonObjectDetectionBboxItem> {
         self.0
     }
@@ -5202,6 +5582,7 @@ impl PredictionSingletonObjectDetectionBbox {
 impl TryFrom<Vec<PredictionSingletonObjectDetectionBboxItem>>
 for PredictionSingletonObjectDetectionBbox {
     type Error = ValidationError;
+    #[inline]
     fn try_from(
         value: Vec<PredictionSingletonObjectDetectionBboxItem>,
     ) -> Result<Self, Self::Error> {
@@ -5211,12 +5592,14 @@ for PredictionSingletonObjectDetectionBbox {
 #[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl From<PredictionSingletonObjectDetectionBbox>
 for Vec<PredictionSingletonObjectDetectionBboxItem> {
+    #[inline]
     fn from(value: PredictionSingletonObjectDetectionBbox) -> Self {
         value.0
     }
 }
 #[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl<'de> Deserialize<'de> for PredictionSingletonObjectDetectionBbox {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -5236,6 +5619,7 @@ pub struct PredictionSingletonObjectDetectionBboxItem(i64);
 #[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl PredictionSingletonObjectDetectionBboxItem {
     /// Checks `value` against the schema's constraints.
+    #[inline]
     pub fn new(value: i64) -> Result<Self, ValidationError> {
         runtime::check_integer(i128::from(value), Some(0), None, false, false, None)
             .map_err(|reason| ValidationError::new(
@@ -5245,6 +5629,7 @@ impl PredictionSingletonObjectDetectionBboxItem {
         Ok(Self(value))
     }
     /// The wrapped value.
+    #[inline]
     pub fn get(self) -> i64 {
         self.0
     }
@@ -5252,12 +5637,14 @@ impl PredictionSingletonObjectDetectionBboxItem {
 #[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl TryFrom<i64> for PredictionSingletonObjectDetectionBboxItem {
     type Error = ValidationError;
+    #[inline]
     fn try_from(value: i64) -> Result<Self, Self::Error> {
         Self::new(value)
     }
 }
 #[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl From<PredictionSingletonObjectDetectionBboxItem> for i64 {
+    #[inline]
     fn from(value: PredictionSingletonObjectDetectionBboxItem) -> Self {
         value.0
     }
@@ -5265,6 +5652,7 @@ impl From<PredictionSingletonObjectDetectionBboxItem> for i64 {
 #[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl std::str::FromStr for PredictionSingletonObjectDetectionBboxItem {
     type Err = ValidationError;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         let parsed: i64 = value
             .trim()
@@ -5278,12 +5666,14 @@ impl std::str::FromStr for PredictionSingletonObjectDetectionBboxItem {
 }
 #[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl std::fmt::Display for PredictionSingletonObjectDetectionBboxItem {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(&self.0, f)
     }
 }
 #[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl<'de> Deserialize<'de> for PredictionSingletonObjectDetectionBboxItem {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -5305,6 +5695,7 @@ impl PredictionSingletonObjectDetectionType {
     /// The values the document lists.
     pub const KNOWN: &'static [Self] = &[Self::ObjectDetection];
     /// The value as it goes over the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ObjectDetection => "OBJECT_DETECTION",
@@ -5314,6 +5705,7 @@ impl PredictionSingletonObjectDetectionType {
 }
 #[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl From<&str> for PredictionSingletonObjectDetectionType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "OBJECT_DETECTION" => Self::ObjectDetection,
@@ -5323,6 +5715,7 @@ impl From<&str> for PredictionSingletonObjectDetectionType {
 }
 #[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl From<String> for PredictionSingletonObjectDetectionType {
+    #[inline]
     fn from(value: String) -> Self {
         match Self::from(value.as_str()) {
             Self::Unknown(_) => Self::Unknown(value),
@@ -5333,24 +5726,28 @@ impl From<String> for PredictionSingletonObjectDetectionType {
 #[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl std::str::FromStr for PredictionSingletonObjectDetectionType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 #[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl std::fmt::Display for PredictionSingletonObjectDetectionType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl Serialize for PredictionSingletonObjectDetectionType {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl<'de> Deserialize<'de> for PredictionSingletonObjectDetectionType {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -5360,6 +5757,7 @@ impl<'de> Deserialize<'de> for PredictionSingletonObjectDetectionType {
 #[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl Default for PredictionSingletonObjectDetectionType {
     /// The only value the schema allows, `OBJECT_DETECTION`.
+    #[inline]
     fn default() -> Self {
         Self::ObjectDetection
     }
@@ -5382,6 +5780,7 @@ pub struct PredictionTaskSchema {
 }
 #[cfg(feature = "predictions")]
 impl Serialize for PredictionTaskSchema {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut state = serde::Serializer::serialize_struct(
             serializer,
@@ -5396,6 +5795,7 @@ impl Serialize for PredictionTaskSchema {
 }
 #[cfg(feature = "predictions")]
 impl<'de> Deserialize<'de> for PredictionTaskSchema {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -5411,9 +5811,11 @@ impl runtime::de::Struct for PredictionTaskSchema {
         Option<TaskType>,
         Option<Vec<PredictionTaskSchemaCategory>>,
     );
+    #[inline]
     fn slots() -> Self::Slots {
         (None, None, None)
     }
+    #[inline]
     fn index(property: &str) -> Option<usize> {
         match property {
             "name" => Some(0),
@@ -5422,6 +5824,7 @@ impl runtime::de::Struct for PredictionTaskSchema {
             _ => None,
         }
     }
+    #[inline]
     fn read<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self::Slots,
         index: usize,
@@ -5434,6 +5837,7 @@ impl runtime::de::Struct for PredictionTaskSchema {
             _ => Ok(()),
         }
     }
+    #[inline]
     fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
         let (f0, f1, f2) = slots;
         match (f0, f1, f2) {
@@ -5471,6 +5875,7 @@ pub struct PredictionTaskSchemaCategory {
 }
 #[cfg(feature = "predictions")]
 impl Serialize for PredictionTaskSchemaCategory {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut state = serde::Serializer::serialize_struct(
             serializer,
@@ -5484,6 +5889,7 @@ impl Serialize for PredictionTaskSchemaCategory {
 }
 #[cfg(feature = "predictions")]
 impl<'de> Deserialize<'de> for PredictionTaskSchemaCategory {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -5495,9 +5901,11 @@ impl<'de> Deserialize<'de> for PredictionTaskSchemaCategory {
 impl runtime::de::Struct for PredictionTaskSchemaCategory {
     const NAME: &'static str = "PredictionTaskSchemaCategory";
     type Slots = (Option<Option<CategoryId>>, Option<Option<CategoryName>>);
+    #[inline]
     fn slots() -> Self::Slots {
         (None, None)
     }
+    #[inline]
     fn index(property: &str) -> Option<usize> {
         match property {
             "id" => Some(0),
@@ -5505,6 +5913,7 @@ impl runtime::de::Struct for PredictionTaskSchemaCategory {
             _ => None,
         }
     }
+    #[inline]
     fn read<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self::Slots,
         index: usize,
@@ -5516,6 +5925,7 @@ impl runtime::de::Struct for PredictionTaskSchemaCategory {
             _ => Ok(()),
         }
     }
+    #[inline]
     fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
         let (f0, f1) = slots;
         Ok(Self {
@@ -5538,12 +5948,14 @@ pub struct ProbabilitiesItem(f32);
 #[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl ProbabilitiesItem {
     /// Checks `value` against the schema's constraints.
+    #[inline]
     pub fn new(value: f32) -> Result<Self, ValidationError> {
         runtime::check_number(f64::from(value), Some(0.0), Some(1.0), false, false, None)
             .map_err(|reason| ValidationError::new("ProbabilitiesItem", reason))?;
         Ok(Self(value))
     }
     /// The wrapped value.
+    #[inline]
     pub fn get(self) -> f32 {
         self.0
     }
@@ -5551,12 +5963,14 @@ impl ProbabilitiesItem {
 #[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl TryFrom<f32> for ProbabilitiesItem {
     type Error = ValidationError;
+    #[inline]
     fn try_from(value: f32) -> Result<Self, Self::Error> {
         Self::new(value)
     }
 }
 #[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl From<ProbabilitiesItem> for f32 {
+    #[inline]
     fn from(value: ProbabilitiesItem) -> Self {
         value.0
     }
@@ -5564,6 +5978,7 @@ impl From<ProbabilitiesItem> for f32 {
 #[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl std::str::FromStr for ProbabilitiesItem {
     type Err = ValidationError;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         let parsed: f32 = value
             .trim()
@@ -5577,12 +5992,14 @@ impl std::str::FromStr for ProbabilitiesItem {
 }
 #[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl std::fmt::Display for ProbabilitiesItem {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(&self.0, f)
     }
 }
 #[cfg(any(feature = "other-schemas", feature = "predictions"))]
 impl<'de> Deserialize<'de> for ProbabilitiesItem {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -5684,6 +6101,7 @@ impl S3Region {
         Self::UsGovWest1,
     ];
     /// The value as it goes over the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::AfSouth1 => "af-south-1",
@@ -5717,6 +6135,7 @@ impl S3Region {
 }
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl From<&str> for S3Region {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "af-south-1" => Self::AfSouth1,
@@ -5750,6 +6169,7 @@ impl From<&str> for S3Region {
 }
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl From<String> for S3Region {
+    #[inline]
     fn from(value: String) -> Self {
         match Self::from(value.as_str()) {
             Self::Unknown(_) => Self::Unknown(value),
@@ -5760,24 +6180,28 @@ impl From<String> for S3Region {
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl std::str::FromStr for S3Region {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl std::fmt::Display for S3Region {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl Serialize for S3Region {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(any(feature = "datasources", feature = "other-schemas"))]
 impl<'de> Deserialize<'de> for S3Region {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -5807,6 +6231,7 @@ pub struct SampleCreateRequest {
 }
 #[cfg(feature = "samples")]
 impl Serialize for SampleCreateRequest {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut state = serde::Serializer::serialize_struct(
             serializer,
@@ -5835,6 +6260,7 @@ impl Serialize for SampleCreateRequest {
 }
 #[cfg(feature = "samples")]
 impl<'de> Deserialize<'de> for SampleCreateRequest {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -5854,9 +6280,11 @@ impl runtime::de::Struct for SampleCreateRequest {
         Option<Option<VideoFrameData>>,
         Option<Option<CropData>>,
     );
+    #[inline]
     fn slots() -> Self::Slots {
         (None, None, None, None, None, None, None)
     }
+    #[inline]
     fn index(property: &str) -> Option<usize> {
         match property {
             "fileName" => Some(0),
@@ -5869,6 +6297,7 @@ impl runtime::de::Struct for SampleCreateRequest {
             _ => None,
         }
     }
+    #[inline]
     fn read<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self::Slots,
         index: usize,
@@ -5885,6 +6314,7 @@ impl runtime::de::Struct for SampleCreateRequest {
             _ => Ok(()),
         }
     }
+    #[inline]
     fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
         let (f0, f1, f2, f3, f4, f5, f6) = slots;
         match (f0,) {
@@ -5938,6 +6368,7 @@ pub struct SampleData {
 }
 #[cfg(any(feature = "samples", feature = "tags"))]
 impl Serialize for SampleData {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut state = serde::Serializer::serialize_struct(
             serializer,
@@ -5976,6 +6407,7 @@ impl Serialize for SampleData {
 }
 #[cfg(any(feature = "samples", feature = "tags"))]
 impl<'de> Deserialize<'de> for SampleData {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -6001,9 +6433,11 @@ impl runtime::de::Struct for SampleData {
         Option<Option<VideoFrameData>>,
         Option<Option<CropData>>,
     );
+    #[inline]
     fn slots() -> Self::Slots {
         (None, None, None, None, None, None, None, None, None, None, None, None, None)
     }
+    #[inline]
     fn index(property: &str) -> Option<usize> {
         match property {
             "id" => Some(0),
@@ -6022,6 +6456,7 @@ impl runtime::de::Struct for SampleData {
             _ => None,
         }
     }
+    #[inline]
     fn read<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self::Slots,
         index: usize,
@@ -6044,6 +6479,7 @@ impl runtime::de::Struct for SampleData {
             _ => Ok(()),
         }
     }
+    #[inline]
     fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
         let (f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12) = slots;
         match (f0, f1, f3) {
@@ -6113,6 +6549,7 @@ pub struct SampleDataModes {
 }
 #[cfg(feature = "samples")]
 impl Serialize for SampleDataModes {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut state = serde::Serializer::serialize_struct(
             serializer,
@@ -6153,6 +6590,7 @@ impl Serialize for SampleDataModes {
 }
 #[cfg(feature = "samples")]
 impl<'de> Deserialize<'de> for SampleDataModes {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -6178,9 +6616,11 @@ impl runtime::de::Struct for SampleDataModes {
         Option<Option<VideoFrameData>>,
         Option<Option<CropData>>,
     );
+    #[inline]
     fn slots() -> Self::Slots {
         (None, None, None, None, None, None, None, None, None, None, None, None, None)
     }
+    #[inline]
     fn index(property: &str) -> Option<usize> {
         match property {
             "id" => Some(0),
@@ -6199,6 +6639,7 @@ impl runtime::de::Struct for SampleDataModes {
             _ => None,
         }
     }
+    #[inline]
     fn read<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self::Slots,
         index: usize,
@@ -6221,6 +6662,7 @@ impl runtime::de::Struct for SampleDataModes {
             _ => Ok(()),
         }
     }
+    #[inline]
     fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
         let (f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12) = slots;
         match (f0,) {
@@ -6274,6 +6716,7 @@ pub struct SampleMetaData {
 }
 #[cfg(any(feature = "samples", feature = "tags"))]
 impl Serialize for SampleMetaData {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut state = serde::Serializer::serialize_struct(
             serializer,
@@ -6308,6 +6751,7 @@ impl Serialize for SampleMetaData {
 }
 #[cfg(any(feature = "samples", feature = "tags"))]
 impl<'de> Deserialize<'de> for SampleMetaData {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -6330,9 +6774,11 @@ impl runtime::de::Struct for SampleMetaData {
         Option<Option<Vec<f64>>>,
         Option<Option<Vec<f64>>>,
     );
+    #[inline]
     fn slots() -> Self::Slots {
         (None, None, None, None, None, None, None, None, None, None)
     }
+    #[inline]
     fn index(property: &str) -> Option<usize> {
         match property {
             "custom" => Some(0),
@@ -6348,6 +6794,7 @@ impl runtime::de::Struct for SampleMetaData {
             _ => None,
         }
     }
+    #[inline]
     fn read<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self::Slots,
         index: usize,
@@ -6367,6 +6814,7 @@ impl runtime::de::Struct for SampleMetaData {
             _ => Ok(()),
         }
     }
+    #[inline]
     fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
         let (f0, f1, f2, f3, f4, f5, f6, f7, f8, f9) = slots;
         Ok(Self {
@@ -6401,6 +6849,7 @@ impl SamplePartialMode {
     /// The values the document lists.
     pub const KNOWN: &'static [Self] = &[Self::Ids, Self::FileNames, Self::Full];
     /// The value as it goes over the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Ids => "ids",
@@ -6412,6 +6861,7 @@ impl SamplePartialMode {
 }
 #[cfg(feature = "samples")]
 impl From<&str> for SamplePartialMode {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "ids" => Self::Ids,
@@ -6423,6 +6873,7 @@ impl From<&str> for SamplePartialMode {
 }
 #[cfg(feature = "samples")]
 impl From<String> for SamplePartialMode {
+    #[inline]
     fn from(value: String) -> Self {
         match Self::from(value.as_str()) {
             Self::Unknown(_) => Self::Unknown(value),
@@ -6433,24 +6884,28 @@ impl From<String> for SamplePartialMode {
 #[cfg(feature = "samples")]
 impl std::str::FromStr for SamplePartialMode {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 #[cfg(feature = "samples")]
 impl std::fmt::Display for SamplePartialMode {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "samples")]
 impl Serialize for SamplePartialMode {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "samples")]
 impl<'de> Deserialize<'de> for SamplePartialMode {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -6460,6 +6915,7 @@ impl<'de> Deserialize<'de> for SamplePartialMode {
 #[cfg(feature = "samples")]
 impl Default for SamplePartialMode {
     /// The schema's default, `full`.
+    #[inline]
     fn default() -> Self {
         Self::Full
     }
@@ -6482,6 +6938,7 @@ impl SampleType {
     /// The values the document lists.
     pub const KNOWN: &'static [Self] = &[Self::Crop, Self::Image, Self::VideoFrame];
     /// The value as it goes over the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Crop => "CROP",
@@ -6493,6 +6950,7 @@ impl SampleType {
 }
 #[cfg(any(feature = "samples", feature = "tags"))]
 impl From<&str> for SampleType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "CROP" => Self::Crop,
@@ -6504,6 +6962,7 @@ impl From<&str> for SampleType {
 }
 #[cfg(any(feature = "samples", feature = "tags"))]
 impl From<String> for SampleType {
+    #[inline]
     fn from(value: String) -> Self {
         match Self::from(value.as_str()) {
             Self::Unknown(_) => Self::Unknown(value),
@@ -6514,24 +6973,28 @@ impl From<String> for SampleType {
 #[cfg(any(feature = "samples", feature = "tags"))]
 impl std::str::FromStr for SampleType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 #[cfg(any(feature = "samples", feature = "tags"))]
 impl std::fmt::Display for SampleType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(any(feature = "samples", feature = "tags"))]
 impl Serialize for SampleType {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(any(feature = "samples", feature = "tags"))]
 impl<'de> Deserialize<'de> for SampleType {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -6557,6 +7020,7 @@ pub struct SampleUpdateRequest {
 }
 #[cfg(feature = "samples")]
 impl Serialize for SampleUpdateRequest {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut state = serde::Serializer::serialize_struct(
             serializer,
@@ -6581,6 +7045,7 @@ impl Serialize for SampleUpdateRequest {
 }
 #[cfg(feature = "samples")]
 impl<'de> Deserialize<'de> for SampleUpdateRequest {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -6598,9 +7063,11 @@ impl runtime::de::Struct for SampleUpdateRequest {
         Option<Option<SampleMetaData>>,
         Option<Option<CustomSampleMetaData>>,
     );
+    #[inline]
     fn slots() -> Self::Slots {
         (None, None, None, None, None)
     }
+    #[inline]
     fn index(property: &str) -> Option<usize> {
         match property {
             "fileName" => Some(0),
@@ -6611,6 +7078,7 @@ impl runtime::de::Struct for SampleUpdateRequest {
             _ => None,
         }
     }
+    #[inline]
     fn read<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self::Slots,
         index: usize,
@@ -6625,6 +7093,7 @@ impl runtime::de::Struct for SampleUpdateRequest {
             _ => Ok(()),
         }
     }
+    #[inline]
     fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
         let (f0, f1, f2, f3, f4) = slots;
         Ok(Self {
@@ -6649,6 +7118,7 @@ pub struct SampleWriteUrls {
 }
 #[cfg(feature = "samples")]
 impl Serialize for SampleWriteUrls {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut state = serde::Serializer::serialize_struct(
             serializer,
@@ -6662,6 +7132,7 @@ impl Serialize for SampleWriteUrls {
 }
 #[cfg(feature = "samples")]
 impl<'de> Deserialize<'de> for SampleWriteUrls {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -6673,9 +7144,11 @@ impl<'de> Deserialize<'de> for SampleWriteUrls {
 impl runtime::de::Struct for SampleWriteUrls {
     const NAME: &'static str = "SampleWriteUrls";
     type Slots = (Option<String>, Option<String>);
+    #[inline]
     fn slots() -> Self::Slots {
         (None, None)
     }
+    #[inline]
     fn index(property: &str) -> Option<usize> {
         match property {
             "full" => Some(0),
@@ -6683,6 +7156,7 @@ impl runtime::de::Struct for SampleWriteUrls {
             _ => None,
         }
     }
+    #[inline]
     fn read<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self::Slots,
         index: usize,
@@ -6694,6 +7168,7 @@ impl runtime::de::Struct for SampleWriteUrls {
             _ => Ok(()),
         }
     }
+    #[inline]
     fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
         let (f0, f1) = slots;
         match (f0, f1) {
@@ -6719,6 +7194,7 @@ pub struct SamplingConfig {
 }
 #[cfg(feature = "samplings")]
 impl Serialize for SamplingConfig {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut state = serde::Serializer::serialize_struct(
             serializer,
@@ -6735,6 +7211,7 @@ impl Serialize for SamplingConfig {
 }
 #[cfg(feature = "samplings")]
 impl<'de> Deserialize<'de> for SamplingConfig {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -6746,15 +7223,18 @@ impl<'de> Deserialize<'de> for SamplingConfig {
 impl runtime::de::Struct for SamplingConfig {
     const NAME: &'static str = "SamplingConfig";
     type Slots = (Option<Option<SamplingConfigStoppingCondition>>,);
+    #[inline]
     fn slots() -> Self::Slots {
         (None,)
     }
+    #[inline]
     fn index(property: &str) -> Option<usize> {
         match property {
             "stoppingCondition" => Some(0),
             _ => None,
         }
     }
+    #[inline]
     fn read<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self::Slots,
         index: usize,
@@ -6765,6 +7245,7 @@ impl runtime::de::Struct for SamplingConfig {
             _ => Ok(()),
         }
     }
+    #[inline]
     fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
         let (f0,) = slots;
         Ok(Self {
@@ -6785,6 +7266,7 @@ pub struct SamplingConfigStoppingCondition {
 }
 #[cfg(feature = "samplings")]
 impl Serialize for SamplingConfigStoppingCondition {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut state = serde::Serializer::serialize_struct(
             serializer,
@@ -6800,6 +7282,7 @@ impl Serialize for SamplingConfigStoppingCondition {
 }
 #[cfg(feature = "samplings")]
 impl<'de> Deserialize<'de> for SamplingConfigStoppingCondition {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -6811,9 +7294,11 @@ impl<'de> Deserialize<'de> for SamplingConfigStoppingCondition {
 impl runtime::de::Struct for SamplingConfigStoppingCondition {
     const NAME: &'static str = "SamplingConfigStoppingCondition";
     type Slots = (Option<Option<f64>>, Option<Option<f64>>);
+    #[inline]
     fn slots() -> Self::Slots {
         (None, None)
     }
+    #[inline]
     fn index(property: &str) -> Option<usize> {
         match property {
             "nSamples" => Some(0),
@@ -6821,6 +7306,7 @@ impl runtime::de::Struct for SamplingConfigStoppingCondition {
             _ => None,
         }
     }
+    #[inline]
     fn read<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self::Slots,
         index: usize,
@@ -6832,6 +7318,7 @@ impl runtime::de::Struct for SamplingConfigStoppingCondition {
             _ => Ok(()),
         }
     }
+    #[inline]
     fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
         let (f0, f1) = slots;
         Ok(Self {
@@ -6863,6 +7350,7 @@ pub struct SamplingCreateRequest {
 }
 #[cfg(feature = "samplings")]
 impl Serialize for SamplingCreateRequest {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut state = serde::Serializer::serialize_struct(
             serializer,
@@ -6893,6 +7381,7 @@ impl Serialize for SamplingCreateRequest {
 }
 #[cfg(feature = "samplings")]
 impl<'de> Deserialize<'de> for SamplingCreateRequest {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -6912,9 +7401,11 @@ impl runtime::de::Struct for SamplingCreateRequest {
         Option<Option<ActiveLearningScoreType>>,
         Option<Option<f64>>,
     );
+    #[inline]
     fn slots() -> Self::Slots {
         (None, None, None, None, None, None, None)
     }
+    #[inline]
     fn index(property: &str) -> Option<usize> {
         match property {
             "newTagName" => Some(0),
@@ -6927,6 +7418,7 @@ impl runtime::de::Struct for SamplingCreateRequest {
             _ => None,
         }
     }
+    #[inline]
     fn read<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self::Slots,
         index: usize,
@@ -6943,6 +7435,7 @@ impl runtime::de::Struct for SamplingCreateRequest {
             _ => Ok(()),
         }
     }
+    #[inline]
     fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
         let (f0, f1, f2, f3, f4, f5, f6) = slots;
         match (f0, f1, f2) {
@@ -6996,6 +7489,7 @@ impl SamplingMethod {
         Self::Random,
     ];
     /// The value as it goes over the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ActiveLearning => "ACTIVE_LEARNING",
@@ -7008,6 +7502,7 @@ impl SamplingMethod {
 }
 #[cfg(feature = "samplings")]
 impl From<&str> for SamplingMethod {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "ACTIVE_LEARNING" => Self::ActiveLearning,
@@ -7020,6 +7515,7 @@ impl From<&str> for SamplingMethod {
 }
 #[cfg(feature = "samplings")]
 impl From<String> for SamplingMethod {
+    #[inline]
     fn from(value: String) -> Self {
         match Self::from(value.as_str()) {
             Self::Unknown(_) => Self::Unknown(value),
@@ -7030,24 +7526,28 @@ impl From<String> for SamplingMethod {
 #[cfg(feature = "samplings")]
 impl std::str::FromStr for SamplingMethod {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 #[cfg(feature = "samplings")]
 impl std::fmt::Display for SamplingMethod {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "samplings")]
 impl Serialize for SamplingMethod {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "samplings")]
 impl<'de> Deserialize<'de> for SamplingMethod {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -7079,12 +7579,14 @@ pub struct Score(f32);
 )]
 impl Score {
     /// Checks `value` against the schema's constraints.
+    #[inline]
     pub fn new(value: f32) -> Result<Self, ValidationError> {
         runtime::check_number(f64::from(value), Some(0.0), Some(1.0), false, false, None)
             .map_err(|reason| ValidationError::new("Score", reason))?;
         Ok(Self(value))
     }
     /// The wrapped value.
+    #[inline]
     pub fn get(self) -> f32 {
         self.0
     }
@@ -7099,6 +7601,7 @@ impl Score {
 )]
 impl TryFrom<f32> for Score {
     type Error = ValidationError;
+    #[inline]
     fn try_from(value: f32) -> Result<Self, Self::Error> {
         Self::new(value)
     }
@@ -7112,6 +7615,7 @@ impl TryFrom<f32> for Score {
     )
 )]
 impl From<Score> for f32 {
+    #[inline]
     fn from(value: Score) -> Self {
         value.0
     }
@@ -7126,6 +7630,7 @@ impl From<Score> for f32 {
 )]
 impl std::str::FromStr for Score {
     type Err = ValidationError;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         let parsed: f32 = value
             .trim()
@@ -7143,6 +7648,7 @@ impl std::str::FromStr for Score {
     )
 )]
 impl std::fmt::Display for Score {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(&self.0, f)
     }
@@ -7156,6 +7662,7 @@ impl std::fmt::Display for Score {
     )
 )]
 impl<'de> Deserialize<'de> for Score {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -7185,6 +7692,7 @@ impl TagArithmeticsOperation {
         Self::Difference,
     ];
     /// The value as it goes over the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Union => "UNION",
@@ -7196,6 +7704,7 @@ impl TagArithmeticsOperation {
 }
 #[cfg(feature = "tags")]
 impl From<&str> for TagArithmeticsOperation {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "UNION" => Self::Union,
@@ -7207,6 +7716,7 @@ impl From<&str> for TagArithmeticsOperation {
 }
 #[cfg(feature = "tags")]
 impl From<String> for TagArithmeticsOperation {
+    #[inline]
     fn from(value: String) -> Self {
         match Self::from(value.as_str()) {
             Self::Unknown(_) => Self::Unknown(value),
@@ -7217,24 +7727,28 @@ impl From<String> for TagArithmeticsOperation {
 #[cfg(feature = "tags")]
 impl std::str::FromStr for TagArithmeticsOperation {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 #[cfg(feature = "tags")]
 impl std::fmt::Display for TagArithmeticsOperation {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "tags")]
 impl Serialize for TagArithmeticsOperation {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "tags")]
 impl<'de> Deserialize<'de> for TagArithmeticsOperation {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -7260,6 +7774,7 @@ pub struct TagArithmeticsRequest {
 }
 #[cfg(feature = "tags")]
 impl Serialize for TagArithmeticsRequest {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut state = serde::Serializer::serialize_struct(
             serializer,
@@ -7279,6 +7794,7 @@ impl Serialize for TagArithmeticsRequest {
 }
 #[cfg(feature = "tags")]
 impl<'de> Deserialize<'de> for TagArithmeticsRequest {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -7296,9 +7812,11 @@ impl runtime::de::Struct for TagArithmeticsRequest {
         Option<Option<TagName>>,
         Option<Option<TagCreator>>,
     );
+    #[inline]
     fn slots() -> Self::Slots {
         (None, None, None, None, None)
     }
+    #[inline]
     fn index(property: &str) -> Option<usize> {
         match property {
             "tagId1" => Some(0),
@@ -7309,6 +7827,7 @@ impl runtime::de::Struct for TagArithmeticsRequest {
             _ => None,
         }
     }
+    #[inline]
     fn read<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self::Slots,
         index: usize,
@@ -7323,6 +7842,7 @@ impl runtime::de::Struct for TagArithmeticsRequest {
             _ => Ok(()),
         }
     }
+    #[inline]
     fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
         let (f0, f1, f2, f3, f4) = slots;
         match (f0, f1, f2) {
@@ -7371,6 +7891,7 @@ pub struct TagBitMaskData(String);
 #[cfg(feature = "tags")]
 impl TagBitMaskData {
     /// Checks `value` against the schema's constraints.
+    #[inline]
     pub fn new(value: impl Into<String>) -> Result<Self, ValidationError> {
         let value = value.into();
         runtime::check_string(
@@ -7386,10 +7907,12 @@ impl TagBitMaskData {
         Ok(Self(value))
     }
     /// The value as a string slice.
+    #[inline]
     pub fn as_str(&self) -> &str {
         &self.0
     }
     /// The wrapped value.
+    #[inline]
     pub fn into_inner(self) -> String {
         self.0
     }
@@ -7397,12 +7920,14 @@ impl TagBitMaskData {
 #[cfg(feature = "tags")]
 impl TryFrom<String> for TagBitMaskData {
     type Error = ValidationError;
+    #[inline]
     fn try_from(value: String) -> Result<Self, Self::Error> {
         Self::new(value)
     }
 }
 #[cfg(feature = "tags")]
 impl From<TagBitMaskData> for String {
+    #[inline]
     fn from(value: TagBitMaskData) -> Self {
         value.0
     }
@@ -7410,6 +7935,7 @@ impl From<TagBitMaskData> for String {
 #[cfg(feature = "tags")]
 impl TryFrom<&str> for TagBitMaskData {
     type Error = ValidationError;
+    #[inline]
     fn try_from(value: &str) -> Result<Self, Self::Error> {
         Self::new(value)
     }
@@ -7417,24 +7943,28 @@ impl TryFrom<&str> for TagBitMaskData {
 #[cfg(feature = "tags")]
 impl std::str::FromStr for TagBitMaskData {
     type Err = ValidationError;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Self::new(value)
     }
 }
 #[cfg(feature = "tags")]
 impl AsRef<str> for TagBitMaskData {
+    #[inline]
     fn as_ref(&self) -> &str {
         &self.0
     }
 }
 #[cfg(feature = "tags")]
 impl std::fmt::Display for TagBitMaskData {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
 }
 #[cfg(feature = "tags")]
 impl<'de> Deserialize<'de> for TagBitMaskData {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -7453,6 +7983,7 @@ pub struct TagBitMaskResponse {
 }
 #[cfg(feature = "tags")]
 impl Serialize for TagBitMaskResponse {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut state = serde::Serializer::serialize_struct(
             serializer,
@@ -7465,6 +7996,7 @@ impl Serialize for TagBitMaskResponse {
 }
 #[cfg(feature = "tags")]
 impl<'de> Deserialize<'de> for TagBitMaskResponse {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -7476,15 +8008,18 @@ impl<'de> Deserialize<'de> for TagBitMaskResponse {
 impl runtime::de::Struct for TagBitMaskResponse {
     const NAME: &'static str = "TagBitMaskResponse";
     type Slots = (Option<TagBitMaskData>,);
+    #[inline]
     fn slots() -> Self::Slots {
         (None,)
     }
+    #[inline]
     fn index(property: &str) -> Option<usize> {
         match property {
             "bitMaskData" => Some(0),
             _ => None,
         }
     }
+    #[inline]
     fn read<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self::Slots,
         index: usize,
@@ -7495,6 +8030,7 @@ impl runtime::de::Struct for TagBitMaskResponse {
             _ => Ok(()),
         }
     }
+    #[inline]
     fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
         let (f0,) = slots;
         match (f0,) {
@@ -7531,6 +8067,7 @@ pub struct TagCreateRequest {
 }
 #[cfg(feature = "tags")]
 impl Serialize for TagCreateRequest {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut state = serde::Serializer::serialize_struct(
             serializer,
@@ -7562,6 +8099,7 @@ impl Serialize for TagCreateRequest {
 }
 #[cfg(feature = "tags")]
 impl<'de> Deserialize<'de> for TagCreateRequest {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -7582,9 +8120,11 @@ impl runtime::de::Struct for TagCreateRequest {
         Option<Option<TagCreator>>,
         Option<Option<TagChangeData>>,
     );
+    #[inline]
     fn slots() -> Self::Slots {
         (None, None, None, None, None, None, None, None)
     }
+    #[inline]
     fn index(property: &str) -> Option<usize> {
         match property {
             "name" => Some(0),
@@ -7598,6 +8138,7 @@ impl runtime::de::Struct for TagCreateRequest {
             _ => None,
         }
     }
+    #[inline]
     fn read<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self::Slots,
         index: usize,
@@ -7615,6 +8156,7 @@ impl runtime::de::Struct for TagCreateRequest {
             _ => Ok(()),
         }
     }
+    #[inline]
     fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
         let (f0, f1, f2, f3, f4, f5, f6, f7) = slots;
         match (f0, f1, f4, f5) {
@@ -7679,6 +8221,7 @@ impl TagCreator {
         Self::SamplerRandom,
     ];
     /// The value as it goes over the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::UnknownValue => "UNKNOWN",
@@ -7694,6 +8237,7 @@ impl TagCreator {
 }
 #[cfg(feature = "tags")]
 impl From<&str> for TagCreator {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "UNKNOWN" => Self::UnknownValue,
@@ -7709,6 +8253,7 @@ impl From<&str> for TagCreator {
 }
 #[cfg(feature = "tags")]
 impl From<String> for TagCreator {
+    #[inline]
     fn from(value: String) -> Self {
         match Self::from(value.as_str()) {
             Self::Unknown(_) => Self::Unknown(value),
@@ -7719,24 +8264,28 @@ impl From<String> for TagCreator {
 #[cfg(feature = "tags")]
 impl std::str::FromStr for TagCreator {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 #[cfg(feature = "tags")]
 impl std::fmt::Display for TagCreator {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "tags")]
 impl Serialize for TagCreator {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "tags")]
 impl<'de> Deserialize<'de> for TagCreator {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -7746,6 +8295,7 @@ impl<'de> Deserialize<'de> for TagCreator {
 #[cfg(feature = "tags")]
 impl Default for TagCreator {
     /// The schema's default, `UNKNOWN`.
+    #[inline]
     fn default() -> Self {
         Self::UnknownValue
     }
@@ -7781,6 +8331,7 @@ pub struct TagData {
 }
 #[cfg(feature = "tags")]
 impl Serialize for TagData {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut state = serde::Serializer::serialize_struct(
             serializer,
@@ -7815,6 +8366,7 @@ impl Serialize for TagData {
 }
 #[cfg(feature = "tags")]
 impl<'de> Deserialize<'de> for TagData {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -7838,9 +8390,11 @@ impl runtime::de::Struct for TagData {
         Option<Option<Timestamp>>,
         Option<Option<TagChangeData>>,
     );
+    #[inline]
     fn slots() -> Self::Slots {
         (None, None, None, None, None, None, None, None, None, None, None)
     }
+    #[inline]
     fn index(property: &str) -> Option<usize> {
         match property {
             "id" => Some(0),
@@ -7857,6 +8411,7 @@ impl runtime::de::Struct for TagData {
             _ => None,
         }
     }
+    #[inline]
     fn read<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self::Slots,
         index: usize,
@@ -7877,6 +8432,7 @@ impl runtime::de::Struct for TagData {
             _ => Ok(()),
         }
     }
+    #[inline]
     fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
         let (f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10) = slots;
         match (f0, f1, f5, f6, f7, f8) {
@@ -7922,6 +8478,7 @@ pub struct TagDataPrevTagId(String);
 #[cfg(feature = "tags")]
 impl TagDataPrevTagId {
     /// Checks `value` against the schema's constraints.
+    #[inline]
     pub fn new(value: impl Into<String>) -> Result<Self, ValidationError> {
         let value = value.into();
         runtime::check_string(
@@ -7937,10 +8494,12 @@ impl TagDataPrevTagId {
         Ok(Self(value))
     }
     /// The value as a string slice.
+    #[inline]
     pub fn as_str(&self) -> &str {
         &self.0
     }
     /// The wrapped value.
+    #[inline]
     pub fn into_inner(self) -> String {
         self.0
     }
@@ -7948,12 +8507,14 @@ impl TagDataPrevTagId {
 #[cfg(feature = "tags")]
 impl TryFrom<String> for TagDataPrevTagId {
     type Error = ValidationError;
+    #[inline]
     fn try_from(value: String) -> Result<Self, Self::Error> {
         Self::new(value)
     }
 }
 #[cfg(feature = "tags")]
 impl From<TagDataPrevTagId> for String {
+    #[inline]
     fn from(value: TagDataPrevTagId) -> Self {
         value.0
     }
@@ -7961,6 +8522,7 @@ impl From<TagDataPrevTagId> for String {
 #[cfg(feature = "tags")]
 impl TryFrom<&str> for TagDataPrevTagId {
     type Error = ValidationError;
+    #[inline]
     fn try_from(value: &str) -> Result<Self, Self::Error> {
         Self::new(value)
     }
@@ -7968,24 +8530,28 @@ impl TryFrom<&str> for TagDataPrevTagId {
 #[cfg(feature = "tags")]
 impl std::str::FromStr for TagDataPrevTagId {
     type Err = ValidationError;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Self::new(value)
     }
 }
 #[cfg(feature = "tags")]
 impl AsRef<str> for TagDataPrevTagId {
+    #[inline]
     fn as_ref(&self) -> &str {
         &self.0
     }
 }
 #[cfg(feature = "tags")]
 impl std::fmt::Display for TagDataPrevTagId {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
 }
 #[cfg(feature = "tags")]
 impl<'de> Deserialize<'de> for TagDataPrevTagId {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -8007,6 +8573,7 @@ pub struct TagName(String);
 #[cfg(any(feature = "samplings", feature = "tags"))]
 impl TagName {
     /// Checks `value` against the schema's constraints.
+    #[inline]
     pub fn new(value: impl Into<String>) -> Result<Self, ValidationError> {
         let value = value.into();
         runtime::check_string(
@@ -8022,10 +8589,12 @@ impl TagName {
         Ok(Self(value))
     }
     /// The value as a string slice.
+    #[inline]
     pub fn as_str(&self) -> &str {
         &self.0
     }
     /// The wrapped value.
+    #[inline]
     pub fn into_inner(self) -> String {
         self.0
     }
@@ -8033,12 +8602,14 @@ impl TagName {
 #[cfg(any(feature = "samplings", feature = "tags"))]
 impl TryFrom<String> for TagName {
     type Error = ValidationError;
+    #[inline]
     fn try_from(value: String) -> Result<Self, Self::Error> {
         Self::new(value)
     }
 }
 #[cfg(any(feature = "samplings", feature = "tags"))]
 impl From<TagName> for String {
+    #[inline]
     fn from(value: TagName) -> Self {
         value.0
     }
@@ -8046,6 +8617,7 @@ impl From<TagName> for String {
 #[cfg(any(feature = "samplings", feature = "tags"))]
 impl TryFrom<&str> for TagName {
     type Error = ValidationError;
+    #[inline]
     fn try_from(value: &str) -> Result<Self, Self::Error> {
         Self::new(value)
     }
@@ -8053,24 +8625,28 @@ impl TryFrom<&str> for TagName {
 #[cfg(any(feature = "samplings", feature = "tags"))]
 impl std::str::FromStr for TagName {
     type Err = ValidationError;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Self::new(value)
     }
 }
 #[cfg(any(feature = "samplings", feature = "tags"))]
 impl AsRef<str> for TagName {
+    #[inline]
     fn as_ref(&self) -> &str {
         &self.0
     }
 }
 #[cfg(any(feature = "samplings", feature = "tags"))]
 impl std::fmt::Display for TagName {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
 }
 #[cfg(any(feature = "samplings", feature = "tags"))]
 impl<'de> Deserialize<'de> for TagName {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -8089,6 +8665,7 @@ pub struct TagUpdateRequest {
 }
 #[cfg(feature = "tags")]
 impl Serialize for TagUpdateRequest {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut state = serde::Serializer::serialize_struct(
             serializer,
@@ -8101,6 +8678,7 @@ impl Serialize for TagUpdateRequest {
 }
 #[cfg(feature = "tags")]
 impl<'de> Deserialize<'de> for TagUpdateRequest {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -8112,15 +8690,18 @@ impl<'de> Deserialize<'de> for TagUpdateRequest {
 impl runtime::de::Struct for TagUpdateRequest {
     const NAME: &'static str = "TagUpdateRequest";
     type Slots = (Option<TagName>,);
+    #[inline]
     fn slots() -> Self::Slots {
         (None,)
     }
+    #[inline]
     fn index(property: &str) -> Option<usize> {
         match property {
             "name" => Some(0),
             _ => None,
         }
     }
+    #[inline]
     fn read<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self::Slots,
         index: usize,
@@ -8131,6 +8712,7 @@ impl runtime::de::Struct for TagUpdateRequest {
             _ => Ok(()),
         }
     }
+    #[inline]
     fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
         let (f0,) = slots;
         match (f0,) {
@@ -8152,6 +8734,7 @@ pub struct TagUpsizeRequest {
 }
 #[cfg(feature = "tags")]
 impl Serialize for TagUpsizeRequest {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut state = serde::Serializer::serialize_struct(
             serializer,
@@ -8165,6 +8748,7 @@ impl Serialize for TagUpsizeRequest {
 }
 #[cfg(feature = "tags")]
 impl<'de> Deserialize<'de> for TagUpsizeRequest {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -8176,9 +8760,11 @@ impl<'de> Deserialize<'de> for TagUpsizeRequest {
 impl runtime::de::Struct for TagUpsizeRequest {
     const NAME: &'static str = "TagUpsizeRequest";
     type Slots = (Option<TagName>, Option<TagCreator>);
+    #[inline]
     fn slots() -> Self::Slots {
         (None, None)
     }
+    #[inline]
     fn index(property: &str) -> Option<usize> {
         match property {
             "upsizeTagName" => Some(0),
@@ -8186,6 +8772,7 @@ impl runtime::de::Struct for TagUpsizeRequest {
             _ => None,
         }
     }
+    #[inline]
     fn read<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self::Slots,
         index: usize,
@@ -8197,6 +8784,7 @@ impl runtime::de::Struct for TagUpsizeRequest {
             _ => Ok(()),
         }
     }
+    #[inline]
     fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
         let (f0, f1) = slots;
         match (f0, f1) {
@@ -8254,6 +8842,7 @@ impl TaskType {
         Self::KeypointDetection,
     ];
     /// The value as it goes over the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Classification => "CLASSIFICATION",
@@ -8266,6 +8855,7 @@ impl TaskType {
 }
 #[cfg(feature = "predictions")]
 impl From<&str> for TaskType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "CLASSIFICATION" => Self::Classification,
@@ -8278,6 +8868,7 @@ impl From<&str> for TaskType {
 }
 #[cfg(feature = "predictions")]
 impl From<String> for TaskType {
+    #[inline]
     fn from(value: String) -> Self {
         match Self::from(value.as_str()) {
             Self::Unknown(_) => Self::Unknown(value),
@@ -8288,24 +8879,28 @@ impl From<String> for TaskType {
 #[cfg(feature = "predictions")]
 impl std::str::FromStr for TaskType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 #[cfg(feature = "predictions")]
 impl std::fmt::Display for TaskType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "predictions")]
 impl Serialize for TaskType {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "predictions")]
 impl<'de> Deserialize<'de> for TaskType {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -8336,12 +8931,14 @@ pub struct Timestamp(i64);
 )]
 impl Timestamp {
     /// Checks `value` against the schema's constraints.
+    #[inline]
     pub fn new(value: i64) -> Result<Self, ValidationError> {
         runtime::check_integer(i128::from(value), Some(0), None, false, false, None)
             .map_err(|reason| ValidationError::new("Timestamp", reason))?;
         Ok(Self(value))
     }
     /// The wrapped value.
+    #[inline]
     pub fn get(self) -> i64 {
         self.0
     }
@@ -8356,6 +8953,7 @@ impl Timestamp {
 )]
 impl TryFrom<i64> for Timestamp {
     type Error = ValidationError;
+    #[inline]
     fn try_from(value: i64) -> Result<Self, Self::Error> {
         Self::new(value)
     }
@@ -8369,6 +8967,7 @@ impl TryFrom<i64> for Timestamp {
     )
 )]
 impl From<Timestamp> for i64 {
+    #[inline]
     fn from(value: Timestamp) -> Self {
         value.0
     }
@@ -8383,6 +8982,7 @@ impl From<Timestamp> for i64 {
 )]
 impl std::str::FromStr for Timestamp {
     type Err = ValidationError;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         let parsed: i64 = value
             .trim()
@@ -8403,6 +9003,7 @@ impl std::str::FromStr for Timestamp {
     )
 )]
 impl std::fmt::Display for Timestamp {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(&self.0, f)
     }
@@ -8416,6 +9017,7 @@ impl std::fmt::Display for Timestamp {
     )
 )]
 impl<'de> Deserialize<'de> for Timestamp {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -8438,6 +9040,7 @@ pub struct VideoFrameData {
 }
 #[cfg(any(feature = "samples", feature = "tags"))]
 impl Serialize for VideoFrameData {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut state = serde::Serializer::serialize_struct(
             serializer,
@@ -8466,6 +9069,7 @@ impl Serialize for VideoFrameData {
 }
 #[cfg(any(feature = "samples", feature = "tags"))]
 impl<'de> Deserialize<'de> for VideoFrameData {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -8477,9 +9081,11 @@ impl<'de> Deserialize<'de> for VideoFrameData {
 impl runtime::de::Struct for VideoFrameData {
     const NAME: &'static str = "VideoFrameData";
     type Slots = (Option<Option<String>>, Option<Option<f64>>, Option<Option<f64>>);
+    #[inline]
     fn slots() -> Self::Slots {
         (None, None, None)
     }
+    #[inline]
     fn index(property: &str) -> Option<usize> {
         match property {
             "sourceVideo" => Some(0),
@@ -8488,6 +9094,7 @@ impl runtime::de::Struct for VideoFrameData {
             _ => None,
         }
     }
+    #[inline]
     fn read<'de, A: serde::de::MapAccess<'de>>(
         slots: &mut Self::Slots,
         index: usize,
@@ -8500,6 +9107,7 @@ impl runtime::de::Struct for VideoFrameData {
             _ => Ok(()),
         }
     }
+    #[inline]
     fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
         let (f0, f1, f2) = slots;
         Ok(Self {

@@ -90,7 +90,7 @@ pub fn generate(spec_text: &str, options: &Options) -> Result<Generated, Diagnos
             emit::krate_file::FileContent::Rust(pieces) => rust.push((path, pieces)),
         }
     }
-    let rendered = render::render_files(rust).map_err(|e| {
+    let rendered = render::render_files(rust, emit::inline::mark).map_err(|e| {
         let mut d = Diagnostics::default();
         d.error("#", e);
         d

@@ -1,17 +1,23 @@
 //! Render: formats emitted tokens with `prettyplease`, so the bytes depend on this crate's
 //! dependency versions only, never on an installed rustfmt. Consumes files given as
-//! (path, pieces that build tokens); produces (path, text). Knows nothing of the IR or of
-//! emission: its input type is its own, and emission's pieces are of that type.
+//! (path, pieces that build tokens) and a finishing step the caller gives, run on each
+//! parsed piece before it is printed (emission's rewrite of its own output, without a second
+//! parse); produces (path, text). Knows nothing of the IR or of emission: its input types
+//! are its own, and emission's pieces and step are of those types.
 
 use proc_macro2::TokenStream;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
+/// A step run on each parsed piece before it is printed, given the file's path.
+pub type Finish = fn(&str, &mut syn::File);
+
 /// Formats one piece of a Rust file. A parse failure is a bug in emission, reported with
 /// the file name.
-pub fn render_rust(path: &str, tokens: TokenStream) -> Result<String, String> {
-    let file: syn::File = syn::parse2(tokens)
+pub fn render_rust(path: &str, tokens: TokenStream, finish: Finish) -> Result<String, String> {
+    let mut file: syn::File = syn::parse2(tokens)
         .map_err(|e| format!("internal error: emitted `{path}` is not valid Rust: {e}"))?;
+    finish(path, &mut file);
     Ok(prettyplease::unparse(&file))
 }
 
@@ -24,14 +30,17 @@ const RENDER_STACK: usize = 64 << 20;
 /// on several threads, so they must be shareable.
 pub type Piece<'a> = Box<dyn Fn() -> TokenStream + Send + Sync + 'a>;
 
-/// Renders each file from its pieces, joined in order. A parse failure is a bug in
-/// emission, reported with the file name.
-pub fn render_files(files: Vec<(String, Vec<Piece<'_>>)>) -> Result<Vec<(String, String)>, String> {
+/// Renders each file from its pieces, joined in order, each piece parsed, `finish`ed and
+/// printed. A parse failure is a bug in emission, reported with the file name.
+pub fn render_files(
+    files: Vec<(String, Vec<Piece<'_>>)>,
+    finish: Finish,
+) -> Result<Vec<(String, String)>, String> {
     let pieces: Vec<(&str, &Piece<'_>)> = files
         .iter()
         .flat_map(|(path, list)| list.iter().map(move |p| (path.as_str(), p)))
         .collect();
-    let mut texts = render_pieces(&pieces)?.into_iter();
+    let mut texts = render_pieces(&pieces, finish)?.into_iter();
     Ok(files
         .iter()
         .map(|(path, list)| (path.clone(), texts.by_ref().take(list.len()).collect()))
@@ -40,7 +49,7 @@ pub fn render_files(files: Vec<(String, Vec<Piece<'_>>)>) -> Result<Vec<(String,
 
 /// Builds and formats every piece, on as many threads as the machine has, and returns the
 /// texts in the order given, so the result does not depend on the thread count.
-fn render_pieces(pieces: &[(&str, &Piece<'_>)]) -> Result<Vec<String>, String> {
+fn render_pieces(pieces: &[(&str, &Piece<'_>)], finish: Finish) -> Result<Vec<String>, String> {
     let next = AtomicUsize::new(0);
     let results: Mutex<Vec<Option<Result<String, String>>>> =
         Mutex::new((0..pieces.len()).map(|_| None).collect());
@@ -54,7 +63,7 @@ fn render_pieces(pieces: &[(&str, &Piece<'_>)]) -> Result<Vec<String>, String> {
         let Some((path, piece)) = pieces.get(i) else {
             break;
         };
-        let rendered = render_rust(path, piece());
+        let rendered = render_rust(path, piece(), finish);
         if let Ok(mut r) = results.lock() {
             r[i] = Some(rendered);
         }

@@ -13,6 +13,7 @@ pub struct DatasourcesApi<'a> {
     client: &'a Client,
 }
 impl<'a> DatasourcesApi<'a> {
+    #[inline]
     pub(crate) fn new(client: &'a Client) -> Self {
         Self { client }
     }
@@ -24,6 +25,7 @@ impl<'a> DatasourcesApi<'a> {
     /// - `dataset_id` (path `datasetId`): ObjectId of the dataset
     ///
     /// Optional parameters are set on the returned [`GetDatasourceByDatasetId`]; `.send().await` (or `.await` on the builder) performs the request.
+    #[inline]
     pub fn get_datasource_by_dataset_id(
         &self,
         dataset_id: impl TryInto<models::MongoObjectId, Error: std::fmt::Display>,
@@ -43,6 +45,7 @@ impl<'a> DatasourcesApi<'a> {
     /// - `body` (application/json): updated datasource configuration for a dataset
     ///
     /// Optional parameters are set on the returned [`UpdateDatasourceByDatasetId`]; `.send().await` (or `.await` on the builder) performs the request.
+    #[inline]
     pub fn update_datasource_by_dataset_id(
         &self,
         dataset_id: impl TryInto<models::MongoObjectId, Error: std::fmt::Display>,
@@ -63,6 +66,7 @@ impl<'a> DatasourcesApi<'a> {
     /// - `dataset_id` (path `datasetId`): ObjectId of the dataset
     ///
     /// Optional parameters are set on the returned [`GetListOfRawSamplesFromDatasourceByDatasetId`]; `.send().await` (or `.await` on the builder) performs the request.
+    #[inline]
     pub fn get_list_of_raw_samples_from_datasource_by_dataset_id(
         &self,
         dataset_id: impl TryInto<models::MongoObjectId, Error: std::fmt::Display>,
@@ -84,6 +88,7 @@ impl<'a> DatasourcesApi<'a> {
     /// - `dataset_id` (path `datasetId`): ObjectId of the dataset
     ///
     /// Optional parameters are set on the returned [`GetDatasourceProcessedUntilTimestampByDatasetId`]; `.send().await` (or `.await` on the builder) performs the request.
+    #[inline]
     pub fn get_datasource_processed_until_timestamp_by_dataset_id(
         &self,
         dataset_id: impl TryInto<models::MongoObjectId, Error: std::fmt::Display>,
@@ -103,6 +108,7 @@ impl<'a> DatasourcesApi<'a> {
     /// - `body` (application/json): The updated timestamp to set
     ///
     /// Optional parameters are set on the returned [`UpdateDatasourceProcessedUntilTimestampByDatasetId`]; `.send().await` (or `.await` on the builder) performs the request.
+    #[inline]
     pub fn update_datasource_processed_until_timestamp_by_dataset_id(
         &self,
         dataset_id: impl TryInto<models::MongoObjectId, Error: std::fmt::Display>,
@@ -123,6 +129,7 @@ impl<'a> DatasourcesApi<'a> {
     /// - `dataset_id` (path `datasetId`): ObjectId of the dataset
     ///
     /// Optional parameters are set on the returned [`VerifyDatasourceByDatasetId`]; `.send().await` (or `.await` on the builder) performs the request.
+    #[inline]
     pub fn verify_datasource_by_dataset_id(
         &self,
         dataset_id: impl TryInto<models::MongoObjectId, Error: std::fmt::Display>,
@@ -146,19 +153,23 @@ impl GetDatasourceByDatasetId {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
+    #[inline]
     pub fn send(self) -> runtime::Sending<Self> {
         runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
+    #[inline]
     pub fn send_full(self) -> runtime::Sending<Self, runtime::Detailed> {
         runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
+    #[inline]
     pub fn send_unread(self) -> runtime::Sending<Self, runtime::Unread> {
         runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
     /// key); they beat the client's defaults.
+    #[inline]
     pub fn options(mut self, options: runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -167,6 +178,7 @@ impl GetDatasourceByDatasetId {
 impl runtime::Operation for GetDatasourceByDatasetId {
     type Output = models::DatasourceConfig;
     type Error = models::ApiErrorResponse;
+    #[inline]
     fn into_request(self) -> Result<(Client, Request), Error<models::ApiErrorResponse>> {
         let dataset_id = self
             .dataset_id
@@ -189,6 +201,7 @@ impl runtime::Operation for GetDatasourceByDatasetId {
         request.accept("application/json");
         Ok((self.client, request))
     }
+    #[inline]
     fn decode(
         response: runtime::Response,
     ) -> Result<models::DatasourceConfig, Error<models::ApiErrorResponse>> {
@@ -203,6 +216,7 @@ impl std::future::IntoFuture for GetDatasourceByDatasetId {
     type Output = Result<models::DatasourceConfig, Error<models::ApiErrorResponse>>;
     type IntoFuture = runtime::Sending<Self>;
     /// The future of [`Self::send`].
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -220,19 +234,23 @@ impl UpdateDatasourceByDatasetId {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
+    #[inline]
     pub fn send(self) -> runtime::Sending<Self> {
         runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
+    #[inline]
     pub fn send_full(self) -> runtime::Sending<Self, runtime::Detailed> {
         runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
+    #[inline]
     pub fn send_unread(self) -> runtime::Sending<Self, runtime::Unread> {
         runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
     /// key); they beat the client's defaults.
+    #[inline]
     pub fn options(mut self, options: runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -241,6 +259,7 @@ impl UpdateDatasourceByDatasetId {
 impl runtime::Operation for UpdateDatasourceByDatasetId {
     type Output = ();
     type Error = models::ApiErrorResponse;
+    #[inline]
     fn into_request(self) -> Result<(Client, Request), Error<models::ApiErrorResponse>> {
         let dataset_id = self
             .dataset_id
@@ -264,6 +283,7 @@ impl runtime::Operation for UpdateDatasourceByDatasetId {
         request.accept("application/json");
         Ok((self.client, request))
     }
+    #[inline]
     fn decode(
         response: runtime::Response,
     ) -> Result<(), Error<models::ApiErrorResponse>> {
@@ -278,6 +298,7 @@ impl std::future::IntoFuture for UpdateDatasourceByDatasetId {
     type Output = Result<(), Error<models::ApiErrorResponse>>;
     type IntoFuture = runtime::Sending<Self>;
     /// The future of [`Self::send`].
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -297,6 +318,7 @@ impl GetListOfRawSamplesFromDatasourceByDatasetId {
     /// Unix timestamp, only samples with a creation date after `from` will be returned. This parameter is ignored if `cursor` is specified.
     ///
     /// Wire name: `from`.
+    #[inline]
     pub fn from(
         mut self,
         value: impl TryInto<models::Timestamp, Error: std::fmt::Display>,
@@ -307,6 +329,7 @@ impl GetListOfRawSamplesFromDatasourceByDatasetId {
     /// Unix timestamp, only samples with a creation date before `to` will be returned. This parameter is ignored if `cursor` is specified.
     ///
     /// Wire name: `to`.
+    #[inline]
     pub fn to(
         mut self,
         value: impl TryInto<models::Timestamp, Error: std::fmt::Display>,
@@ -317,6 +340,7 @@ impl GetListOfRawSamplesFromDatasourceByDatasetId {
     /// Cursor from previous request, encodes `from` and `to` parameters. Specify to continue reading samples from the list.
     ///
     /// Wire name: `cursor`.
+    #[inline]
     pub fn cursor(mut self, value: impl Into<String>) -> Self {
         self.cursor = Some(value.into());
         self
@@ -324,19 +348,23 @@ impl GetListOfRawSamplesFromDatasourceByDatasetId {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
+    #[inline]
     pub fn send(self) -> runtime::Sending<Self> {
         runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
+    #[inline]
     pub fn send_full(self) -> runtime::Sending<Self, runtime::Detailed> {
         runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
+    #[inline]
     pub fn send_unread(self) -> runtime::Sending<Self, runtime::Unread> {
         runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
     /// key); they beat the client's defaults.
+    #[inline]
     pub fn options(mut self, options: runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -345,6 +373,7 @@ impl GetListOfRawSamplesFromDatasourceByDatasetId {
     /// says there is more, and yields the items one by one. The first error ends
     /// the walk, and so does a cursor the server returned before or a missing one
     /// while it says there is more ([`Error::Paging`]).
+    #[inline]
     pub fn stream(
         self,
     ) -> runtime::ItemStream<
@@ -372,6 +401,7 @@ impl GetListOfRawSamplesFromDatasourceByDatasetId {
 impl runtime::Operation for GetListOfRawSamplesFromDatasourceByDatasetId {
     type Output = models::DatasourceRawSamplesData;
     type Error = models::ApiErrorResponse;
+    #[inline]
     fn into_request(self) -> Result<(Client, Request), Error<models::ApiErrorResponse>> {
         let dataset_id = self
             .dataset_id
@@ -412,6 +442,7 @@ impl runtime::Operation for GetListOfRawSamplesFromDatasourceByDatasetId {
         request.accept("application/json");
         Ok((self.client, request))
     }
+    #[inline]
     fn decode(
         response: runtime::Response,
     ) -> Result<models::DatasourceRawSamplesData, Error<models::ApiErrorResponse>> {
@@ -429,6 +460,7 @@ impl std::future::IntoFuture for GetListOfRawSamplesFromDatasourceByDatasetId {
     >;
     type IntoFuture = runtime::Sending<Self>;
     /// The future of [`Self::send`].
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -445,19 +477,23 @@ impl GetDatasourceProcessedUntilTimestampByDatasetId {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
+    #[inline]
     pub fn send(self) -> runtime::Sending<Self> {
         runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
+    #[inline]
     pub fn send_full(self) -> runtime::Sending<Self, runtime::Detailed> {
         runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
+    #[inline]
     pub fn send_unread(self) -> runtime::Sending<Self, runtime::Unread> {
         runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
     /// key); they beat the client's defaults.
+    #[inline]
     pub fn options(mut self, options: runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -466,6 +502,7 @@ impl GetDatasourceProcessedUntilTimestampByDatasetId {
 impl runtime::Operation for GetDatasourceProcessedUntilTimestampByDatasetId {
     type Output = models::DatasourceProcessedUntilTimestampResponse;
     type Error = models::ApiErrorResponse;
+    #[inline]
     fn into_request(self) -> Result<(Client, Request), Error<models::ApiErrorResponse>> {
         let dataset_id = self
             .dataset_id
@@ -490,6 +527,7 @@ impl runtime::Operation for GetDatasourceProcessedUntilTimestampByDatasetId {
         request.accept("application/json");
         Ok((self.client, request))
     }
+    #[inline]
     fn decode(
         response: runtime::Response,
     ) -> Result<
@@ -510,6 +548,7 @@ impl std::future::IntoFuture for GetDatasourceProcessedUntilTimestampByDatasetId
     >;
     type IntoFuture = runtime::Sending<Self>;
     /// The future of [`Self::send`].
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -527,19 +566,23 @@ impl UpdateDatasourceProcessedUntilTimestampByDatasetId {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
+    #[inline]
     pub fn send(self) -> runtime::Sending<Self> {
         runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
+    #[inline]
     pub fn send_full(self) -> runtime::Sending<Self, runtime::Detailed> {
         runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
+    #[inline]
     pub fn send_unread(self) -> runtime::Sending<Self, runtime::Unread> {
         runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
     /// key); they beat the client's defaults.
+    #[inline]
     pub fn options(mut self, options: runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -548,6 +591,7 @@ impl UpdateDatasourceProcessedUntilTimestampByDatasetId {
 impl runtime::Operation for UpdateDatasourceProcessedUntilTimestampByDatasetId {
     type Output = ();
     type Error = models::ApiErrorResponse;
+    #[inline]
     fn into_request(self) -> Result<(Client, Request), Error<models::ApiErrorResponse>> {
         let dataset_id = self
             .dataset_id
@@ -573,6 +617,7 @@ impl runtime::Operation for UpdateDatasourceProcessedUntilTimestampByDatasetId {
         request.accept("application/json");
         Ok((self.client, request))
     }
+    #[inline]
     fn decode(
         response: runtime::Response,
     ) -> Result<(), Error<models::ApiErrorResponse>> {
@@ -587,6 +632,7 @@ impl std::future::IntoFuture for UpdateDatasourceProcessedUntilTimestampByDatase
     type Output = Result<(), Error<models::ApiErrorResponse>>;
     type IntoFuture = runtime::Sending<Self>;
     /// The future of [`Self::send`].
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -603,19 +649,23 @@ impl VerifyDatasourceByDatasetId {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
+    #[inline]
     pub fn send(self) -> runtime::Sending<Self> {
         runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
+    #[inline]
     pub fn send_full(self) -> runtime::Sending<Self, runtime::Detailed> {
         runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
+    #[inline]
     pub fn send_unread(self) -> runtime::Sending<Self, runtime::Unread> {
         runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
     /// key); they beat the client's defaults.
+    #[inline]
     pub fn options(mut self, options: runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -624,6 +674,7 @@ impl VerifyDatasourceByDatasetId {
 impl runtime::Operation for VerifyDatasourceByDatasetId {
     type Output = models::DatasourceConfigVerifyData;
     type Error = models::ApiErrorResponse;
+    #[inline]
     fn into_request(self) -> Result<(Client, Request), Error<models::ApiErrorResponse>> {
         let dataset_id = self
             .dataset_id
@@ -646,6 +697,7 @@ impl runtime::Operation for VerifyDatasourceByDatasetId {
         request.accept("application/json");
         Ok((self.client, request))
     }
+    #[inline]
     fn decode(
         response: runtime::Response,
     ) -> Result<models::DatasourceConfigVerifyData, Error<models::ApiErrorResponse>> {
@@ -663,6 +715,7 @@ impl std::future::IntoFuture for VerifyDatasourceByDatasetId {
     >;
     type IntoFuture = runtime::Sending<Self>;
     /// The future of [`Self::send`].
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }

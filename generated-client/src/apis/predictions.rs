@@ -13,6 +13,7 @@ pub struct PredictionsApi<'a> {
     client: &'a Client,
 }
 impl<'a> PredictionsApi<'a> {
+    #[inline]
     pub(crate) fn new(client: &'a Client) -> Self {
         Self { client }
     }
@@ -25,6 +26,7 @@ impl<'a> PredictionsApi<'a> {
     /// - `prediction_uuid_timestamp` (query `predictionUUIDTimestamp`): The timestamp of when the actual predictions were created. This is used as a peg to version predictions. E.g one could upload predictions on day 1 and then create new predictions with an improved model on day 30. One can then upload the new predictions to the same dataset.
     ///
     /// Optional parameters are set on the returned [`GetPredictionsByDatasetId`]; `.send().await` (or `.await` on the builder) performs the request.
+    #[inline]
     pub fn get_predictions_by_dataset_id(
         &self,
         dataset_id: impl TryInto<models::MongoObjectId, Error: std::fmt::Display>,
@@ -53,6 +55,7 @@ impl<'a> PredictionsApi<'a> {
     /// - `prediction_uuid_timestamp` (query `predictionUUIDTimestamp`): The timestamp of when the actual predictions were created. This is used as a peg to version predictions. E.g one could upload predictions on day 1 and then create new predictions with an improved model on day 30. One can then upload the new predictions to the same dataset.
     ///
     /// Optional parameters are set on the returned [`GetPredictionBySampleId`]; `.send().await` (or `.await` on the builder) performs the request.
+    #[inline]
     pub fn get_prediction_by_sample_id(
         &self,
         dataset_id: impl TryInto<models::MongoObjectId, Error: std::fmt::Display>,
@@ -83,6 +86,7 @@ impl<'a> PredictionsApi<'a> {
     /// - `body` (application/json)
     ///
     /// Optional parameters are set on the returned [`CreateOrUpdatePredictionBySampleId`]; `.send().await` (or `.await` on the builder) performs the request.
+    #[inline]
     pub fn create_or_update_prediction_by_sample_id(
         &self,
         dataset_id: impl TryInto<models::MongoObjectId, Error: std::fmt::Display>,
@@ -112,6 +116,7 @@ impl<'a> PredictionsApi<'a> {
     /// - `dataset_id` (path `datasetId`): ObjectId of the dataset
     ///
     /// Optional parameters are set on the returned [`GetPredictionTaskSchemasByDatasetId`]; `.send().await` (or `.await` on the builder) performs the request.
+    #[inline]
     pub fn get_prediction_task_schemas_by_dataset_id(
         &self,
         dataset_id: impl TryInto<models::MongoObjectId, Error: std::fmt::Display>,
@@ -133,6 +138,7 @@ impl<'a> PredictionsApi<'a> {
     /// - `body` (application/json)
     ///
     /// Optional parameters are set on the returned [`CreateOrUpdatePredictionTaskSchemaByDatasetId`]; `.send().await` (or `.await` on the builder) performs the request.
+    #[inline]
     pub fn create_or_update_prediction_task_schema_by_dataset_id(
         &self,
         dataset_id: impl TryInto<models::MongoObjectId, Error: std::fmt::Display>,
@@ -162,6 +168,7 @@ impl<'a> PredictionsApi<'a> {
     /// - `prediction_uuid_timestamp` (query `predictionUUIDTimestamp`): The timestamp of when the actual predictions were created. This is used as a peg to version predictions. E.g one could upload predictions on day 1 and then create new predictions with an improved model on day 30. One can then upload the new predictions to the same dataset.
     ///
     /// Optional parameters are set on the returned [`GetPredictionTaskSchemaByTaskName`]; `.send().await` (or `.await` on the builder) performs the request.
+    #[inline]
     pub fn get_prediction_task_schema_by_task_name(
         &self,
         dataset_id: impl TryInto<models::MongoObjectId, Error: std::fmt::Display>,
@@ -196,6 +203,7 @@ impl GetPredictionsByDatasetId {
     /// If provided, only gets all prediction singletons of all samples of a dataset that were yielded by a specific prediction task name
     ///
     /// Wire name: `taskName`.
+    #[inline]
     pub fn task_name(
         mut self,
         value: impl TryInto<models::TaskName, Error: std::fmt::Display>,
@@ -206,19 +214,23 @@ impl GetPredictionsByDatasetId {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
+    #[inline]
     pub fn send(self) -> runtime::Sending<Self> {
         runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
+    #[inline]
     pub fn send_full(self) -> runtime::Sending<Self, runtime::Detailed> {
         runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
+    #[inline]
     pub fn send_unread(self) -> runtime::Sending<Self, runtime::Unread> {
         runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
     /// key); they beat the client's defaults.
+    #[inline]
     pub fn options(mut self, options: runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -227,6 +239,7 @@ impl GetPredictionsByDatasetId {
 impl runtime::Operation for GetPredictionsByDatasetId {
     type Output = Vec<models::PredictionSingletons>;
     type Error = models::ApiErrorResponse;
+    #[inline]
     fn into_request(self) -> Result<(Client, Request), Error<models::ApiErrorResponse>> {
         let dataset_id = self
             .dataset_id
@@ -264,6 +277,7 @@ impl runtime::Operation for GetPredictionsByDatasetId {
         request.accept("application/json");
         Ok((self.client, request))
     }
+    #[inline]
     fn decode(
         response: runtime::Response,
     ) -> Result<Vec<models::PredictionSingletons>, Error<models::ApiErrorResponse>> {
@@ -281,6 +295,7 @@ impl std::future::IntoFuture for GetPredictionsByDatasetId {
     >;
     type IntoFuture = runtime::Sending<Self>;
     /// The future of [`Self::send`].
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -299,19 +314,23 @@ impl GetPredictionBySampleId {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
+    #[inline]
     pub fn send(self) -> runtime::Sending<Self> {
         runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
+    #[inline]
     pub fn send_full(self) -> runtime::Sending<Self, runtime::Detailed> {
         runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
+    #[inline]
     pub fn send_unread(self) -> runtime::Sending<Self, runtime::Unread> {
         runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
     /// key); they beat the client's defaults.
+    #[inline]
     pub fn options(mut self, options: runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -320,6 +339,7 @@ impl GetPredictionBySampleId {
 impl runtime::Operation for GetPredictionBySampleId {
     type Output = models::PredictionSingletons;
     type Error = models::ApiErrorResponse;
+    #[inline]
     fn into_request(self) -> Result<(Client, Request), Error<models::ApiErrorResponse>> {
         let dataset_id = self
             .dataset_id
@@ -358,6 +378,7 @@ impl runtime::Operation for GetPredictionBySampleId {
         request.accept("application/json");
         Ok((self.client, request))
     }
+    #[inline]
     fn decode(
         response: runtime::Response,
     ) -> Result<models::PredictionSingletons, Error<models::ApiErrorResponse>> {
@@ -372,6 +393,7 @@ impl std::future::IntoFuture for GetPredictionBySampleId {
     type Output = Result<models::PredictionSingletons, Error<models::ApiErrorResponse>>;
     type IntoFuture = runtime::Sending<Self>;
     /// The future of [`Self::send`].
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -391,19 +413,23 @@ impl CreateOrUpdatePredictionBySampleId {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
+    #[inline]
     pub fn send(self) -> runtime::Sending<Self> {
         runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
+    #[inline]
     pub fn send_full(self) -> runtime::Sending<Self, runtime::Detailed> {
         runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
+    #[inline]
     pub fn send_unread(self) -> runtime::Sending<Self, runtime::Unread> {
         runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
     /// key); they beat the client's defaults.
+    #[inline]
     pub fn options(mut self, options: runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -412,6 +438,7 @@ impl CreateOrUpdatePredictionBySampleId {
 impl runtime::Operation for CreateOrUpdatePredictionBySampleId {
     type Output = models::CreateEntityResponse;
     type Error = models::ApiErrorResponse;
+    #[inline]
     fn into_request(self) -> Result<(Client, Request), Error<models::ApiErrorResponse>> {
         let dataset_id = self
             .dataset_id
@@ -451,6 +478,7 @@ impl runtime::Operation for CreateOrUpdatePredictionBySampleId {
         request.accept("application/json");
         Ok((self.client, request))
     }
+    #[inline]
     fn decode(
         response: runtime::Response,
     ) -> Result<models::CreateEntityResponse, Error<models::ApiErrorResponse>> {
@@ -465,6 +493,7 @@ impl std::future::IntoFuture for CreateOrUpdatePredictionBySampleId {
     type Output = Result<models::CreateEntityResponse, Error<models::ApiErrorResponse>>;
     type IntoFuture = runtime::Sending<Self>;
     /// The future of [`Self::send`].
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -482,6 +511,7 @@ impl GetPredictionTaskSchemasByDatasetId {
     /// The timestamp of when the actual predictions were created. This is used as a peg to version predictions. E.g one could upload predictions on day 1 and then create new predictions with an improved model on day 30. One can then upload the new predictions to the same dataset.
     ///
     /// Wire name: `predictionUUIDTimestamp`.
+    #[inline]
     pub fn prediction_uuid_timestamp(
         mut self,
         value: impl TryInto<models::Timestamp, Error: std::fmt::Display>,
@@ -494,19 +524,23 @@ impl GetPredictionTaskSchemasByDatasetId {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
+    #[inline]
     pub fn send(self) -> runtime::Sending<Self> {
         runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
+    #[inline]
     pub fn send_full(self) -> runtime::Sending<Self, runtime::Detailed> {
         runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
+    #[inline]
     pub fn send_unread(self) -> runtime::Sending<Self, runtime::Unread> {
         runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
     /// key); they beat the client's defaults.
+    #[inline]
     pub fn options(mut self, options: runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -515,6 +549,7 @@ impl GetPredictionTaskSchemasByDatasetId {
 impl runtime::Operation for GetPredictionTaskSchemasByDatasetId {
     type Output = Vec<models::PredictionTaskSchema>;
     type Error = models::ApiErrorResponse;
+    #[inline]
     fn into_request(self) -> Result<(Client, Request), Error<models::ApiErrorResponse>> {
         let dataset_id = self
             .dataset_id
@@ -545,6 +580,7 @@ impl runtime::Operation for GetPredictionTaskSchemasByDatasetId {
         request.accept("application/json");
         Ok((self.client, request))
     }
+    #[inline]
     fn decode(
         response: runtime::Response,
     ) -> Result<Vec<models::PredictionTaskSchema>, Error<models::ApiErrorResponse>> {
@@ -562,6 +598,7 @@ impl std::future::IntoFuture for GetPredictionTaskSchemasByDatasetId {
     >;
     type IntoFuture = runtime::Sending<Self>;
     /// The future of [`Self::send`].
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -580,19 +617,23 @@ impl CreateOrUpdatePredictionTaskSchemaByDatasetId {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 403, 404) come back as [`Error::Api`].
+    #[inline]
     pub fn send(self) -> runtime::Sending<Self> {
         runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
+    #[inline]
     pub fn send_full(self) -> runtime::Sending<Self, runtime::Detailed> {
         runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
+    #[inline]
     pub fn send_unread(self) -> runtime::Sending<Self, runtime::Unread> {
         runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
     /// key); they beat the client's defaults.
+    #[inline]
     pub fn options(mut self, options: runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -601,6 +642,7 @@ impl CreateOrUpdatePredictionTaskSchemaByDatasetId {
 impl runtime::Operation for CreateOrUpdatePredictionTaskSchemaByDatasetId {
     type Output = models::CreateEntityResponse;
     type Error = models::ApiErrorResponse;
+    #[inline]
     fn into_request(self) -> Result<(Client, Request), Error<models::ApiErrorResponse>> {
         let dataset_id = self
             .dataset_id
@@ -631,6 +673,7 @@ impl runtime::Operation for CreateOrUpdatePredictionTaskSchemaByDatasetId {
         request.accept("application/json");
         Ok((self.client, request))
     }
+    #[inline]
     fn decode(
         response: runtime::Response,
     ) -> Result<models::CreateEntityResponse, Error<models::ApiErrorResponse>> {
@@ -645,6 +688,7 @@ impl std::future::IntoFuture for CreateOrUpdatePredictionTaskSchemaByDatasetId {
     type Output = Result<models::CreateEntityResponse, Error<models::ApiErrorResponse>>;
     type IntoFuture = runtime::Sending<Self>;
     /// The future of [`Self::send`].
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -663,19 +707,23 @@ impl GetPredictionTaskSchemaByTaskName {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
+    #[inline]
     pub fn send(self) -> runtime::Sending<Self> {
         runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
+    #[inline]
     pub fn send_full(self) -> runtime::Sending<Self, runtime::Detailed> {
         runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
+    #[inline]
     pub fn send_unread(self) -> runtime::Sending<Self, runtime::Unread> {
         runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
     /// key); they beat the client's defaults.
+    #[inline]
     pub fn options(mut self, options: runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -684,6 +732,7 @@ impl GetPredictionTaskSchemaByTaskName {
 impl runtime::Operation for GetPredictionTaskSchemaByTaskName {
     type Output = models::PredictionTaskSchema;
     type Error = models::ApiErrorResponse;
+    #[inline]
     fn into_request(self) -> Result<(Client, Request), Error<models::ApiErrorResponse>> {
         let dataset_id = self
             .dataset_id
@@ -722,6 +771,7 @@ impl runtime::Operation for GetPredictionTaskSchemaByTaskName {
         request.accept("application/json");
         Ok((self.client, request))
     }
+    #[inline]
     fn decode(
         response: runtime::Response,
     ) -> Result<models::PredictionTaskSchema, Error<models::ApiErrorResponse>> {
@@ -736,6 +786,7 @@ impl std::future::IntoFuture for GetPredictionTaskSchemaByTaskName {
     type Output = Result<models::PredictionTaskSchema, Error<models::ApiErrorResponse>>;
     type IntoFuture = runtime::Sending<Self>;
     /// The future of [`Self::send`].
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }

@@ -13,6 +13,7 @@ pub struct SamplesApi<'a> {
     client: &'a Client,
 }
 impl<'a> SamplesApi<'a> {
+    #[inline]
     pub(crate) fn new(client: &'a Client) -> Self {
         Self { client }
     }
@@ -24,6 +25,7 @@ impl<'a> SamplesApi<'a> {
     /// - `dataset_id` (path `datasetId`): ObjectId of the dataset
     ///
     /// Optional parameters are set on the returned [`GetSamplesByDatasetId`]; `.send().await` (or `.await` on the builder) performs the request.
+    #[inline]
     pub fn get_samples_by_dataset_id(
         &self,
         dataset_id: impl TryInto<models::MongoObjectId, Error: std::fmt::Display>,
@@ -46,6 +48,7 @@ impl<'a> SamplesApi<'a> {
     /// - `body` (application/json)
     ///
     /// Optional parameters are set on the returned [`CreateSampleByDatasetId`]; `.send().await` (or `.await` on the builder) performs the request.
+    #[inline]
     pub fn create_sample_by_dataset_id(
         &self,
         dataset_id: impl TryInto<models::MongoObjectId, Error: std::fmt::Display>,
@@ -66,6 +69,7 @@ impl<'a> SamplesApi<'a> {
     /// - `dataset_id` (path `datasetId`): ObjectId of the dataset
     ///
     /// Optional parameters are set on the returned [`GetSamplesPartialByDatasetId`]; `.send().await` (or `.await` on the builder) performs the request.
+    #[inline]
     pub fn get_samples_partial_by_dataset_id(
         &self,
         dataset_id: impl TryInto<models::MongoObjectId, Error: std::fmt::Display>,
@@ -89,6 +93,7 @@ impl<'a> SamplesApi<'a> {
     /// - `sample_id` (path `sampleId`): ObjectId of the sample
     ///
     /// Optional parameters are set on the returned [`GetSampleById`]; `.send().await` (or `.await` on the builder) performs the request.
+    #[inline]
     pub fn get_sample_by_id(
         &self,
         dataset_id: impl TryInto<models::MongoObjectId, Error: std::fmt::Display>,
@@ -111,6 +116,7 @@ impl<'a> SamplesApi<'a> {
     /// - `body` (application/json): The updated sample to set
     ///
     /// Optional parameters are set on the returned [`UpdateSampleById`]; `.send().await` (or `.await` on the builder) performs the request.
+    #[inline]
     pub fn update_sample_by_id(
         &self,
         dataset_id: impl TryInto<models::MongoObjectId, Error: std::fmt::Display>,
@@ -135,6 +141,7 @@ impl<'a> SamplesApi<'a> {
     /// - `sample_id` (path `sampleId`): ObjectId of the sample
     ///
     /// Optional parameters are set on the returned [`GetSampleImageReadUrlById`]; `.send().await` (or `.await` on the builder) performs the request.
+    #[inline]
     pub fn get_sample_image_read_url_by_id(
         &self,
         dataset_id: impl TryInto<models::MongoObjectId, Error: std::fmt::Display>,
@@ -158,6 +165,7 @@ impl<'a> SamplesApi<'a> {
     /// - `type` (query `type`): if we want to get the full image or just the thumbnail
     ///
     /// Optional parameters are set on the returned [`GetSampleImageResourceRedirectById`]; `.send().await` (or `.await` on the builder) performs the request.
+    #[inline]
     pub fn get_sample_image_resource_redirect_by_id(
         &self,
         dataset_id: impl TryInto<models::MongoObjectId, Error: std::fmt::Display>,
@@ -182,6 +190,7 @@ impl<'a> SamplesApi<'a> {
     /// - `is_thumbnail` (query `isThumbnail`): Whether or not the image to upload is a thumbnail
     ///
     /// Optional parameters are set on the returned [`GetSampleImageWriteUrlById`]; `.send().await` (or `.await` on the builder) performs the request.
+    #[inline]
     pub fn get_sample_image_write_url_by_id(
         &self,
         dataset_id: impl TryInto<models::MongoObjectId, Error: std::fmt::Display>,
@@ -205,6 +214,7 @@ impl<'a> SamplesApi<'a> {
     /// - `sample_id` (path `sampleId`): ObjectId of the sample
     ///
     /// Optional parameters are set on the returned [`GetSampleImageWriteUrlsById`]; `.send().await` (or `.await` on the builder) performs the request.
+    #[inline]
     pub fn get_sample_image_write_urls_by_id(
         &self,
         dataset_id: impl TryInto<models::MongoObjectId, Error: std::fmt::Display>,
@@ -233,6 +243,7 @@ impl GetSamplesByDatasetId {
     /// filter the samples by filename
     ///
     /// Wire name: `fileName`.
+    #[inline]
     pub fn file_name(mut self, value: impl Into<String>) -> Self {
         self.file_name = Some(value.into());
         self
@@ -240,6 +251,7 @@ impl GetSamplesByDatasetId {
     /// pagination size/limit of the number of samples to return
     ///
     /// Wire name: `pageSize`.
+    #[inline]
     pub fn page_size(mut self, value: impl Into<f64>) -> Self {
         self.page_size = Some(value.into());
         self
@@ -247,6 +259,7 @@ impl GetSamplesByDatasetId {
     /// pagination offset
     ///
     /// Wire name: `pageOffset`.
+    #[inline]
     pub fn page_offset(mut self, value: impl Into<f64>) -> Self {
         self.page_offset = Some(value.into());
         self
@@ -254,19 +267,23 @@ impl GetSamplesByDatasetId {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
+    #[inline]
     pub fn send(self) -> runtime::Sending<Self> {
         runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
+    #[inline]
     pub fn send_full(self) -> runtime::Sending<Self, runtime::Detailed> {
         runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
+    #[inline]
     pub fn send_unread(self) -> runtime::Sending<Self, runtime::Unread> {
         runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
     /// key); they beat the client's defaults.
+    #[inline]
     pub fn options(mut self, options: runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -275,6 +292,7 @@ impl GetSamplesByDatasetId {
     /// and yields the items one by one. A page shorter than the page size, or an
     /// empty page, ends the walk; the first error ends it too, and so does an
     /// offset that cannot advance ([`Error::Paging`]).
+    #[inline]
     pub fn stream(
         self,
     ) -> runtime::ItemStream<'static, models::SampleData, models::ApiErrorResponse> {
@@ -309,6 +327,7 @@ impl GetSamplesByDatasetId {
 impl runtime::Operation for GetSamplesByDatasetId {
     type Output = Vec<models::SampleData>;
     type Error = models::ApiErrorResponse;
+    #[inline]
     fn into_request(self) -> Result<(Client, Request), Error<models::ApiErrorResponse>> {
         let dataset_id = self
             .dataset_id
@@ -333,6 +352,7 @@ impl runtime::Operation for GetSamplesByDatasetId {
         request.accept("application/json");
         Ok((self.client, request))
     }
+    #[inline]
     fn decode(
         response: runtime::Response,
     ) -> Result<Vec<models::SampleData>, Error<models::ApiErrorResponse>> {
@@ -347,6 +367,7 @@ impl std::future::IntoFuture for GetSamplesByDatasetId {
     type Output = Result<Vec<models::SampleData>, Error<models::ApiErrorResponse>>;
     type IntoFuture = runtime::Sending<Self>;
     /// The future of [`Self::send`].
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -364,19 +385,23 @@ impl CreateSampleByDatasetId {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
+    #[inline]
     pub fn send(self) -> runtime::Sending<Self> {
         runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
+    #[inline]
     pub fn send_full(self) -> runtime::Sending<Self, runtime::Detailed> {
         runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
+    #[inline]
     pub fn send_unread(self) -> runtime::Sending<Self, runtime::Unread> {
         runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
     /// key); they beat the client's defaults.
+    #[inline]
     pub fn options(mut self, options: runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -385,6 +410,7 @@ impl CreateSampleByDatasetId {
 impl runtime::Operation for CreateSampleByDatasetId {
     type Output = models::CreateEntityResponse;
     type Error = models::ApiErrorResponse;
+    #[inline]
     fn into_request(self) -> Result<(Client, Request), Error<models::ApiErrorResponse>> {
         let dataset_id = self
             .dataset_id
@@ -404,6 +430,7 @@ impl runtime::Operation for CreateSampleByDatasetId {
         request.accept("application/json");
         Ok((self.client, request))
     }
+    #[inline]
     fn decode(
         response: runtime::Response,
     ) -> Result<models::CreateEntityResponse, Error<models::ApiErrorResponse>> {
@@ -418,6 +445,7 @@ impl std::future::IntoFuture for CreateSampleByDatasetId {
     type Output = Result<models::CreateEntityResponse, Error<models::ApiErrorResponse>>;
     type IntoFuture = runtime::Sending<Self>;
     /// The future of [`Self::send`].
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -438,6 +466,7 @@ impl GetSamplesPartialByDatasetId {
     /// Sets the query parameter `mode`.
     ///
     /// Wire name: `mode`.
+    #[inline]
     pub fn mode(mut self, value: impl Into<models::SamplePartialMode>) -> Self {
         self.mode = Some(value.into());
         self
@@ -445,6 +474,7 @@ impl GetSamplesPartialByDatasetId {
     /// filter the samples by filename
     ///
     /// Wire name: `fileName`.
+    #[inline]
     pub fn file_name(mut self, value: impl Into<String>) -> Self {
         self.file_name = Some(value.into());
         self
@@ -452,6 +482,7 @@ impl GetSamplesPartialByDatasetId {
     /// pagination size/limit of the number of samples to return
     ///
     /// Wire name: `pageSize`.
+    #[inline]
     pub fn page_size(mut self, value: impl Into<f64>) -> Self {
         self.page_size = Some(value.into());
         self
@@ -459,6 +490,7 @@ impl GetSamplesPartialByDatasetId {
     /// pagination offset
     ///
     /// Wire name: `pageOffset`.
+    #[inline]
     pub fn page_offset(mut self, value: impl Into<f64>) -> Self {
         self.page_offset = Some(value.into());
         self
@@ -466,19 +498,23 @@ impl GetSamplesPartialByDatasetId {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
+    #[inline]
     pub fn send(self) -> runtime::Sending<Self> {
         runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
+    #[inline]
     pub fn send_full(self) -> runtime::Sending<Self, runtime::Detailed> {
         runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
+    #[inline]
     pub fn send_unread(self) -> runtime::Sending<Self, runtime::Unread> {
         runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
     /// key); they beat the client's defaults.
+    #[inline]
     pub fn options(mut self, options: runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -487,6 +523,7 @@ impl GetSamplesPartialByDatasetId {
     /// and yields the items one by one. A page shorter than the page size, or an
     /// empty page, ends the walk; the first error ends it too, and so does an
     /// offset that cannot advance ([`Error::Paging`]).
+    #[inline]
     pub fn stream(
         self,
     ) -> runtime::ItemStream<
@@ -525,6 +562,7 @@ impl GetSamplesPartialByDatasetId {
 impl runtime::Operation for GetSamplesPartialByDatasetId {
     type Output = Vec<models::SampleDataModes>;
     type Error = models::ApiErrorResponse;
+    #[inline]
     fn into_request(self) -> Result<(Client, Request), Error<models::ApiErrorResponse>> {
         let dataset_id = self
             .dataset_id
@@ -555,6 +593,7 @@ impl runtime::Operation for GetSamplesPartialByDatasetId {
         request.accept("application/json");
         Ok((self.client, request))
     }
+    #[inline]
     fn decode(
         response: runtime::Response,
     ) -> Result<Vec<models::SampleDataModes>, Error<models::ApiErrorResponse>> {
@@ -569,6 +608,7 @@ impl std::future::IntoFuture for GetSamplesPartialByDatasetId {
     type Output = Result<Vec<models::SampleDataModes>, Error<models::ApiErrorResponse>>;
     type IntoFuture = runtime::Sending<Self>;
     /// The future of [`Self::send`].
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -586,19 +626,23 @@ impl GetSampleById {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
+    #[inline]
     pub fn send(self) -> runtime::Sending<Self> {
         runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
+    #[inline]
     pub fn send_full(self) -> runtime::Sending<Self, runtime::Detailed> {
         runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
+    #[inline]
     pub fn send_unread(self) -> runtime::Sending<Self, runtime::Unread> {
         runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
     /// key); they beat the client's defaults.
+    #[inline]
     pub fn options(mut self, options: runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -607,6 +651,7 @@ impl GetSampleById {
 impl runtime::Operation for GetSampleById {
     type Output = models::SampleData;
     type Error = models::ApiErrorResponse;
+    #[inline]
     fn into_request(self) -> Result<(Client, Request), Error<models::ApiErrorResponse>> {
         let dataset_id = self
             .dataset_id
@@ -633,6 +678,7 @@ impl runtime::Operation for GetSampleById {
         request.accept("application/json");
         Ok((self.client, request))
     }
+    #[inline]
     fn decode(
         response: runtime::Response,
     ) -> Result<models::SampleData, Error<models::ApiErrorResponse>> {
@@ -647,6 +693,7 @@ impl std::future::IntoFuture for GetSampleById {
     type Output = Result<models::SampleData, Error<models::ApiErrorResponse>>;
     type IntoFuture = runtime::Sending<Self>;
     /// The future of [`Self::send`].
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -667,6 +714,7 @@ impl UpdateSampleById {
     ///
     /// Wire name: `enableDatasetUpdate`.
     /// When not set, the server uses its default, `false`.
+    #[inline]
     pub fn enable_dataset_update(mut self, value: impl Into<bool>) -> Self {
         self.enable_dataset_update = Some(value.into());
         self
@@ -674,19 +722,23 @@ impl UpdateSampleById {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
+    #[inline]
     pub fn send(self) -> runtime::Sending<Self> {
         runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
+    #[inline]
     pub fn send_full(self) -> runtime::Sending<Self, runtime::Detailed> {
         runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
+    #[inline]
     pub fn send_unread(self) -> runtime::Sending<Self, runtime::Unread> {
         runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
     /// key); they beat the client's defaults.
+    #[inline]
     pub fn options(mut self, options: runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -695,6 +747,7 @@ impl UpdateSampleById {
 impl runtime::Operation for UpdateSampleById {
     type Output = ();
     type Error = models::ApiErrorResponse;
+    #[inline]
     fn into_request(self) -> Result<(Client, Request), Error<models::ApiErrorResponse>> {
         let dataset_id = self
             .dataset_id
@@ -727,6 +780,7 @@ impl runtime::Operation for UpdateSampleById {
         request.accept("application/json");
         Ok((self.client, request))
     }
+    #[inline]
     fn decode(
         response: runtime::Response,
     ) -> Result<(), Error<models::ApiErrorResponse>> {
@@ -741,6 +795,7 @@ impl std::future::IntoFuture for UpdateSampleById {
     type Output = Result<(), Error<models::ApiErrorResponse>>;
     type IntoFuture = runtime::Sending<Self>;
     /// The future of [`Self::send`].
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -760,6 +815,7 @@ impl GetSampleImageReadUrlById {
     ///
     /// Wire name: `type`.
     /// When not set, the server uses its default, `"full"`.
+    #[inline]
     pub fn r#type(
         mut self,
         value: impl Into<models::GetSampleImageReadUrlByIdType>,
@@ -770,19 +826,23 @@ impl GetSampleImageReadUrlById {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
+    #[inline]
     pub fn send(self) -> runtime::Sending<Self> {
         runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
+    #[inline]
     pub fn send_full(self) -> runtime::Sending<Self, runtime::Detailed> {
         runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
+    #[inline]
     pub fn send_unread(self) -> runtime::Sending<Self, runtime::Unread> {
         runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
     /// key); they beat the client's defaults.
+    #[inline]
     pub fn options(mut self, options: runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -791,6 +851,7 @@ impl GetSampleImageReadUrlById {
 impl runtime::Operation for GetSampleImageReadUrlById {
     type Output = String;
     type Error = models::ApiErrorResponse;
+    #[inline]
     fn into_request(self) -> Result<(Client, Request), Error<models::ApiErrorResponse>> {
         let dataset_id = self
             .dataset_id
@@ -824,6 +885,7 @@ impl runtime::Operation for GetSampleImageReadUrlById {
         request.accept("application/json");
         Ok((self.client, request))
     }
+    #[inline]
     fn decode(
         response: runtime::Response,
     ) -> Result<String, Error<models::ApiErrorResponse>> {
@@ -838,6 +900,7 @@ impl std::future::IntoFuture for GetSampleImageReadUrlById {
     type Output = Result<String, Error<models::ApiErrorResponse>>;
     type IntoFuture = runtime::Sending<Self>;
     /// The future of [`Self::send`].
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -856,19 +919,23 @@ impl GetSampleImageResourceRedirectById {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
+    #[inline]
     pub fn send(self) -> runtime::Sending<Self> {
         runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
+    #[inline]
     pub fn send_full(self) -> runtime::Sending<Self, runtime::Detailed> {
         runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
+    #[inline]
     pub fn send_unread(self) -> runtime::Sending<Self, runtime::Unread> {
         runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
     /// key); they beat the client's defaults.
+    #[inline]
     pub fn options(mut self, options: runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -877,6 +944,7 @@ impl GetSampleImageResourceRedirectById {
 impl runtime::Operation for GetSampleImageResourceRedirectById {
     type Output = reqwest::Url;
     type Error = models::ApiErrorResponse;
+    #[inline]
     fn into_request(self) -> Result<(Client, Request), Error<models::ApiErrorResponse>> {
         let dataset_id = self
             .dataset_id
@@ -910,6 +978,7 @@ impl runtime::Operation for GetSampleImageResourceRedirectById {
         request.accept("application/json");
         Ok((self.client, request))
     }
+    #[inline]
     fn decode(
         response: runtime::Response,
     ) -> Result<reqwest::Url, Error<models::ApiErrorResponse>> {
@@ -924,6 +993,7 @@ impl std::future::IntoFuture for GetSampleImageResourceRedirectById {
     type Output = Result<reqwest::Url, Error<models::ApiErrorResponse>>;
     type IntoFuture = runtime::Sending<Self>;
     /// The future of [`Self::send`].
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -942,19 +1012,23 @@ impl GetSampleImageWriteUrlById {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
+    #[inline]
     pub fn send(self) -> runtime::Sending<Self> {
         runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
+    #[inline]
     pub fn send_full(self) -> runtime::Sending<Self, runtime::Detailed> {
         runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
+    #[inline]
     pub fn send_unread(self) -> runtime::Sending<Self, runtime::Unread> {
         runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
     /// key); they beat the client's defaults.
+    #[inline]
     pub fn options(mut self, options: runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -963,6 +1037,7 @@ impl GetSampleImageWriteUrlById {
 impl runtime::Operation for GetSampleImageWriteUrlById {
     type Output = String;
     type Error = models::ApiErrorResponse;
+    #[inline]
     fn into_request(self) -> Result<(Client, Request), Error<models::ApiErrorResponse>> {
         let dataset_id = self
             .dataset_id
@@ -996,6 +1071,7 @@ impl runtime::Operation for GetSampleImageWriteUrlById {
         request.accept("application/json");
         Ok((self.client, request))
     }
+    #[inline]
     fn decode(
         response: runtime::Response,
     ) -> Result<String, Error<models::ApiErrorResponse>> {
@@ -1010,6 +1086,7 @@ impl std::future::IntoFuture for GetSampleImageWriteUrlById {
     type Output = Result<String, Error<models::ApiErrorResponse>>;
     type IntoFuture = runtime::Sending<Self>;
     /// The future of [`Self::send`].
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1027,19 +1104,23 @@ impl GetSampleImageWriteUrlsById {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
+    #[inline]
     pub fn send(self) -> runtime::Sending<Self> {
         runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
+    #[inline]
     pub fn send_full(self) -> runtime::Sending<Self, runtime::Detailed> {
         runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
+    #[inline]
     pub fn send_unread(self) -> runtime::Sending<Self, runtime::Unread> {
         runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
     /// key); they beat the client's defaults.
+    #[inline]
     pub fn options(mut self, options: runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -1048,6 +1129,7 @@ impl GetSampleImageWriteUrlsById {
 impl runtime::Operation for GetSampleImageWriteUrlsById {
     type Output = models::SampleWriteUrls;
     type Error = models::ApiErrorResponse;
+    #[inline]
     fn into_request(self) -> Result<(Client, Request), Error<models::ApiErrorResponse>> {
         let dataset_id = self
             .dataset_id
@@ -1079,6 +1161,7 @@ impl runtime::Operation for GetSampleImageWriteUrlsById {
         request.accept("application/json");
         Ok((self.client, request))
     }
+    #[inline]
     fn decode(
         response: runtime::Response,
     ) -> Result<models::SampleWriteUrls, Error<models::ApiErrorResponse>> {
@@ -1093,6 +1176,7 @@ impl std::future::IntoFuture for GetSampleImageWriteUrlsById {
     type Output = Result<models::SampleWriteUrls, Error<models::ApiErrorResponse>>;
     type IntoFuture = runtime::Sending<Self>;
     /// The future of [`Self::send`].
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }

@@ -13,6 +13,7 @@ pub struct SamplingsApi<'a> {
     client: &'a Client,
 }
 impl<'a> SamplingsApi<'a> {
+    #[inline]
     pub(crate) fn new(client: &'a Client) -> Self {
         Self { client }
     }
@@ -26,6 +27,7 @@ impl<'a> SamplingsApi<'a> {
     /// - `body` (application/json)
     ///
     /// Optional parameters are set on the returned [`TriggerSamplingById`]; `.send().await` (or `.await` on the builder) performs the request.
+    #[inline]
     pub fn trigger_sampling_by_id(
         &self,
         dataset_id: impl TryInto<models::MongoObjectId, Error: std::fmt::Display>,
@@ -55,19 +57,23 @@ impl TriggerSamplingById {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
+    #[inline]
     pub fn send(self) -> runtime::Sending<Self> {
         runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
+    #[inline]
     pub fn send_full(self) -> runtime::Sending<Self, runtime::Detailed> {
         runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
+    #[inline]
     pub fn send_unread(self) -> runtime::Sending<Self, runtime::Unread> {
         runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
     /// key); they beat the client's defaults.
+    #[inline]
     pub fn options(mut self, options: runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -76,6 +82,7 @@ impl TriggerSamplingById {
 impl runtime::Operation for TriggerSamplingById {
     type Output = models::AsyncTaskData;
     type Error = models::ApiErrorResponse;
+    #[inline]
     fn into_request(self) -> Result<(Client, Request), Error<models::ApiErrorResponse>> {
         let dataset_id = self
             .dataset_id
@@ -108,6 +115,7 @@ impl runtime::Operation for TriggerSamplingById {
         request.accept("application/json");
         Ok((self.client, request))
     }
+    #[inline]
     fn decode(
         response: runtime::Response,
     ) -> Result<models::AsyncTaskData, Error<models::ApiErrorResponse>> {
@@ -122,6 +130,7 @@ impl std::future::IntoFuture for TriggerSamplingById {
     type Output = Result<models::AsyncTaskData, Error<models::ApiErrorResponse>>;
     type IntoFuture = runtime::Sending<Self>;
     /// The future of [`Self::send`].
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }

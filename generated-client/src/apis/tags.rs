@@ -13,6 +13,7 @@ pub struct TagsApi<'a> {
     client: &'a Client,
 }
 impl<'a> TagsApi<'a> {
+    #[inline]
     pub(crate) fn new(client: &'a Client) -> Self {
         Self { client }
     }
@@ -24,6 +25,7 @@ impl<'a> TagsApi<'a> {
     /// - `dataset_id` (path `datasetId`): ObjectId of the dataset
     ///
     /// Optional parameters are set on the returned [`GetTagsByDatasetId`]; `.send().await` (or `.await` on the builder) performs the request.
+    #[inline]
     pub fn get_tags_by_dataset_id(
         &self,
         dataset_id: impl TryInto<models::MongoObjectId, Error: std::fmt::Display>,
@@ -43,6 +45,7 @@ impl<'a> TagsApi<'a> {
     /// - `body` (application/json)
     ///
     /// Optional parameters are set on the returned [`CreateTagByDatasetId`]; `.send().await` (or `.await` on the builder) performs the request.
+    #[inline]
     pub fn create_tag_by_dataset_id(
         &self,
         dataset_id: impl TryInto<models::MongoObjectId, Error: std::fmt::Display>,
@@ -64,6 +67,7 @@ impl<'a> TagsApi<'a> {
     /// - `body` (application/json)
     ///
     /// Optional parameters are set on the returned [`PerformTagArithmetics`]; `.send().await` (or `.await` on the builder) performs the request.
+    #[inline]
     pub fn perform_tag_arithmetics(
         &self,
         dataset_id: impl TryInto<models::MongoObjectId, Error: std::fmt::Display>,
@@ -85,6 +89,7 @@ impl<'a> TagsApi<'a> {
     /// - `body` (application/json)
     ///
     /// Optional parameters are set on the returned [`PerformTagArithmeticsBitmask`]; `.send().await` (or `.await` on the builder) performs the request.
+    #[inline]
     pub fn perform_tag_arithmetics_bitmask(
         &self,
         dataset_id: impl TryInto<models::MongoObjectId, Error: std::fmt::Display>,
@@ -106,6 +111,7 @@ impl<'a> TagsApi<'a> {
     /// - `body` (application/json)
     ///
     /// Optional parameters are set on the returned [`CreateInitialTagByDatasetId`]; `.send().await` (or `.await` on the builder) performs the request.
+    #[inline]
     pub fn create_initial_tag_by_dataset_id(
         &self,
         dataset_id: impl TryInto<models::MongoObjectId, Error: std::fmt::Display>,
@@ -127,6 +133,7 @@ impl<'a> TagsApi<'a> {
     /// - `body` (application/json)
     ///
     /// Optional parameters are set on the returned [`UpsizeTagsByDatasetId`]; `.send().await` (or `.await` on the builder) performs the request.
+    #[inline]
     pub fn upsize_tags_by_dataset_id(
         &self,
         dataset_id: impl TryInto<models::MongoObjectId, Error: std::fmt::Display>,
@@ -148,6 +155,7 @@ impl<'a> TagsApi<'a> {
     /// - `tag_id` (path `tagId`): ObjectId of the tag
     ///
     /// Optional parameters are set on the returned [`GetTagByTagId`]; `.send().await` (or `.await` on the builder) performs the request.
+    #[inline]
     pub fn get_tag_by_tag_id(
         &self,
         dataset_id: impl TryInto<models::MongoObjectId, Error: std::fmt::Display>,
@@ -170,6 +178,7 @@ impl<'a> TagsApi<'a> {
     /// - `body` (application/json): updated data for tag
     ///
     /// Optional parameters are set on the returned [`UpdateTagByTagId`]; `.send().await` (or `.await` on the builder) performs the request.
+    #[inline]
     pub fn update_tag_by_tag_id(
         &self,
         dataset_id: impl TryInto<models::MongoObjectId, Error: std::fmt::Display>,
@@ -193,6 +202,7 @@ impl<'a> TagsApi<'a> {
     /// - `tag_id` (path `tagId`): ObjectId of the tag
     ///
     /// Optional parameters are set on the returned [`DeleteTagByTagId`]; `.send().await` (or `.await` on the builder) performs the request.
+    #[inline]
     pub fn delete_tag_by_tag_id(
         &self,
         dataset_id: impl TryInto<models::MongoObjectId, Error: std::fmt::Display>,
@@ -214,6 +224,7 @@ impl<'a> TagsApi<'a> {
     /// - `tag_id` (path `tagId`): ObjectId of the tag
     ///
     /// Optional parameters are set on the returned [`ExportTagToLabelBoxDataRows`]; `.send().await` (or `.await` on the builder) performs the request.
+    #[inline]
     pub fn export_tag_to_label_box_data_rows(
         &self,
         dataset_id: impl TryInto<models::MongoObjectId, Error: std::fmt::Display>,
@@ -238,6 +249,7 @@ impl<'a> TagsApi<'a> {
     /// - `tag_id` (path `tagId`): ObjectId of the tag
     ///
     /// Optional parameters are set on the returned [`ExportTagToLabelStudioTasks`]; `.send().await` (or `.await` on the builder) performs the request.
+    #[inline]
     pub fn export_tag_to_label_studio_tasks(
         &self,
         dataset_id: impl TryInto<models::MongoObjectId, Error: std::fmt::Display>,
@@ -262,6 +274,7 @@ impl<'a> TagsApi<'a> {
     /// - `tag_id` (path `tagId`): ObjectId of the tag
     ///
     /// Optional parameters are set on the returned [`GetFilenamesByTagId`]; `.send().await` (or `.await` on the builder) performs the request.
+    #[inline]
     pub fn get_filenames_by_tag_id(
         &self,
         dataset_id: impl TryInto<models::MongoObjectId, Error: std::fmt::Display>,
@@ -287,19 +300,23 @@ impl GetTagsByDatasetId {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
+    #[inline]
     pub fn send(self) -> runtime::Sending<Self> {
         runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
+    #[inline]
     pub fn send_full(self) -> runtime::Sending<Self, runtime::Detailed> {
         runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
+    #[inline]
     pub fn send_unread(self) -> runtime::Sending<Self, runtime::Unread> {
         runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
     /// key); they beat the client's defaults.
+    #[inline]
     pub fn options(mut self, options: runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -308,6 +325,7 @@ impl GetTagsByDatasetId {
 impl runtime::Operation for GetTagsByDatasetId {
     type Output = Vec<models::TagData>;
     type Error = models::ApiErrorResponse;
+    #[inline]
     fn into_request(self) -> Result<(Client, Request), Error<models::ApiErrorResponse>> {
         let dataset_id = self
             .dataset_id
@@ -326,6 +344,7 @@ impl runtime::Operation for GetTagsByDatasetId {
         request.accept("application/json");
         Ok((self.client, request))
     }
+    #[inline]
     fn decode(
         response: runtime::Response,
     ) -> Result<Vec<models::TagData>, Error<models::ApiErrorResponse>> {
@@ -340,6 +359,7 @@ impl std::future::IntoFuture for GetTagsByDatasetId {
     type Output = Result<Vec<models::TagData>, Error<models::ApiErrorResponse>>;
     type IntoFuture = runtime::Sending<Self>;
     /// The future of [`Self::send`].
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -357,19 +377,23 @@ impl CreateTagByDatasetId {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
+    #[inline]
     pub fn send(self) -> runtime::Sending<Self> {
         runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
+    #[inline]
     pub fn send_full(self) -> runtime::Sending<Self, runtime::Detailed> {
         runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
+    #[inline]
     pub fn send_unread(self) -> runtime::Sending<Self, runtime::Unread> {
         runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
     /// key); they beat the client's defaults.
+    #[inline]
     pub fn options(mut self, options: runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -378,6 +402,7 @@ impl CreateTagByDatasetId {
 impl runtime::Operation for CreateTagByDatasetId {
     type Output = models::CreateEntityResponse;
     type Error = models::ApiErrorResponse;
+    #[inline]
     fn into_request(self) -> Result<(Client, Request), Error<models::ApiErrorResponse>> {
         let dataset_id = self
             .dataset_id
@@ -397,6 +422,7 @@ impl runtime::Operation for CreateTagByDatasetId {
         request.accept("application/json");
         Ok((self.client, request))
     }
+    #[inline]
     fn decode(
         response: runtime::Response,
     ) -> Result<models::CreateEntityResponse, Error<models::ApiErrorResponse>> {
@@ -411,6 +437,7 @@ impl std::future::IntoFuture for CreateTagByDatasetId {
     type Output = Result<models::CreateEntityResponse, Error<models::ApiErrorResponse>>;
     type IntoFuture = runtime::Sending<Self>;
     /// The future of [`Self::send`].
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -428,19 +455,23 @@ impl PerformTagArithmetics {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
+    #[inline]
     pub fn send(self) -> runtime::Sending<Self> {
         runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
+    #[inline]
     pub fn send_full(self) -> runtime::Sending<Self, runtime::Detailed> {
         runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
+    #[inline]
     pub fn send_unread(self) -> runtime::Sending<Self, runtime::Unread> {
         runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
     /// key); they beat the client's defaults.
+    #[inline]
     pub fn options(mut self, options: runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -449,6 +480,7 @@ impl PerformTagArithmetics {
 impl runtime::Operation for PerformTagArithmetics {
     type Output = models::TagArithmeticsResponse;
     type Error = models::ApiErrorResponse;
+    #[inline]
     fn into_request(self) -> Result<(Client, Request), Error<models::ApiErrorResponse>> {
         let dataset_id = self
             .dataset_id
@@ -472,6 +504,7 @@ impl runtime::Operation for PerformTagArithmetics {
         request.accept("application/json");
         Ok((self.client, request))
     }
+    #[inline]
     fn decode(
         response: runtime::Response,
     ) -> Result<models::TagArithmeticsResponse, Error<models::ApiErrorResponse>> {
@@ -489,6 +522,7 @@ impl std::future::IntoFuture for PerformTagArithmetics {
     >;
     type IntoFuture = runtime::Sending<Self>;
     /// The future of [`Self::send`].
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -506,19 +540,23 @@ impl PerformTagArithmeticsBitmask {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
+    #[inline]
     pub fn send(self) -> runtime::Sending<Self> {
         runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
+    #[inline]
     pub fn send_full(self) -> runtime::Sending<Self, runtime::Detailed> {
         runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
+    #[inline]
     pub fn send_unread(self) -> runtime::Sending<Self, runtime::Unread> {
         runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
     /// key); they beat the client's defaults.
+    #[inline]
     pub fn options(mut self, options: runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -527,6 +565,7 @@ impl PerformTagArithmeticsBitmask {
 impl runtime::Operation for PerformTagArithmeticsBitmask {
     type Output = models::TagBitMaskResponse;
     type Error = models::ApiErrorResponse;
+    #[inline]
     fn into_request(self) -> Result<(Client, Request), Error<models::ApiErrorResponse>> {
         let dataset_id = self
             .dataset_id
@@ -550,6 +589,7 @@ impl runtime::Operation for PerformTagArithmeticsBitmask {
         request.accept("application/json");
         Ok((self.client, request))
     }
+    #[inline]
     fn decode(
         response: runtime::Response,
     ) -> Result<models::TagBitMaskResponse, Error<models::ApiErrorResponse>> {
@@ -564,6 +604,7 @@ impl std::future::IntoFuture for PerformTagArithmeticsBitmask {
     type Output = Result<models::TagBitMaskResponse, Error<models::ApiErrorResponse>>;
     type IntoFuture = runtime::Sending<Self>;
     /// The future of [`Self::send`].
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -581,19 +622,23 @@ impl CreateInitialTagByDatasetId {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
+    #[inline]
     pub fn send(self) -> runtime::Sending<Self> {
         runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
+    #[inline]
     pub fn send_full(self) -> runtime::Sending<Self, runtime::Detailed> {
         runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
+    #[inline]
     pub fn send_unread(self) -> runtime::Sending<Self, runtime::Unread> {
         runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
     /// key); they beat the client's defaults.
+    #[inline]
     pub fn options(mut self, options: runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -602,6 +647,7 @@ impl CreateInitialTagByDatasetId {
 impl runtime::Operation for CreateInitialTagByDatasetId {
     type Output = models::CreateEntityResponse;
     type Error = models::ApiErrorResponse;
+    #[inline]
     fn into_request(self) -> Result<(Client, Request), Error<models::ApiErrorResponse>> {
         let dataset_id = self
             .dataset_id
@@ -625,6 +671,7 @@ impl runtime::Operation for CreateInitialTagByDatasetId {
         request.accept("application/json");
         Ok((self.client, request))
     }
+    #[inline]
     fn decode(
         response: runtime::Response,
     ) -> Result<models::CreateEntityResponse, Error<models::ApiErrorResponse>> {
@@ -639,6 +686,7 @@ impl std::future::IntoFuture for CreateInitialTagByDatasetId {
     type Output = Result<models::CreateEntityResponse, Error<models::ApiErrorResponse>>;
     type IntoFuture = runtime::Sending<Self>;
     /// The future of [`Self::send`].
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -656,19 +704,23 @@ impl UpsizeTagsByDatasetId {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
+    #[inline]
     pub fn send(self) -> runtime::Sending<Self> {
         runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
+    #[inline]
     pub fn send_full(self) -> runtime::Sending<Self, runtime::Detailed> {
         runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
+    #[inline]
     pub fn send_unread(self) -> runtime::Sending<Self, runtime::Unread> {
         runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
     /// key); they beat the client's defaults.
+    #[inline]
     pub fn options(mut self, options: runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -677,6 +729,7 @@ impl UpsizeTagsByDatasetId {
 impl runtime::Operation for UpsizeTagsByDatasetId {
     type Output = models::CreateEntityResponse;
     type Error = models::ApiErrorResponse;
+    #[inline]
     fn into_request(self) -> Result<(Client, Request), Error<models::ApiErrorResponse>> {
         let dataset_id = self
             .dataset_id
@@ -697,6 +750,7 @@ impl runtime::Operation for UpsizeTagsByDatasetId {
         request.accept("application/json");
         Ok((self.client, request))
     }
+    #[inline]
     fn decode(
         response: runtime::Response,
     ) -> Result<models::CreateEntityResponse, Error<models::ApiErrorResponse>> {
@@ -711,6 +765,7 @@ impl std::future::IntoFuture for UpsizeTagsByDatasetId {
     type Output = Result<models::CreateEntityResponse, Error<models::ApiErrorResponse>>;
     type IntoFuture = runtime::Sending<Self>;
     /// The future of [`Self::send`].
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -728,19 +783,23 @@ impl GetTagByTagId {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
+    #[inline]
     pub fn send(self) -> runtime::Sending<Self> {
         runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
+    #[inline]
     pub fn send_full(self) -> runtime::Sending<Self, runtime::Detailed> {
         runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
+    #[inline]
     pub fn send_unread(self) -> runtime::Sending<Self, runtime::Unread> {
         runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
     /// key); they beat the client's defaults.
+    #[inline]
     pub fn options(mut self, options: runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -749,6 +808,7 @@ impl GetTagByTagId {
 impl runtime::Operation for GetTagByTagId {
     type Output = models::TagData;
     type Error = models::ApiErrorResponse;
+    #[inline]
     fn into_request(self) -> Result<(Client, Request), Error<models::ApiErrorResponse>> {
         let dataset_id = self
             .dataset_id
@@ -774,6 +834,7 @@ impl runtime::Operation for GetTagByTagId {
         request.accept("application/json");
         Ok((self.client, request))
     }
+    #[inline]
     fn decode(
         response: runtime::Response,
     ) -> Result<models::TagData, Error<models::ApiErrorResponse>> {
@@ -788,6 +849,7 @@ impl std::future::IntoFuture for GetTagByTagId {
     type Output = Result<models::TagData, Error<models::ApiErrorResponse>>;
     type IntoFuture = runtime::Sending<Self>;
     /// The future of [`Self::send`].
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -806,19 +868,23 @@ impl UpdateTagByTagId {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
+    #[inline]
     pub fn send(self) -> runtime::Sending<Self> {
         runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
+    #[inline]
     pub fn send_full(self) -> runtime::Sending<Self, runtime::Detailed> {
         runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
+    #[inline]
     pub fn send_unread(self) -> runtime::Sending<Self, runtime::Unread> {
         runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
     /// key); they beat the client's defaults.
+    #[inline]
     pub fn options(mut self, options: runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -827,6 +893,7 @@ impl UpdateTagByTagId {
 impl runtime::Operation for UpdateTagByTagId {
     type Output = ();
     type Error = models::ApiErrorResponse;
+    #[inline]
     fn into_request(self) -> Result<(Client, Request), Error<models::ApiErrorResponse>> {
         let dataset_id = self
             .dataset_id
@@ -853,6 +920,7 @@ impl runtime::Operation for UpdateTagByTagId {
         request.accept("application/json");
         Ok((self.client, request))
     }
+    #[inline]
     fn decode(
         response: runtime::Response,
     ) -> Result<(), Error<models::ApiErrorResponse>> {
@@ -867,6 +935,7 @@ impl std::future::IntoFuture for UpdateTagByTagId {
     type Output = Result<(), Error<models::ApiErrorResponse>>;
     type IntoFuture = runtime::Sending<Self>;
     /// The future of [`Self::send`].
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -884,19 +953,23 @@ impl DeleteTagByTagId {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
+    #[inline]
     pub fn send(self) -> runtime::Sending<Self> {
         runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
+    #[inline]
     pub fn send_full(self) -> runtime::Sending<Self, runtime::Detailed> {
         runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
+    #[inline]
     pub fn send_unread(self) -> runtime::Sending<Self, runtime::Unread> {
         runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
     /// key); they beat the client's defaults.
+    #[inline]
     pub fn options(mut self, options: runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -905,6 +978,7 @@ impl DeleteTagByTagId {
 impl runtime::Operation for DeleteTagByTagId {
     type Output = ();
     type Error = models::ApiErrorResponse;
+    #[inline]
     fn into_request(self) -> Result<(Client, Request), Error<models::ApiErrorResponse>> {
         let dataset_id = self
             .dataset_id
@@ -930,6 +1004,7 @@ impl runtime::Operation for DeleteTagByTagId {
         request.accept("application/json");
         Ok((self.client, request))
     }
+    #[inline]
     fn decode(
         response: runtime::Response,
     ) -> Result<(), Error<models::ApiErrorResponse>> {
@@ -944,6 +1019,7 @@ impl std::future::IntoFuture for DeleteTagByTagId {
     type Output = Result<(), Error<models::ApiErrorResponse>>;
     type IntoFuture = runtime::Sending<Self>;
     /// The future of [`Self::send`].
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -964,6 +1040,7 @@ impl ExportTagToLabelBoxDataRows {
     /// if defined, the URLs provided will only be valid for amount of seconds from time of issuence
     ///
     /// Wire name: `expiresIn`.
+    #[inline]
     pub fn expires_in(mut self, value: impl Into<i64>) -> Self {
         self.expires_in = Some(value.into());
         self
@@ -972,6 +1049,7 @@ impl ExportTagToLabelBoxDataRows {
     ///
     /// Wire name: `previewExample`.
     /// When not set, the server uses its default, `false`.
+    #[inline]
     pub fn preview_example(mut self, value: impl Into<bool>) -> Self {
         self.preview_example = Some(value.into());
         self
@@ -980,6 +1058,7 @@ impl ExportTagToLabelBoxDataRows {
     ///
     /// Wire name: `accessControl`.
     /// When not set, the server uses its default, `"default"`.
+    #[inline]
     pub fn access_control(mut self, value: impl Into<String>) -> Self {
         self.access_control = Some(value.into());
         self
@@ -987,19 +1066,23 @@ impl ExportTagToLabelBoxDataRows {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
+    #[inline]
     pub fn send(self) -> runtime::Sending<Self> {
         runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
+    #[inline]
     pub fn send_full(self) -> runtime::Sending<Self, runtime::Detailed> {
         runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
+    #[inline]
     pub fn send_unread(self) -> runtime::Sending<Self, runtime::Unread> {
         runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
     /// key); they beat the client's defaults.
+    #[inline]
     pub fn options(mut self, options: runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -1008,6 +1091,7 @@ impl ExportTagToLabelBoxDataRows {
 impl runtime::Operation for ExportTagToLabelBoxDataRows {
     type Output = models::LabelBoxDataRows;
     type Error = models::ApiErrorResponse;
+    #[inline]
     fn into_request(self) -> Result<(Client, Request), Error<models::ApiErrorResponse>> {
         let dataset_id = self
             .dataset_id
@@ -1052,6 +1136,7 @@ impl runtime::Operation for ExportTagToLabelBoxDataRows {
         request.accept("application/json");
         Ok((self.client, request))
     }
+    #[inline]
     fn decode(
         response: runtime::Response,
     ) -> Result<models::LabelBoxDataRows, Error<models::ApiErrorResponse>> {
@@ -1066,6 +1151,7 @@ impl std::future::IntoFuture for ExportTagToLabelBoxDataRows {
     type Output = Result<models::LabelBoxDataRows, Error<models::ApiErrorResponse>>;
     type IntoFuture = runtime::Sending<Self>;
     /// The future of [`Self::send`].
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1086,6 +1172,7 @@ impl ExportTagToLabelStudioTasks {
     /// if defined, the URLs provided will only be valid for amount of seconds from time of issuence
     ///
     /// Wire name: `expiresIn`.
+    #[inline]
     pub fn expires_in(mut self, value: impl Into<i64>) -> Self {
         self.expires_in = Some(value.into());
         self
@@ -1094,6 +1181,7 @@ impl ExportTagToLabelStudioTasks {
     ///
     /// Wire name: `previewExample`.
     /// When not set, the server uses its default, `false`.
+    #[inline]
     pub fn preview_example(mut self, value: impl Into<bool>) -> Self {
         self.preview_example = Some(value.into());
         self
@@ -1102,6 +1190,7 @@ impl ExportTagToLabelStudioTasks {
     ///
     /// Wire name: `accessControl`.
     /// When not set, the server uses its default, `"default"`.
+    #[inline]
     pub fn access_control(mut self, value: impl Into<String>) -> Self {
         self.access_control = Some(value.into());
         self
@@ -1109,19 +1198,23 @@ impl ExportTagToLabelStudioTasks {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
+    #[inline]
     pub fn send(self) -> runtime::Sending<Self> {
         runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
+    #[inline]
     pub fn send_full(self) -> runtime::Sending<Self, runtime::Detailed> {
         runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
+    #[inline]
     pub fn send_unread(self) -> runtime::Sending<Self, runtime::Unread> {
         runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
     /// key); they beat the client's defaults.
+    #[inline]
     pub fn options(mut self, options: runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -1130,6 +1223,7 @@ impl ExportTagToLabelStudioTasks {
 impl runtime::Operation for ExportTagToLabelStudioTasks {
     type Output = models::LabelStudioTasks;
     type Error = models::ApiErrorResponse;
+    #[inline]
     fn into_request(self) -> Result<(Client, Request), Error<models::ApiErrorResponse>> {
         let dataset_id = self
             .dataset_id
@@ -1174,6 +1268,7 @@ impl runtime::Operation for ExportTagToLabelStudioTasks {
         request.accept("application/json");
         Ok((self.client, request))
     }
+    #[inline]
     fn decode(
         response: runtime::Response,
     ) -> Result<models::LabelStudioTasks, Error<models::ApiErrorResponse>> {
@@ -1188,6 +1283,7 @@ impl std::future::IntoFuture for ExportTagToLabelStudioTasks {
     type Output = Result<models::LabelStudioTasks, Error<models::ApiErrorResponse>>;
     type IntoFuture = runtime::Sending<Self>;
     /// The future of [`Self::send`].
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1205,19 +1301,23 @@ impl GetFilenamesByTagId {
     /// Sends the request and decodes the response.
     ///
     /// Documented error statuses (400, 401, 403, 404) come back as [`Error::Api`].
+    #[inline]
     pub fn send(self) -> runtime::Sending<Self> {
         runtime::send(self)
     }
     /// Like [`Self::send`], and also returns the response's status and headers ([`runtime::Full`]); when the body does not decode, [`Error::Decode`] holds its raw bytes.
+    #[inline]
     pub fn send_full(self) -> runtime::Sending<Self, runtime::Detailed> {
         runtime::send_full(self)
     }
     /// Sends the request and returns the response as soon as its status and headers arrive, whatever the status, with the body unread (for streaming it, say); the client's body size limit does not apply.
+    #[inline]
     pub fn send_unread(self) -> runtime::Sending<Self, runtime::Unread> {
         runtime::send_unread(self)
     }
     /// Sets options for this call only (timeout, headers, retry policy, idempotency
     /// key); they beat the client's defaults.
+    #[inline]
     pub fn options(mut self, options: runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -1226,6 +1326,7 @@ impl GetFilenamesByTagId {
 impl runtime::Operation for GetFilenamesByTagId {
     type Output = Vec<String>;
     type Error = models::ApiErrorResponse;
+    #[inline]
     fn into_request(self) -> Result<(Client, Request), Error<models::ApiErrorResponse>> {
         let dataset_id = self
             .dataset_id
@@ -1255,6 +1356,7 @@ impl runtime::Operation for GetFilenamesByTagId {
         request.accept("text/plain, application/json");
         Ok((self.client, request))
     }
+    #[inline]
     fn decode(
         response: runtime::Response,
     ) -> Result<Vec<String>, Error<models::ApiErrorResponse>> {
@@ -1269,6 +1371,7 @@ impl std::future::IntoFuture for GetFilenamesByTagId {
     type Output = Result<Vec<String>, Error<models::ApiErrorResponse>>;
     type IntoFuture = runtime::Sending<Self>;
     /// The future of [`Self::send`].
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }

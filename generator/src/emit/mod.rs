@@ -4,6 +4,7 @@ mod apis;
 mod constraints;
 mod download;
 mod events;
+pub mod inline;
 pub mod krate;
 mod models;
 mod paging;

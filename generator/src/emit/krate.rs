@@ -243,12 +243,19 @@ const TLS_FEATURES: &[(&str, &str)] = &[
 
 /// The `[features]` table: TLS for the HTTP client (rustls with webpki roots by default;
 /// none without the defaults, for a client passed to `ClientBuilder::http_client`), then
-/// one feature per gated group, all of them on by default.
+/// one feature per gated group, all of them on by default, and the feature of the schemas
+/// no operation uses, off by default: the default build is the whole client, every
+/// operation with every type it sends or receives, and nothing it does not (GitHub's
+/// webhook payloads were 30% of what its client cost to check).
 fn features_table(api: &Api) -> String {
     let mut features: Vec<&str> = api
         .groups
         .iter()
         .filter_map(|g| g.feature.as_deref())
+        .collect();
+    let quoted: Vec<String> = std::iter::once(TLS_FEATURES[0].0)
+        .chain(features.iter().copied())
+        .map(toml_string)
         .collect();
     let other_schemas = crate::lower::OTHER_SCHEMAS;
     if api
@@ -258,10 +265,6 @@ fn features_table(api: &Api) -> String {
     {
         features.push(other_schemas);
     }
-    let quoted: Vec<String> = std::iter::once(TLS_FEATURES[0].0)
-        .chain(features.iter().copied())
-        .map(toml_string)
-        .collect();
     let mut table = format!(
         "\n[features]\ndefault = [{}]\n# TLS for the HTTP client the crate builds, as reqwest's features of the same names;\n# without the defaults there is none, for a client of your own (`ClientBuilder::http_client`).\n",
         quoted.join(", ")
@@ -278,7 +281,9 @@ fn features_table(api: &Api) -> String {
     }
     for f in &features {
         if *f == other_schemas {
-            table.push_str("# The schemas no operation uses (webhook payloads, say).\n");
+            table.push_str(
+                "# The schemas no operation uses (webhook payloads, say); not in `default`.\n",
+            );
         }
         // A bare key where TOML allows one (snake_case always is).
         let key = if f

@@ -3,8 +3,8 @@
 //! tag's feature compiles that tag's types and no others.
 //!
 //! A type no operation uses (a webhook payload, a schema kept for reference) belongs to no
-//! tag: it is compiled with the feature [`OTHER_SCHEMAS`] (on by default), with every type
-//! it uses.
+//! tag: it is compiled with the feature [`OTHER_SCHEMAS`] (off by default: the default build
+//! is every operation with the types it uses), with every type it uses.
 
 use super::merge::names_in_kind;
 use crate::ir::{Group, TypeDef};

@@ -56,8 +56,24 @@ pub fn render(api: &Api, flat: bool) -> String {
             operation(op, &handle, &mut put);
         }
     }
+    let other = crate::lower::OTHER_SCHEMAS;
+    let mut others = false;
     for t in &api.types {
         type_def(t, &mut put);
+        // A type only the schemas no operation uses need is outside the default build.
+        if t.features.len() == 1 && t.features[0] == other {
+            others = true;
+            put(
+                format!("type {} feature", crate::naming::unraw(&t.name)),
+                format!("{other} (not in default)"),
+            );
+        }
+    }
+    if others {
+        put(
+            format!("feature {other}"),
+            "schemas no operation uses (not in default)".to_string(),
+        );
     }
     let mut out = String::with_capacity(lines.len() * 48);
     out.push_str(HEADER);

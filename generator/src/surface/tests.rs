@@ -277,3 +277,26 @@ fn edits_to_the_lightly_document_get_the_verdicts_a_user_would_feel() {
     );
     assert_eq!(r.verdict, Verdict::None, "{r}");
 }
+
+/// A type no operation uses any more moves behind the `other-schemas` feature, which is not
+/// in `default`: code that names it stops building without the feature.
+#[test]
+fn a_type_leaving_the_default_build_is_major() {
+    let unused = "        '404': {description: nf, content: {application/json: {schema: {$ref: '#/components/schemas/Error'}}}}\n";
+    let r = edit(unused, "");
+    assert_eq!(r.verdict, Verdict::Major, "{r}");
+    let moved = r.changes.iter().find(|c| c.item == "type Error feature");
+    assert!(
+        moved.is_some_and(|c| c.verdict == Verdict::Major && c.what.contains("`other-schemas`")),
+        "{r}"
+    );
+    let feature = r.changes.iter().find(|c| c.item == "feature other-schemas");
+    assert!(
+        feature.is_some_and(|c| c.verdict == Verdict::Minor && c.what.contains("off by default")),
+        "{r}"
+    );
+    // And back: the type is in the default build again, an addition.
+    let back = compare(&surface(&BASE.replacen(unused, "", 1)), &surface(BASE));
+    let c = back.changes.iter().find(|c| c.item == "type Error feature");
+    assert!(c.is_some_and(|c| c.verdict == Verdict::Minor), "{back}");
+}

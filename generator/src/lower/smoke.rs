@@ -103,7 +103,7 @@ fn candidates(
     components: Option<&Components>,
     documented: Vec<Value>,
     schema: Option<&ReferenceOr<Schema>>,
-    non_empty_top: bool,
+    body: bool,
 ) -> SmokeValue {
     let mut values = documented;
     let mut reason = None;
@@ -114,7 +114,8 @@ fn candidates(
                 use_examples,
                 nodes: 0,
                 stack: Vec::new(),
-                non_empty_top,
+                non_empty_top: body,
+                text: !body,
             };
             match maker.reference_or(schema, 0) {
                 Ok(v) => values.push(v),
@@ -168,6 +169,9 @@ struct Maker<'c> {
     /// Whether the value at the top, if an object, gets at least one property: a required
     /// body that is empty is no body to a server (Prism: "Body parameter is required").
     non_empty_top: bool,
+    /// Whether the value travels as text (a parameter): a union member's value must then
+    /// read as that member only, as text (`1` is an integer and a string).
+    text: bool,
 }
 
 impl<'c> Maker<'c> {
@@ -539,7 +543,35 @@ impl<'c> Maker<'c> {
         depth: usize,
     ) -> Result<Value, String> {
         let mut why = None;
-        for (i, m) in members.iter().enumerate() {
+        // As text, take the first member whose value no other member reads (`oneOf:
+        // [integer, string]` in a path: `1` is both, so `smoke`); else the first that has one.
+        let mut order: Vec<usize> = (0..members.len()).collect();
+        if self.text && members.len() > 1 {
+            let mut probe = Maker {
+                components: self.components,
+                use_examples: self.use_examples,
+                nodes: self.nodes,
+                stack: self.stack.clone(),
+                non_empty_top: false,
+                text: true,
+            };
+            let unique: Vec<bool> = members
+                .iter()
+                .enumerate()
+                .map(|(i, m)| {
+                    probe.reference_or(m, depth + 1).is_ok_and(|v| {
+                        let text = as_text(&v);
+                        members
+                            .iter()
+                            .enumerate()
+                            .all(|(j, other)| j == i || !self.reads_text(other, &text))
+                    })
+                })
+                .collect();
+            order.sort_by_key(|&i| !unique[i]);
+        }
+        for i in order {
+            let m = &members[i];
             match self.reference_or(m, depth + 1) {
                 Ok(mut v) => {
                     if let (Some(d), Value::Object(map)) = (disc, &mut v) {
@@ -583,6 +615,41 @@ impl<'c> Maker<'c> {
             }
         }
         Err(why.unwrap_or_else(|| "an empty union".to_string()))
+    }
+}
+
+impl<'c> Maker<'c> {
+    /// Whether a parameter of schema `s` could take `text` (as a server reading the text
+    /// would): any text for a string without an enum, pattern or format, numbers for numeric
+    /// types, `true`/`false` for booleans; a reference is followed, any other schema is taken
+    /// not to.
+    fn reads_text(&self, s: &ReferenceOr<Schema>, text: &str) -> bool {
+        let schema = match s {
+            ReferenceOr::Item(s) => s,
+            ReferenceOr::Reference { reference } => match self.resolve(reference) {
+                Ok((_, s)) => s,
+                Err(_) => return false,
+            },
+        };
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::String(st)) => {
+                st.enumeration.is_empty()
+                    && st.pattern.is_none()
+                    && matches!(st.format, VariantOrUnknownOrEmpty::Empty)
+            }
+            SchemaKind::Type(Type::Integer(_)) => text.parse::<i64>().is_ok(),
+            SchemaKind::Type(Type::Number(_)) => text.parse::<f64>().is_ok(),
+            SchemaKind::Type(Type::Boolean(_)) => text == "true" || text == "false",
+            _ => false,
+        }
+    }
+}
+
+/// A value as a parameter sends it: a string as it is, anything else as JSON.
+fn as_text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
     }
 }
 
@@ -673,6 +740,57 @@ mod tests {
             SmokeValue::Candidates(c) => c.iter().map(|v| v.to_string()).collect(),
             SmokeValue::Impossible(why) => vec![format!("impossible: {why}")],
         }
+    }
+
+    #[test]
+    fn a_union_parameter_takes_a_value_only_one_member_reads_as_text() {
+        // GitHub's `workflow_id`: as text, `1` is an integer and a string, and a validating
+        // server (Prism) refuses a `oneOf` value that matches both.
+        let c = call(
+            r#"openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /workflows/{workflow_id}:
+    get:
+      operationId: getWorkflow
+      parameters:
+        - name: workflow_id
+          in: path
+          required: true
+          schema:
+            oneOf: [{type: integer}, {type: string}]
+      responses: {'204': {description: ok}}
+  /b:
+    post:
+      operationId: postB
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              oneOf: [{type: integer}, {type: string}]
+      responses: {'204': {description: ok}}
+"#,
+        );
+        let v = values(&c.params[0].1);
+        assert_eq!(v.first().map(String::as_str), Some(r#""smoke""#), "{v:?}");
+        // An integer is also a number; a number with a fraction is not an integer.
+        let both = call(
+            r#"openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /w/{id}:
+    get:
+      operationId: getW
+      parameters:
+        - {name: id, in: path, required: true, schema: {oneOf: [{type: integer}, {type: number}]}}
+      responses: {'204': {description: ok}}
+"#,
+        );
+        assert_eq!(
+            values(&both.params[0].1).first().map(String::as_str),
+            Some("1.0")
+        );
     }
 
     #[test]

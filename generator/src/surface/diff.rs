@@ -154,6 +154,45 @@ fn split_at_place(value: &str) -> (String, Option<String>) {
     }
 }
 
+/// The types of `before` that are, in `after`, an alias of another type (`type A: alias B`)
+/// whose items in `after` are those `A` had in `before` (same kind, same fields, values and
+/// variants), each with that type's name.
+fn aliased_twins(
+    before: &BTreeMap<String, String>,
+    after: &BTreeMap<String, String>,
+) -> BTreeMap<String, String> {
+    let kind = |m: &BTreeMap<String, String>, t: &str| -> Option<String> {
+        m.get(&format!("type {t}")).map(|v| split_at_place(v).0)
+    };
+    // A type's items (sub-keys without the owner, values without places), deprecation and
+    // feature marks left out: they are the name's own.
+    let items = |m: &BTreeMap<String, String>, t: &str| -> BTreeMap<String, String> {
+        let prefix = format!("type {t} ");
+        m.range(prefix.clone()..)
+            .take_while(|(k, _)| k.starts_with(&prefix))
+            .filter(|(k, _)| !matches!(&k[prefix.len()..], "deprecated" | "feature"))
+            .map(|(k, v)| (k[prefix.len()..].to_string(), split_at_place(v).0))
+            .collect()
+    };
+    let mut out = BTreeMap::new();
+    for (key, value) in after {
+        let w = words(key);
+        let (["type", name], Some(target)) = (w.as_slice(), value.strip_prefix("alias ")) else {
+            continue;
+        };
+        let target = words(target).first().copied().unwrap_or("").to_string();
+        let was = kind(before, name);
+        let twin = was.is_some()
+            && !was.as_deref().is_some_and(|k| k.starts_with("alias "))
+            && was == kind(after, &target)
+            && items(before, name) == items(after, &target);
+        if twin {
+            out.insert(name.to_string(), target);
+        }
+    }
+    out
+}
+
 /// Compares the surface on disk (`old`) with the new one.
 pub fn compare(old: &str, new: &str) -> Report {
     let (old, new) = (parse(old), parse(new));
@@ -185,6 +224,10 @@ pub fn compare(old: &str, new: &str) -> Report {
         }
     }
     let renamed_to: BTreeMap<&String, &String> = renamed.iter().map(|(a, b)| (b, a)).collect();
+    // Types that became an alias of a type with the same definition (merged), or stopped
+    // being one (split): their values and fields are the other type's, reported once.
+    let merged = aliased_twins(&old, &new);
+    let split = aliased_twins(&new, &old);
     let place = |key: &str| -> Option<String> {
         let w = words(key);
         let owner = w.iter().take(2).copied().collect::<Vec<_>>().join(" ");
@@ -200,15 +243,35 @@ pub fn compare(old: &str, new: &str) -> Report {
         // Items under a renamed operation are reported once, with the rename.
         let owner = w.iter().take(2).copied().collect::<Vec<_>>().join(" ");
         let owner_came_or_went = old.contains_key(&owner) != new.contains_key(&owner);
+        let twin = w.get(1).filter(|_| w[0] == "type").map(|t| t.to_string());
+        let merge = twin.as_ref().and_then(|t| merged.get(t));
+        let unmerge = twin.as_ref().and_then(|t| split.get(t));
         if w.len() > 2
             && (owner_came_or_went
                 || renamed.contains_key(&owner)
-                || renamed_to.contains_key(&owner))
+                || renamed_to.contains_key(&owner)
+                || merge
+                    .or(unmerge)
+                    .is_some_and(|_| w.last() != Some(&"deprecated")))
         {
             continue;
         }
         let (o, n) = (old.get(key), new.get(key));
-        let change = if let Some(to) = renamed.get(key) {
+        let change = if let (2, Some(target)) = (w.len(), merge) {
+            Some((
+                Verdict::Minor,
+                format!(
+                    "now an alias of `{target}`, whose definition is the same: values, fields and variants are the same under either name (only a trait implemented for both names now conflicts)"
+                ),
+            ))
+        } else if let (2, Some(target)) = (w.len(), unmerge) {
+            Some((
+                Verdict::Major,
+                format!(
+                    "no longer an alias of `{target}`: the same definition, but values no longer pass from one name to the other"
+                ),
+            ))
+        } else if let Some(to) = renamed.get(key) {
             Some((
                 Verdict::Major,
                 format!(

@@ -300,3 +300,45 @@ fn a_type_leaving_the_default_build_is_major() {
     let c = back.changes.iter().find(|c| c.item == "type Error feature");
     assert!(c.is_some_and(|c| c.verdict == Verdict::Minor), "{back}");
 }
+
+/// Two types whose definitions became equal are merged (one an alias of the other): one
+/// change, not a removal of each field, and the split back is breaking.
+#[test]
+fn a_type_merged_into_its_twin_is_one_change() {
+    let twin = BASE
+        .replacen(
+            "    Color: {type: string, enum: [red, green]}\n",
+            "    Color: {type: string, enum: [red, green]}\n    Label: {type: object, properties: {name: {type: string}}}\n    Tag: {type: object, properties: {name: {type: string, description: A tag's.}}}\n",
+            1,
+        )
+        .replacen(
+            "color: {$ref: '#/components/schemas/Color'}}",
+            "color: {$ref: '#/components/schemas/Color'}, label: {$ref: '#/components/schemas/Label'}, tag: {$ref: '#/components/schemas/Tag'}}",
+            1,
+        );
+    let merged = twin.replacen(", description: A tag's.", "", 1);
+    let (apart, together) = (surface(&twin), surface(&merged));
+    assert!(!apart.contains(": alias "), "{apart}");
+    assert!(together.contains("type Tag: alias Label"), "{together}");
+    let r = compare(&apart, &together);
+    assert_eq!(r.changes.len(), 1, "{r}");
+    assert_eq!(r.verdict, Verdict::Minor, "{r}");
+    assert!(
+        r.changes[0].item == "type Tag" && r.changes[0].what.contains("alias of `Label`"),
+        "{r}"
+    );
+    let back = compare(&together, &apart);
+    assert_eq!(back.changes.len(), 1, "{back}");
+    assert_eq!(back.verdict, Verdict::Major, "{back}");
+    // A twin whose fields changed on the way is reported field by field.
+    let changed = surface(&twin.replacen(
+        "{name: {type: string, description: A tag's.}}",
+        "{title: {type: string, description: A tag's.}}",
+        1,
+    ));
+    let r = compare(&changed, &together);
+    assert!(
+        r.changes.iter().any(|c| c.item == "type Tag field title"),
+        "{r}"
+    );
+}

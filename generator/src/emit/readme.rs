@@ -104,6 +104,27 @@ pub(super) fn usage_lines(api: &Api, modules: Modules) -> Vec<String> {
             format!("{}.", gated.join(", ")),
         ]);
     }
+    let other = crate::lower::OTHER_SCHEMAS;
+    let unused: Vec<String> = api
+        .types
+        .iter()
+        .filter(|t| t.features.len() == 1 && t.features[0] == other)
+        .map(|t| crate::emit::code(&unraw(&t.name)))
+        .collect();
+    if let Some(first) = unused.first() {
+        let named = match unused.len() {
+            1 => format!("({first})"),
+            n => format!("({n} of them, {first} among them)"),
+        };
+        lines.extend([
+            String::new(),
+            format!("The models no operation uses {named}"),
+            format!(
+                "are compiled only with the {} feature, which is not in `default`.",
+                crate::emit::code(other)
+            ),
+        ]);
+    }
     lines
 }
 
@@ -474,6 +495,33 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 ```
 "#;
         assert_eq!(example, expected);
+    }
+
+    #[test]
+    fn models_no_operation_uses_are_named_with_their_feature() {
+        let doc = |extra: &str| {
+            format!(
+                "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n  /a:\n    get:\n      operationId: getA\n      tags: [a]\n      responses: {{'204': {{description: x}}}}\ncomponents:\n  schemas:\n    Hook: {{type: object, properties: {{id: {{type: string}}}}}}\n{extra}"
+            )
+        };
+        let one = readme_of(&doc(""));
+        assert!(
+            one.contains("The models no operation uses (`Hook`)\nare compiled only with the `other-schemas` feature, which is not in `default`."),
+            "{one}"
+        );
+        let two = readme_of(&doc(
+            "    Ping: {type: object, properties: {at: {type: string}}}\n",
+        ));
+        assert!(two.contains("(2 of them, `Hook` among them)"), "{two}");
+        let none = readme_of(
+            &doc("")
+                .replace(
+                    "    Hook: {type: object, properties: {id: {type: string}}}\n",
+                    "    {}\n",
+                )
+                .replace("  schemas:\n    {}\n", "  schemas: {}\n"),
+        );
+        assert!(!none.contains("other-schemas"), "{none}");
     }
 
     #[test]

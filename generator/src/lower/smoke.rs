@@ -568,6 +568,12 @@ impl<'c> Maker<'c> {
                     })
                 })
                 .collect();
+            // The probe's work counts against the value's budget, so that unions nested in
+            // unions cannot multiply it.
+            self.nodes = probe.nodes;
+            if self.nodes > MAX_NODES {
+                return Err("the value would be too large or too deep".to_string());
+            }
             order.sort_by_key(|&i| !unique[i]);
         }
         for i in order {
@@ -791,6 +797,32 @@ paths:
             values(&both.params[0].1).first().map(String::as_str),
             Some("1.0")
         );
+    }
+
+    #[test]
+    fn unions_nested_in_a_parameter_share_one_budget() {
+        // Each level probes its members as text. Without one budget for the probes, twelve
+        // levels of three members would make 4^12 values; with it, the value is given up
+        // with its reason (the operation is then not called, and named), while a few levels
+        // still get their value.
+        let nested = |levels: usize| {
+            let mut spec = String::from(
+                "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /u/{u}:\n    get:\n      operationId: getU\n      parameters:\n        - {name: u, in: path, required: true, schema: {$ref: '#/components/schemas/U0'}}\n      responses: {'204': {description: ok}}\ncomponents:\n  schemas:\n",
+            );
+            for i in 0..levels {
+                let next = format!("{{$ref: '#/components/schemas/U{}'}}", i + 1);
+                spec.push_str(&format!(
+                    "    U{i}: {{oneOf: [{next}, {next}, {{type: integer}}]}}\n"
+                ));
+            }
+            spec.push_str(&format!("    U{levels}: {{type: string}}\n"));
+            values(&call(&spec).params[0].1)
+        };
+        assert_eq!(
+            nested(12),
+            ["impossible: the value would be too large or too deep"]
+        );
+        assert_eq!(nested(3), [r#""smoke""#]);
     }
 
     #[test]

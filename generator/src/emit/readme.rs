@@ -109,7 +109,7 @@ pub(super) fn usage_lines(api: &Api, modules: Modules) -> Vec<String> {
         .types
         .iter()
         .filter(|t| t.features.len() == 1 && t.features[0] == other)
-        .map(|t| crate::emit::code(&unraw(&t.name)))
+        .map(|t| crate::emit::code(unraw(&t.name)))
         .collect();
     if let Some(first) = unused.first() {
         let named = match unused.len() {

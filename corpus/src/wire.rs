@@ -4,7 +4,8 @@
 //! seeded dynamic responses unless `--static`) serves the document on a port of its own, the
 //! smoke test runs against it, and Prism is stopped. The per-document figures (operations,
 //! called, failures, not called) go to stdout and `target/wire/report.md`, every failure
-//! with its error to `target/wire/failures.md`.
+//! with its error to `target/wire/failures.md`. With `--local`, the documents are this
+//! repository's own: the Lightly document and the fixtures of `tests/fixtures/ok/`.
 
 use crate::list::{Document, List};
 use devtools::wire::{build_smoke, run_smoke, Prism, Responses, Summary};
@@ -26,6 +27,9 @@ pub struct WireConfig {
     pub write_readme: bool,
     /// How Prism makes its responses.
     pub responses: Responses,
+    /// Runs this repository's own documents instead of the corpus list: the Lightly
+    /// document (`spec/lightly.yaml`) and the fixtures of `tests/fixtures/ok/`.
+    pub local: bool,
 }
 
 impl Default for WireConfig {
@@ -36,6 +40,7 @@ impl Default for WireConfig {
             timeout: Duration::from_secs(900),
             write_readme: false,
             responses: Responses::default(),
+            local: false,
         }
     }
 }
@@ -67,37 +72,93 @@ struct WireEntry {
 const README_START: &str = "<!-- wire-table:start (cargo xtask wire --write-readme) -->";
 const README_END: &str = "<!-- wire-table:end -->";
 
-/// Runs the smoke test of every selected document against Prism.
-pub fn wire(config: &WireConfig) -> Result<(), String> {
-    devtools::wire::prism_path()?;
-    let root = devtools::root();
-    let list = List::read(&root)?;
+/// One document to run: its name in the report, the file, and the label its crate names.
+struct Selected {
+    slug: String,
+    spec: PathBuf,
+    label: String,
+}
+
+/// Whether `config`'s `--only` and `--skip` keep a document known by these names.
+fn selected(config: &WireConfig, names: &[&str]) -> bool {
+    let has = |s: &String| names.iter().any(|n| n.contains(s.as_str()));
+    (config.only.is_empty() || config.only.iter().any(has)) && !config.skip.iter().any(has)
+}
+
+/// The corpus list's documents that `config` selects, fetched into the cache.
+fn corpus_documents(root: &Path, config: &WireConfig) -> Result<Vec<Selected>, String> {
+    let list = List::read(root)?;
     let cache = devtools::cache_dir("corpus")?;
     let documents: Vec<&Document> = list
         .documents
         .iter()
-        .filter(|d| {
-            config.only.is_empty()
-                || config
-                    .only
-                    .iter()
-                    .any(|o| d.package.contains(o.as_str()) || d.path.contains(o.as_str()))
-        })
-        .filter(|d| {
-            !config
-                .skip
-                .iter()
-                .any(|s| d.package.contains(s.as_str()) || d.path.contains(s.as_str()))
-        })
+        .filter(|d| selected(config, &[&d.package, &d.path]))
         .collect();
-    if documents.is_empty() {
-        return Err("no document in the list matches --only (less --skip)".to_string());
-    }
     let mut package_dirs = BTreeMap::new();
     for d in &documents {
         if !package_dirs.contains_key(&d.package) {
             package_dirs.insert(d.package.clone(), list.fetch(&cache, &d.package)?);
         }
+    }
+    Ok(documents
+        .iter()
+        .map(|d| Selected {
+            slug: crate::run::slug_of(&d.path),
+            spec: package_dirs[&d.package].join(&d.path),
+            label: format!("{}/{}", d.package, d.path),
+        })
+        .collect())
+}
+
+/// This repository's documents that `config` selects: the Lightly document, then the
+/// fixtures of `tests/fixtures/ok/` in name order.
+fn local_documents(root: &Path, config: &WireConfig) -> Result<Vec<Selected>, String> {
+    let mut out = vec![Selected {
+        slug: "lightly".to_string(),
+        spec: root.join("spec/lightly.yaml"),
+        label: "spec/lightly.yaml".to_string(),
+    }];
+    let fixtures = root.join("tests/fixtures/ok");
+    let mut files: Vec<PathBuf> = fs::read_dir(&fixtures)
+        .map_err(|e| format!("cannot list {}: {e}", fixtures.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "json"))
+        .collect();
+    files.sort();
+    for spec in files {
+        let stem = spec
+            .file_stem()
+            .map(|s| s.to_string_lossy().replace('_', "-"))
+            .unwrap_or_default();
+        out.push(Selected {
+            slug: format!("fixture-{stem}"),
+            label: format!(
+                "tests/fixtures/ok/{}",
+                spec.file_name().unwrap_or_default().to_string_lossy()
+            ),
+            spec,
+        });
+    }
+    out.retain(|d| selected(config, &[&d.slug, &d.label]));
+    Ok(out)
+}
+
+/// Runs the smoke test of every selected document against Prism.
+pub fn wire(config: &WireConfig) -> Result<(), String> {
+    devtools::wire::prism_path()?;
+    let root = devtools::root();
+    if config.local && config.write_readme {
+        return Err(
+            "--write-readme writes the corpus table; it does not go with --local".to_string(),
+        );
+    }
+    let documents = if config.local {
+        local_documents(&root, config)?
+    } else {
+        corpus_documents(&root, config)?
+    };
+    if documents.is_empty() {
+        return Err("no document in the list matches --only (less --skip)".to_string());
     }
     let out = root.join("target/wire");
     let crates = out.join("crates");
@@ -110,18 +171,16 @@ pub fn wire(config: &WireConfig) -> Result<(), String> {
     // Generate every document, then make one workspace of the crates.
     let mut slugs = BTreeSet::new();
     let mut planned: Vec<(String, PathBuf, Result<String, String>)> = Vec::new();
-    for d in &documents {
-        let mut slug = crate::run::slug_of(&d.path);
-        let base = slug.clone();
+    for d in documents {
+        let mut slug = d.slug.clone();
         let mut n = 2;
         while !slugs.insert(slug.clone()) {
-            slug = format!("{base}-{n}");
+            slug = format!("{}-{n}", d.slug);
             n += 1;
         }
-        let spec = package_dirs[&d.package].join(&d.path);
+        let spec = d.spec;
         let crate_name = format!("wire-{slug}");
-        let label = format!("{}/{}", d.package, d.path);
-        let generated = generate(&spec, &crates.join(&slug), &crate_name, &label);
+        let generated = generate(&spec, &crates.join(&slug), &crate_name, &d.label);
         if let Err(e) = &generated {
             eprintln!("generate {slug}: {e}");
         }
@@ -328,6 +387,30 @@ fn replace_between(text: &str, table: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn local_documents_are_lightly_and_every_fixture_filtered_by_only_and_skip() {
+        let root = devtools::root();
+        let all = local_documents(&root, &WireConfig::default()).unwrap();
+        assert_eq!(all[0].slug, "lightly");
+        assert!(all[0].spec.ends_with("spec/lightly.yaml"));
+        let fixtures = fs::read_dir(root.join("tests/fixtures/ok"))
+            .unwrap()
+            .count();
+        assert_eq!(all.len(), 1 + fixtures);
+        assert!(all.iter().any(|d| d.slug == "fixture-one-of-untagged"
+            && d.label == "tests/fixtures/ok/one_of_untagged.yaml"));
+        let config = WireConfig {
+            only: vec!["fixture-".to_string()],
+            skip: vec!["petstore".to_string()],
+            ..WireConfig::default()
+        };
+        let some = local_documents(&root, &config).unwrap();
+        assert_eq!(some.len(), fixtures - 1);
+        assert!(some
+            .iter()
+            .all(|d| d.slug.starts_with("fixture-") && d.slug != "fixture-petstore"));
+    }
 
     #[test]
     fn prism_is_blamed_for_its_own_responses_and_crashes_only() {

@@ -22,10 +22,11 @@ const USAGE: &str = "usage:
   cargo xtask test                     install test tools, then run every test
   cargo xtask corpus [--only SUBSTRING] [--no-check] [--timeout SECS] [--select]
                                        generate and check the real-world corpus
-  cargo xtask wire [--only SUBSTRING]... [--skip SUBSTRING]... [--static | --seed S]
+  cargo xtask wire [--local] [--only SUBSTRING]... [--skip SUBSTRING]... [--static | --seed S]
                    [--timeout SECS] [--write-readme]
                                        the smoke test of each corpus document against Prism
-                                       (dynamic responses, seed 1; --static: its examples)
+                                       (dynamic responses, seed 1; --static: its examples;
+                                       --local: spec/lightly.yaml and tests/fixtures/ok/)
   cargo xtask bench [--quick] [--skip-progenitor]
                                        measure generation, compile time and runtime
   cargo xtask robustness [--cases N] [--seed S] | --one FILE
@@ -130,8 +131,8 @@ fn corpus_cmd(args: &[String]) -> Result<(), String> {
     corpus::run(&config, &[exe.into(), "corpus".into(), GENERATE_ONE.into()])
 }
 
-/// `wire [--only SUBSTRING]... [--skip SUBSTRING]... [--static | --seed S] [--timeout SECS]
-/// [--write-readme]`.
+/// `wire [--local] [--only SUBSTRING]... [--skip SUBSTRING]... [--static | --seed S]
+/// [--timeout SECS] [--write-readme]`.
 fn wire_cmd(args: &[String]) -> Result<(), String> {
     let mut config = corpus::WireConfig::default();
     let mut it = args.iter();
@@ -140,6 +141,7 @@ fn wire_cmd(args: &[String]) -> Result<(), String> {
             "--only" => config.only.push(it.next().ok_or(USAGE)?.clone()),
             "--skip" => config.skip.push(it.next().ok_or(USAGE)?.clone()),
             "--write-readme" => config.write_readme = true,
+            "--local" => config.local = true,
             "--static" => config.responses = devtools::wire::Responses::Static,
             "--seed" => {
                 let seed = it.next().ok_or(USAGE)?.clone();

@@ -7,7 +7,7 @@
 
 use super::Lowerer;
 use crate::ir::example::{example_float, example_int, pattern_value};
-use crate::ir::{Body, Bound, Constraints, Param, SmokeCall, SmokeValue};
+use crate::ir::{Body, BodyMedia, Bound, Constraints, Param, SmokeCall, SmokeValue};
 use openapiv3::{
     AdditionalProperties, Components, Parameter, ParameterSchemaOrContent, ReferenceOr,
     RequestBody, Schema, SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty,
@@ -91,10 +91,71 @@ fn body_value(components: Option<&Components>, rb: &RequestBody, body: &Body) ->
             .filter_map(|e| e.as_item().and_then(|e| e.value.clone())),
     );
     if media.schema.is_none() && documented.is_empty() {
-        // No schema: any body the media type allows; text is the safest guess.
-        return SmokeValue::Candidates(vec![Value::String("smoke".to_string())]);
+        // No schema: any body the media type allows. Form fields are a map of strings (a
+        // required one with a field); anything else takes text.
+        let value = match body.media {
+            BodyMedia::Form | BodyMedia::Multipart => serde_json::json!({"smoke": "smoke"}),
+            _ => Value::String("smoke".to_string()),
+        };
+        return SmokeValue::Candidates(vec![value]);
     }
-    candidates(components, documented, media.schema.as_ref(), true)
+    let made = candidates(components, documented, media.schema.as_ref(), true);
+    if body.media != BodyMedia::Text || body.ty != crate::ir::Ty::String {
+        return made;
+    }
+    // A body sent as a string (XML, text whose schema is structured) is a string whatever
+    // its schema says: an XML document is written from an object, any other value as its
+    // JSON text.
+    let root = match &media.schema {
+        Some(ReferenceOr::Reference { reference }) => reference.rsplit('/').next(),
+        _ => None,
+    }
+    .map_or_else(|| "root".to_string(), super::unescape_token);
+    let xml = body.content_type.contains("xml");
+    match made {
+        SmokeValue::Candidates(values) => SmokeValue::Candidates(
+            values
+                .into_iter()
+                .map(|v| match v {
+                    Value::String(_) => v,
+                    other if xml => Value::String(xml_text(&root, &other)),
+                    other => Value::String(other.to_string()),
+                })
+                .collect(),
+        ),
+        impossible => impossible,
+    }
+}
+
+/// `value` as an XML element named `name`: an object's properties as child elements, an
+/// array's items as repeated `item` elements, a scalar as text (escaped).
+fn xml_text(name: &str, value: &Value) -> String {
+    let tag: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let tag = if tag.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
+        tag
+    } else {
+        format!("_{tag}")
+    };
+    let inner = match value {
+        Value::Object(map) => map.iter().map(|(k, v)| xml_text(k, v)).collect(),
+        Value::Array(items) => items.iter().map(|v| xml_text("item", v)).collect(),
+        Value::String(s) => s
+            .replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;"),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    };
+    format!("<{tag}>{inner}</{tag}>")
 }
 
 /// The documented examples, then a value built with the schemas' own examples, then one
@@ -823,6 +884,33 @@ paths:
             ["impossible: the value would be too large or too deep"]
         );
         assert_eq!(nested(3), [r#""smoke""#]);
+    }
+
+    #[test]
+    fn bodies_take_the_shape_they_are_sent_in() {
+        // Form fields without a schema are a map of strings; an XML body is a string (an
+        // XML document written from the schema's value); text without a schema is text.
+        let c = |content: &str| {
+            let spec = format!(
+                "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n  /b:\n    post:\n      operationId: postB\n      requestBody:\n        required: true\n        content: {content}\n      responses: {{'204': {{description: ok}}}}\ncomponents:\n  schemas:\n    Item: {{type: object, required: [name, tags], properties: {{name: {{type: string, example: 'a<b'}}, tags: {{type: array, items: {{type: integer}}}}}}}}\n"
+            );
+            values(call(&spec).body.as_ref().unwrap())
+        };
+        assert_eq!(c("{multipart/form-data: {}}"), [r#"{"smoke":"smoke"}"#]);
+        assert_eq!(
+            c("{application/x-www-form-urlencoded: {}}"),
+            [r#"{"smoke":"smoke"}"#]
+        );
+        assert_eq!(c("{text/plain: {}}"), [r#""smoke""#]);
+        assert_eq!(
+            c("{application/xml: {schema: {$ref: '#/components/schemas/Item'}}}")[0],
+            r#""<Item><name>a&lt;b</name><tags><item>1</item></tags></Item>""#
+        );
+        // JSON keeps the schema's shape.
+        assert_eq!(
+            c("{application/json: {schema: {$ref: '#/components/schemas/Item'}}}")[0],
+            r#"{"name":"a<b","tags":[1]}"#
+        );
     }
 
     #[test]

@@ -339,8 +339,44 @@ impl<'a> Lowerer<'a> {
                     }
                 }
             },
-            _ => ResponseKind::Bytes,
+            // `*/*` (or `application/*`) with a structured schema: only JSON carries an
+            // object or a list, so it is read as JSON, as a request body there is sent.
+            _ => match &mt.schema {
+                Some(s) if is_wildcard(media) => {
+                    let sref = SchemaRef::from(s);
+                    let nullable = self.is_nullable(&sref, &schema_at);
+                    let ty = self.lower_use(sref, hint, &schema_at);
+                    if self.structured(&ty) {
+                        ResponseKind::Json(if nullable {
+                            Ty::Option(Box::new(ty))
+                        } else {
+                            ty
+                        })
+                    } else {
+                        ResponseKind::Bytes
+                    }
+                }
+                _ => ResponseKind::Bytes,
+            },
         })
+    }
+
+    /// Whether values of `ty` are objects or lists (a struct, a union, a map, a list), which
+    /// only JSON of the media types a `*/*` response may have can carry. A schema that says
+    /// nothing (`{}`) is not: the body may be anything.
+    fn structured(&self, ty: &Ty) -> bool {
+        match ty {
+            Ty::Vec(_) | Ty::Map(_) => true,
+            Ty::Option(inner) | Ty::Boxed(inner) => self.structured(inner),
+            Ty::Named(n) => match self.types.get(n).map(|t| &t.kind) {
+                Some(TypeKind::Alias { target }) => self.structured(target),
+                Some(
+                    TypeKind::Struct { .. } | TypeKind::Tagged { .. } | TypeKind::Untagged { .. },
+                ) => true,
+                _ => false,
+            },
+            _ => false,
+        }
     }
 
     pub(super) fn text_shape(&self, ty: &Ty) -> TextShape {
@@ -357,6 +393,12 @@ impl<'a> Lowerer<'a> {
             _ => TextShape::Unsupported,
         }
     }
+}
+
+/// Whether a media type is `*/*` or `application/*` (parameters and case aside).
+fn is_wildcard(media: &str) -> bool {
+    let essence = media.split(';').next().unwrap_or(media).trim();
+    essence == "*/*" || essence.eq_ignore_ascii_case("application/*")
 }
 
 /// Whether a media type is `text/event-stream` (parameters and case aside).
@@ -449,6 +491,37 @@ mod tests {
         );
         let (api, _) = crate::lower_text(&spec).unwrap();
         api.groups[0].operations[0].accept.clone()
+    }
+
+    #[test]
+    fn a_wildcard_response_is_json_when_only_json_can_carry_its_schema() {
+        let kind = |content: &str| {
+            let spec = format!(
+                "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n  /a:\n    get:\n      operationId: getA\n      responses:\n        '200':\n          description: ok\n          content: {content}\n"
+            );
+            let (api, _) = crate::lower_text(&spec).unwrap();
+            match &api.groups[0].operations[0].success {
+                crate::ir::Success::Single { kind, .. } => format!("{kind:?}"),
+                other => format!("{other:?}"),
+            }
+        };
+        assert!(
+            kind("{'*/*': {schema: {type: object, properties: {id: {type: integer}}}}}")
+                .starts_with("Json(Named(")
+        );
+        assert!(
+            kind("{'application/*': {schema: {type: array, items: {type: integer}}}}")
+                .starts_with("Json(Vec(")
+        );
+        for bytes in [
+            "{'*/*': {schema: {type: string, format: binary}}}",
+            "{'*/*': {schema: {type: string}}}",
+            "{'*/*': {schema: {}}}",
+            "{'*/*': {}}",
+            "{image/png: {schema: {type: object}}}",
+        ] {
+            assert_eq!(kind(bytes), "Bytes", "{bytes}");
+        }
     }
 
     #[test]

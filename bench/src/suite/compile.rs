@@ -268,12 +268,7 @@ fn standalone_copy(root: &Path, out_dir: &Path) -> Result<PathBuf, String> {
     }
     fs::copy(root.join("Cargo.lock"), crate_dir.join("Cargo.lock"))
         .map_err(|e| format!("cannot copy Cargo.lock: {e}"))?;
-    let manifest = crate_dir.join("Cargo.toml");
-    let mut text = fs::read_to_string(&manifest).map_err(|e| e.to_string())?;
-    if !text.contains("[workspace]") {
-        text.push_str(SCRATCH_WORKSPACE);
-        fs::write(&manifest, text).map_err(|e| e.to_string())?;
-    }
+    own_workspace(&crate_dir)?;
     Ok(crate_dir)
 }
 
@@ -347,13 +342,7 @@ fn progenitor(
         )?;
         generate(&json).map_err(|json_error| format!("{yaml_error}\n{json_error}"))?;
     }
-    // Its own workspace (the directory is inside ours), with our dev profile settings.
-    let manifest = crate_dir.join("Cargo.toml");
-    let mut text = fs::read_to_string(&manifest).map_err(|e| e.to_string())?;
-    if !text.contains("[workspace]") {
-        text.push_str(SCRATCH_WORKSPACE);
-        fs::write(&manifest, text).map_err(|e| e.to_string())?;
-    }
+    own_workspace(&crate_dir)?;
     CrateBuild {
         dir: &crate_dir,
         target_dir: out_dir.join("target-progenitor"),
@@ -364,6 +353,18 @@ fn progenitor(
     }
     .measure(runs)
     .map_err(|e| format!("progenitor's output does not build: {e}"))
+}
+
+/// Makes the crate in `crate_dir` a workspace of its own (its directory is inside ours),
+/// with our dev profile settings.
+fn own_workspace(crate_dir: &Path) -> Result<(), String> {
+    let manifest = crate_dir.join("Cargo.toml");
+    let mut text = fs::read_to_string(&manifest).map_err(|e| e.to_string())?;
+    if !text.contains("[workspace]") {
+        text.push_str(SCRATCH_WORKSPACE);
+        fs::write(&manifest, text).map_err(|e| e.to_string())?;
+    }
+    Ok(())
 }
 
 pub(super) fn set_mtime(path: &Path, time: SystemTime) -> Result<(), String> {

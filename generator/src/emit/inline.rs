@@ -13,7 +13,8 @@
 //! as written and keeps its own attributes.
 
 /// Adds `#[inline]` (after its docs) to each function of each impl block in a file under
-/// `src/`, unless it already has an `inline` attribute. Other files (the smoke test) are left as they are.
+/// `src/`, unless it already has an `inline` attribute. Other files (the smoke test) are
+/// left as they are.
 pub fn mark(path: &str, file: &mut syn::File) {
     if path.starts_with("src/") {
         mark_items(&mut file.items);

@@ -108,7 +108,7 @@ pub(super) fn usage_lines(api: &Api, modules: Modules) -> Vec<String> {
     let unused: Vec<String> = api
         .types
         .iter()
-        .filter(|t| t.features.len() == 1 && t.features[0] == other)
+        .filter(|t| crate::lower::outside_default(t))
         .map(|t| crate::emit::code(unraw(&t.name)))
         .collect();
     if let Some(first) = unused.first() {

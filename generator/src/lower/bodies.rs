@@ -376,7 +376,7 @@ pub(super) fn request_media(media: &str, mt: &openapiv3::MediaType) -> Option<Re
     );
     Some(if m == "application/json" || m.ends_with("+json") {
         RequestMedia::Json
-    } else if (m == "*/*" || m == "application/*") && !binary && mt.schema.is_some() {
+    } else if is_wildcard(&m) && !binary && mt.schema.is_some() {
         RequestMedia::WildcardJson
     } else if m == "application/x-www-form-urlencoded" {
         RequestMedia::Form
@@ -391,6 +391,13 @@ pub(super) fn request_media(media: &str, mt: &openapiv3::MediaType) -> Option<Re
     } else {
         RequestMedia::Bytes
     })
+}
+
+/// Whether a media type is `*/*` or `application/*` (parameters and case aside): a body
+/// under it is JSON when its schema is structured, since only JSON carries that.
+pub(super) fn is_wildcard(media: &str) -> bool {
+    let essence = media.split(';').next().unwrap_or(media).trim();
+    essence == "*/*" || essence.eq_ignore_ascii_case("application/*")
 }
 
 pub(super) fn classify_media(media: &str) -> Option<BodyMedia> {

@@ -14,6 +14,12 @@ use std::collections::{BTreeMap, BTreeSet};
 /// so it never takes this name.
 pub const OTHER_SCHEMAS: &str = "other-schemas";
 
+/// Whether `t` is compiled only with [`OTHER_SCHEMAS`], which is not in `default`: no
+/// operation uses it.
+pub fn outside_default(t: &TypeDef) -> bool {
+    matches!(t.features.as_slice(), [only] if only == OTHER_SCHEMAS)
+}
+
 /// Fills in `features` of every type some gated operation uses.
 pub(crate) fn gate_models(types: &mut BTreeMap<String, TypeDef>, groups: &[Group]) {
     if !groups.iter().any(|g| g.feature.is_some()) {

@@ -22,7 +22,7 @@ mod select;
 mod smoke;
 mod unions;
 
-pub use gates::OTHER_SCHEMAS;
+pub use gates::{outside_default, OTHER_SCHEMAS};
 pub use operations::METHODS;
 pub use package::{package_problems, spdx_expression, web_url};
 

@@ -1,7 +1,7 @@
 //! Lower: consumes an operation's `responses` and produces what success looks like, the
 //! documented errors, the error body type, the `Accept` list and the declared headers.
 
-use super::bodies::classify_media;
+use super::bodies::{classify_media, is_wildcard};
 use super::schemas::SchemaRef;
 use super::Lowerer;
 use crate::diagnostics::child;
@@ -309,16 +309,7 @@ impl<'a> Lowerer<'a> {
         }
         Some(match classify_media(media) {
             Some(BodyMedia::Json) => match &mt.schema {
-                Some(s) => {
-                    let sref = SchemaRef::from(s);
-                    let nullable = self.is_nullable(&sref, &schema_at);
-                    let ty = self.lower_use(sref, hint, &schema_at);
-                    ResponseKind::Json(if nullable {
-                        Ty::Option(Box::new(ty))
-                    } else {
-                        ty
-                    })
-                }
+                Some(s) => ResponseKind::Json(self.json_use(s, hint, &schema_at)),
                 None => ResponseKind::Json(Ty::Json),
             },
             Some(BodyMedia::Text) => match &mt.schema {
@@ -343,15 +334,9 @@ impl<'a> Lowerer<'a> {
             // object or a list, so it is read as JSON, as a request body there is sent.
             _ => match &mt.schema {
                 Some(s) if is_wildcard(media) => {
-                    let sref = SchemaRef::from(s);
-                    let nullable = self.is_nullable(&sref, &schema_at);
-                    let ty = self.lower_use(sref, hint, &schema_at);
+                    let ty = self.json_use(s, hint, &schema_at);
                     if self.structured(&ty) {
-                        ResponseKind::Json(if nullable {
-                            Ty::Option(Box::new(ty))
-                        } else {
-                            ty
-                        })
+                        ResponseKind::Json(ty)
                     } else {
                         ResponseKind::Bytes
                     }
@@ -359,6 +344,18 @@ impl<'a> Lowerer<'a> {
                 _ => ResponseKind::Bytes,
             },
         })
+    }
+
+    /// The type a JSON body of schema `s` decodes into: `Option` when the schema is nullable.
+    fn json_use(&mut self, s: &'a ReferenceOr<openapiv3::Schema>, hint: &str, at: &str) -> Ty {
+        let sref = SchemaRef::from(s);
+        let nullable = self.is_nullable(&sref, at);
+        let ty = self.lower_use(sref, hint, at);
+        if nullable {
+            Ty::Option(Box::new(ty))
+        } else {
+            ty
+        }
     }
 
     /// Whether values of `ty` are objects or lists (a struct, a union, a map, a list), which
@@ -393,12 +390,6 @@ impl<'a> Lowerer<'a> {
             _ => TextShape::Unsupported,
         }
     }
-}
-
-/// Whether a media type is `*/*` or `application/*` (parameters and case aside).
-fn is_wildcard(media: &str) -> bool {
-    let essence = media.split(';').next().unwrap_or(media).trim();
-    essence == "*/*" || essence.eq_ignore_ascii_case("application/*")
 }
 
 /// Whether a media type is `text/event-stream` (parameters and case aside).

@@ -61,7 +61,7 @@ pub fn render(api: &Api, flat: bool) -> String {
     for t in &api.types {
         type_def(t, &mut put);
         // A type only the schemas no operation uses need is outside the default build.
-        if t.features.len() == 1 && t.features[0] == other {
+        if crate::lower::outside_default(t) {
             others = true;
             put(
                 format!("type {} feature", crate::naming::unraw(&t.name)),
